@@ -1,0 +1,83 @@
+//! `genomgang check PATH...`: recognise and validate files, write nothing.
+
+use std::path::{Path, PathBuf};
+
+use crate::cli::CheckArgs;
+use crate::commands::{fail, load_config, EXIT_FAILED, EXIT_OK, EXIT_PARTIAL};
+use crate::ingest::Recogniser;
+use crate::model::{Inputs, Severity};
+
+/// How many problems are shown per file.
+const SHOWN_PROBLEMS: usize = 5;
+
+pub fn run(args: &CheckArgs) -> u8 {
+    let first_dir = args.paths.iter().find(|p| p.is_dir()).map(PathBuf::as_path);
+    let (cfg, _) = match load_config(first_dir, args.config.as_deref()) {
+        Ok(c) => c,
+        Err(e) => return fail(&e),
+    };
+    let rec = Recogniser::new(&cfg);
+    let mut files: Vec<PathBuf> = Vec::new();
+    for p in &args.paths {
+        if p.is_dir() {
+            match crate::ingest::list_files(p) {
+                Ok(list) => files.extend(list),
+                Err(e) => eprintln!("Fel: {}: mappen kunde inte läsas ({e})", p.display()),
+            }
+        } else if p.is_file() {
+            files.push(p.clone());
+        } else {
+            eprintln!("Fel: {} finns inte.", p.display());
+            return EXIT_FAILED;
+        }
+    }
+    let mut any_usable = false;
+    let mut any_error = false;
+    for path in &files {
+        let name = path.display().to_string();
+        if matches!(crate::ingest::file_type(path), crate::ingest::FileType::Ignored) {
+            println!("{name}\n  Ignoreras: filtypen läses inte (endast xlsx, xlsm, xls, xlsb, ods, csv, txt och textavsnitt som omvarld.md).\n");
+            continue;
+        }
+        let mut inputs = Inputs::default();
+        crate::load::load_file(path, &name, &cfg, &rec, &mut inputs);
+        print_file(&name, path, &inputs);
+        any_usable |= !inputs.kinds_present().is_empty();
+        any_error |= inputs.has_file_errors();
+    }
+    if !any_usable {
+        EXIT_FAILED
+    } else if any_error {
+        EXIT_PARTIAL
+    } else {
+        EXIT_OK
+    }
+}
+
+fn print_file(name: &str, _path: &Path, inputs: &Inputs) {
+    println!("{name}");
+    for s in &inputs.sources {
+        let sheet = s.sheet.as_ref().map(|s| format!("  Blad \"{s}\": ")).unwrap_or_else(|| "  ".to_string());
+        match s.kind {
+            Some(kind) => {
+                println!(
+                    "{sheet}{} (rubrikrad {}), {} rader lästa, {} utelämnade",
+                    kind.label(),
+                    s.header_row.unwrap_or(0),
+                    s.rows_read,
+                    s.rows_rejected
+                );
+                println!("    Kolumner: {}", s.note);
+            }
+            None => println!("{sheet}{}", s.note),
+        }
+    }
+    let problems: Vec<_> = inputs.problems.iter().filter(|p| p.severity != Severity::Note || p.row.is_some()).collect();
+    for p in problems.iter().take(SHOWN_PROBLEMS) {
+        println!("    Problem: {}", p.one_line());
+    }
+    if problems.len() > SHOWN_PROBLEMS {
+        println!("    … och {} problem till.", problems.len() - SHOWN_PROBLEMS);
+    }
+    println!();
+}

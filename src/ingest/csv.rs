@@ -1,0 +1,204 @@
+//! Delimited text (.csv, .txt): the encoding (UTF-8 with or without BOM, else
+//! Windows-1252) and the delimiter (`;`, `,` or tab) are detected from the content,
+//! never assumed.
+
+use std::borrow::Cow;
+
+use crate::config::Limits;
+use crate::ingest::value::Cell;
+use crate::ingest::RawSheet;
+
+/// Which text encoding a file was in, for the Källor sheet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Encoding {
+    Utf8,
+    Utf8Bom,
+    Windows1252,
+}
+
+impl Encoding {
+    pub fn label(self) -> &'static str {
+        match self {
+            Encoding::Utf8 => "UTF-8",
+            Encoding::Utf8Bom => "UTF-8 med BOM",
+            Encoding::Windows1252 => "Windows-1252",
+        }
+    }
+}
+
+/// Decodes bytes as UTF-8 (BOM stripped) or Windows-1252. Refuses binary data and
+/// UTF-16, which Windows-1252 would "decode" into garbage.
+pub fn decode(bytes: &[u8]) -> Result<(Cow<'_, str>, Encoding), String> {
+    if bytes.is_empty() {
+        return Err("filen är tom (0 byte). Exportera den igen".to_string());
+    }
+    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+        return Err("filen är i teckenkodningen UTF-16, som inte stöds. Spara den som CSV UTF-8 (kommaavgränsad) i Excel".to_string());
+    }
+    if let Some(rest) = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
+        return match std::str::from_utf8(rest) {
+            Ok(s) => Ok((Cow::Borrowed(s), Encoding::Utf8Bom)),
+            Err(_) => Err("filen börjar som UTF-8 men innehåller ogiltiga tecken. Spara om den som CSV UTF-8".to_string()),
+        };
+    }
+    let controls = bytes
+        .iter()
+        .take(64 * 1024)
+        .filter(|b| **b < 0x20 && !matches!(**b, b'\t' | b'\n' | b'\r' | 0x0C))
+        .count();
+    if controls > 0 {
+        return Err("filen innehåller binära tecken och är varken UTF-8- eller Windows-1252-text. Spara den som CSV (UTF-8) eller som .xlsx".to_string());
+    }
+    match std::str::from_utf8(bytes) {
+        Ok(s) => Ok((Cow::Borrowed(s), Encoding::Utf8)),
+        Err(_) => {
+            let (text, _, had_errors) = encoding_rs::WINDOWS_1252.decode(bytes);
+            if had_errors {
+                return Err("filens teckenkodning kunde inte avgöras. Spara den som CSV UTF-8".to_string());
+            }
+            Ok((text, Encoding::Windows1252))
+        }
+    }
+}
+
+/// The delimiter whose count per line is most consistent over the first lines.
+pub fn detect_delimiter(text: &str) -> u8 {
+    let lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).take(30).collect();
+    let mut best = (b';', 0usize, 0usize);
+    for delim in [b';', b'\t', b','] {
+        let counts: Vec<usize> = lines.iter().map(|l| count_outside_quotes(l, delim)).collect();
+        let max = counts.iter().copied().max().unwrap_or(0);
+        if max == 0 {
+            continue;
+        }
+        // Lines that hold the most common non-zero count: the header and data rows.
+        let mut freq = std::collections::BTreeMap::new();
+        for c in counts.iter().filter(|c| **c > 0) {
+            *freq.entry(*c).or_insert(0usize) += 1;
+        }
+        let (mode, agree) = freq.into_iter().max_by_key(|(c, n)| (*n, *c)).unwrap_or((0, 0));
+        if (agree, mode) > (best.1, best.2) {
+            best = (delim, agree, mode);
+        }
+    }
+    best.0
+}
+
+fn count_outside_quotes(line: &str, delim: u8) -> usize {
+    let mut inside = false;
+    let mut n = 0;
+    for b in line.bytes() {
+        if b == b'"' {
+            inside = !inside;
+        } else if b == delim && !inside {
+            n += 1;
+        }
+    }
+    n
+}
+
+/// Reads a delimited text file into one sheet. `None` when the text is prose, not a table.
+pub fn read_delimited(bytes: &[u8], limits: &Limits) -> Result<(RawSheet, Encoding, u8), String> {
+    let (text, encoding) = decode(bytes)?;
+    let delimiter = detect_delimiter(&text);
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(delimiter)
+        .from_reader(text.as_bytes());
+    let mut rows: Vec<Vec<Cell>> = Vec::new();
+    let mut cells_total: u64 = 0;
+    for (i, record) in reader.records().enumerate() {
+        let record = record.map_err(|e| format!("rad {} kunde inte tolkas som CSV ({e}). Kontrollera citattecknen", i + 1))?;
+        if record.len() > limits.max_columns {
+            return Err(format!(
+                "rad {} har {} kolumner, fler än gränsen {} (limits.max_columns). Är det rätt avgränsare och rätt fil?",
+                i + 1,
+                record.len(),
+                limits.max_columns
+            ));
+        }
+        cells_total += record.len() as u64;
+        if cells_total > limits.max_cells {
+            return Err(format!("filen har fler än {} celler (limits.max_cells). Dela upp filen eller höj gränsen", limits.max_cells));
+        }
+        let mut cells: Vec<Cell> = record
+            .iter()
+            .map(|f| if f.trim().is_empty() { Cell::Empty } else { Cell::Text(f.to_string()) })
+            .collect();
+        while matches!(cells.last(), Some(Cell::Empty)) {
+            cells.pop();
+        }
+        rows.push(cells);
+    }
+    while matches!(rows.last(), Some(r) if r.is_empty()) {
+        rows.pop();
+    }
+    Ok((
+        RawSheet {
+            sheet: None,
+            rows,
+            row_offset: 0,
+            hidden: false,
+            error: None,
+        },
+        encoding,
+        delimiter,
+    ))
+}
+
+pub fn delimiter_label(d: u8) -> &'static str {
+    match d {
+        b';' => "semikolon",
+        b',' => "komma",
+        b'\t' => "tabb",
+        _ => "okänd",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn windows_1252_is_detected_and_decoded() {
+        let (bytes, _, _) = encoding_rs::WINDOWS_1252.encode("Namn;Enhet\nÅsa;Äldreomsorg\n");
+        let (text, enc) = decode(&bytes).unwrap();
+        assert_eq!(enc, Encoding::Windows1252);
+        assert!(text.contains("Åsa;Äldreomsorg"));
+    }
+
+    #[test]
+    fn utf8_bom_is_stripped() {
+        let mut bytes = vec![0xEF, 0xBB, 0xBF];
+        bytes.extend_from_slice("Åtgärd,Status\n".as_bytes());
+        let (text, enc) = decode(&bytes).unwrap();
+        assert_eq!(enc, Encoding::Utf8Bom);
+        assert!(text.starts_with("Åtgärd"));
+    }
+
+    #[test]
+    fn binary_is_refused() {
+        assert!(decode(&[0x00, 0x01, 0x02, 0x41]).is_err());
+        assert!(decode(&[0xFF, 0xFE, 0x41, 0x00]).is_err());
+    }
+
+    #[test]
+    fn delimiter_from_content() {
+        assert_eq!(detect_delimiter("a;b;c\n1;2;3\n"), b';');
+        assert_eq!(detect_delimiter("a,b,c\n1,2,3\n"), b',');
+        assert_eq!(detect_delimiter("a\tb\tc\n1\t2\t3\n"), b'\t');
+        // Decimal commas inside a semicolon file do not fool it.
+        assert_eq!(detect_delimiter("Risk;Värde\nA;3,5\nB;2,0\nC;1,5\n"), b';');
+        assert_eq!(detect_delimiter("\"a;x\",b,c\n\"1;y\",2,3\n"), b',');
+    }
+
+    #[test]
+    fn quoted_fields_with_newlines() {
+        let text = "Åtgärd,Status\n\"Rad ett\nrad två\",Klar\n";
+        let (sheet, _, d) = read_delimited(text.as_bytes(), &Limits::default()).unwrap();
+        assert_eq!(d, b',');
+        assert_eq!(sheet.rows.len(), 2);
+        assert_eq!(sheet.rows[1][0], Cell::Text("Rad ett\nrad två".into()));
+    }
+}

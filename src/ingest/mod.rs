@@ -1,0 +1,152 @@
+//! Reading the input folder: which files there are, their bytes and hash, and their
+//! sheets as rows of [`Cell`]s. Formats live in `excel` and `csv`, header recognition in
+//! `header`, value parsing in `value`. Nothing here knows what a KPI is.
+
+pub mod csv;
+pub mod excel;
+pub mod header;
+pub mod value;
+
+use std::path::{Path, PathBuf};
+
+use sha2::{Digest, Sha256};
+
+use crate::config::Limits;
+pub use header::{HeaderMap, Recogniser};
+pub use value::Cell;
+
+/// One sheet of a workbook, or a whole CSV file, as rows of cells.
+#[derive(Debug, Clone)]
+pub struct RawSheet {
+    /// Sheet name; `None` for CSV.
+    pub sheet: Option<String>,
+    pub rows: Vec<Vec<Cell>>,
+    /// 0-based sheet row of `rows[0]` (calamine skips leading empty rows).
+    pub row_offset: u32,
+    pub hidden: bool,
+    /// Why this sheet could not be read, if it could not.
+    pub error: Option<String>,
+}
+
+impl RawSheet {
+    pub fn failed(name: &str, message: String) -> RawSheet {
+        RawSheet {
+            sheet: Some(name.to_string()),
+            rows: Vec::new(),
+            row_offset: 0,
+            hidden: false,
+            error: Some(message),
+        }
+    }
+
+    /// The row number the user sees in Excel (1-based) for an index into `rows`.
+    pub fn excel_row(&self, index: usize) -> u32 {
+        self.row_offset + index as u32 + 1
+    }
+}
+
+/// What one input file is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileType {
+    Spreadsheet,
+    Delimited,
+    /// A Markdown or text section for the report text.
+    Section,
+    Config,
+    Ignored,
+}
+
+/// Spreadsheet extensions read with calamine.
+pub const SPREADSHEET_EXTENSIONS: [&str; 5] = ["xlsx", "xlsm", "xls", "xlsb", "ods"];
+
+/// Text section files that replace a default part of the report text.
+pub const SECTION_FILES: [&str; 7] = ["omvarld", "sverige-eu", "staden", "handelser", "risker", "prioriteringar", "intressenter"];
+
+pub fn file_type(path: &Path) -> FileType {
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    if name.starts_with('.') || name.starts_with("~$") {
+        return FileType::Ignored;
+    }
+    let ext = extension(path);
+    let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("").to_lowercase();
+    if name.eq_ignore_ascii_case("genomgang.toml") {
+        return FileType::Config;
+    }
+    if SPREADSHEET_EXTENSIONS.contains(&ext.as_str()) {
+        return FileType::Spreadsheet;
+    }
+    match ext.as_str() {
+        "csv" | "tsv" => FileType::Delimited,
+        "md" | "markdown" if SECTION_FILES.contains(&section_key(&stem).as_str()) => FileType::Section,
+        "txt" if SECTION_FILES.contains(&section_key(&stem).as_str()) => FileType::Section,
+        "txt" => FileType::Delimited,
+        _ => FileType::Ignored,
+    }
+}
+
+/// Section file stem without diacritics: "omvärld" → "omvarld".
+pub fn section_key(stem: &str) -> String {
+    stem.to_lowercase()
+        .chars()
+        .map(|c| match c {
+            'å' | 'ä' => 'a',
+            'ö' => 'o',
+            'é' => 'e',
+            ' ' | '_' => '-',
+            c => c,
+        })
+        .collect()
+}
+
+pub fn extension(path: &Path) -> String {
+    path.extension().and_then(|e| e.to_str()).unwrap_or("").to_lowercase()
+}
+
+/// Files directly in a folder, sorted by name so every run reads them in the same order.
+pub fn list_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)?
+        .filter_map(|e| e.ok())
+        .map(|e| e.path())
+        .filter(|p| p.is_file())
+        .collect();
+    files.sort();
+    Ok(files)
+}
+
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    let digest = Sha256::digest(bytes);
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// A file read into sheets, with what the Källor sheet needs to know about it.
+pub struct ReadFile {
+    pub sheets: Vec<RawSheet>,
+    pub sha256: String,
+    /// E.g. "Windows-1252, semikolon" for CSV.
+    pub format_note: String,
+}
+
+/// Reads one input file. Never panics: a reader that panics on a malformed file is
+/// caught and reported as an unreadable file.
+pub fn read_file(path: &Path, limits: &Limits) -> Result<ReadFile, (String, Option<String>)> {
+    let bytes = excel::read_limited(path, limits).map_err(|e| (e, None))?;
+    let sha = sha256_hex(&bytes);
+    let ext = extension(path);
+    let limits = limits.clone();
+    let outcome = std::panic::catch_unwind(move || -> Result<(Vec<RawSheet>, String), String> {
+        if SPREADSHEET_EXTENSIONS.contains(&ext.as_str()) {
+            Ok((excel::read_workbook(&bytes, &ext, &limits)?, String::new()))
+        } else {
+            let (sheet, enc, delim) = csv::read_delimited(&bytes, &limits)?;
+            Ok((vec![sheet], format!("{}, {}", enc.label(), csv::delimiter_label(delim))))
+        }
+    });
+    match outcome {
+        Ok(Ok((sheets, format_note))) => Ok(ReadFile { sheets, sha256: sha, format_note }),
+        Ok(Err(message)) => Err((message, Some(sha))),
+        Err(_) => Err((
+            "filen kunde inte läsas: läsaren stötte på en oväntad struktur i filen. Öppna den i Excel och spara om den".to_string(),
+            Some(sha),
+        )),
+    }
+}

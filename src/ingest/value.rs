@@ -1,0 +1,271 @@
+//! Cell values and the parsing of the forms real exports use: Excel serial dates,
+//! ISO and Swedish text dates, Ja/Nej/X/1/0 booleans, decimal comma numbers.
+//!
+//! Parsers return `None` for a value they cannot read; the caller reports it with its
+//! place (file, sheet, row, column) and leaves the row out of the KPI it would distort.
+
+use chrono::{Datelike, NaiveDate, NaiveDateTime, NaiveTime};
+
+/// One cell as read from any format.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub enum Cell {
+    #[default]
+    Empty,
+    Text(String),
+    Number(f64),
+    Bool(bool),
+    DateTime(NaiveDateTime),
+    /// A cell holding an Excel error such as #N/A.
+    Error(String),
+}
+
+impl Cell {
+    pub fn is_empty(&self) -> bool {
+        match self {
+            Cell::Empty => true,
+            Cell::Text(t) => t.trim().is_empty(),
+            _ => false,
+        }
+    }
+
+    /// The value as the user would read it in the sheet.
+    pub fn display(&self) -> String {
+        match self {
+            Cell::Empty => String::new(),
+            Cell::Text(t) => t.trim().to_string(),
+            Cell::Number(n) => format_number(*n),
+            Cell::Bool(b) => if *b { "SANT" } else { "FALSKT" }.to_string(),
+            Cell::DateTime(d) => {
+                if d.time() == NaiveTime::MIN {
+                    d.format("%Y-%m-%d").to_string()
+                } else {
+                    d.format("%Y-%m-%d %H:%M").to_string()
+                }
+            }
+            Cell::Error(e) => e.clone(),
+        }
+    }
+
+    /// Text content, trimmed; numbers as written. Empty for empty cells.
+    pub fn text(&self) -> String {
+        self.display()
+    }
+}
+
+fn format_number(n: f64) -> String {
+    if n.fract() == 0.0 && n.abs() < 1e15 {
+        format!("{}", n as i64)
+    } else {
+        format!("{n}")
+    }
+}
+
+/// The first and last plausible Excel serial dates (1950-01-01 .. 2100-12-31); a number
+/// outside this range in a date column is an error, not a date.
+const SERIAL_MIN: f64 = 18_264.0;
+const SERIAL_MAX: f64 = 73_415.0;
+
+/// Converts an Excel 1900-system serial number to a date-time.
+pub fn from_excel_serial(serial: f64) -> Option<NaiveDateTime> {
+    if !(SERIAL_MIN..=SERIAL_MAX).contains(&serial) {
+        return None;
+    }
+    // 1899-12-30 is day 0 once Excel's phantom 1900-02-29 is accounted for (all
+    // plausible dates lie after it).
+    let base = NaiveDate::from_ymd_opt(1899, 12, 30)?.and_time(NaiveTime::MIN);
+    let millis = (serial * 86_400_000.0).round() as i64;
+    base.checked_add_signed(chrono::Duration::milliseconds(millis))
+}
+
+/// Reads a date (with or without time) from a cell.
+pub fn parse_datetime(cell: &Cell) -> Option<NaiveDateTime> {
+    match cell {
+        Cell::DateTime(d) => Some(*d),
+        Cell::Number(n) => from_excel_serial(*n),
+        Cell::Text(t) => parse_datetime_text(t),
+        _ => None,
+    }
+}
+
+/// Reads a date from text: `2025-03-14`, `2025-03-14 10:22[:33]`, `2025-03-14T10:22`,
+/// `14/3/2025`, `14.03.2025`, `14-03-2025`, `2025/03/14`, `20250314`, or a serial number.
+pub fn parse_datetime_text(text: &str) -> Option<NaiveDateTime> {
+    let t = text.trim().trim_end_matches('Z');
+    if t.is_empty() {
+        return None;
+    }
+    let (date_part, time_part) = match t.find([' ', 'T']) {
+        Some(i) if i >= 8 => (&t[..i], Some(t[i + 1..].trim())),
+        _ => (t, None),
+    };
+    let date = parse_date_part(date_part)?;
+    let time = match time_part {
+        None | Some("") => NaiveTime::MIN,
+        Some(tp) => parse_time_part(tp)?,
+    };
+    Some(date.and_time(time))
+}
+
+fn parse_date_part(s: &str) -> Option<NaiveDate> {
+    let s = s.trim();
+    if s.len() == 8 && s.bytes().all(|b| b.is_ascii_digit()) {
+        return NaiveDate::parse_from_str(s, "%Y%m%d").ok();
+    }
+    if let Ok(serial) = s.replace(',', ".").parse::<f64>() {
+        return from_excel_serial(serial).map(|d| d.date());
+    }
+    let sep = s.chars().find(|c| matches!(c, '-' | '/' | '.'))?;
+    let parts: Vec<&str> = s.split(sep).collect();
+    if parts.len() != 3 || parts.iter().any(|p| p.is_empty() || !p.bytes().all(|b| b.is_ascii_digit())) {
+        return None;
+    }
+    let nums: Vec<u32> = parts.iter().map(|p| p.parse().ok()).collect::<Option<_>>()?;
+    let (y, m, d) = if parts[0].len() == 4 {
+        (nums[0] as i32, nums[1], nums[2])
+    } else if parts[2].len() == 4 {
+        // Swedish and European order: day first.
+        (nums[2] as i32, nums[1], nums[0])
+    } else if parts[2].len() == 2 && sep != '-' {
+        (2000 + nums[2] as i32, nums[1], nums[0])
+    } else {
+        return None;
+    };
+    let date = NaiveDate::from_ymd_opt(y, m, d)?;
+    (1950..=2100).contains(&date.year()).then_some(date)
+}
+
+fn parse_time_part(s: &str) -> Option<NaiveTime> {
+    let s = s.split(['+', 'Z']).next()?.trim();
+    for f in ["%H:%M:%S%.f", "%H:%M:%S", "%H:%M", "%H.%M"] {
+        if let Ok(t) = NaiveTime::parse_from_str(s, f) {
+            return Some(t);
+        }
+    }
+    None
+}
+
+/// Reads a yes/no value. Blank means no; an unknown text is `None`.
+pub fn parse_bool(cell: &Cell) -> Option<bool> {
+    match cell {
+        Cell::Empty => Some(false),
+        Cell::Bool(b) => Some(*b),
+        Cell::Number(n) if *n == 1.0 => Some(true),
+        Cell::Number(n) if *n == 0.0 => Some(false),
+        // A date in a yes/no column ("Anmäld till IMY: 2025-03-14") means yes.
+        Cell::DateTime(_) => Some(true),
+        Cell::Text(t) => parse_bool_text(t),
+        _ => None,
+    }
+}
+
+pub fn parse_bool_text(text: &str) -> Option<bool> {
+    let t = crate::ingest::header::normalize(text);
+    match t.as_str() {
+        "" | "nej" | "n" | "no" | "0" | "falskt" | "false" | "ej" | "inte" | "ej anmäld"
+        | "ej anmält" | "ej rapporterad" | "ingen" => Some(false),
+        "ja" | "j" | "yes" | "y" | "x" | "1" | "sant" | "true" | "anmäld" | "anmält"
+        | "rapporterad" => Some(true),
+        _ => {
+            if parse_datetime_text(text).is_some() {
+                Some(true)
+            } else if text.trim() == "✓" || text.trim() == "✔" {
+                Some(true)
+            } else if text.trim() == "-" || text.trim() == "–" {
+                Some(false)
+            } else {
+                None
+            }
+        }
+    }
+}
+
+/// Reads a number: numeric cells, or text with decimal comma and thousands spaces.
+pub fn parse_number(cell: &Cell) -> Option<f64> {
+    match cell {
+        Cell::Number(n) if n.is_finite() => Some(*n),
+        Cell::Text(t) => parse_number_text(t),
+        Cell::Bool(b) => Some(if *b { 1.0 } else { 0.0 }),
+        _ => None,
+    }
+}
+
+pub fn parse_number_text(text: &str) -> Option<f64> {
+    let cleaned: String = text
+        .trim()
+        .chars()
+        .filter(|c| !matches!(c, ' ' | '\u{a0}' | '\u{202f}' | '\''))
+        .collect();
+    if cleaned.is_empty() {
+        return None;
+    }
+    let cleaned = if cleaned.contains(',') && cleaned.contains('.') {
+        // "1.234,5" (thousands dot) or "1,234.5" (thousands comma): the last one is decimal.
+        if cleaned.rfind(',') > cleaned.rfind('.') {
+            cleaned.replace('.', "").replace(',', ".")
+        } else {
+            cleaned.replace(',', "")
+        }
+    } else {
+        cleaned.replace(',', ".")
+    };
+    cleaned.parse::<f64>().ok().filter(|n| n.is_finite())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn dt(y: i32, m: u32, d: u32, h: u32, mi: u32) -> NaiveDateTime {
+        NaiveDate::from_ymd_opt(y, m, d).unwrap().and_hms_opt(h, mi, 0).unwrap()
+    }
+
+    #[test]
+    fn text_dates_in_every_form_the_spec_names() {
+        let want = dt(2025, 3, 14, 0, 0);
+        for t in ["2025-03-14", "14/3/2025", "14.03.2025", "14-03-2025", "2025/03/14", "20250314", " 2025-03-14 "] {
+            assert_eq!(parse_datetime_text(t), Some(want), "{t}");
+        }
+        assert_eq!(parse_datetime_text("2025-03-14 10:22"), Some(dt(2025, 3, 14, 10, 22)));
+        assert_eq!(parse_datetime_text("2025-03-14T10:22:00"), Some(dt(2025, 3, 14, 10, 22)));
+        assert_eq!(parse_datetime_text("14.03.2025 10:22"), Some(dt(2025, 3, 14, 10, 22)));
+    }
+
+    #[test]
+    fn impossible_dates_are_rejected() {
+        for t in ["2025-13-45", "31/02/2025", "igår", "2025", "14/3", "1/2/3/4"] {
+            assert_eq!(parse_datetime_text(t), None, "{t}");
+        }
+    }
+
+    #[test]
+    fn excel_serials_in_1900_system() {
+        assert_eq!(from_excel_serial(45730.0), Some(dt(2025, 3, 14, 0, 0)));
+        assert_eq!(from_excel_serial(45730.5), Some(dt(2025, 3, 14, 12, 0)));
+        assert_eq!(parse_datetime(&Cell::Number(45730.0)), Some(dt(2025, 3, 14, 0, 0)));
+        assert_eq!(from_excel_serial(3.0), None);
+        assert_eq!(parse_datetime_text("45730"), Some(dt(2025, 3, 14, 0, 0)));
+    }
+
+    #[test]
+    fn booleans_as_exports_write_them() {
+        for t in ["Ja", "JA", "X", "x", "1", "Yes", "Sant", "true"] {
+            assert_eq!(parse_bool(&Cell::Text(t.into())), Some(true), "{t}");
+        }
+        for t in ["Nej", "NEJ", "0", "No", "Falskt", "", "  ", "-"] {
+            assert_eq!(parse_bool(&Cell::Text(t.into())), Some(false), "{t}");
+        }
+        assert_eq!(parse_bool(&Cell::Empty), Some(false));
+        assert_eq!(parse_bool(&Cell::Number(1.0)), Some(true));
+        assert_eq!(parse_bool(&Cell::Text("kanske".into())), None);
+    }
+
+    #[test]
+    fn numbers_with_decimal_comma_and_thousands_spaces() {
+        assert_eq!(parse_number_text("3,5"), Some(3.5));
+        assert_eq!(parse_number_text("1 234,5"), Some(1234.5));
+        assert_eq!(parse_number_text("1\u{a0}234"), Some(1234.0));
+        assert_eq!(parse_number_text("1.234,5"), Some(1234.5));
+        assert_eq!(parse_number_text("12"), Some(12.0));
+        assert_eq!(parse_number_text("hög"), None);
+    }
+}

@@ -1,0 +1,209 @@
+//! Incident KPIs: counts for the year and the year before, by category, month, unit and
+//! year, reports to IMY and MSB/MCF, and IMY reports later than the deadline.
+
+use std::collections::BTreeMap;
+
+use chrono::Datelike;
+use polars::prelude::*;
+
+use crate::config::Config;
+use crate::kpi::{Breakdowns, CategoryRow, Kpi, MonthRow, TextCount, UnitCountRow, ValueKind, YearRow};
+use crate::model::{Incident, Inputs, Problem, Severity};
+
+pub const MONTHS: [&str; 12] = ["jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov", "dec"];
+
+fn frame(incidents: &[Incident], cfg: &Config) -> PolarsResult<DataFrame> {
+    let deadline = chrono::Duration::hours(cfg.incidents.imy_deadline_hours);
+    let late: Vec<Option<bool>> = incidents
+        .iter()
+        .map(|i| match (i.reported_imy, i.discovered, i.reported_at) {
+            (Some(true), Some(found), Some(reported)) => Some(reported - found > deadline),
+            _ => None,
+        })
+        .collect();
+    DataFrame::new_infer_height(vec![
+        Column::new("year".into(), incidents.iter().map(|i| i.date.year()).collect::<Vec<i32>>()),
+        Column::new("month".into(), incidents.iter().map(|i| i.date.month() as i32).collect::<Vec<i32>>()),
+        Column::new("category".into(), incidents.iter().map(|i| i.category.clone()).collect::<Vec<String>>()),
+        Column::new("raw".into(), incidents.iter().map(|i| i.category_raw.clone()).collect::<Vec<String>>()),
+        Column::new("unit".into(), incidents.iter().map(|i| i.unit.clone().unwrap_or_else(|| super::training::NO_UNIT.to_string())).collect::<Vec<String>>()),
+        Column::new("personal".into(), incidents.iter().map(|i| i.personal_data == Some(true)).collect::<Vec<bool>>()),
+        Column::new("imy".into(), incidents.iter().map(|i| i.reported_imy == Some(true)).collect::<Vec<bool>>()),
+        Column::new("msb".into(), incidents.iter().map(|i| i.reported_msb == Some(true)).collect::<Vec<bool>>()),
+        Column::new("late".into(), late),
+    ])
+}
+
+/// Counts per i32 key for one year.
+fn count_by_i32(df: &DataFrame, year: i32, key: &str) -> PolarsResult<BTreeMap<i32, u32>> {
+    let out = df.clone().lazy().filter(col("year").eq(lit(year))).group_by([col(key)]).agg([len().alias("n")]).collect()?;
+    let (k, n) = (out.column(key)?.i32()?, out.column("n")?.u32()?);
+    Ok((0..out.height()).filter_map(|i| Some((k.get(i)?, n.get(i)?))).collect())
+}
+
+fn count_by_str(df: &DataFrame, year: i32, key: &str) -> PolarsResult<BTreeMap<String, (u32, u32)>> {
+    let out = df
+        .clone()
+        .lazy()
+        .filter(col("year").eq(lit(year)))
+        .group_by([col(key)])
+        .agg([len().alias("n"), col("personal").sum().alias("p")])
+        .collect()?;
+    let (k, n, p) = (out.column(key)?.str()?, out.column("n")?.u32()?, out.column("p")?.u32()?);
+    Ok((0..out.height()).filter_map(|i| Some((k.get(i)?.to_string(), (n.get(i)?, p.get(i)?)))).collect())
+}
+
+pub fn compute(inputs: &Inputs, cfg: &Config, year: i32, authority: &str, b: &mut Breakdowns, notes: &mut Vec<Problem>) -> PolarsResult<Vec<Kpi>> {
+    let have = !inputs.incidents.is_empty() || inputs.sources.iter().any(|s| s.kind == Some(crate::model::InputKind::Incidents));
+    let df = frame(&inputs.incidents, cfg)?;
+    let by_year = df
+        .clone()
+        .lazy()
+        .group_by([col("year")])
+        .agg([
+            len().alias("total"),
+            col("personal").sum().alias("personal"),
+            col("imy").sum().alias("imy"),
+            col("msb").sum().alias("msb"),
+            col("late").eq(lit(true)).sum().alias("late"),
+            col("imy").and(col("late").is_null()).sum().alias("late_unknown"),
+        ])
+        .sort(["year"], Default::default())
+        .collect()?;
+    let mut years: BTreeMap<i32, [u32; 6]> = BTreeMap::new();
+    {
+        let y = by_year.column("year")?.i32()?;
+        let cols: Vec<&UInt32Chunked> = ["total", "personal", "imy", "msb", "late", "late_unknown"]
+            .iter()
+            .map(|c| by_year.column(c).and_then(|c| c.u32()))
+            .collect::<PolarsResult<_>>()?;
+        for i in 0..by_year.height() {
+            if let Some(year) = y.get(i) {
+                let mut v = [0u32; 6];
+                for (j, c) in cols.iter().enumerate() {
+                    v[j] = c.get(i).unwrap_or(0);
+                }
+                years.insert(year, v);
+            }
+        }
+    }
+    b.incidents_by_year = years
+        .iter()
+        .filter(|(y, _)| **y <= year)
+        .map(|(y, v)| YearRow { year: *y, total: v[0], personal_data: v[1], reported_imy: v[2], reported_msb: v[3] })
+        .collect();
+    let has_prev = years.contains_key(&(year - 1));
+    let this = years.get(&year).copied().unwrap_or([0; 6]);
+    let prev = years.get(&(year - 1)).copied();
+
+    if have {
+        let cats_now = count_by_str(&df, year, "category")?;
+        let cats_prev = count_by_str(&df, year - 1, "category")?;
+        for c in &cfg.incidents.categories {
+            b.incidents_by_category.push(CategoryRow {
+                slug: c.slug.clone(),
+                label: c.label.clone(),
+                count: cats_now.get(&c.slug).map(|x| x.0).unwrap_or(0),
+                previous: has_prev.then(|| cats_prev.get(&c.slug).map(|x| x.0).unwrap_or(0)),
+            });
+        }
+        let months_now = count_by_i32(&df, year, "month")?;
+        let months_prev = count_by_i32(&df, year - 1, "month")?;
+        for m in 1..=12 {
+            b.incidents_by_month.push(MonthRow {
+                month: m as u32,
+                label: MONTHS[m as usize - 1].to_string(),
+                count: months_now.get(&m).copied().unwrap_or(0),
+                previous: has_prev.then(|| months_prev.get(&m).copied().unwrap_or(0)),
+            });
+        }
+        let mut units: Vec<UnitCountRow> = count_by_str(&df, year, "unit")?
+            .into_iter()
+            .map(|(unit, (count, personal_data))| UnitCountRow { unit, count, personal_data })
+            .collect();
+        units.sort_by(|a, b| b.count.cmp(&a.count).then(a.unit.cmp(&b.unit)));
+        b.incidents_by_unit = units;
+        let unmapped = df
+            .clone()
+            .lazy()
+            .filter(col("year").eq(lit(year)).and(col("category").eq(lit("other"))).and(col("raw").neq(lit(""))))
+            .group_by([col("raw")])
+            .agg([len().alias("n")])
+            .sort(["raw"], Default::default())
+            .collect()?;
+        let (raw, n) = (unmapped.column("raw")?.str()?, unmapped.column("n")?.u32()?);
+        let other_synonyms: Vec<String> = cfg
+            .incidents
+            .categories
+            .iter()
+            .filter(|c| c.slug == "other")
+            .flat_map(|c| c.synonyms.iter().map(|s| crate::ingest::header::normalize(s)).chain([crate::ingest::header::normalize(&c.label)]))
+            .collect();
+        for i in 0..unmapped.height() {
+            if let (Some(text), Some(count)) = (raw.get(i), n.get(i)) {
+                if other_synonyms.contains(&crate::ingest::header::normalize(text)) {
+                    continue;
+                }
+                b.unmapped_categories.push(TextCount { text: text.to_string(), count });
+                notes.push(Problem {
+                    severity: Severity::Note,
+                    file: "(incidenter)".to_string(),
+                    sheet: None,
+                    row: None,
+                    column: Some("Kategori".to_string()),
+                    value: Some(text.to_string()),
+                    message: format!("kategorin känns inte igen ({count} incidenter {year})"),
+                    action: "Räknas som Övrigt. Lägg till texten som synonym under [[incidents.categories]] i genomgang.toml om den hör till en annan kategori.".to_string(),
+                });
+            }
+        }
+        if this[5] > 0 {
+            notes.push(Problem {
+                severity: Severity::Note,
+                file: "(incidenter)".to_string(),
+                sheet: None,
+                row: None,
+                column: None,
+                value: None,
+                message: format!("{} IMY-anmälda incidenter {year} saknar upptäcktsdatum eller anmälningsdatum", this[5]),
+                action: "Deras tid till anmälan kan inte bedömas och de ingår inte i antalet sena anmälningar.".to_string(),
+            });
+        }
+    }
+
+    let v = |x: u32| have.then_some(x as f64);
+    let p = |i: usize| prev.map(|pr| pr[i] as f64);
+    // Late reports: unknown when every IMY report lacks the dates to judge it.
+    let late_value = if !have {
+        None
+    } else if this[2] > 0 && this[5] == this[2] {
+        None
+    } else {
+        Some(this[4] as f64)
+    };
+    let late_prev = prev.and_then(|pr| if pr[2] > 0 && pr[5] == pr[2] { None } else { Some(pr[4] as f64) });
+    let hours = cfg.incidents.imy_deadline_hours;
+    let mut kpis = vec![
+        Kpi::new("incidents.total", "Antal incidenter", v(this[0]), p(0), ValueKind::Count, "Incidenter"),
+        Kpi::new("incidents.personal_data", "Personuppgiftsincidenter", v(this[1]), p(1), ValueKind::Count, "Incidenter"),
+        Kpi::new("incidents.reported_imy", "Anmälda till IMY", v(this[2]), p(2), ValueKind::Count, "Incidenter"),
+        Kpi::new("incidents.reported_msb", &format!("Anmälda till {authority} (NIS/cybersäkerhetslagen)"), v(this[3]), p(3), ValueKind::Count, "Incidenter"),
+        Kpi::new("incidents.imy_late", &format!("IMY-anmälningar senare än {hours} timmar efter upptäckt"), late_value, late_prev, ValueKind::Count, "Incidenter"),
+    ];
+    for row in &b.incidents_by_category {
+        kpis.push(Kpi::new(
+            &format!("incidents.category.{}", row.slug),
+            &format!("Incidenter: {}", row.label),
+            Some(row.count as f64),
+            row.previous.map(|x| x as f64),
+            ValueKind::Count,
+            "Incidenter",
+        ));
+    }
+    if !have {
+        for c in &cfg.incidents.categories {
+            kpis.push(Kpi::new(&format!("incidents.category.{}", c.slug), &format!("Incidenter: {}", c.label), None, None, ValueKind::Count, "Incidenter"));
+        }
+    }
+    Ok(kpis)
+}

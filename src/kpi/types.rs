@@ -1,0 +1,275 @@
+//! The one result type every output is written from: the workbook, the PNG charts, the
+//! JSON document and the report text all read a [`KpiReport`], so they cannot disagree.
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use crate::model::{Problem, Source};
+
+/// Traffic-light status of a KPI against its target.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// Meets the target.
+    Good,
+    /// Close to the target (within the configured tolerance).
+    Warning,
+    /// Misses the target.
+    Bad,
+    /// No target, or no value.
+    Info,
+}
+
+impl Status {
+    /// Swedish word shown in the status column.
+    pub fn label(self) -> &'static str {
+        match self {
+            Status::Good => "Grön",
+            Status::Warning => "Gul",
+            Status::Bad => "Röd",
+            Status::Info => "Info",
+        }
+    }
+}
+
+/// How a KPI value is shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ValueKind {
+    Count,
+    /// A fraction 0–1 shown as percent.
+    Rate,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Kpi {
+    pub id: String,
+    pub label: String,
+    pub value: Option<f64>,
+    pub previous: Option<f64>,
+    pub target: Option<f64>,
+    pub status: Status,
+    #[serde(skip)]
+    pub kind: ValueKind,
+    /// The workbook sheet that breaks this KPI down.
+    #[serde(skip)]
+    pub sheet: &'static str,
+}
+
+impl Kpi {
+    /// value − previous, when both exist.
+    pub fn change(&self) -> Option<f64> {
+        Some(self.value? - self.previous?)
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct KpiReport {
+    pub unit: String,
+    pub year: i32,
+    pub generated_by: String,
+    pub kpis: Vec<Kpi>,
+    pub breakdowns: Breakdowns,
+    pub sources: Vec<Source>,
+    pub warnings: Vec<String>,
+    /// Every data quality problem (the Datakvalitet sheet).
+    #[serde(skip)]
+    pub problems: Vec<Problem>,
+    #[serde(skip)]
+    pub context: Context,
+    /// The review text (Rapport sheet and the Markdown file).
+    #[serde(skip)]
+    pub text: Vec<Block>,
+    /// ISO/IEC 27001 9.3.2 a)–g) and 9.3.3, for the "ISO 27001 9.3" sheet.
+    #[serde(skip)]
+    pub iso: Vec<IsoRow>,
+}
+
+/// One block of the review text.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Block {
+    Heading1(String),
+    Heading2(String),
+    Heading3(String),
+    Paragraph(String),
+    Bullet(String),
+    PageBreak,
+}
+
+/// One row of the ISO 27001 9.3 sheet.
+#[derive(Debug, Clone)]
+pub struct IsoRow {
+    /// "9.3.2 a)" … "9.3.3".
+    pub clause: String,
+    /// What the standard asks for, in Swedish.
+    pub requirement: String,
+    /// True when the workbook answers it from the inputs.
+    pub covered: bool,
+    /// Where the workbook answers it (sheet and range, or text section), or what is missing.
+    pub answer: String,
+}
+
+impl KpiReport {
+    pub fn kpi(&self, id: &str) -> Option<&Kpi> {
+        self.kpis.iter().find(|k| k.id == id)
+    }
+
+    /// The value of a KPI, if it exists and has one.
+    pub fn value(&self, id: &str) -> Option<f64> {
+        self.kpi(id).and_then(|k| k.value)
+    }
+}
+
+/// Facts about the run that outputs need besides the figures.
+#[derive(Debug, Clone, Default)]
+pub struct Context {
+    /// Authority for NIS reports this year ("MSB" or "MCF").
+    pub nis_authority: String,
+    /// Where the configuration came from ("standard", or the files merged on top).
+    pub config_sources: Vec<String>,
+    /// The configuration in force, as TOML, for the Källor sheet.
+    pub config_toml: String,
+    pub high_risk_threshold: f64,
+    pub imy_deadline_hours: i64,
+    /// Which input kinds were present (Swedish labels), for the ISO 9.3 sheet.
+    pub kinds_present: Vec<crate::model::InputKind>,
+    /// Text sections supplied in the input folder: (file stem, Markdown).
+    pub sections: Vec<(String, String)>,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Breakdowns {
+    /// Mandatory course labels, in configuration order.
+    pub mandatory_courses: Vec<String>,
+    pub training_by_unit: Vec<TrainingUnitRow>,
+    pub training_by_course: Vec<CourseRow>,
+    pub incidents_by_category: Vec<CategoryRow>,
+    /// Always 12 rows, January to December.
+    pub incidents_by_month: Vec<MonthRow>,
+    /// Every year in the data, oldest first.
+    pub incidents_by_year: Vec<YearRow>,
+    pub incidents_by_unit: Vec<UnitCountRow>,
+    /// Category texts that mapped to "other".
+    pub unmapped_categories: Vec<TextCount>,
+    pub register_fields: Vec<FieldRow>,
+    pub register_incomplete: Vec<IncompleteRow>,
+    pub register_stale: Vec<StaleRow>,
+    pub classification_levels: Vec<LevelRow>,
+    pub classification_unclassified: Vec<IncompleteRow>,
+    /// risk_matrix[likelihood-1][consequence-1] = number of risks.
+    pub risk_matrix: Vec<Vec<u32>>,
+    pub risks: Vec<RiskRow>,
+    pub actions_by_status: Vec<TextCount>,
+    pub actions_overdue: Vec<ActionRow>,
+    pub actions_open: Vec<ActionRow>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TrainingUnitRow {
+    pub unit: String,
+    pub headcount: u32,
+    pub completed_all: u32,
+    pub rate: Option<f64>,
+    /// Completions per mandatory course, same order as `mandatory_courses`.
+    pub per_course: Vec<u32>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CourseRow {
+    pub course: String,
+    pub mandatory: bool,
+    /// Persons of the population who completed it by 31 Dec of the year.
+    pub completed: u32,
+    pub completed_previous: Option<u32>,
+    pub rate: Option<f64>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CategoryRow {
+    pub slug: String,
+    pub label: String,
+    pub count: u32,
+    pub previous: Option<u32>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct MonthRow {
+    pub month: u32,
+    /// "jan", "feb", …
+    pub label: String,
+    pub count: u32,
+    pub previous: Option<u32>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct YearRow {
+    pub year: i32,
+    pub total: u32,
+    pub personal_data: u32,
+    pub reported_imy: u32,
+    pub reported_msb: u32,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct UnitCountRow {
+    pub unit: String,
+    pub count: u32,
+    pub personal_data: u32,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TextCount {
+    pub text: String,
+    pub count: u32,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct FieldRow {
+    /// Art. 30 field, in Swedish.
+    pub field: String,
+    pub filled: u32,
+    pub missing: u32,
+    pub rate: Option<f64>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct IncompleteRow {
+    /// Name of the processing activity or information asset (never a person).
+    pub name: String,
+    /// What is missing, comma separated.
+    pub missing: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct StaleRow {
+    pub activity: String,
+    pub last_reviewed: Option<NaiveDate>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct LevelRow {
+    /// "Konfidentialitet", "Riktighet", "Tillgänglighet".
+    pub aspect: String,
+    /// Number of assets at level 0..=4.
+    pub levels: [u32; 5],
+    pub missing: u32,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RiskRow {
+    pub risk: String,
+    pub likelihood: f64,
+    pub consequence: f64,
+    pub value: f64,
+    pub high: bool,
+    pub status: String,
+    pub action: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ActionRow {
+    pub action: String,
+    pub deadline: Option<NaiveDate>,
+    pub status: String,
+    pub year: Option<i32>,
+}

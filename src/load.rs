@@ -1,0 +1,192 @@
+//! From an input folder to the typed model: lists the files, reads each one, recognises
+//! its sheets and hands them to the input-kind modules. A file that cannot be read is
+//! recorded and skipped; the other files' figures are unaffected.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use crate::config::Config;
+use crate::ingest::{self, FileType, Recogniser};
+use crate::model::sheet::SheetReader;
+use crate::model::{self, InputKind, Inputs, Problem, Severity, Source};
+
+/// Reads every input file directly in `dir`.
+pub fn load_folder(dir: &Path, cfg: &Config) -> std::io::Result<Inputs> {
+    let files = ingest::list_files(dir)?;
+    let mut inputs = Inputs::default();
+    let rec = Recogniser::new(cfg);
+    for path in files {
+        let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+        load_file(&path, &name, cfg, &rec, &mut inputs);
+    }
+    finish(&mut inputs);
+    Ok(inputs)
+}
+
+/// Reads one file into `inputs`, under the display name `name`.
+pub fn load_file(path: &Path, name: &str, cfg: &Config, rec: &Recogniser, inputs: &mut Inputs) {
+    match ingest::file_type(path) {
+        FileType::Ignored | FileType::Config => {}
+        FileType::Section => match std::fs::read(path) {
+            Ok(bytes) => match ingest::csv::decode(&bytes) {
+                Ok((text, _)) => {
+                    let stem = path.file_stem().map(|s| s.to_string_lossy().to_string()).unwrap_or_default();
+                    inputs.sections.push((ingest::section_key(&stem), text.into_owned()));
+                    inputs.sources.push(Source {
+                        file: name.to_string(),
+                        sheet: None,
+                        kind: None,
+                        header_row: None,
+                        rows_read: 0,
+                        rows_rejected: 0,
+                        sha256: ingest::sha256_hex(&bytes),
+                        note: "Textavsnitt till rapporten".to_string(),
+                    });
+                }
+                Err(e) => file_error(inputs, name, None, &e),
+            },
+            Err(e) => file_error(inputs, name, None, &format!("filen kunde inte läsas ({e})")),
+        },
+        FileType::Spreadsheet | FileType::Delimited => {
+            let read = match ingest::read_file(path, &cfg.limits) {
+                Ok(r) => r,
+                Err((message, sha)) => {
+                    file_error(inputs, name, sha, &message);
+                    return;
+                }
+            };
+            for sheet in &read.sheets {
+                load_sheet(sheet, name, &read.sha256, &read.format_note, cfg, rec, inputs);
+            }
+        }
+    }
+}
+
+fn file_error(inputs: &mut Inputs, name: &str, sha: Option<String>, message: &str) {
+    inputs.problems.push(Problem {
+        severity: Severity::FileError,
+        file: name.to_string(),
+        sheet: None,
+        row: None,
+        column: None,
+        value: None,
+        message: message.to_string(),
+        action: "Filen hoppades över; övriga filer är lästa.".to_string(),
+    });
+    inputs.sources.push(Source {
+        file: name.to_string(),
+        sheet: None,
+        kind: None,
+        header_row: None,
+        rows_read: 0,
+        rows_rejected: 0,
+        sha256: sha.unwrap_or_default(),
+        note: format!("Oläslig: {message}"),
+    });
+}
+
+fn load_sheet(
+    sheet: &ingest::RawSheet,
+    name: &str,
+    sha: &str,
+    format_note: &str,
+    cfg: &Config,
+    rec: &Recogniser,
+    inputs: &mut Inputs,
+) {
+    let mut source = Source {
+        file: name.to_string(),
+        sheet: sheet.sheet.clone(),
+        kind: None,
+        header_row: None,
+        rows_read: 0,
+        rows_rejected: 0,
+        sha256: sha.to_string(),
+        note: String::new(),
+    };
+    if let Some(err) = &sheet.error {
+        inputs.problems.push(Problem {
+            severity: Severity::FileError,
+            file: name.to_string(),
+            sheet: sheet.sheet.clone(),
+            row: None,
+            column: None,
+            value: None,
+            message: err.clone(),
+            action: "Bladet hoppades över.".to_string(),
+        });
+        source.note = format!("Oläsligt: {err}");
+        inputs.sources.push(source);
+        return;
+    }
+    if sheet.rows.iter().all(|r| r.iter().all(|c| c.is_empty())) {
+        source.note = "Ignorerat: bladet är tomt".to_string();
+        inputs.sources.push(source);
+        return;
+    }
+    let map = match rec.recognise(&sheet.rows) {
+        Ok(map) => map,
+        Err(reason) => {
+            source.note = format!("Ignorerat: {reason}");
+            inputs.sources.push(source);
+            return;
+        }
+    };
+    let mut reader = SheetReader::new(name, sheet, &map);
+    match map.kind {
+        InputKind::Training => inputs.completions.extend(model::training::read_long(&mut reader, cfg, rec)),
+        InputKind::TrainingWide => inputs.completions.extend(model::training::read_wide(&mut reader, cfg, rec)),
+        InputKind::Roster => {
+            inputs.has_roster = true;
+            inputs.employees.extend(model::roster::read(&mut reader));
+        }
+        InputKind::Incidents => inputs.incidents.extend(model::incidents::read(&mut reader, cfg)),
+        InputKind::Register => inputs.activities.extend(model::register::read(&mut reader)),
+        InputKind::Classification => inputs.assets.extend(model::classification::read(&mut reader)),
+        InputKind::Risks => inputs.risks.extend(model::risks::read(&mut reader)),
+        InputKind::Actions => inputs.actions.extend(model::actions::read(&mut reader, cfg)),
+    }
+    if reader.rows_read == 0 && reader.rows_rejected == 0 {
+        reader.note("bladet har rubrikrad men inga datarader", "Inget att räkna.");
+    }
+    source.kind = Some(map.kind);
+    source.header_row = Some(sheet.excel_row(map.header_index));
+    source.rows_read = reader.rows_read;
+    source.rows_rejected = reader.rows_rejected;
+    let mut note = map.describe();
+    if !format_note.is_empty() {
+        note = format!("{format_note}. {note}");
+    }
+    if sheet.hidden {
+        note = format!("Dolt blad. {note}");
+    }
+    source.note = note;
+    inputs.problems.extend(reader.problems);
+    inputs.sources.push(source);
+}
+
+/// Cross-file clean-up: the same incident (same case number) in two files counts once.
+fn finish(inputs: &mut Inputs) {
+    let mut seen: HashMap<String, String> = HashMap::new();
+    let mut kept = Vec::with_capacity(inputs.incidents.len());
+    for incident in std::mem::take(&mut inputs.incidents) {
+        if let Some(id) = incident.case_id.as_deref().and_then(model::sheet::norm_id) {
+            if let Some(first) = seen.get(&id) {
+                inputs.problems.push(Problem {
+                    severity: Severity::Note,
+                    file: incident.place.clone(),
+                    sheet: None,
+                    row: None,
+                    column: Some("Ärendenummer".to_string()),
+                    value: incident.case_id.clone(),
+                    message: format!("samma ärendenummer finns redan ({first})"),
+                    action: "Incidenten räknas en gång.".to_string(),
+                });
+                continue;
+            }
+            seen.insert(id, incident.place.clone());
+        }
+        kept.push(incident);
+    }
+    inputs.incidents = kept;
+}

@@ -1,0 +1,182 @@
+//! Incident logs (avvikelser): each row one incident with its date, canonical category,
+//! and whether it was a personal data incident and reported to IMY or MSB/MCF.
+
+use chrono::{NaiveDate, NaiveDateTime};
+
+use crate::config::Config;
+use crate::ingest::header::normalize;
+use crate::ingest::value::{parse_bool, parse_datetime};
+use crate::model::sheet::{Row, SheetReader};
+use crate::model::Severity;
+
+#[derive(Debug, Clone)]
+pub struct Incident {
+    pub case_id: Option<String>,
+    /// Event date, else discovery date, else registration date.
+    pub date: NaiveDate,
+    pub discovered: Option<NaiveDateTime>,
+    pub category: String,
+    /// The category text as written in the export.
+    pub category_raw: String,
+    /// `None` when the cell could not be read (left out of that KPI).
+    pub personal_data: Option<bool>,
+    pub reported_imy: Option<bool>,
+    pub reported_msb: Option<bool>,
+    pub reported_at: Option<NaiveDateTime>,
+    pub unit: Option<String>,
+    pub administration: Option<String>,
+    /// "fil, blad, rad" for duplicate notes.
+    pub place: String,
+}
+
+/// Maps a category text to its canonical slug: the first category with a synonym the
+/// text contains. Unmapped texts give `None`.
+pub fn map_category(raw: &str, cfg: &Config) -> Option<String> {
+    let text = normalize(raw);
+    if text.is_empty() {
+        return None;
+    }
+    // Exact matches first, so "övrigt" never loses to a longer synonym elsewhere.
+    for c in &cfg.incidents.categories {
+        if normalize(&c.label) == text || c.synonyms.iter().any(|s| normalize(s) == text) {
+            return Some(c.slug.clone());
+        }
+    }
+    let padded = format!(" {text} ");
+    for c in &cfg.incidents.categories {
+        if c.synonyms.iter().any(|s| {
+            let s = normalize(s);
+            !s.is_empty() && (padded.contains(&format!(" {s} ")) || (s.len() >= 6 && text.contains(&s)))
+        }) {
+            return Some(c.slug.clone());
+        }
+    }
+    None
+}
+
+pub fn read(r: &mut SheetReader, cfg: &Config) -> Vec<Incident> {
+    let mut out = Vec::new();
+    for row in r.rows() {
+        let mut date = None;
+        let mut bad = false;
+        for role in ["event_date", "discovered_date", "registered_date"] {
+            let cell = r.cell(row, role);
+            if cell.is_empty() {
+                continue;
+            }
+            match parse_datetime(cell) {
+                Some(d) => {
+                    if date.is_none() {
+                        date = Some(d.date());
+                    }
+                }
+                None => {
+                    r.reject(row, role, "datumet går inte att läsa (använd ÅÅÅÅ-MM-DD)");
+                    bad = true;
+                    break;
+                }
+            }
+        }
+        if bad {
+            continue;
+        }
+        let Some(date) = date else {
+            let role = ["event_date", "discovered_date", "registered_date"].into_iter().find(|r2| r.has(r2)).unwrap_or("event_date");
+            r.reject(row, role, "incidenten saknar datum (händelse-, upptäckts- och registreringsdatum är tomma)");
+            continue;
+        };
+        let discovered = parse_datetime(r.cell(row, "discovered_date"));
+        let category_raw = r.text(row, "category").unwrap_or_default();
+        let category = match map_category(&category_raw, cfg) {
+            Some(slug) => slug,
+            None => {
+                if category_raw.is_empty() {
+                    r.problem(row, "category", Severity::Note, "incidenten saknar kategori", "Räknas som Övrigt.");
+                }
+                "other".to_string()
+            }
+        };
+        let personal_data = flag(r, row, "personal_data", "personuppgiftsincidenter");
+        let reported_at = parse_datetime(r.cell(row, "reported_date"));
+        let reported_imy = if r.has("reported_imy") {
+            flag(r, row, "reported_imy", "anmälda till IMY")
+        } else {
+            Some(reported_at.is_some())
+        };
+        let reported_msb = flag(r, row, "reported_msb", "anmälda till MSB/MCF");
+        if !r.cell(row, "reported_date").is_empty() && reported_at.is_none() {
+            r.problem(row, "reported_date", Severity::RowRejected, "anmälningsdatumet går inte att läsa", "Incidenten ingår inte i beräkningen av sena IMY-anmälningar.");
+        }
+        r.rows_read += 1;
+        let place = format!(
+            "{}{}, rad {}",
+            r.file,
+            r.sheet.sheet.as_ref().map(|s| format!(", blad \"{s}\"")).unwrap_or_default(),
+            r.sheet.excel_row(row.index)
+        );
+        out.push(Incident {
+            case_id: r.text(row, "case_id"),
+            date,
+            discovered,
+            category,
+            category_raw,
+            personal_data,
+            reported_imy,
+            reported_msb,
+            reported_at,
+            unit: r.text(row, "unit"),
+            administration: r.text(row, "administration"),
+            place,
+        });
+    }
+    out
+}
+
+/// A yes/no column; `None` (with a problem) when the value cannot be read.
+fn flag<'a>(r: &mut SheetReader<'a>, row: Row<'a>, role: &str, what: &str) -> Option<bool> {
+    if !r.has(role) {
+        return Some(false);
+    }
+    let v = parse_bool(r.cell(row, role));
+    if v.is_none() {
+        r.problem(row, role, Severity::RowRejected, "värdet går inte att tolka som Ja eller Nej", &format!("Incidenten räknas inte i {what}."));
+    }
+    v
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spec_synonyms_map_to_their_categories() {
+        let cfg = Config::default_config();
+        let cases = [
+            ("Phishing", "phishing"),
+            ("Nätfiske", "phishing"),
+            ("Bedrägeriförsök via e-post", "phishing"),
+            ("Inbrott", "burglary"),
+            ("Stöld vid inbrott", "burglary"),
+            ("Förlorat tjänstekort", "lost_card"),
+            ("Borttappat passerkort", "lost_card"),
+            ("Förlorad mobiltelefon", "lost_phone"),
+            ("Stulen mobil", "lost_phone"),
+            ("Förlorad dator", "lost_computer"),
+            ("Stulen bärbar dator", "lost_computer"),
+            ("Surfplatta borttappad", "lost_computer"),
+            ("Felskickad e-post", "misdirected"),
+            ("Fel mottagare", "misdirected"),
+            ("Felskick", "misdirected"),
+            ("Obehörig åtkomst", "unauthorized_access"),
+            ("Otillåten åtkomst", "unauthorized_access"),
+            ("Skadlig kod", "malware"),
+            ("Virus", "malware"),
+            ("Ransomware", "malware"),
+            ("Övrigt", "other"),
+        ];
+        for (raw, slug) in cases {
+            assert_eq!(map_category(raw, &cfg).as_deref(), Some(slug), "{raw}");
+        }
+        assert_eq!(map_category("Hot via telefon", &cfg), None);
+    }
+}

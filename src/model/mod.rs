@@ -1,0 +1,211 @@
+//! The typed model of the inputs: one module per input kind turns recognised sheets into
+//! records, and everything that could not be used becomes a [`Problem`] with its place.
+//!
+//! Everything downstream (KPIs, workbook, JSON) reads [`Inputs`] only, never raw cells.
+
+pub mod actions;
+pub mod classification;
+pub mod incidents;
+pub mod register;
+pub mod risks;
+pub mod roster;
+pub mod training;
+pub mod sheet;
+
+use serde::Serialize;
+
+pub use actions::Action;
+pub use classification::Asset;
+pub use incidents::Incident;
+pub use register::Activity;
+pub use risks::Risk;
+pub use roster::Employee;
+pub use training::Completion;
+
+/// The kinds of input sheet genomgang recognises.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum InputKind {
+    Training,
+    TrainingWide,
+    Roster,
+    Incidents,
+    Register,
+    Classification,
+    Risks,
+    Actions,
+}
+
+impl InputKind {
+    pub const ALL: [InputKind; 8] = [
+        InputKind::Training,
+        InputKind::TrainingWide,
+        InputKind::Roster,
+        InputKind::Incidents,
+        InputKind::Register,
+        InputKind::Classification,
+        InputKind::Risks,
+        InputKind::Actions,
+    ];
+
+    /// Swedish name for messages and the Källor sheet.
+    pub fn label(self) -> &'static str {
+        match self {
+            InputKind::Training => "Utbildning (lista)",
+            InputKind::TrainingWide => "Utbildning (matris)",
+            InputKind::Roster => "Personal",
+            InputKind::Incidents => "Incidenter",
+            InputKind::Register => "Registerförteckning",
+            InputKind::Classification => "Informationsklassning",
+            InputKind::Risks => "Risker",
+            InputKind::Actions => "Åtgärder",
+        }
+    }
+}
+
+/// How serious a data quality problem is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    /// The file could not be read at all.
+    FileError,
+    /// A row or value was left out of a KPI.
+    RowRejected,
+    /// Worth knowing; nothing was left out.
+    Note,
+}
+
+impl Severity {
+    pub fn label(self) -> &'static str {
+        match self {
+            Severity::FileError => "Fil oläslig",
+            Severity::RowRejected => "Rad utelämnad",
+            Severity::Note => "Notering",
+        }
+    }
+}
+
+/// One data quality problem, with its place in the inputs.
+#[derive(Debug, Clone, Serialize)]
+pub struct Problem {
+    pub severity: Severity,
+    /// File name relative to the input folder.
+    pub file: String,
+    pub sheet: Option<String>,
+    /// 1-based row number as the user sees it in Excel.
+    pub row: Option<u32>,
+    /// Column letter and header, e.g. "C (Händelsedatum)".
+    pub column: Option<String>,
+    /// The offending value; masked when it could identify a person.
+    pub value: Option<String>,
+    /// What is wrong, in Swedish.
+    pub message: String,
+    /// What genomgang did about it, in Swedish.
+    pub action: String,
+}
+
+impl Problem {
+    /// One line for the terminal: "fil, blad, rad, kolumn: meddelande".
+    pub fn one_line(&self) -> String {
+        let mut place = self.file.clone();
+        if let Some(s) = &self.sheet {
+            place.push_str(&format!(", blad \"{s}\""));
+        }
+        if let Some(r) = self.row {
+            place.push_str(&format!(", rad {r}"));
+        }
+        if let Some(c) = &self.column {
+            place.push_str(&format!(", kolumn {c}"));
+        }
+        let value = match &self.value {
+            Some(v) if !v.is_empty() => format!(" (värde \"{v}\")"),
+            _ => String::new(),
+        };
+        format!("{place}: {}{value}. {}", self.message, self.action)
+    }
+}
+
+/// What was read from one sheet (or CSV file), for the Källor sheet.
+#[derive(Debug, Clone, Serialize)]
+pub struct Source {
+    pub file: String,
+    pub sheet: Option<String>,
+    /// Recognised kind, or none when the sheet was ignored.
+    pub kind: Option<InputKind>,
+    /// 1-based header row.
+    pub header_row: Option<u32>,
+    pub rows_read: usize,
+    pub rows_rejected: usize,
+    pub sha256: String,
+    /// Column mapping, or why the sheet was ignored.
+    pub note: String,
+}
+
+/// Identifiers of one person, normalised (lowercase, trimmed). Never written out.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+pub struct PersonIds {
+    pub employee_number: Option<String>,
+    pub user_id: Option<String>,
+    pub personal_number: Option<String>,
+    pub email: Option<String>,
+    pub name: Option<String>,
+}
+
+impl PersonIds {
+    pub fn is_empty(&self) -> bool {
+        self.employee_number.is_none()
+            && self.user_id.is_none()
+            && self.personal_number.is_none()
+            && self.email.is_none()
+            && self.name.is_none()
+    }
+
+    /// The identifiers in matching priority order, tagged by kind.
+    pub fn keys(&self) -> Vec<(u8, &str)> {
+        [
+            (0u8, &self.employee_number),
+            (1, &self.personal_number),
+            (2, &self.user_id),
+            (3, &self.email),
+            (4, &self.name),
+        ]
+        .into_iter()
+        .filter_map(|(k, v)| v.as_deref().map(|v| (k, v)))
+        .collect()
+    }
+}
+
+/// Everything read from one unit's input folder.
+#[derive(Debug, Default)]
+pub struct Inputs {
+    pub employees: Vec<Employee>,
+    /// True when at least one roster sheet was read.
+    pub has_roster: bool,
+    pub completions: Vec<Completion>,
+    pub incidents: Vec<Incident>,
+    pub activities: Vec<Activity>,
+    pub assets: Vec<Asset>,
+    pub risks: Vec<Risk>,
+    pub actions: Vec<Action>,
+    pub sources: Vec<Source>,
+    pub problems: Vec<Problem>,
+    /// Text sections (e.g. omvarld.md): file stem → Markdown text.
+    pub sections: Vec<(String, String)>,
+}
+
+impl Inputs {
+    /// Kinds for which at least one sheet was read.
+    pub fn kinds_present(&self) -> Vec<InputKind> {
+        let mut kinds: Vec<InputKind> = self.sources.iter().filter_map(|s| s.kind).collect();
+        kinds.sort();
+        kinds.dedup();
+        kinds
+    }
+
+    /// True when some input file could not be read at all.
+    pub fn has_file_errors(&self) -> bool {
+        self.problems
+            .iter()
+            .any(|p| p.severity == Severity::FileError)
+    }
+}

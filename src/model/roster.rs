@@ -1,0 +1,40 @@
+//! The HR roster (personal): who the employees are and where they work. It is the
+//! population the training completion rate is measured on.
+
+use crate::model::sheet::{norm_id, Row, SheetReader};
+use crate::model::PersonIds;
+
+#[derive(Debug, Clone)]
+pub struct Employee {
+    pub ids: PersonIds,
+    pub unit: Option<String>,
+    /// Förvaltning column, for splitting a city-wide roster.
+    pub administration: Option<String>,
+}
+
+/// Person identifiers of a row, from whichever identifier columns the sheet has.
+pub fn person_ids(r: &SheetReader, row: Row) -> PersonIds {
+    let get = |role: &str| r.text(row, role).and_then(|t| norm_id(&t));
+    PersonIds {
+        employee_number: get("employee_number"),
+        user_id: get("user_id"),
+        personal_number: get("personal_number").map(|p| p.replace(['-', '+', ' '], "")),
+        email: get("email"),
+        name: get("name"),
+    }
+}
+
+pub fn read(r: &mut SheetReader) -> Vec<Employee> {
+    let mut out = Vec::new();
+    for row in r.rows() {
+        let ids = person_ids(r, row);
+        if ids.is_empty() {
+            let role = crate::ingest::header::PERSON_ROLES.iter().find(|p| r.has(p)).copied().unwrap_or("name");
+            r.reject(row, role, "raden saknar identitet (anställningsnummer, e-post eller namn)");
+            continue;
+        }
+        r.rows_read += 1;
+        out.push(Employee { ids, unit: r.text(row, "unit"), administration: r.text(row, "administration") });
+    }
+    out
+}

@@ -1,0 +1,153 @@
+//! Row access shared by the input kinds: walks the data rows under a recognised header,
+//! skipping what is not data (blank rows, repeated headers, totals rows), and records
+//! problems with their file, sheet, row and column.
+
+use crate::ingest::header::{column_ref, normalize, HeaderMap};
+use crate::ingest::{Cell, RawSheet};
+use crate::model::{Problem, Severity};
+
+/// Roles whose values could identify a person or hold free text: never shown.
+const MASKED_ROLES: [&str; 7] = ["employee_number", "personal_number", "user_id", "email", "name", "description", "owner"];
+
+/// One sheet being turned into records.
+pub struct SheetReader<'a> {
+    pub file: &'a str,
+    pub sheet: &'a RawSheet,
+    pub map: &'a HeaderMap,
+    pub problems: Vec<Problem>,
+    pub rows_read: usize,
+    pub rows_rejected: usize,
+}
+
+/// One data row.
+#[derive(Clone, Copy)]
+pub struct Row<'a> {
+    pub index: usize,
+    pub cells: &'a [Cell],
+}
+
+static EMPTY: Cell = Cell::Empty;
+
+impl<'a> Row<'a> {
+    pub fn at(&self, col: usize) -> &'a Cell {
+        self.cells.get(col).unwrap_or(&EMPTY)
+    }
+}
+
+impl<'a> SheetReader<'a> {
+    pub fn new(file: &'a str, sheet: &'a RawSheet, map: &'a HeaderMap) -> SheetReader<'a> {
+        SheetReader { file, sheet, map, problems: Vec::new(), rows_read: 0, rows_rejected: 0 }
+    }
+
+    /// Data rows below the header, without blank rows, repeated header rows and totals rows.
+    pub fn rows(&self) -> Vec<Row<'a>> {
+        let sheet: &'a RawSheet = self.sheet;
+        let header: Vec<String> = self.map.headers.iter().map(|h| normalize(h)).collect();
+        let key_cols: Vec<usize> = self.map.roles.values().copied().collect();
+        sheet
+            .rows
+            .iter()
+            .enumerate()
+            .skip(self.map.header_index + 1)
+            .filter(|(_, cells)| cells.iter().any(|c| !c.is_empty()))
+            .filter(|(_, cells)| !is_repeated_header(cells, &header))
+            .filter(|(_, cells)| !is_totals_row(cells, &key_cols))
+            .map(|(index, cells)| Row { index, cells: cells.as_slice() })
+            .collect()
+    }
+
+    pub fn cell(&self, row: Row<'a>, role: &str) -> &'a Cell {
+        match self.map.col(role) {
+            Some(c) => row.at(c),
+            None => &EMPTY,
+        }
+    }
+
+    pub fn has(&self, role: &str) -> bool {
+        self.map.col(role).is_some()
+    }
+
+    /// Text of a role's cell, trimmed; `None` when blank.
+    pub fn text(&self, row: Row<'a>, role: &str) -> Option<String> {
+        let t = self.cell(row, role).text();
+        let t = t.trim();
+        (!t.is_empty()).then(|| t.to_string())
+    }
+
+    fn column_label(&self, role: &str) -> Option<String> {
+        self.map.col(role).map(|c| column_ref(c, &self.map.headers))
+    }
+
+    /// Records a problem with the cell of `role` in `row`.
+    pub fn problem(&mut self, row: Row<'a>, role: &str, severity: Severity, message: &str, action: &str) {
+        let value = if MASKED_ROLES.contains(&role) {
+            Some("(dold: kan identifiera en person)".to_string())
+        } else {
+            Some(self.cell(row, role).display())
+        };
+        self.push(Some(row), self.column_label(role), value, severity, message, action);
+    }
+
+    /// Records a problem with a column given by index (wide training matrices).
+    pub fn problem_at(&mut self, row: Row<'a>, col: usize, severity: Severity, message: &str, action: &str) {
+        let value = Some(row.at(col).display());
+        let label = Some(column_ref(col, &self.map.headers));
+        self.push(Some(row), label, value, severity, message, action);
+    }
+
+    /// Records a problem with a whole row and marks it rejected.
+    pub fn reject(&mut self, row: Row<'a>, role: &str, message: &str) {
+        self.rows_rejected += 1;
+        self.problem(row, role, Severity::RowRejected, message, "Raden är utelämnad från nyckeltalen.");
+    }
+
+    /// Records a sheet-level note.
+    pub fn note(&mut self, message: &str, action: &str) {
+        self.push(None, None, None, Severity::Note, message, action);
+    }
+
+    fn push(&mut self, row: Option<Row<'a>>, column: Option<String>, value: Option<String>, severity: Severity, message: &str, action: &str) {
+        self.problems.push(Problem {
+            severity,
+            file: self.file.to_string(),
+            sheet: self.sheet.sheet.clone(),
+            row: row.map(|r| self.sheet.excel_row(r.index)),
+            column,
+            value,
+            message: message.to_string(),
+            action: action.to_string(),
+        });
+    }
+}
+
+fn is_repeated_header(cells: &[Cell], header: &[String]) -> bool {
+    let mut same = 0;
+    let mut filled = 0;
+    for (i, c) in cells.iter().enumerate() {
+        if c.is_empty() {
+            continue;
+        }
+        filled += 1;
+        if header.get(i).is_some_and(|h| !h.is_empty() && *h == normalize(&c.text())) {
+            same += 1;
+        }
+    }
+    filled >= 2 && same * 2 >= filled
+}
+
+fn is_totals_row(cells: &[Cell], key_cols: &[usize]) -> bool {
+    let first = cells.iter().find(|c| !c.is_empty()).map(|c| normalize(&c.text())).unwrap_or_default();
+    let word = first.split(' ').next().unwrap_or("");
+    if !matches!(word, "summa" | "totalt" | "total" | "totals" | "sum" | "delsumma") {
+        return false;
+    }
+    // A totals row fills few of the key columns.
+    let filled = key_cols.iter().filter(|c| cells.get(**c).is_some_and(|x| !x.is_empty())).count();
+    filled * 2 <= key_cols.len().max(2)
+}
+
+/// Normalised identifier text: trimmed, lowercase, inner spaces collapsed.
+pub fn norm_id(text: &str) -> Option<String> {
+    let t: String = text.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase();
+    (!t.is_empty()).then_some(t)
+}

@@ -1,0 +1,138 @@
+//! Training completion lists: the long form (one row per person and course) and the
+//! wide matrix (one column per course). Both become [`Completion`] records.
+
+use chrono::NaiveDate;
+
+use crate::config::Config;
+use crate::ingest::header::{normalize, Recogniser};
+use crate::ingest::value::parse_datetime;
+use crate::ingest::Cell;
+use crate::model::roster::person_ids;
+use crate::model::sheet::SheetReader;
+use crate::model::{PersonIds, Severity};
+
+#[derive(Debug, Clone)]
+pub struct Completion {
+    pub ids: PersonIds,
+    pub unit: Option<String>,
+    pub course: String,
+    /// Index into the configured mandatory courses, when the course is one.
+    pub mandatory: Option<usize>,
+    pub completed: bool,
+    /// Completion date, when the export gives one.
+    pub date: Option<NaiveDate>,
+}
+
+/// What a completion cell says.
+enum Reading {
+    Done(Option<NaiveDate>),
+    NotDone,
+    Unknown,
+}
+
+fn read_status(cell: &Cell, cfg: &Config) -> Reading {
+    if cell.is_empty() {
+        return Reading::NotDone;
+    }
+    if let Cell::DateTime(_) | Cell::Number(_) = cell {
+        if let Some(d) = parse_datetime(cell) {
+            return Reading::Done(Some(d.date()));
+        }
+    }
+    let t = normalize(&cell.text());
+    if cfg.training.values.not_completed.iter().any(|v| normalize(v) == t) {
+        return Reading::NotDone;
+    }
+    if cfg.training.values.completed.iter().any(|v| normalize(v) == t) {
+        return Reading::Done(None);
+    }
+    match parse_datetime(cell) {
+        Some(d) => Reading::Done(Some(d.date())),
+        None => Reading::Unknown,
+    }
+}
+
+/// Long list: person, course, status and/or completion date per row.
+pub fn read_long(r: &mut SheetReader, cfg: &Config, rec: &Recogniser) -> Vec<Completion> {
+    let mut out = Vec::new();
+    for row in r.rows() {
+        let ids = person_ids(r, row);
+        if ids.is_empty() {
+            let role = crate::ingest::header::PERSON_ROLES.iter().find(|p| r.has(p)).copied().unwrap_or("name");
+            r.reject(row, role, "raden saknar identitet (användar-id, e-post eller namn)");
+            continue;
+        }
+        let Some(course) = r.text(row, "course") else {
+            r.reject(row, "course", "raden saknar kursnamn");
+            continue;
+        };
+        let status = if r.has("completion_status") { read_status(r.cell(row, "completion_status"), cfg) } else { Reading::Done(None) };
+        let date_cell = r.cell(row, "completion_date");
+        let (completed, date) = match status {
+            Reading::NotDone => (false, None),
+            Reading::Unknown => {
+                r.reject(row, "completion_status", "statusen går inte att tolka som genomförd eller ej genomförd");
+                continue;
+            }
+            Reading::Done(from_status) => {
+                if date_cell.is_empty() {
+                    // With only a date column, a blank date means not completed.
+                    if r.has("completion_status") { (true, from_status) } else { (false, None) }
+                } else {
+                    match parse_datetime(date_cell) {
+                        Some(d) => (true, Some(d.date())),
+                        None => {
+                            r.reject(row, "completion_date", "datumet går inte att läsa (använd ÅÅÅÅ-MM-DD)");
+                            continue;
+                        }
+                    }
+                }
+            }
+        };
+        r.rows_read += 1;
+        out.push(Completion {
+            ids,
+            unit: r.text(row, "unit"),
+            mandatory: rec.mandatory_index(&course),
+            course,
+            completed,
+            date,
+        });
+    }
+    out
+}
+
+/// Wide matrix: one column per course holding a date, a status or X.
+pub fn read_wide(r: &mut SheetReader, cfg: &Config, rec: &Recogniser) -> Vec<Completion> {
+    let mut out = Vec::new();
+    let courses = r.map.course_columns.clone();
+    for row in r.rows() {
+        let ids = person_ids(r, row);
+        if ids.is_empty() {
+            let role = crate::ingest::header::PERSON_ROLES.iter().find(|p| r.has(p)).copied().unwrap_or("name");
+            r.reject(row, role, "raden saknar identitet (användar-id, e-post eller namn)");
+            continue;
+        }
+        r.rows_read += 1;
+        let unit = r.text(row, "unit");
+        for (col, course) in &courses {
+            let (completed, date) = match read_status(row.at(*col), cfg) {
+                Reading::Done(d) => (true, d),
+                Reading::NotDone => (false, None),
+                Reading::Unknown => {
+                    r.problem_at(row, *col, Severity::RowRejected, "värdet går inte att tolka som genomförd (datum, Genomförd, X) eller ej genomförd", "Kursen räknas inte som genomförd för personen.");
+                    continue;
+                }
+            };
+            out.push(Completion {
+                ids: ids.clone(),
+                unit: unit.clone(),
+                course: course.clone(),
+                mandatory: rec.mandatory_index(course),
+                completed,
+                date,
+            });
+        }
+    }
+    out
+}

@@ -1,0 +1,33 @@
+//! The KPI document (SPEC §5): the same [`KpiReport`] the workbook is written from.
+
+use std::io::Write;
+use std::path::Path;
+
+use serde::Serialize;
+
+use crate::error::Error;
+use crate::kpi::KpiReport;
+
+#[derive(Serialize)]
+struct Batch<'a> {
+    units: &'a [KpiReport],
+}
+
+/// Writes one unit's document, or `{ "units": [...] }` for several, to a file or stdout ("-").
+pub fn write_json(reports: &[KpiReport], batch: bool, target: &Path) -> Result<(), Error> {
+    let text = if batch {
+        serde_json::to_string_pretty(&Batch { units: reports })
+    } else {
+        match reports.first() {
+            Some(r) => serde_json::to_string_pretty(r),
+            None => Ok("{}".to_string()),
+        }
+    }
+    .map_err(|e| Error::Write { path: target.to_path_buf(), message: e.to_string() })?;
+    if target.as_os_str() == "-" {
+        let mut out = std::io::stdout().lock();
+        writeln!(out, "{text}").map_err(|e| Error::Write { path: target.to_path_buf(), message: e.to_string() })
+    } else {
+        crate::report::write_atomically(target, text.as_bytes())
+    }
+}
