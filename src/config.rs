@@ -32,6 +32,22 @@ pub struct Config {
     /// Safety limits for reading files.
     #[serde(default)]
     pub limits: Limits,
+    /// Rules that propose prioritised work from KPI values.
+    #[serde(default)]
+    pub priorities: Vec<PriorityRule>,
+    /// Standing items for the second year of the prioritised work.
+    #[serde(default)]
+    pub standing_priorities: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct PriorityRule {
+    pub kpi: String,
+    /// "below" or "above".
+    pub when: String,
+    pub threshold: f64,
+    pub title: String,
+    pub text: String,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]

@@ -29,9 +29,9 @@ fn run_inner(args: &ReportArgs) -> Result<u8, Error> {
     }
     let unit = unit_name(args.unit.as_deref(), &cfg, &args.input_dir);
     let year = args.year.or_else(|| kpi::default_year(&inputs)).unwrap_or_else(current_year);
-    let report = build_report(&inputs, &cfg, &config_sources, &unit, year)?;
+    let (report, markdown) = build_report(&inputs, &cfg, &config_sources, &unit, year)?;
     std::fs::create_dir_all(&args.out).map_err(|e| Error::Write { path: args.out.clone(), message: e.to_string() })?;
-    let written = write_outputs(&report, &args.out)?;
+    let written = write_outputs(&report, &markdown, &args.out)?;
     if let Some(target) = &args.json {
         report::json::write_json(std::slice::from_ref(&report), false, target)?;
     }
@@ -56,21 +56,26 @@ pub fn current_year() -> i32 {
 }
 
 /// KPIs plus everything the outputs need besides them.
-pub fn build_report(inputs: &Inputs, cfg: &Config, config_sources: &[String], unit: &str, year: i32) -> Result<KpiReport, Error> {
+/// Returns the report and its text as Markdown.
+pub fn build_report(inputs: &Inputs, cfg: &Config, config_sources: &[String], unit: &str, year: i32) -> Result<(KpiReport, String), Error> {
     let mut report = kpi::compute(inputs, cfg, unit, year).map_err(|e| Error::Write {
         path: unit.into(),
         message: format!("nyckeltalen kunde inte beräknas ({e})"),
     })?;
     report.context.config_sources = config_sources.to_vec();
     report.context.config_toml = toml::to_string(cfg).unwrap_or_default();
-    Ok(report)
+    report.iso = report::iso::rows(&report);
+    let markdown = report::text::fill(&mut report, cfg).map_err(|message| Error::Write { path: "rapporttext".into(), message })?;
+    Ok((report, markdown))
 }
 
 /// Writes the workbook into `out`; returns the files written.
-pub fn write_outputs(report: &KpiReport, out: &Path) -> Result<Vec<std::path::PathBuf>, Error> {
+pub fn write_outputs(report: &KpiReport, markdown: &str, out: &Path) -> Result<Vec<std::path::PathBuf>, Error> {
     let path = out.join(report::workbook_file_name(report.year, &report.unit));
     report::workbook::write_workbook(report, &path)?;
-    Ok(vec![path])
+    let md = path.with_extension("md");
+    report::write_atomically(&md, markdown.as_bytes())?;
+    Ok(vec![path, md])
 }
 
 /// Problems to stderr: every unreadable file, and a count of the rest.

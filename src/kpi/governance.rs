@@ -37,6 +37,9 @@ pub fn register(inputs: &Inputs, cfg: &Config, year: i32, b: &mut Breakdowns) ->
         b.register_fields.push(FieldRow { field: label.to_string(), filled, missing: n as u32 - filled, rate: ratio(filled, n) });
     }
     let complete = sum_of("complete")?;
+    if !have {
+        b.register_fields.clear();
+    }
     for a in acts.iter().filter(|a| !a.filled.iter().all(|f| *f)) {
         let missing: Vec<&str> = ART30_FIELDS.iter().zip(a.filled).filter(|(_, f)| !f).map(|((_, l), _)| *l).collect();
         b.register_incomplete.push(IncompleteRow { name: a.name.clone(), missing: missing.join(", ") });
@@ -94,7 +97,9 @@ pub fn classification(inputs: &Inputs, b: &mut Breakdowns) -> PolarsResult<Vec<K
                 _ => row.missing += c,
             }
         }
-        b.classification_levels.push(row);
+        if have {
+            b.classification_levels.push(row);
+        }
     }
     let classified = df
         .clone()

@@ -152,7 +152,7 @@ pub fn compute(inputs: &Inputs, cfg: &Config, year: i32, authority: &str, b: &mu
                     row: None,
                     column: Some("Kategori".to_string()),
                     value: Some(text.to_string()),
-                    message: format!("kategorin känns inte igen ({count} incidenter {year})"),
+                    message: format!("kategorin känns inte igen ({} {year})", crate::kpi::count_noun(count as usize, "incident", "incidenter")),
                     action: "Räknas som Övrigt. Lägg till texten som synonym under [[incidents.categories]] i genomgang.toml om den hör till en annan kategori.".to_string(),
                 });
             }
@@ -165,7 +165,7 @@ pub fn compute(inputs: &Inputs, cfg: &Config, year: i32, authority: &str, b: &mu
                 row: None,
                 column: None,
                 value: None,
-                message: format!("{} IMY-anmälda incidenter {year} saknar upptäcktsdatum eller anmälningsdatum", this[5]),
+                message: format!("{} {year} saknar upptäcktsdatum eller anmälningsdatum", crate::kpi::count_noun(this[5] as usize, "IMY-anmäld incident", "IMY-anmälda incidenter")),
                 action: "Deras tid till anmälan kan inte bedömas och de ingår inte i antalet sena anmälningar.".to_string(),
             });
         }

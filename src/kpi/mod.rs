@@ -27,6 +27,11 @@ pub fn default_year(inputs: &Inputs) -> Option<i32> {
     incidents.chain(training).max()
 }
 
+/// "1 incident", "3 incidenter".
+pub fn count_noun(n: usize, singular: &str, plural: &str) -> String {
+    format!("{n} {}", if n == 1 { singular } else { plural })
+}
+
 /// Traffic light for a value against its configured target.
 pub fn status_for(value: Option<f64>, target: Option<&crate::config::Target>) -> Status {
     let (Some(v), Some(t)) = (value, target) else { return Status::Info };

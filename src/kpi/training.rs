@@ -101,14 +101,17 @@ pub fn compute(inputs: &Inputs, cfg: &Config, year: i32, b: &mut Breakdowns, not
         day_col.push(done);
     }
     if !outsiders.units.is_empty() {
-        notes.push(note(format!(
-            "{} personer i utbildningslistorna finns inte i personallistan (t.ex. slutat eller annan förvaltning)",
-            outsiders.units.len()
-        ), "De räknas inte i andelen som genomfört utbildningarna."));
+        notes.push(note(
+            format!(
+                "{} i utbildningslistorna finns inte i personallistan (t.ex. slutat eller annan förvaltning)",
+                crate::kpi::count_noun(outsiders.units.len(), "person", "personer")
+            ),
+            "De räknas inte i andelen som genomfört utbildningarna.",
+        ));
     }
     if undated > 0 {
         notes.push(note(
-            format!("{undated} genomförda kurser saknar datum för genomförande"),
+            format!("{} saknar datum för genomförande", crate::kpi::count_noun(undated, "genomförd kurs", "genomförda kurser")),
             "De räknas som genomförda senast vid årets slut, men inte för föregående år.",
         ));
     }

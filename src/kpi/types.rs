@@ -45,8 +45,11 @@ pub enum ValueKind {
 pub struct Kpi {
     pub id: String,
     pub label: String,
+    #[serde(serialize_with = "whole_or_fraction")]
     pub value: Option<f64>,
+    #[serde(serialize_with = "whole_or_fraction")]
     pub previous: Option<f64>,
+    #[serde(serialize_with = "whole_or_fraction")]
     pub target: Option<f64>,
     pub status: Status,
     #[serde(skip)]
@@ -54,6 +57,15 @@ pub struct Kpi {
     /// The workbook sheet that breaks this KPI down.
     #[serde(skip)]
     pub sheet: &'static str,
+}
+
+/// Counts are written as integers (42, not 42.0); rates as fractions.
+fn whole_or_fraction<S: serde::Serializer>(v: &Option<f64>, s: S) -> Result<S::Ok, S::Error> {
+    match v {
+        Some(x) if x.fract() == 0.0 && x.abs() < 9e15 => s.serialize_i64(*x as i64),
+        Some(x) => s.serialize_f64(*x),
+        None => s.serialize_none(),
+    }
 }
 
 impl Kpi {

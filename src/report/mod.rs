@@ -1,7 +1,9 @@
 //! Outputs, all written from one [`crate::kpi::KpiReport`]: the workbook (one module per
 //! sheet family), the JSON document and the report text.
 
+pub mod iso;
 pub mod json;
+pub mod text;
 pub mod workbook;
 
 use std::path::{Path, PathBuf};
