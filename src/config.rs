@@ -20,6 +20,9 @@ pub struct Config {
     /// Organisation name shown in the report.
     #[serde(default)]
     pub unit: Option<String>,
+    /// Review year (default: the latest year with dated incidents or training).
+    #[serde(default)]
+    pub year: Option<i32>,
     pub training: TrainingConfig,
     pub incidents: IncidentConfig,
     pub risks: RiskConfig,

@@ -28,7 +28,7 @@ fn run_inner(args: &ReportArgs) -> Result<u8, Error> {
         return Err(Error::NothingUsable { path: args.input_dir.clone() });
     }
     let unit = unit_name(args.unit.as_deref(), &cfg, &args.input_dir);
-    let year = args.year.or_else(|| kpi::default_year(&inputs)).unwrap_or_else(current_year);
+    let year = args.year.or(cfg.year).or_else(|| kpi::default_year(&inputs)).unwrap_or_else(current_year);
     let (report, markdown) = build_report(&inputs, &cfg, &config_sources, &unit, year)?;
     std::fs::create_dir_all(&args.out).map_err(|e| Error::Write { path: args.out.clone(), message: e.to_string() })?;
     let written = write_outputs(&report, &markdown, &args.out)?;

@@ -122,6 +122,18 @@ pub fn read_delimited(bytes: &[u8], limits: &Limits) -> Result<(RawSheet, Encodi
         if cells_total > limits.max_cells {
             return Err(format!("filen har fler än {} celler (limits.max_cells). Dela upp filen eller höj gränsen", limits.max_cells));
         }
+        // Blank lines are skipped by the parser; pad so row numbers stay the file's lines.
+        // (The reported position is where the parser started, before any blank lines.)
+        let line = record
+            .position()
+            .map(|p| {
+                let skipped = text.as_bytes().get(p.byte() as usize..).unwrap_or(&[]).iter().take_while(|b| matches!(b, b'\r' | b'\n')).filter(|b| **b == b'\n').count();
+                p.line() as usize + skipped
+            })
+            .unwrap_or(rows.len() + 1);
+        while rows.len() + 1 < line {
+            rows.push(Vec::new());
+        }
         let mut cells: Vec<Cell> = record
             .iter()
             .map(|f| if f.trim().is_empty() { Cell::Empty } else { Cell::Text(f.to_string()) })

@@ -1,0 +1,170 @@
+//! Shared test helpers: temporary folders, fixture files in every format, running the
+//! real binary, and reading the produced workbook back.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use calamine::{open_workbook, Data, Reader, Xlsx};
+use chrono::NaiveDate;
+use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
+
+/// A fresh temporary folder, removed when dropped.
+pub struct TempDir(pub PathBuf);
+
+impl TempDir {
+    pub fn new(name: &str) -> TempDir {
+        let dir = std::env::temp_dir().join(format!("genomgang-test-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        TempDir(dir)
+    }
+    pub fn path(&self) -> &Path {
+        &self.0
+    }
+    pub fn join(&self, p: &str) -> PathBuf {
+        self.0.join(p)
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// A cell value for fixture spreadsheets.
+#[derive(Clone, Debug)]
+pub enum V {
+    S(String),
+    N(f64),
+    D(NaiveDate),
+    E,
+}
+
+pub fn s(t: &str) -> V {
+    V::S(t.to_string())
+}
+pub fn n(x: f64) -> V {
+    V::N(x)
+}
+pub fn d(y: i32, m: u32, day: u32) -> V {
+    V::D(NaiveDate::from_ymd_opt(y, m, day).unwrap())
+}
+
+/// Writes an xlsx with one or more sheets; `title` rows are written above the data.
+pub fn write_xlsx(path: &Path, sheets: &[(&str, Vec<Vec<V>>)]) {
+    let mut wb = Workbook::new();
+    let date = Format::new().set_num_format("yyyy-mm-dd");
+    for (name, rows) in sheets {
+        let ws = wb.add_worksheet();
+        ws.set_name(*name).unwrap();
+        for (r, row) in rows.iter().enumerate() {
+            for (c, v) in row.iter().enumerate() {
+                let (r, c) = (r as u32, c as u16);
+                match v {
+                    V::S(t) => {
+                        ws.write_string(r, c, t).unwrap();
+                    }
+                    V::N(x) => {
+                        ws.write_number(r, c, *x).unwrap();
+                    }
+                    V::D(dt) => {
+                        let e = ExcelDateTime::from_ymd(dt.year_ce().1 as u16, dt.month0() as u8 + 1, dt.day0() as u8 + 1).unwrap();
+                        ws.write_datetime_with_format(r, c, &e, &date).unwrap();
+                    }
+                    V::E => {}
+                }
+            }
+        }
+    }
+    wb.save(path).unwrap();
+}
+
+use chrono::Datelike;
+
+/// Writes text as Windows-1252 bytes.
+pub fn write_1252(path: &Path, text: &str) {
+    let (bytes, _, bad) = encoding_rs::WINDOWS_1252.encode(text);
+    assert!(!bad);
+    std::fs::write(path, bytes).unwrap();
+}
+
+pub fn bin() -> &'static str {
+    env!("CARGO_BIN_EXE_genomgang")
+}
+
+pub fn run(args: &[&str]) -> Output {
+    Command::new(bin()).args(args).output().expect("run genomgang")
+}
+
+pub fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).to_string()
+}
+
+/// Reads one sheet of a workbook as rows of display strings.
+pub fn sheet_rows(xlsx: &Path, sheet: &str) -> Vec<Vec<Data>> {
+    let mut wb: Xlsx<_> = open_workbook(xlsx).unwrap();
+    let range = wb.worksheet_range(sheet).unwrap();
+    range.rows().map(|r| r.to_vec()).collect()
+}
+
+pub fn sheet_names(xlsx: &Path) -> Vec<String> {
+    let wb: Xlsx<_> = open_workbook(xlsx).unwrap();
+    wb.sheet_names()
+}
+
+/// Every XML part of an xlsx, concatenated: for searching text anywhere in the workbook.
+pub fn all_parts_text(xlsx: &Path) -> String {
+    let f = std::fs::File::open(xlsx).unwrap();
+    let mut z = zip::ZipArchive::new(f).unwrap();
+    let mut out = String::new();
+    for i in 0..z.len() {
+        let mut part = z.by_index(i).unwrap();
+        let mut s = String::new();
+        use std::io::Read;
+        if part.read_to_string(&mut s).is_ok() {
+            out.push_str(&s);
+        }
+    }
+    out
+}
+
+pub fn part_names(xlsx: &Path) -> Vec<String> {
+    let f = std::fs::File::open(xlsx).unwrap();
+    let z = zip::ZipArchive::new(f).unwrap();
+    z.file_names().filter_map(|s| s.ok().map(|s| s.to_string())).collect()
+}
+
+/// The KPI row on Sammanfattning whose label column (A) starts with `label`: (value, previous).
+pub fn find_row<'a>(rows: &'a [Vec<Data>], label: &str) -> Option<&'a Vec<Data>> {
+    rows.iter().find(|r| r.iter().any(|c| matches!(c, Data::String(s) if s == label)))
+}
+
+pub fn json_kpi(doc: &serde_json::Value, id: &str) -> serde_json::Value {
+    doc["kpis"].as_array().unwrap().iter().find(|k| k["id"] == id).unwrap_or_else(|| panic!("no kpi {id}")).clone()
+}
+
+pub fn value(doc: &serde_json::Value, id: &str) -> Option<f64> {
+    json_kpi(doc, id)["value"].as_f64()
+}
+
+pub fn previous(doc: &serde_json::Value, id: &str) -> Option<f64> {
+    json_kpi(doc, id)["previous"].as_f64()
+}
+
+/// Runs `report` on a folder; returns (exit code, JSON document, workbook path, stderr).
+pub fn report(input: &Path, out: &Path, extra: &[&str]) -> (i32, serde_json::Value, PathBuf, String) {
+    let json = out.join("kpi.json");
+    let mut args = vec!["report", input.to_str().unwrap(), "--out", out.to_str().unwrap(), "--json", json.to_str().unwrap()];
+    args.extend_from_slice(extra);
+    let o = run(&args);
+    let code = o.status.code().unwrap_or(-1);
+    let doc = std::fs::read_to_string(&json).map(|t| serde_json::from_str(&t).unwrap()).unwrap_or(serde_json::Value::Null);
+    let xlsx = std::fs::read_dir(out)
+        .unwrap()
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .find(|p| p.extension().is_some_and(|e| e == "xlsx"))
+        .unwrap_or_default();
+    (code, doc, xlsx, stderr(&o))
+}
