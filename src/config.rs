@@ -170,7 +170,10 @@ impl Config {
         toml::Value::Table(merged)
             .try_into()
             .map_err(|e: toml::de::Error| Error::Config {
-                path: overrides.last().map(|p| p.to_path_buf()).unwrap_or_default(),
+                path: overrides
+                    .last()
+                    .map(|p| p.to_path_buf())
+                    .unwrap_or_default(),
                 message: format!("ett värde har fel form: {}", e.message()),
             })
     }

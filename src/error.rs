@@ -9,7 +9,9 @@ use thiserror::Error;
 #[derive(Debug, Error)]
 pub enum Error {
     /// The configuration file is missing, unreadable or of the wrong shape.
-    #[error("Konfigurationen {path}: {message}. Rätta filen eller utgå från templates/genomgang.toml.")]
+    #[error(
+        "Konfigurationen {path}: {message}. Rätta filen eller utgå från templates/genomgang.toml."
+    )]
     Config { path: PathBuf, message: String },
 
     /// The input folder does not exist or is not a folder.

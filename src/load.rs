@@ -6,20 +6,22 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use crate::config::Config;
-use crate::ingest::{self, FileType, Recogniser};
+use crate::ingest::{self, FileType, HeaderMap, RawSheet, Recogniser};
 use crate::model::sheet::SheetReader;
 use crate::model::{self, InputKind, Inputs, Problem, Severity, Source};
 
-/// Reads every input file directly in `dir`.
+/// Reads every input file directly in `dir`. Call [`finish`] when all inputs are in.
 pub fn load_folder(dir: &Path, cfg: &Config) -> std::io::Result<Inputs> {
     let files = ingest::list_files(dir)?;
     let mut inputs = Inputs::default();
     let rec = Recogniser::new(cfg);
     for path in files {
-        let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().to_string())
+            .unwrap_or_default();
         load_file(&path, &name, cfg, &rec, &mut inputs);
     }
-    finish(&mut inputs);
     Ok(inputs)
 }
 
@@ -30,8 +32,13 @@ pub fn load_file(path: &Path, name: &str, cfg: &Config, rec: &Recogniser, inputs
         FileType::Section => match std::fs::read(path) {
             Ok(bytes) => match ingest::csv::decode(&bytes) {
                 Ok((text, _)) => {
-                    let stem = path.file_stem().map(|s| s.to_string_lossy().to_string()).unwrap_or_default();
-                    inputs.sections.push((ingest::section_key(&stem), text.into_owned()));
+                    let stem = path
+                        .file_stem()
+                        .map(|s| s.to_string_lossy().to_string())
+                        .unwrap_or_default();
+                    inputs
+                        .sections
+                        .push((ingest::section_key(&stem), text.into_owned()));
                     inputs.sources.push(Source {
                         file: name.to_string(),
                         sheet: None,
@@ -56,7 +63,15 @@ pub fn load_file(path: &Path, name: &str, cfg: &Config, rec: &Recogniser, inputs
                 }
             };
             for sheet in &read.sheets {
-                load_sheet(sheet, name, &read.sha256, &read.format_note, cfg, rec, inputs);
+                load_sheet(
+                    sheet,
+                    name,
+                    &read.sha256,
+                    &read.format_note,
+                    cfg,
+                    rec,
+                    inputs,
+                );
             }
         }
     }
@@ -85,7 +100,7 @@ fn file_error(inputs: &mut Inputs, name: &str, sha: Option<String>, message: &st
     });
 }
 
-fn load_sheet(
+pub fn load_sheet(
     sheet: &ingest::RawSheet,
     name: &str,
     sha: &str,
@@ -134,20 +149,37 @@ fn load_sheet(
     };
     let mut reader = SheetReader::new(name, sheet, &map);
     match map.kind {
-        InputKind::Training => inputs.completions.extend(model::training::read_long(&mut reader, cfg, rec)),
-        InputKind::TrainingWide => inputs.completions.extend(model::training::read_wide(&mut reader, cfg, rec)),
+        InputKind::Training => {
+            inputs
+                .completions
+                .extend(model::training::read_long(&mut reader, cfg, rec))
+        }
+        InputKind::TrainingWide => {
+            inputs
+                .completions
+                .extend(model::training::read_wide(&mut reader, cfg, rec))
+        }
         InputKind::Roster => {
             inputs.has_roster = true;
             inputs.employees.extend(model::roster::read(&mut reader));
         }
-        InputKind::Incidents => inputs.incidents.extend(model::incidents::read(&mut reader, cfg)),
+        InputKind::Incidents => inputs
+            .incidents
+            .extend(model::incidents::read(&mut reader, cfg)),
         InputKind::Register => inputs.activities.extend(model::register::read(&mut reader)),
-        InputKind::Classification => inputs.assets.extend(model::classification::read(&mut reader)),
+        InputKind::Classification => inputs
+            .assets
+            .extend(model::classification::read(&mut reader)),
         InputKind::Risks => inputs.risks.extend(model::risks::read(&mut reader)),
-        InputKind::Actions => inputs.actions.extend(model::actions::read(&mut reader, cfg)),
+        InputKind::Actions => inputs
+            .actions
+            .extend(model::actions::read(&mut reader, cfg)),
     }
     if reader.rows_read == 0 && reader.rows_rejected == 0 {
-        reader.note("bladet har rubrikrad men inga datarader", "Inget att räkna.");
+        reader.note(
+            "bladet har rubrikrad men inga datarader",
+            "Inget att räkna.",
+        );
     }
     source.kind = Some(map.kind);
     source.header_row = Some(sheet.excel_row(map.header_index));
@@ -166,7 +198,7 @@ fn load_sheet(
 }
 
 /// Cross-file clean-up: the same incident (same case number) in two files counts once.
-fn finish(inputs: &mut Inputs) {
+pub fn finish(inputs: &mut Inputs) {
     let mut seen: HashMap<String, String> = HashMap::new();
     let mut kept = Vec::with_capacity(inputs.incidents.len());
     for incident in std::mem::take(&mut inputs.incidents) {
@@ -189,4 +221,60 @@ fn finish(inputs: &mut Inputs) {
         kept.push(incident);
     }
     inputs.incidents = kept;
+}
+
+/// One sheet of a city-wide file cut down to the rows of one förvaltning.
+pub struct SplitSheet {
+    /// The förvaltning as written in the file.
+    pub administration: String,
+    pub sheet: RawSheet,
+}
+
+/// Splits a recognised sheet by its förvaltning column; `None` when it has none.
+/// The header and the rows above it go to every part; row numbers stay the original's.
+pub fn split_by_administration(sheet: &RawSheet, map: &HeaderMap) -> Option<Vec<SplitSheet>> {
+    let col = map.col("administration")?;
+    let mut order: Vec<String> = Vec::new();
+    let mut parts: HashMap<String, (String, Vec<usize>)> = HashMap::new();
+    for (index, row) in sheet.rows.iter().enumerate().skip(map.header_index + 1) {
+        let Some(value) = row
+            .get(col)
+            .map(|c| c.text())
+            .filter(|t| !t.trim().is_empty())
+        else {
+            continue;
+        };
+        let key = crate::commands::batch::unit_key(&value);
+        let entry = parts.entry(key.clone()).or_insert_with(|| {
+            order.push(key.clone());
+            (value.trim().to_string(), Vec::new())
+        });
+        entry.1.push(index);
+    }
+    Some(
+        order
+            .into_iter()
+            .filter_map(|key| parts.remove(&key))
+            .map(|(administration, indices)| {
+                let head = 0..=map.header_index;
+                let mut rows: Vec<Vec<ingest::Cell>> = sheet.rows[head.clone()].to_vec();
+                let mut row_numbers: Vec<u32> = head.map(|i| sheet.excel_row(i)).collect();
+                for i in indices {
+                    rows.push(sheet.rows[i].clone());
+                    row_numbers.push(sheet.excel_row(i));
+                }
+                SplitSheet {
+                    administration,
+                    sheet: RawSheet {
+                        sheet: sheet.sheet.clone(),
+                        rows,
+                        row_offset: sheet.row_offset,
+                        hidden: sheet.hidden,
+                        error: None,
+                        row_numbers,
+                    },
+                }
+            })
+            .collect(),
+    )
 }

@@ -7,7 +7,12 @@ use common::*;
 #[test]
 fn missing_input_folder_is_exit_2_with_a_swedish_message() {
     let t = TempDir::new("missing");
-    let o = run(&["report", t.join("finns-inte").to_str().unwrap(), "--out", t.join("ut").to_str().unwrap()]);
+    let o = run(&[
+        "report",
+        t.join("finns-inte").to_str().unwrap(),
+        "--out",
+        t.join("ut").to_str().unwrap(),
+    ]);
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("finns inte"), "{}", stderr(&o));
 }
@@ -19,9 +24,18 @@ fn folder_without_any_input_kind_is_exit_2_and_writes_nothing() {
     std::fs::create_dir_all(&input).unwrap();
     std::fs::write(input.join("anteckningar.csv"), "Foo;Bar\n1;2\n").unwrap();
     let out = t.join("ut");
-    let o = run(&["report", input.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    let o = run(&[
+        "report",
+        input.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
     assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).contains("Inga användbara indata"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("Inga användbara indata"),
+        "{}",
+        stderr(&o)
+    );
     assert!(!out.exists() || std::fs::read_dir(&out).unwrap().next().is_none());
 }
 
@@ -30,9 +44,21 @@ fn an_unreadable_file_beside_good_ones_is_exit_1_and_keeps_the_good_figures() {
     let t = TempDir::new("partial");
     let input = t.join("in");
     std::fs::create_dir_all(&input).unwrap();
-    std::fs::write(input.join("incidenter.csv"), "Datum;Kategori\n2025-01-02;Phishing\n2025-02-03;Inbrott\n").unwrap();
-    std::fs::write(input.join("trasig.xlsx"), b"PK\x03\x04 this is not really a zip").unwrap();
-    std::fs::write(input.join("slump.xlsx"), [0x13u8, 0x37, 0xde, 0xad, 0xbe, 0xef, 0, 1, 2, 3]).unwrap();
+    std::fs::write(
+        input.join("incidenter.csv"),
+        "Datum;Kategori\n2025-01-02;Phishing\n2025-02-03;Inbrott\n",
+    )
+    .unwrap();
+    std::fs::write(
+        input.join("trasig.xlsx"),
+        b"PK\x03\x04 this is not really a zip",
+    )
+    .unwrap();
+    std::fs::write(
+        input.join("slump.xlsx"),
+        [0x13u8, 0x37, 0xde, 0xad, 0xbe, 0xef, 0, 1, 2, 3],
+    )
+    .unwrap();
     std::fs::write(input.join("text.xls"), "Datum;Kategori\n").unwrap();
     std::fs::write(input.join("tom.csv"), "").unwrap();
     let out = t.join("ut");

@@ -10,7 +10,17 @@ use common::*;
 /// Builds the fixture folder and returns it.
 pub fn known_unit(dir: &std::path::Path) {
     // Roster: 10 employees, title rows above the header.
-    let mut roster = vec![vec![s("Personalförteckning per 2025-12-31")], vec![], vec![s("Anställningsnummer"), s("Personnummer"), s("Namn"), s("E-post"), s("Enhet")]];
+    let mut roster = vec![
+        vec![s("Personalförteckning per 2025-12-31")],
+        vec![],
+        vec![
+            s("Anställningsnummer"),
+            s("Personnummer"),
+            s("Namn"),
+            s("E-post"),
+            s("Enhet"),
+        ],
+    ];
     for i in 1..=10 {
         roster.push(vec![
             n(987_600.0 + i as f64),
@@ -25,8 +35,12 @@ pub fn known_unit(dir: &std::path::Path) {
     // Training, long list, Windows-1252 with semicolons, identified by e-mail.
     let mut csv = String::from("E-post;Kurs;Status;Slutfört datum\r\n");
     let both = |csv: &mut String, who: &str, d1: &str, d2: &str| {
-        csv.push_str(&format!("{who};Grundläggande informationssäkerhet;Genomförd;{d1}\r\n"));
-        csv.push_str(&format!("{who};Dataskydd (GDPR) grundkurs;Genomförd;{d2}\r\n"));
+        csv.push_str(&format!(
+            "{who};Grundläggande informationssäkerhet;Genomförd;{d1}\r\n"
+        ));
+        csv.push_str(&format!(
+            "{who};Dataskydd (GDPR) grundkurs;Genomförd;{d2}\r\n"
+        ));
     };
     both(&mut csv, "P1@EXAMPLE.SE", "2024-03-14", "14.03.2024");
     both(&mut csv, "p2@example.se", "14/3/2025", "2025-03-14 10:22");
@@ -40,53 +54,205 @@ pub fn known_unit(dir: &std::path::Path) {
     write_1252(&dir.join("Kursdeltagare.csv"), &csv);
 
     // Incidents: title rows, header on row 4, Excel dates.
-    let header = ["Ärendenummer", "Händelsedatum", "Upptäckt", "Kategori", "Personuppgiftsincident (Ja/Nej)", "Anmäld till IMY", "Anmält datum", "Anmäld till MSB", "Enhet", "Beskrivning"];
-    let mut inc = vec![vec![s("Avvikelser 2024–2025")], vec![s("Utdrag 2026-01-05")], vec![], header.iter().map(|h| s(h)).collect()];
+    let header = [
+        "Ärendenummer",
+        "Händelsedatum",
+        "Upptäckt",
+        "Kategori",
+        "Personuppgiftsincident (Ja/Nej)",
+        "Anmäld till IMY",
+        "Anmält datum",
+        "Anmäld till MSB",
+        "Enhet",
+        "Beskrivning",
+    ];
+    let mut inc = vec![
+        vec![s("Avvikelser 2024–2025")],
+        vec![s("Utdrag 2026-01-05")],
+        vec![],
+        header.iter().map(|h| s(h)).collect(),
+    ];
     let mut k = 0;
-    let mut add = |inc: &mut Vec<Vec<V>>, date: V, cat: &str, pui: &str, imy: &str, reported: V, msb: &str| {
+    let mut add = |inc: &mut Vec<Vec<V>>,
+                   date: V,
+                   cat: &str,
+                   pui: &str,
+                   imy: &str,
+                   reported: V,
+                   msb: &str| {
         k += 1;
-        inc.push(vec![s(&format!("IA-{k:03}")), date.clone(), date, s(cat), s(pui), s(imy), reported, s(msb), s("Enhet A"), s("Hemligt ärende om Olle Olofsson")]);
+        inc.push(vec![
+            s(&format!("IA-{k:03}")),
+            date.clone(),
+            date,
+            s(cat),
+            s(pui),
+            s(imy),
+            reported,
+            s(msb),
+            s("Enhet A"),
+            s("Hemligt ärende om Olle Olofsson"),
+        ]);
     };
     add(&mut inc, d(2025, 1, 10), "Phishing", "Nej", "Nej", V::E, "");
     add(&mut inc, d(2025, 2, 11), "Nätfiske", "Nej", "", V::E, "");
-    add(&mut inc, d(2025, 3, 1), "Felskickad e-post", "Ja", "Ja", d(2025, 3, 6), "");
-    add(&mut inc, d(2025, 4, 1), "Fel mottagare", "JA", "X", d(2025, 4, 2), "");
+    add(
+        &mut inc,
+        d(2025, 3, 1),
+        "Felskickad e-post",
+        "Ja",
+        "Ja",
+        d(2025, 3, 6),
+        "",
+    );
+    add(
+        &mut inc,
+        d(2025, 4, 1),
+        "Fel mottagare",
+        "JA",
+        "X",
+        d(2025, 4, 2),
+        "",
+    );
     add(&mut inc, d(2025, 5, 1), "Felskick", "x", "Nej", V::E, "");
-    add(&mut inc, d(2025, 6, 1), "Förlorad mobiltelefon", "Nej", "Nej", V::E, "");
-    add(&mut inc, d(2025, 7, 1), "Skadlig kod", "Nej", "Nej", V::E, "X");
-    add(&mut inc, d(2025, 8, 1), "Hot via telefon", "Nej", "Nej", V::E, "");
+    add(
+        &mut inc,
+        d(2025, 6, 1),
+        "Förlorad mobiltelefon",
+        "Nej",
+        "Nej",
+        V::E,
+        "",
+    );
+    add(
+        &mut inc,
+        d(2025, 7, 1),
+        "Skadlig kod",
+        "Nej",
+        "Nej",
+        V::E,
+        "X",
+    );
+    add(
+        &mut inc,
+        d(2025, 8, 1),
+        "Hot via telefon",
+        "Nej",
+        "Nej",
+        V::E,
+        "",
+    );
     add(&mut inc, d(2024, 3, 1), "Phishing", "Nej", "Nej", V::E, "");
     add(&mut inc, d(2024, 9, 1), "Inbrott", "Nej", "Nej", V::E, "");
-    inc.push(vec![s("IA-999"), s("2025-13-45"), V::E, s("Inbrott"), s("Nej"), s("Nej"), V::E, s(""), s("Enhet B"), s("x")]);
+    inc.push(vec![
+        s("IA-999"),
+        s("2025-13-45"),
+        V::E,
+        s("Inbrott"),
+        s("Nej"),
+        s("Nej"),
+        V::E,
+        s(""),
+        s("Enhet B"),
+        s("x"),
+    ]);
     write_xlsx(&dir.join("IA-export.xlsx"), &[("Rapport", inc)]);
     // The same incident IA-001 again in a second export: counted once.
-    std::fs::write(dir.join("incidenter-extra.csv"), "Ärendenummer,Datum,Kategori\nIA-001,2025-01-10,Phishing\n").unwrap();
+    std::fs::write(
+        dir.join("incidenter-extra.csv"),
+        "Ärendenummer,Datum,Kategori\nIA-001,2025-01-10,Phishing\n",
+    )
+    .unwrap();
 
     // Register: 4 activities, 2 complete, 2 stale (one old date, one blank).
-    let reg_header = ["Behandling", "Ändamål", "Rättslig grund", "Kategorier av registrerade", "Kategorier av personuppgifter", "Mottagare", "Lagringstid", "Säkerhetsåtgärder", "Senast reviderad"];
-    let full = |name: &str, rev: V| vec![s(name), s("Ändamål"), s("Myndighetsutövning"), s("Elever"), s("Namn"), s("Skolverket"), s("3 år"), s("Behörighetsstyrning"), rev];
+    let reg_header = [
+        "Behandling",
+        "Ändamål",
+        "Rättslig grund",
+        "Kategorier av registrerade",
+        "Kategorier av personuppgifter",
+        "Mottagare",
+        "Lagringstid",
+        "Säkerhetsåtgärder",
+        "Senast reviderad",
+    ];
+    let full = |name: &str, rev: V| {
+        vec![
+            s(name),
+            s("Ändamål"),
+            s("Myndighetsutövning"),
+            s("Elever"),
+            s("Namn"),
+            s("Skolverket"),
+            s("3 år"),
+            s("Behörighetsstyrning"),
+            rev,
+        ]
+    };
     let mut reg = vec![reg_header.iter().map(|h| s(h)).collect::<Vec<V>>()];
     reg.push(full("Elevregister", d(2025, 5, 1)));
     reg.push(full("Synpunkter och klagomål", d(2023, 1, 1)));
-    reg.push(vec![s("Bildarkiv"), s("Dokumentation"), s(""), s("Besökare"), s("Bild"), s("-"), s("saknas"), s("Lösenord"), V::E]);
-    reg.push(vec![s("=1+1"), s("Test"), s("Avtal"), s("Kunder"), s("Namn"), s(""), s("1 år"), s(""), d(2025, 2, 2)]);
+    reg.push(vec![
+        s("Bildarkiv"),
+        s("Dokumentation"),
+        s(""),
+        s("Besökare"),
+        s("Bild"),
+        s("-"),
+        s("saknas"),
+        s("Lösenord"),
+        V::E,
+    ]);
+    reg.push(vec![
+        s("=1+1"),
+        s("Test"),
+        s("Avtal"),
+        s("Kunder"),
+        s("Namn"),
+        s(""),
+        s("1 år"),
+        s(""),
+        d(2025, 2, 2),
+    ]);
     write_xlsx(&dir.join("Registerförteckning.xlsx"), &[("Register", reg)]);
 
     // Classification: 4 assets, 3 with K, R and T.
     let cls = vec![
-        vec![s("Informationstillgång"), s("Konfidentialitet"), s("Riktighet"), s("Tillgänglighet")],
+        vec![
+            s("Informationstillgång"),
+            s("Konfidentialitet"),
+            s("Riktighet"),
+            s("Tillgänglighet"),
+        ],
         vec![s("Ekonomisystem"), s("K2"), s("R2"), s("T1")],
         vec![s("Elevdokumentation"), n(3.0), n(2.0), n(2.0)],
-        vec![s("Webbplats"), s("Försumbar"), s("1 - Måttlig"), s("Betydande")],
+        vec![
+            s("Webbplats"),
+            s("Försumbar"),
+            s("1 - Måttlig"),
+            s("Betydande"),
+        ],
         vec![s("Kameraövervakning"), s("3"), s("2"), V::E],
     ];
     write_xlsx(&dir.join("KLASSA.xlsx"), &[("Klassning", cls)]);
 
     // Risks: 3 risks, 2 with value >= 12.
     let risks = vec![
-        vec![s("Risk"), s("Sannolikhet"), s("Konsekvens"), s("Åtgärd"), s("Status")],
+        vec![
+            s("Risk"),
+            s("Sannolikhet"),
+            s("Konsekvens"),
+            s("Åtgärd"),
+            s("Status"),
+        ],
         vec![s("+SUM(A1)"), n(4.0), n(4.0), s("Rutin"), s("Öppen")],
-        vec![s("Otydlig registerförteckning"), s("3"), s("4"), s("Rutin"), s("Öppen")],
+        vec![
+            s("Otydlig registerförteckning"),
+            s("3"),
+            s("4"),
+            s("Rutin"),
+            s("Öppen"),
+        ],
         vec![s("Låg risk"), n(2.0), n(2.0), s(""), s("Stängd")],
     ];
     write_xlsx(&dir.join("Riskregister.xlsx"), &[("Risker", risks)]);
@@ -109,7 +275,11 @@ fn every_kpi_of_the_known_unit() {
     std::fs::create_dir_all(&input).unwrap();
     known_unit(&input);
     let out = t.join("ut");
-    let (code, doc, _xlsx, err) = report(&input, &out, &["--unit", "Testförvaltningen", "--year", "2025"]);
+    let (code, doc, _xlsx, err) = report(
+        &input,
+        &out,
+        &["--unit", "Testförvaltningen", "--year", "2025"],
+    );
     assert_eq!(code, 0, "{err}");
     assert_eq!(doc["unit"], "Testförvaltningen");
     assert_eq!(doc["year"], 2025);
@@ -148,7 +318,15 @@ fn every_kpi_of_the_known_unit() {
     assert!(warnings.contains("2025-13-45"), "{warnings}");
     let sources = doc["sources"].as_array().unwrap();
     let kinds: Vec<&str> = sources.iter().filter_map(|s| s["kind"].as_str()).collect();
-    for k in ["roster", "training", "incidents", "register", "classification", "risks", "actions"] {
+    for k in [
+        "roster",
+        "training",
+        "incidents",
+        "register",
+        "classification",
+        "risks",
+        "actions",
+    ] {
         assert!(kinds.contains(&k), "{k} in {kinds:?}");
     }
 }
@@ -160,10 +338,19 @@ fn workbook_has_the_sheets_kpis_and_native_charts() {
     std::fs::create_dir_all(&input).unwrap();
     known_unit(&input);
     let out = t.join("ut");
-    let (code, _doc, xlsx, err) = report(&input, &out, &["--unit", "Testförvaltningen", "--year", "2025"]);
+    let (code, _doc, xlsx, err) = report(
+        &input,
+        &out,
+        &["--unit", "Testförvaltningen", "--year", "2025"],
+    );
     assert_eq!(code, 0, "{err}");
-    assert!(xlsx.ends_with("Ledningens genomgång 2025 - Testförvaltningen.xlsx"), "{xlsx:?}");
-    assert!(out.join("Ledningens genomgång 2025 - Testförvaltningen.md").is_file());
+    assert!(
+        xlsx.ends_with("Ledningens genomgång 2025 - Testförvaltningen.xlsx"),
+        "{xlsx:?}"
+    );
+    assert!(out
+        .join("Ledningens genomgång 2025 - Testförvaltningen.md")
+        .is_file());
     let names = sheet_names(&xlsx);
     assert_eq!(
         names,
@@ -184,14 +371,28 @@ fn workbook_has_the_sheets_kpis_and_native_charts() {
     // KPI values on the summary sheet.
     let rows = sheet_rows(&xlsx, "Sammanfattning");
     let total = find_row(&rows, "Antal incidenter").expect("incident row");
-    assert!(total.contains(&Data::Float(8.0)) && total.contains(&Data::Float(2.0)), "{total:?}");
-    let rate = find_row(&rows, "Andel medarbetare som genomfört alla obligatoriska utbildningar").expect("rate row");
+    assert!(
+        total.contains(&Data::Float(8.0)) && total.contains(&Data::Float(2.0)),
+        "{total:?}"
+    );
+    let rate = find_row(
+        &rows,
+        "Andel medarbetare som genomfört alla obligatoriska utbildningar",
+    )
+    .expect("rate row");
     assert!(rate.contains(&Data::Float(0.4)), "{rate:?}");
     // At least three native charts.
-    let charts = part_names(&xlsx).iter().filter(|p| p.starts_with("xl/charts/chart")).count();
+    let charts = part_names(&xlsx)
+        .iter()
+        .filter(|p| p.starts_with("xl/charts/chart"))
+        .count();
     assert!(charts >= 3, "{charts} charts");
     // No temporary file is left behind.
-    let leftovers: Vec<_> = std::fs::read_dir(&out).unwrap().filter_map(|e| e.ok()).filter(|e| e.file_name().to_string_lossy().contains(".tmp")).collect();
+    let leftovers: Vec<_> = std::fs::read_dir(&out)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().contains(".tmp"))
+        .collect();
     assert!(leftovers.is_empty());
 }
 
@@ -207,7 +408,15 @@ fn privacy_no_identifier_or_free_text_reaches_the_outputs() {
     let workbook = all_parts_text(&xlsx);
     let json = doc.to_string();
     let md = std::fs::read_to_string(xlsx.with_extension("md")).unwrap();
-    for secret in ["Personsson", "example.se", "EXAMPLE.SE", "Olofsson", "Hemligt", "987601", "19850101"] {
+    for secret in [
+        "Personsson",
+        "example.se",
+        "EXAMPLE.SE",
+        "Olofsson",
+        "Hemligt",
+        "987601",
+        "19850101",
+    ] {
         assert!(!workbook.contains(secret), "workbook holds {secret}");
         assert!(!json.contains(secret), "json holds {secret}");
         assert!(!md.contains(secret), "markdown holds {secret}");
@@ -224,13 +433,31 @@ fn text_from_inputs_never_becomes_a_formula() {
     let (code, _doc, xlsx, err) = report(&input, &out, &["--year", "2025"]);
     assert_eq!(code, 0, "{err}");
     let register = sheet_rows(&xlsx, "Registerförteckning");
-    assert!(register.iter().flatten().any(|c| c == &Data::String("=1+1".into())), "=1+1 kept as text");
+    assert!(
+        register
+            .iter()
+            .flatten()
+            .any(|c| c == &Data::String("=1+1".into())),
+        "=1+1 kept as text"
+    );
     let risks = sheet_rows(&xlsx, "Risker");
-    assert!(risks.iter().flatten().any(|c| c == &Data::String("+SUM(A1)".into())));
+    assert!(risks
+        .iter()
+        .flatten()
+        .any(|c| c == &Data::String("+SUM(A1)".into())));
     let actions = sheet_rows(&xlsx, "Åtgärder");
-    assert!(actions.iter().flatten().any(|c| matches!(c, Data::String(s) if s.starts_with("@HYPERLINK"))));
+    assert!(actions
+        .iter()
+        .flatten()
+        .any(|c| matches!(c, Data::String(s) if s.starts_with("@HYPERLINK"))));
     let xml = all_parts_text(&xlsx);
-    for f in ["<f>1+1</f>", "<f>SUM(A1)", "<f>HYPERLINK", "<f>+SUM", "<f>@HYPERLINK"] {
+    for f in [
+        "<f>1+1</f>",
+        "<f>SUM(A1)",
+        "<f>HYPERLINK",
+        "<f>+SUM",
+        "<f>@HYPERLINK",
+    ] {
         assert!(!xml.contains(f), "formula {f} in workbook");
     }
 }

@@ -35,7 +35,10 @@ pub fn run(args: &CheckArgs) -> u8 {
     let mut any_error = false;
     for path in &files {
         let name = path.display().to_string();
-        if matches!(crate::ingest::file_type(path), crate::ingest::FileType::Ignored) {
+        if matches!(
+            crate::ingest::file_type(path),
+            crate::ingest::FileType::Ignored
+        ) {
             println!("{name}\n  Ignoreras: filtypen läses inte (endast xlsx, xlsm, xls, xlsb, ods, csv, txt och textavsnitt som omvarld.md).\n");
             continue;
         }
@@ -57,7 +60,11 @@ pub fn run(args: &CheckArgs) -> u8 {
 fn print_file(name: &str, _path: &Path, inputs: &Inputs) {
     println!("{name}");
     for s in &inputs.sources {
-        let sheet = s.sheet.as_ref().map(|s| format!("  Blad \"{s}\": ")).unwrap_or_else(|| "  ".to_string());
+        let sheet = s
+            .sheet
+            .as_ref()
+            .map(|s| format!("  Blad \"{s}\": "))
+            .unwrap_or_else(|| "  ".to_string());
         match s.kind {
             Some(kind) => {
                 println!(
@@ -72,12 +79,19 @@ fn print_file(name: &str, _path: &Path, inputs: &Inputs) {
             None => println!("{sheet}{}", s.note),
         }
     }
-    let problems: Vec<_> = inputs.problems.iter().filter(|p| p.severity != Severity::Note || p.row.is_some()).collect();
+    let problems: Vec<_> = inputs
+        .problems
+        .iter()
+        .filter(|p| p.severity != Severity::Note || p.row.is_some())
+        .collect();
     for p in problems.iter().take(SHOWN_PROBLEMS) {
         println!("    Problem: {}", p.one_line());
     }
     if problems.len() > SHOWN_PROBLEMS {
-        println!("    … och {} problem till.", problems.len() - SHOWN_PROBLEMS);
+        println!(
+            "    … och {} problem till.",
+            problems.len() - SHOWN_PROBLEMS
+        );
     }
     println!();
 }

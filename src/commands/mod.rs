@@ -2,6 +2,7 @@
 //! 0 written (warnings allowed), 1 written but some input file unreadable,
 //! 2 nothing usable or bad arguments.
 
+pub mod batch;
 pub mod check;
 pub mod report;
 
@@ -19,10 +20,7 @@ pub fn run(cli: Cli) -> u8 {
     match cli.command {
         Command::Report(args) => report::run(&args),
         Command::Check(args) => check::run(&args),
-        Command::Batch(_) => {
-            eprintln!("genomgang: batch är inte klart ännu i den här versionen. Kör report för varje förvaltningsmapp.");
-            EXIT_FAILED
-        }
+        Command::Batch(args) => batch::run(&args),
         Command::Templates(_) => {
             eprintln!("genomgang: templates är inte klart ännu i den här versionen. Se templates/genomgang.toml för kolumnnamnen.");
             EXIT_FAILED
@@ -31,7 +29,10 @@ pub fn run(cli: Cli) -> u8 {
 }
 
 /// Defaults, then `genomgang.toml` in the input folder, then `--config`.
-pub fn load_config(input_dir: Option<&Path>, explicit: Option<&Path>) -> Result<(Config, Vec<String>), Error> {
+pub fn load_config(
+    input_dir: Option<&Path>,
+    explicit: Option<&Path>,
+) -> Result<(Config, Vec<String>), Error> {
     let mut files: Vec<&Path> = Vec::new();
     let local = input_dir.map(|d| d.join("genomgang.toml"));
     if let Some(local) = local.as_deref().filter(|p| p.is_file()) {
@@ -39,7 +40,10 @@ pub fn load_config(input_dir: Option<&Path>, explicit: Option<&Path>) -> Result<
     }
     if let Some(explicit) = explicit {
         if !explicit.is_file() {
-            return Err(Error::Config { path: explicit.to_path_buf(), message: "filen finns inte".to_string() });
+            return Err(Error::Config {
+                path: explicit.to_path_buf(),
+                message: "filen finns inte".to_string(),
+            });
         }
         files.push(explicit);
     }

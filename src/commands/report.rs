@@ -19,18 +19,33 @@ pub fn run(args: &ReportArgs) -> u8 {
 
 fn run_inner(args: &ReportArgs) -> Result<u8, Error> {
     if !args.input_dir.is_dir() {
-        return Err(Error::InputDir { path: args.input_dir.clone() });
+        return Err(Error::InputDir {
+            path: args.input_dir.clone(),
+        });
     }
     let (cfg, config_sources) = load_config(Some(&args.input_dir), args.config.as_deref())?;
-    let inputs = crate::load::load_folder(&args.input_dir, &cfg).map_err(|_| Error::InputDir { path: args.input_dir.clone() })?;
+    let mut inputs =
+        crate::load::load_folder(&args.input_dir, &cfg).map_err(|_| Error::InputDir {
+            path: args.input_dir.clone(),
+        })?;
+    crate::load::finish(&mut inputs);
     print_problems(&inputs);
     if inputs.kinds_present().is_empty() {
-        return Err(Error::NothingUsable { path: args.input_dir.clone() });
+        return Err(Error::NothingUsable {
+            path: args.input_dir.clone(),
+        });
     }
     let unit = unit_name(args.unit.as_deref(), &cfg, &args.input_dir);
-    let year = args.year.or(cfg.year).or_else(|| kpi::default_year(&inputs)).unwrap_or_else(current_year);
+    let year = args
+        .year
+        .or(cfg.year)
+        .or_else(|| kpi::default_year(&inputs))
+        .unwrap_or_else(current_year);
     let (report, markdown) = build_report(&inputs, &cfg, &config_sources, &unit, year)?;
-    std::fs::create_dir_all(&args.out).map_err(|e| Error::Write { path: args.out.clone(), message: e.to_string() })?;
+    std::fs::create_dir_all(&args.out).map_err(|e| Error::Write {
+        path: args.out.clone(),
+        message: e.to_string(),
+    })?;
     let written = write_outputs(&report, &markdown, &args.out)?;
     if let Some(target) = &args.json {
         report::json::write_json(std::slice::from_ref(&report), false, target)?;
@@ -38,7 +53,11 @@ fn run_inner(args: &ReportArgs) -> Result<u8, Error> {
     for path in &written {
         eprintln!("Skrev {}", path.display());
     }
-    Ok(if inputs.has_file_errors() { EXIT_PARTIAL } else { EXIT_OK })
+    Ok(if inputs.has_file_errors() {
+        EXIT_PARTIAL
+    } else {
+        EXIT_OK
+    })
 }
 
 /// The unit name: `--unit`, else `unit` in the configuration, else the folder's name.
@@ -46,7 +65,11 @@ pub fn unit_name(explicit: Option<&str>, cfg: &Config, dir: &Path) -> String {
     explicit
         .map(str::to_string)
         .or_else(|| cfg.unit.clone())
-        .or_else(|| std::fs::canonicalize(dir).ok().and_then(|d| d.file_name().map(|n| n.to_string_lossy().to_string())))
+        .or_else(|| {
+            std::fs::canonicalize(dir)
+                .ok()
+                .and_then(|d| d.file_name().map(|n| n.to_string_lossy().to_string()))
+        })
         .unwrap_or_else(|| "Förvaltningen".to_string())
 }
 
@@ -57,7 +80,13 @@ pub fn current_year() -> i32 {
 
 /// KPIs plus everything the outputs need besides them.
 /// Returns the report and its text as Markdown.
-pub fn build_report(inputs: &Inputs, cfg: &Config, config_sources: &[String], unit: &str, year: i32) -> Result<(KpiReport, String), Error> {
+pub fn build_report(
+    inputs: &Inputs,
+    cfg: &Config,
+    config_sources: &[String],
+    unit: &str,
+    year: i32,
+) -> Result<(KpiReport, String), Error> {
     let mut report = kpi::compute(inputs, cfg, unit, year).map_err(|e| Error::Write {
         path: unit.into(),
         message: format!("nyckeltalen kunde inte beräknas ({e})"),
@@ -65,12 +94,19 @@ pub fn build_report(inputs: &Inputs, cfg: &Config, config_sources: &[String], un
     report.context.config_sources = config_sources.to_vec();
     report.context.config_toml = toml::to_string(cfg).unwrap_or_default();
     report.iso = report::iso::rows(&report);
-    let markdown = report::text::fill(&mut report, cfg).map_err(|message| Error::Write { path: "rapporttext".into(), message })?;
+    let markdown = report::text::fill(&mut report, cfg).map_err(|message| Error::Write {
+        path: "rapporttext".into(),
+        message,
+    })?;
     Ok((report, markdown))
 }
 
 /// Writes the workbook into `out`; returns the files written.
-pub fn write_outputs(report: &KpiReport, markdown: &str, out: &Path) -> Result<Vec<std::path::PathBuf>, Error> {
+pub fn write_outputs(
+    report: &KpiReport,
+    markdown: &str,
+    out: &Path,
+) -> Result<Vec<std::path::PathBuf>, Error> {
     let path = out.join(report::workbook_file_name(report.year, &report.unit));
     report::workbook::write_workbook(report, &path)?;
     let md = path.with_extension("md");
@@ -80,11 +116,21 @@ pub fn write_outputs(report: &KpiReport, markdown: &str, out: &Path) -> Result<V
 
 /// Problems to stderr: every unreadable file, and a count of the rest.
 pub fn print_problems(inputs: &Inputs) {
-    for p in inputs.problems.iter().filter(|p| p.severity == Severity::FileError) {
+    for p in inputs
+        .problems
+        .iter()
+        .filter(|p| p.severity == Severity::FileError)
+    {
         eprintln!("Fel: {}", p.one_line());
     }
-    let rejected = inputs.problems.iter().filter(|p| p.severity == Severity::RowRejected).count();
+    let rejected = inputs
+        .problems
+        .iter()
+        .filter(|p| p.severity == Severity::RowRejected)
+        .count();
     if rejected > 0 {
-        eprintln!("Varning: {rejected} värden eller rader kunde inte användas; se bladet Datakvalitet.");
+        eprintln!(
+            "Varning: {rejected} värden eller rader kunde inte användas; se bladet Datakvalitet."
+        );
     }
 }

@@ -38,7 +38,10 @@ pub fn decode(bytes: &[u8]) -> Result<(Cow<'_, str>, Encoding), String> {
     if let Some(rest) = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
         return match std::str::from_utf8(rest) {
             Ok(s) => Ok((Cow::Borrowed(s), Encoding::Utf8Bom)),
-            Err(_) => Err("filen börjar som UTF-8 men innehåller ogiltiga tecken. Spara om den som CSV UTF-8".to_string()),
+            Err(_) => Err(
+                "filen börjar som UTF-8 men innehåller ogiltiga tecken. Spara om den som CSV UTF-8"
+                    .to_string(),
+            ),
         };
     }
     let controls = bytes
@@ -54,7 +57,9 @@ pub fn decode(bytes: &[u8]) -> Result<(Cow<'_, str>, Encoding), String> {
         Err(_) => {
             let (text, _, had_errors) = encoding_rs::WINDOWS_1252.decode(bytes);
             if had_errors {
-                return Err("filens teckenkodning kunde inte avgöras. Spara den som CSV UTF-8".to_string());
+                return Err(
+                    "filens teckenkodning kunde inte avgöras. Spara den som CSV UTF-8".to_string(),
+                );
             }
             Ok((text, Encoding::Windows1252))
         }
@@ -63,10 +68,17 @@ pub fn decode(bytes: &[u8]) -> Result<(Cow<'_, str>, Encoding), String> {
 
 /// The delimiter whose count per line is most consistent over the first lines.
 pub fn detect_delimiter(text: &str) -> u8 {
-    let lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).take(30).collect();
+    let lines: Vec<&str> = text
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .take(30)
+        .collect();
     let mut best = (b';', 0usize, 0usize);
     for delim in [b';', b'\t', b','] {
-        let counts: Vec<usize> = lines.iter().map(|l| count_outside_quotes(l, delim)).collect();
+        let counts: Vec<usize> = lines
+            .iter()
+            .map(|l| count_outside_quotes(l, delim))
+            .collect();
         let max = counts.iter().copied().max().unwrap_or(0);
         if max == 0 {
             continue;
@@ -76,7 +88,10 @@ pub fn detect_delimiter(text: &str) -> u8 {
         for c in counts.iter().filter(|c| **c > 0) {
             *freq.entry(*c).or_insert(0usize) += 1;
         }
-        let (mode, agree) = freq.into_iter().max_by_key(|(c, n)| (*n, *c)).unwrap_or((0, 0));
+        let (mode, agree) = freq
+            .into_iter()
+            .max_by_key(|(c, n)| (*n, *c))
+            .unwrap_or((0, 0));
         if (agree, mode) > (best.1, best.2) {
             best = (delim, agree, mode);
         }
@@ -109,7 +124,12 @@ pub fn read_delimited(bytes: &[u8], limits: &Limits) -> Result<(RawSheet, Encodi
     let mut rows: Vec<Vec<Cell>> = Vec::new();
     let mut cells_total: u64 = 0;
     for (i, record) in reader.records().enumerate() {
-        let record = record.map_err(|e| format!("rad {} kunde inte tolkas som CSV ({e}). Kontrollera citattecknen", i + 1))?;
+        let record = record.map_err(|e| {
+            format!(
+                "rad {} kunde inte tolkas som CSV ({e}). Kontrollera citattecknen",
+                i + 1
+            )
+        })?;
         if record.len() > limits.max_columns {
             return Err(format!(
                 "rad {} har {} kolumner, fler än gränsen {} (limits.max_columns). Är det rätt avgränsare och rätt fil?",
@@ -120,14 +140,24 @@ pub fn read_delimited(bytes: &[u8], limits: &Limits) -> Result<(RawSheet, Encodi
         }
         cells_total += record.len() as u64;
         if cells_total > limits.max_cells {
-            return Err(format!("filen har fler än {} celler (limits.max_cells). Dela upp filen eller höj gränsen", limits.max_cells));
+            return Err(format!(
+                "filen har fler än {} celler (limits.max_cells). Dela upp filen eller höj gränsen",
+                limits.max_cells
+            ));
         }
         // Blank lines are skipped by the parser; pad so row numbers stay the file's lines.
         // (The reported position is where the parser started, before any blank lines.)
         let line = record
             .position()
             .map(|p| {
-                let skipped = text.as_bytes().get(p.byte() as usize..).unwrap_or(&[]).iter().take_while(|b| matches!(b, b'\r' | b'\n')).filter(|b| **b == b'\n').count();
+                let skipped = text
+                    .as_bytes()
+                    .get(p.byte() as usize..)
+                    .unwrap_or(&[])
+                    .iter()
+                    .take_while(|b| matches!(b, b'\r' | b'\n'))
+                    .filter(|b| **b == b'\n')
+                    .count();
                 p.line() as usize + skipped
             })
             .unwrap_or(rows.len() + 1);
@@ -136,7 +166,13 @@ pub fn read_delimited(bytes: &[u8], limits: &Limits) -> Result<(RawSheet, Encodi
         }
         let mut cells: Vec<Cell> = record
             .iter()
-            .map(|f| if f.trim().is_empty() { Cell::Empty } else { Cell::Text(f.to_string()) })
+            .map(|f| {
+                if f.trim().is_empty() {
+                    Cell::Empty
+                } else {
+                    Cell::Text(f.to_string())
+                }
+            })
             .collect();
         while matches!(cells.last(), Some(Cell::Empty)) {
             cells.pop();
@@ -153,6 +189,7 @@ pub fn read_delimited(bytes: &[u8], limits: &Limits) -> Result<(RawSheet, Encodi
             row_offset: 0,
             hidden: false,
             error: None,
+            row_numbers: Vec::new(),
         },
         encoding,
         delimiter,

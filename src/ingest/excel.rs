@@ -15,7 +15,11 @@ const ZIP_MAGIC: &[u8] = b"PK\x03\x04";
 const OLE_MAGIC: &[u8] = &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
 
 /// Reads every worksheet of a spreadsheet file held in memory.
-pub fn read_workbook(bytes: &[u8], extension: &str, limits: &Limits) -> Result<Vec<RawSheet>, String> {
+pub fn read_workbook(
+    bytes: &[u8],
+    extension: &str,
+    limits: &Limits,
+) -> Result<Vec<RawSheet>, String> {
     if bytes.is_empty() {
         return Err("filen är tom (0 byte). Exportera den igen".to_string());
     }
@@ -62,7 +66,8 @@ pub fn read_workbook(bytes: &[u8], extension: &str, limits: &Limits) -> Result<V
 }
 
 fn password_message() -> String {
-    "arbetsboken är lösenordsskyddad — spara en kopia utan lösenord och lägg den i mappen".to_string()
+    "arbetsboken är lösenordsskyddad — spara en kopia utan lösenord och lägg den i mappen"
+        .to_string()
 }
 
 fn damaged(detail: &str) -> String {
@@ -71,7 +76,10 @@ fn damaged(detail: &str) -> String {
 
 /// Encrypted OOXML files are OLE containers holding an "EncryptedPackage" stream.
 fn looks_encrypted(bytes: &[u8]) -> bool {
-    let needle: Vec<u8> = "EncryptedPackage".encode_utf16().flat_map(|u| u.to_le_bytes()).collect();
+    let needle: Vec<u8> = "EncryptedPackage"
+        .encode_utf16()
+        .flat_map(|u| u.to_le_bytes())
+        .collect();
     bytes.windows(needle.len()).any(|w| w == needle.as_slice())
 }
 
@@ -96,7 +104,9 @@ fn check_zip_sizes(bytes: &[u8], limits: &Limits) -> Result<(), String> {
     let limit = limits.max_unpacked_mib * 1024 * 1024;
     let mut total: u64 = 0;
     for i in 0..archive.len() {
-        let entry = archive.by_index_raw(i).map_err(|e| damaged(&e.to_string()))?;
+        let entry = archive
+            .by_index_raw(i)
+            .map_err(|e| damaged(&e.to_string()))?;
         let size = entry.size();
         let entry_name = entry.name().map(|n| n.to_string()).unwrap_or_default();
         total = total.saturating_add(size);
@@ -130,7 +140,10 @@ fn human_size(bytes: u64) -> String {
     format!("{:.0} MiB", bytes as f64 / 1024.0 / 1024.0)
 }
 
-fn collect<RS: std::io::Read + std::io::Seek, R: Reader<RS>>(mut wb: R, limits: &Limits) -> Result<Vec<RawSheet>, String>
+fn collect<RS: std::io::Read + std::io::Seek, R: Reader<RS>>(
+    mut wb: R,
+    limits: &Limits,
+) -> Result<Vec<RawSheet>, String>
 where
     R::Error: std::fmt::Display,
 {
@@ -145,7 +158,10 @@ where
         let range = match wb.worksheet_range(&name) {
             Ok(r) => r,
             Err(e) => {
-                sheets.push(RawSheet::failed(&name, format!("bladet kunde inte läsas ({e})")));
+                sheets.push(RawSheet::failed(
+                    &name,
+                    format!("bladet kunde inte läsas ({e})"),
+                ));
                 continue;
             }
         };
@@ -192,6 +208,7 @@ where
             row_offset: row0,
             hidden,
             error: None,
+            row_numbers: Vec::new(),
         });
     }
     Ok(sheets)
@@ -212,7 +229,9 @@ fn convert(d: &Data) -> Cell {
                 .unwrap_or(Cell::Number(dt.as_f64()))
         }
         Data::DateTime(dt) => Cell::Number(dt.as_f64()),
-        Data::DateTimeIso(s) => parse_datetime_text(s).map(Cell::DateTime).unwrap_or_else(|| Cell::Text(s.clone())),
+        Data::DateTimeIso(s) => parse_datetime_text(s)
+            .map(Cell::DateTime)
+            .unwrap_or_else(|| Cell::Text(s.clone())),
         Data::DurationIso(s) => Cell::Text(s.clone()),
         Data::Error(e) => Cell::Error(format!("{e}")),
     }

@@ -48,7 +48,13 @@ pub fn normalize(text: &str) -> String {
 }
 
 /// Roles of the person identifier group, in matching priority.
-pub const PERSON_ROLES: [&str; 5] = ["employee_number", "personal_number", "user_id", "email", "name"];
+pub const PERSON_ROLES: [&str; 5] = [
+    "employee_number",
+    "personal_number",
+    "user_id",
+    "email",
+    "name",
+];
 
 struct KindSpec {
     kind: InputKind,
@@ -67,7 +73,10 @@ const SPECS: [KindSpec; 7] = [
     KindSpec {
         kind: InputKind::Incidents,
         groups: &["incidents", "org"],
-        required: &[&["event_date", "discovered_date", "registered_date"], &["category"]],
+        required: &[
+            &["event_date", "discovered_date", "registered_date"],
+            &["category"],
+        ],
     },
     KindSpec {
         kind: InputKind::Register,
@@ -82,7 +91,11 @@ const SPECS: [KindSpec; 7] = [
     KindSpec {
         kind: InputKind::Training,
         groups: &["person", "org", "training"],
-        required: &[&PERSON_ROLES, &["course"], &["completion_status", "completion_date"]],
+        required: &[
+            &PERSON_ROLES,
+            &["course"],
+            &["completion_status", "completion_date"],
+        ],
     },
     KindSpec {
         kind: InputKind::Actions,
@@ -137,14 +150,21 @@ impl HeaderMap {
         let mut roles: Vec<(&String, &usize)> = self.roles.iter().collect();
         roles.sort_by_key(|(_, c)| **c);
         for (role, col) in roles {
-            parts.push(format!("{} = {}", role_label(role), column_ref(*col, &self.headers)));
+            parts.push(format!(
+                "{} = {}",
+                role_label(role),
+                column_ref(*col, &self.headers)
+            ));
         }
         for (col, name) in &self.course_columns {
             parts.push(format!("kurs \"{name}\" = {}", column_letter(*col)));
         }
         let ignored = self.ignored_columns();
         if !ignored.is_empty() {
-            let names: Vec<String> = ignored.iter().map(|(c, _)| column_ref(*c, &self.headers)).collect();
+            let names: Vec<String> = ignored
+                .iter()
+                .map(|(c, _)| column_ref(*c, &self.headers))
+                .collect();
             parts.push(format!("ej använda: {}", names.join(", ")));
         }
         parts.join("; ")
@@ -222,7 +242,11 @@ pub fn column_letter(index: usize) -> String {
 
 /// "C (Händelsedatum)".
 pub fn column_ref(index: usize, headers: &[String]) -> String {
-    match headers.get(index).map(|h| h.trim()).filter(|h| !h.is_empty()) {
+    match headers
+        .get(index)
+        .map(|h| h.trim())
+        .filter(|h| !h.is_empty())
+    {
         Some(h) => format!("{} ({h})", column_letter(index)),
         None => column_letter(index),
     }
@@ -261,7 +285,9 @@ impl Recogniser {
                 // Person roles are tried in priority order; others in table order.
                 let mut ordered: Vec<&(String, Vec<String>)> = roles.iter().collect();
                 if *g == "person" {
-                    ordered.sort_by_key(|(r, _)| PERSON_ROLES.iter().position(|p| p == r).unwrap_or(99));
+                    ordered.sort_by_key(|(r, _)| {
+                        PERSON_ROLES.iter().position(|p| p == r).unwrap_or(99)
+                    });
                 }
                 for (role, syns) in ordered {
                     if syns.iter().any(|s| s == header) {
@@ -276,7 +302,10 @@ impl Recogniser {
     /// True when a header names a mandatory course (for wide training matrices).
     pub fn is_mandatory_course(&self, header: &str) -> bool {
         let h = normalize(header);
-        self.mandatory.iter().flatten().any(|m| !m.is_empty() && h.contains(m.as_str()))
+        self.mandatory
+            .iter()
+            .flatten()
+            .any(|m| !m.is_empty() && h.contains(m.as_str()))
     }
 
     /// Index of the mandatory course a course name matches, if any.
@@ -318,7 +347,12 @@ impl Recogniser {
                     let better = match &best_partial {
                         None => true,
                         Some((_, k, m)) => {
-                            let prev_found = SPECS.iter().find(|s| s.kind == *k).map(|s| s.required.len()).unwrap_or(0) - m.len();
+                            let prev_found = SPECS
+                                .iter()
+                                .find(|s| s.kind == *k)
+                                .map(|s| s.required.len())
+                                .unwrap_or(0)
+                                - m.len();
                             found > prev_found
                         }
                     };
@@ -362,7 +396,9 @@ impl Recogniser {
             if let Some(best) = candidates
                 .into_iter()
                 .enumerate()
-                .max_by_key(|(order, c)| (c.roles.len() + c.course_columns.len(), usize::MAX - order))
+                .max_by_key(|(order, c)| {
+                    (c.roles.len() + c.course_columns.len(), usize::MAX - order)
+                })
                 .map(|(_, c)| c)
             {
                 return Ok(best);
@@ -378,7 +414,8 @@ impl Recogniser {
                     names.join(" och ")
                 )
             }
-            None => "ingen rubrikrad med kända kolumnnamn hittades bland de första 30 raderna".to_string(),
+            None => "ingen rubrikrad med kända kolumnnamn hittades bland de första 30 raderna"
+                .to_string(),
         })
     }
 
@@ -402,7 +439,16 @@ mod tests {
     use super::*;
 
     fn row(cells: &[&str]) -> Vec<Cell> {
-        cells.iter().map(|c| if c.is_empty() { Cell::Empty } else { Cell::Text(c.to_string()) }).collect()
+        cells
+            .iter()
+            .map(|c| {
+                if c.is_empty() {
+                    Cell::Empty
+                } else {
+                    Cell::Text(c.to_string())
+                }
+            })
+            .collect()
     }
 
     fn rec() -> Recogniser {
@@ -423,7 +469,12 @@ mod tests {
         let rows = vec![
             row(&["Avvikelser informationssäkerhet 2025", "", ""]),
             row(&["", "", ""]),
-            row(&["Ärendenummer", "Händelsedatum", "Händelsetyp", "Anmäld till IMY (Ja/Nej)"]),
+            row(&[
+                "Ärendenummer",
+                "Händelsedatum",
+                "Händelsetyp",
+                "Anmäld till IMY (Ja/Nej)",
+            ]),
             row(&["IA-1", "2025-01-02", "Phishing", "Nej"]),
         ];
         let map = rec().recognise(&rows).unwrap();
@@ -438,24 +489,48 @@ mod tests {
     fn each_kind_is_recognised_from_its_required_columns() {
         let r = rec();
         let cases: Vec<(Vec<&str>, InputKind)> = vec![
-            (vec!["Anst.nr", "Kursnamn", "Slutfört datum"], InputKind::Training),
+            (
+                vec!["Anst.nr", "Kursnamn", "Slutfört datum"],
+                InputKind::Training,
+            ),
             (vec!["E-post", "Enhet", "Befattning"], InputKind::Roster),
             (vec!["Datum", "Kategori"], InputKind::Incidents),
-            (vec!["Behandling", "Ändamål", "Rättslig grund"], InputKind::Register),
-            (vec!["Informationsmängd", "Konfidentialitet", "Riktighet"], InputKind::Classification),
-            (vec!["Risk", "Sannolikhet", "Konsekvens", "Åtgärd", "Status"], InputKind::Risks),
+            (
+                vec!["Behandling", "Ändamål", "Rättslig grund"],
+                InputKind::Register,
+            ),
+            (
+                vec!["Informationsmängd", "Konfidentialitet", "Riktighet"],
+                InputKind::Classification,
+            ),
+            (
+                vec!["Risk", "Sannolikhet", "Konsekvens", "Åtgärd", "Status"],
+                InputKind::Risks,
+            ),
             (vec!["Åtgärd", "Status", "Deadline"], InputKind::Actions),
-            (vec!["Namn", "Enhet", "Grundläggande informationssäkerhet", "Dataskydd GDPR"], InputKind::TrainingWide),
+            (
+                vec![
+                    "Namn",
+                    "Enhet",
+                    "Grundläggande informationssäkerhet",
+                    "Dataskydd GDPR",
+                ],
+                InputKind::TrainingWide,
+            ),
         ];
         for (headers, kind) in cases {
-            let map = r.recognise(&[row(&headers)]).unwrap_or_else(|e| panic!("{headers:?}: {e}"));
+            let map = r
+                .recognise(&[row(&headers)])
+                .unwrap_or_else(|e| panic!("{headers:?}: {e}"));
             assert_eq!(map.kind, kind, "{headers:?}");
         }
     }
 
     #[test]
     fn unknown_sheet_says_what_is_missing() {
-        let err = rec().recognise(&[row(&["Behandling", "Ansvarig"])]).unwrap_err();
+        let err = rec()
+            .recognise(&[row(&["Behandling", "Ansvarig"])])
+            .unwrap_err();
         assert!(err.contains("saknar kolumn för ändamål"), "{err}");
         let err = rec().recognise(&[row(&["Foo", "Bar"])]).unwrap_err();
         assert!(err.contains("ingen rubrikrad"), "{err}");

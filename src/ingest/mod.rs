@@ -26,6 +26,9 @@ pub struct RawSheet {
     pub hidden: bool,
     /// Why this sheet could not be read, if it could not.
     pub error: Option<String>,
+    /// Explicit 1-based row numbers per index, for a sheet cut out of a larger one
+    /// (a city-wide file split by förvaltning). Empty: rows are consecutive.
+    pub row_numbers: Vec<u32>,
 }
 
 impl RawSheet {
@@ -36,12 +39,16 @@ impl RawSheet {
             row_offset: 0,
             hidden: false,
             error: Some(message),
+            row_numbers: Vec::new(),
         }
     }
 
     /// The row number the user sees in Excel (1-based) for an index into `rows`.
     pub fn excel_row(&self, index: usize) -> u32 {
-        self.row_offset + index as u32 + 1
+        match self.row_numbers.get(index) {
+            Some(n) => *n,
+            None => self.row_offset + index as u32 + 1,
+        }
     }
 }
 
@@ -60,7 +67,15 @@ pub enum FileType {
 pub const SPREADSHEET_EXTENSIONS: [&str; 5] = ["xlsx", "xlsm", "xls", "xlsb", "ods"];
 
 /// Text section files that replace a default part of the report text.
-pub const SECTION_FILES: [&str; 7] = ["omvarld", "sverige-eu", "staden", "handelser", "risker", "prioriteringar", "intressenter"];
+pub const SECTION_FILES: [&str; 7] = [
+    "omvarld",
+    "sverige-eu",
+    "staden",
+    "handelser",
+    "risker",
+    "prioriteringar",
+    "intressenter",
+];
 
 pub fn file_type(path: &Path) -> FileType {
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
@@ -68,7 +83,11 @@ pub fn file_type(path: &Path) -> FileType {
         return FileType::Ignored;
     }
     let ext = extension(path);
-    let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("").to_lowercase();
+    let stem = path
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or("")
+        .to_lowercase();
     if name.eq_ignore_ascii_case("genomgang.toml") {
         return FileType::Config;
     }
@@ -77,7 +96,9 @@ pub fn file_type(path: &Path) -> FileType {
     }
     match ext.as_str() {
         "csv" | "tsv" => FileType::Delimited,
-        "md" | "markdown" if SECTION_FILES.contains(&section_key(&stem).as_str()) => FileType::Section,
+        "md" | "markdown" if SECTION_FILES.contains(&section_key(&stem).as_str()) => {
+            FileType::Section
+        }
         "txt" if SECTION_FILES.contains(&section_key(&stem).as_str()) => FileType::Section,
         "txt" => FileType::Delimited,
         _ => FileType::Ignored,
@@ -99,7 +120,10 @@ pub fn section_key(stem: &str) -> String {
 }
 
 pub fn extension(path: &Path) -> String {
-    path.extension().and_then(|e| e.to_str()).unwrap_or("").to_lowercase()
+    path.extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or("")
+        .to_lowercase()
 }
 
 /// Files directly in a folder, sorted by name so every run reads them in the same order.
@@ -138,7 +162,10 @@ pub fn read_file(path: &Path, limits: &Limits) -> Result<ReadFile, (String, Opti
             Ok((excel::read_workbook(&bytes, &ext, &limits)?, String::new()))
         } else {
             let (sheet, enc, delim) = csv::read_delimited(&bytes, &limits)?;
-            Ok((vec![sheet], format!("{}, {}", enc.label(), csv::delimiter_label(delim))))
+            Ok((
+                vec![sheet],
+                format!("{}, {}", enc.label(), csv::delimiter_label(delim)),
+            ))
         }
     });
     match outcome {

@@ -116,10 +116,17 @@ fn parse_date_part(s: &str) -> Option<NaiveDate> {
     }
     let sep = s.chars().find(|c| matches!(c, '-' | '/' | '.'))?;
     let parts: Vec<&str> = s.split(sep).collect();
-    if parts.len() != 3 || parts.iter().any(|p| p.is_empty() || !p.bytes().all(|b| b.is_ascii_digit())) {
+    if parts.len() != 3
+        || parts
+            .iter()
+            .any(|p| p.is_empty() || !p.bytes().all(|b| b.is_ascii_digit()))
+    {
         return None;
     }
-    let nums: Vec<u32> = parts.iter().map(|p| p.parse().ok()).collect::<Option<_>>()?;
+    let nums: Vec<u32> = parts
+        .iter()
+        .map(|p| p.parse().ok())
+        .collect::<Option<_>>()?;
     let (y, m, d) = if parts[0].len() == 4 {
         (nums[0] as i32, nums[1], nums[2])
     } else if parts[2].len() == 4 {
@@ -216,23 +223,50 @@ mod tests {
     use super::*;
 
     fn dt(y: i32, m: u32, d: u32, h: u32, mi: u32) -> NaiveDateTime {
-        NaiveDate::from_ymd_opt(y, m, d).unwrap().and_hms_opt(h, mi, 0).unwrap()
+        NaiveDate::from_ymd_opt(y, m, d)
+            .unwrap()
+            .and_hms_opt(h, mi, 0)
+            .unwrap()
     }
 
     #[test]
     fn text_dates_in_every_form_the_spec_names() {
         let want = dt(2025, 3, 14, 0, 0);
-        for t in ["2025-03-14", "14/3/2025", "14.03.2025", "14-03-2025", "2025/03/14", "20250314", " 2025-03-14 "] {
+        for t in [
+            "2025-03-14",
+            "14/3/2025",
+            "14.03.2025",
+            "14-03-2025",
+            "2025/03/14",
+            "20250314",
+            " 2025-03-14 ",
+        ] {
             assert_eq!(parse_datetime_text(t), Some(want), "{t}");
         }
-        assert_eq!(parse_datetime_text("2025-03-14 10:22"), Some(dt(2025, 3, 14, 10, 22)));
-        assert_eq!(parse_datetime_text("2025-03-14T10:22:00"), Some(dt(2025, 3, 14, 10, 22)));
-        assert_eq!(parse_datetime_text("14.03.2025 10:22"), Some(dt(2025, 3, 14, 10, 22)));
+        assert_eq!(
+            parse_datetime_text("2025-03-14 10:22"),
+            Some(dt(2025, 3, 14, 10, 22))
+        );
+        assert_eq!(
+            parse_datetime_text("2025-03-14T10:22:00"),
+            Some(dt(2025, 3, 14, 10, 22))
+        );
+        assert_eq!(
+            parse_datetime_text("14.03.2025 10:22"),
+            Some(dt(2025, 3, 14, 10, 22))
+        );
     }
 
     #[test]
     fn impossible_dates_are_rejected() {
-        for t in ["2025-13-45", "31/02/2025", "igår", "2025", "14/3", "1/2/3/4"] {
+        for t in [
+            "2025-13-45",
+            "31/02/2025",
+            "igår",
+            "2025",
+            "14/3",
+            "1/2/3/4",
+        ] {
             assert_eq!(parse_datetime_text(t), None, "{t}");
         }
     }
@@ -241,7 +275,10 @@ mod tests {
     fn excel_serials_in_1900_system() {
         assert_eq!(from_excel_serial(45730.0), Some(dt(2025, 3, 14, 0, 0)));
         assert_eq!(from_excel_serial(45730.5), Some(dt(2025, 3, 14, 12, 0)));
-        assert_eq!(parse_datetime(&Cell::Number(45730.0)), Some(dt(2025, 3, 14, 0, 0)));
+        assert_eq!(
+            parse_datetime(&Cell::Number(45730.0)),
+            Some(dt(2025, 3, 14, 0, 0))
+        );
         assert_eq!(from_excel_serial(3.0), None);
         assert_eq!(parse_datetime_text("45730"), Some(dt(2025, 3, 14, 0, 0)));
     }

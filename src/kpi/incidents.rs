@@ -7,10 +7,14 @@ use chrono::Datelike;
 use polars::prelude::*;
 
 use crate::config::Config;
-use crate::kpi::{Breakdowns, CategoryRow, Kpi, MonthRow, TextCount, UnitCountRow, ValueKind, YearRow};
+use crate::kpi::{
+    Breakdowns, CategoryRow, Kpi, MonthRow, TextCount, UnitCountRow, ValueKind, YearRow,
+};
 use crate::model::{Incident, Inputs, Problem, Severity};
 
-pub const MONTHS: [&str; 12] = ["jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov", "dec"];
+pub const MONTHS: [&str; 12] = [
+    "jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov", "dec",
+];
 
 fn frame(incidents: &[Incident], cfg: &Config) -> PolarsResult<DataFrame> {
     let deadline = chrono::Duration::hours(cfg.incidents.imy_deadline_hours);
@@ -22,26 +26,90 @@ fn frame(incidents: &[Incident], cfg: &Config) -> PolarsResult<DataFrame> {
         })
         .collect();
     DataFrame::new_infer_height(vec![
-        Column::new("year".into(), incidents.iter().map(|i| i.date.year()).collect::<Vec<i32>>()),
-        Column::new("month".into(), incidents.iter().map(|i| i.date.month() as i32).collect::<Vec<i32>>()),
-        Column::new("category".into(), incidents.iter().map(|i| i.category.clone()).collect::<Vec<String>>()),
-        Column::new("raw".into(), incidents.iter().map(|i| i.category_raw.clone()).collect::<Vec<String>>()),
-        Column::new("unit".into(), incidents.iter().map(|i| i.unit.clone().unwrap_or_else(|| super::training::NO_UNIT.to_string())).collect::<Vec<String>>()),
-        Column::new("personal".into(), incidents.iter().map(|i| i.personal_data == Some(true)).collect::<Vec<bool>>()),
-        Column::new("imy".into(), incidents.iter().map(|i| i.reported_imy == Some(true)).collect::<Vec<bool>>()),
-        Column::new("msb".into(), incidents.iter().map(|i| i.reported_msb == Some(true)).collect::<Vec<bool>>()),
+        Column::new(
+            "year".into(),
+            incidents
+                .iter()
+                .map(|i| i.date.year())
+                .collect::<Vec<i32>>(),
+        ),
+        Column::new(
+            "month".into(),
+            incidents
+                .iter()
+                .map(|i| i.date.month() as i32)
+                .collect::<Vec<i32>>(),
+        ),
+        Column::new(
+            "category".into(),
+            incidents
+                .iter()
+                .map(|i| i.category.clone())
+                .collect::<Vec<String>>(),
+        ),
+        Column::new(
+            "raw".into(),
+            incidents
+                .iter()
+                .map(|i| i.category_raw.clone())
+                .collect::<Vec<String>>(),
+        ),
+        Column::new(
+            "unit".into(),
+            incidents
+                .iter()
+                .map(|i| {
+                    i.unit
+                        .clone()
+                        .unwrap_or_else(|| super::training::NO_UNIT.to_string())
+                })
+                .collect::<Vec<String>>(),
+        ),
+        Column::new(
+            "personal".into(),
+            incidents
+                .iter()
+                .map(|i| i.personal_data == Some(true))
+                .collect::<Vec<bool>>(),
+        ),
+        Column::new(
+            "imy".into(),
+            incidents
+                .iter()
+                .map(|i| i.reported_imy == Some(true))
+                .collect::<Vec<bool>>(),
+        ),
+        Column::new(
+            "msb".into(),
+            incidents
+                .iter()
+                .map(|i| i.reported_msb == Some(true))
+                .collect::<Vec<bool>>(),
+        ),
         Column::new("late".into(), late),
     ])
 }
 
 /// Counts per i32 key for one year.
 fn count_by_i32(df: &DataFrame, year: i32, key: &str) -> PolarsResult<BTreeMap<i32, u32>> {
-    let out = df.clone().lazy().filter(col("year").eq(lit(year))).group_by([col(key)]).agg([len().alias("n")]).collect()?;
+    let out = df
+        .clone()
+        .lazy()
+        .filter(col("year").eq(lit(year)))
+        .group_by([col(key)])
+        .agg([len().alias("n")])
+        .collect()?;
     let (k, n) = (out.column(key)?.i32()?, out.column("n")?.u32()?);
-    Ok((0..out.height()).filter_map(|i| Some((k.get(i)?, n.get(i)?))).collect())
+    Ok((0..out.height())
+        .filter_map(|i| Some((k.get(i)?, n.get(i)?)))
+        .collect())
 }
 
-fn count_by_str(df: &DataFrame, year: i32, key: &str) -> PolarsResult<BTreeMap<String, (u32, u32)>> {
+fn count_by_str(
+    df: &DataFrame,
+    year: i32,
+    key: &str,
+) -> PolarsResult<BTreeMap<String, (u32, u32)>> {
     let out = df
         .clone()
         .lazy()
@@ -49,12 +117,29 @@ fn count_by_str(df: &DataFrame, year: i32, key: &str) -> PolarsResult<BTreeMap<S
         .group_by([col(key)])
         .agg([len().alias("n"), col("personal").sum().alias("p")])
         .collect()?;
-    let (k, n, p) = (out.column(key)?.str()?, out.column("n")?.u32()?, out.column("p")?.u32()?);
-    Ok((0..out.height()).filter_map(|i| Some((k.get(i)?.to_string(), (n.get(i)?, p.get(i)?)))).collect())
+    let (k, n, p) = (
+        out.column(key)?.str()?,
+        out.column("n")?.u32()?,
+        out.column("p")?.u32()?,
+    );
+    Ok((0..out.height())
+        .filter_map(|i| Some((k.get(i)?.to_string(), (n.get(i)?, p.get(i)?))))
+        .collect())
 }
 
-pub fn compute(inputs: &Inputs, cfg: &Config, year: i32, authority: &str, b: &mut Breakdowns, notes: &mut Vec<Problem>) -> PolarsResult<Vec<Kpi>> {
-    let have = !inputs.incidents.is_empty() || inputs.sources.iter().any(|s| s.kind == Some(crate::model::InputKind::Incidents));
+pub fn compute(
+    inputs: &Inputs,
+    cfg: &Config,
+    year: i32,
+    authority: &str,
+    b: &mut Breakdowns,
+    notes: &mut Vec<Problem>,
+) -> PolarsResult<Vec<Kpi>> {
+    let have = !inputs.incidents.is_empty()
+        || inputs
+            .sources
+            .iter()
+            .any(|s| s.kind == Some(crate::model::InputKind::Incidents));
     let df = frame(&inputs.incidents, cfg)?;
     let by_year = df
         .clone()
@@ -66,7 +151,10 @@ pub fn compute(inputs: &Inputs, cfg: &Config, year: i32, authority: &str, b: &mu
             col("imy").sum().alias("imy"),
             col("msb").sum().alias("msb"),
             col("late").eq(lit(true)).sum().alias("late"),
-            col("imy").and(col("late").is_null()).sum().alias("late_unknown"),
+            col("imy")
+                .and(col("late").is_null())
+                .sum()
+                .alias("late_unknown"),
         ])
         .sort(["year"], Default::default())
         .collect()?;
@@ -90,7 +178,13 @@ pub fn compute(inputs: &Inputs, cfg: &Config, year: i32, authority: &str, b: &mu
     b.incidents_by_year = years
         .iter()
         .filter(|(y, _)| **y <= year)
-        .map(|(y, v)| YearRow { year: *y, total: v[0], personal_data: v[1], reported_imy: v[2], reported_msb: v[3] })
+        .map(|(y, v)| YearRow {
+            year: *y,
+            total: v[0],
+            personal_data: v[1],
+            reported_imy: v[2],
+            reported_msb: v[3],
+        })
         .collect();
     let has_prev = years.contains_key(&(year - 1));
     let this = years.get(&year).copied().unwrap_or([0; 6]);
@@ -119,14 +213,23 @@ pub fn compute(inputs: &Inputs, cfg: &Config, year: i32, authority: &str, b: &mu
         }
         let mut units: Vec<UnitCountRow> = count_by_str(&df, year, "unit")?
             .into_iter()
-            .map(|(unit, (count, personal_data))| UnitCountRow { unit, count, personal_data })
+            .map(|(unit, (count, personal_data))| UnitCountRow {
+                unit,
+                count,
+                personal_data,
+            })
             .collect();
         units.sort_by(|a, b| b.count.cmp(&a.count).then(a.unit.cmp(&b.unit)));
         b.incidents_by_unit = units;
         let unmapped = df
             .clone()
             .lazy()
-            .filter(col("year").eq(lit(year)).and(col("category").eq(lit("other"))).and(col("raw").neq(lit(""))))
+            .filter(
+                col("year")
+                    .eq(lit(year))
+                    .and(col("category").eq(lit("other")))
+                    .and(col("raw").neq(lit(""))),
+            )
             .group_by([col("raw")])
             .agg([len().alias("n")])
             .sort(["raw"], Default::default())
@@ -137,14 +240,22 @@ pub fn compute(inputs: &Inputs, cfg: &Config, year: i32, authority: &str, b: &mu
             .categories
             .iter()
             .filter(|c| c.slug == "other")
-            .flat_map(|c| c.synonyms.iter().map(|s| crate::ingest::header::normalize(s)).chain([crate::ingest::header::normalize(&c.label)]))
+            .flat_map(|c| {
+                c.synonyms
+                    .iter()
+                    .map(|s| crate::ingest::header::normalize(s))
+                    .chain([crate::ingest::header::normalize(&c.label)])
+            })
             .collect();
         for i in 0..unmapped.height() {
             if let (Some(text), Some(count)) = (raw.get(i), n.get(i)) {
                 if other_synonyms.contains(&crate::ingest::header::normalize(text)) {
                     continue;
                 }
-                b.unmapped_categories.push(TextCount { text: text.to_string(), count });
+                b.unmapped_categories.push(TextCount {
+                    text: text.to_string(),
+                    count,
+                });
                 notes.push(Problem {
                     severity: Severity::Note,
                     file: "(incidenter)".to_string(),
@@ -181,14 +292,55 @@ pub fn compute(inputs: &Inputs, cfg: &Config, year: i32, authority: &str, b: &mu
     } else {
         Some(this[4] as f64)
     };
-    let late_prev = prev.and_then(|pr| if pr[2] > 0 && pr[5] == pr[2] { None } else { Some(pr[4] as f64) });
+    let late_prev = prev.and_then(|pr| {
+        if pr[2] > 0 && pr[5] == pr[2] {
+            None
+        } else {
+            Some(pr[4] as f64)
+        }
+    });
     let hours = cfg.incidents.imy_deadline_hours;
     let mut kpis = vec![
-        Kpi::new("incidents.total", "Antal incidenter", v(this[0]), p(0), ValueKind::Count, "Incidenter"),
-        Kpi::new("incidents.personal_data", "Personuppgiftsincidenter", v(this[1]), p(1), ValueKind::Count, "Incidenter"),
-        Kpi::new("incidents.reported_imy", "Anmälda till IMY", v(this[2]), p(2), ValueKind::Count, "Incidenter"),
-        Kpi::new("incidents.reported_msb", &format!("Anmälda till {authority} (NIS/cybersäkerhetslagen)"), v(this[3]), p(3), ValueKind::Count, "Incidenter"),
-        Kpi::new("incidents.imy_late", &format!("IMY-anmälningar senare än {hours} timmar efter upptäckt"), late_value, late_prev, ValueKind::Count, "Incidenter"),
+        Kpi::new(
+            "incidents.total",
+            "Antal incidenter",
+            v(this[0]),
+            p(0),
+            ValueKind::Count,
+            "Incidenter",
+        ),
+        Kpi::new(
+            "incidents.personal_data",
+            "Personuppgiftsincidenter",
+            v(this[1]),
+            p(1),
+            ValueKind::Count,
+            "Incidenter",
+        ),
+        Kpi::new(
+            "incidents.reported_imy",
+            "Anmälda till IMY",
+            v(this[2]),
+            p(2),
+            ValueKind::Count,
+            "Incidenter",
+        ),
+        Kpi::new(
+            "incidents.reported_msb",
+            &format!("Anmälda till {authority} (NIS/cybersäkerhetslagen)"),
+            v(this[3]),
+            p(3),
+            ValueKind::Count,
+            "Incidenter",
+        ),
+        Kpi::new(
+            "incidents.imy_late",
+            &format!("IMY-anmälningar senare än {hours} timmar efter upptäckt"),
+            late_value,
+            late_prev,
+            ValueKind::Count,
+            "Incidenter",
+        ),
     ];
     for row in &b.incidents_by_category {
         kpis.push(Kpi::new(
@@ -202,7 +354,14 @@ pub fn compute(inputs: &Inputs, cfg: &Config, year: i32, authority: &str, b: &mu
     }
     if !have {
         for c in &cfg.incidents.categories {
-            kpis.push(Kpi::new(&format!("incidents.category.{}", c.slug), &format!("Incidenter: {}", c.label), None, None, ValueKind::Count, "Incidenter"));
+            kpis.push(Kpi::new(
+                &format!("incidents.category.{}", c.slug),
+                &format!("Incidenter: {}", c.label),
+                None,
+                None,
+                ValueKind::Count,
+                "Incidenter",
+            ));
         }
     }
     Ok(kpis)

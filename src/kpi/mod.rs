@@ -15,15 +15,34 @@ use crate::model::{Inputs, Problem};
 pub use types::*;
 
 impl Kpi {
-    pub fn new(id: &str, label: &str, value: Option<f64>, previous: Option<f64>, kind: ValueKind, sheet: &'static str) -> Kpi {
-        Kpi { id: id.to_string(), label: label.to_string(), value, previous, target: None, status: Status::Info, kind, sheet }
+    pub fn new(
+        id: &str,
+        label: &str,
+        value: Option<f64>,
+        previous: Option<f64>,
+        kind: ValueKind,
+        sheet: &'static str,
+    ) -> Kpi {
+        Kpi {
+            id: id.to_string(),
+            label: label.to_string(),
+            value,
+            previous,
+            target: None,
+            status: Status::Info,
+            kind,
+            sheet,
+        }
     }
 }
 
 /// The default review year: the latest calendar year with dated incidents or training.
 pub fn default_year(inputs: &Inputs) -> Option<i32> {
     let incidents = inputs.incidents.iter().map(|i| i.date.year());
-    let training = inputs.completions.iter().filter_map(|c| c.date.map(|d| d.year()));
+    let training = inputs
+        .completions
+        .iter()
+        .filter_map(|c| c.date.map(|d| d.year()));
     incidents.chain(training).max()
 }
 
@@ -34,10 +53,26 @@ pub fn count_noun(n: usize, singular: &str, plural: &str) -> String {
 
 /// Traffic light for a value against its configured target.
 pub fn status_for(value: Option<f64>, target: Option<&crate::config::Target>) -> Status {
-    let (Some(v), Some(t)) = (value, target) else { return Status::Info };
+    let (Some(v), Some(t)) = (value, target) else {
+        return Status::Info;
+    };
     let (gap, tolerance) = match t.direction {
-        Direction::Higher => (t.target - v, if t.target != 0.0 && t.warn_within < 1.0 { t.warn_within * t.target } else { t.warn_within }),
-        Direction::Lower => (v - t.target, if t.target != 0.0 && t.warn_within < 1.0 { t.warn_within * t.target } else { t.warn_within }),
+        Direction::Higher => (
+            t.target - v,
+            if t.target != 0.0 && t.warn_within < 1.0 {
+                t.warn_within * t.target
+            } else {
+                t.warn_within
+            },
+        ),
+        Direction::Lower => (
+            v - t.target,
+            if t.target != 0.0 && t.warn_within < 1.0 {
+                t.warn_within * t.target
+            } else {
+                t.warn_within
+            },
+        ),
     };
     if gap <= 1e-9 {
         Status::Good
@@ -54,7 +89,9 @@ pub fn compute(inputs: &Inputs, cfg: &Config, unit: &str, year: i32) -> PolarsRe
     let mut notes: Vec<Problem> = Vec::new();
     let authority = cfg.nis_authority(year);
     let mut kpis = training::compute(inputs, cfg, year, &mut b, &mut notes)?;
-    kpis.extend(incidents::compute(inputs, cfg, year, &authority, &mut b, &mut notes)?);
+    kpis.extend(incidents::compute(
+        inputs, cfg, year, &authority, &mut b, &mut notes,
+    )?);
     kpis.extend(governance::register(inputs, cfg, year, &mut b)?);
     kpis.extend(governance::classification(inputs, &mut b)?);
     kpis.extend(governance::risks(inputs, cfg, &mut b)?);
@@ -101,11 +138,19 @@ mod tests {
 
     #[test]
     fn traffic_lights() {
-        let higher = Target { target: 0.9, direction: Direction::Higher, warn_within: 0.2 };
+        let higher = Target {
+            target: 0.9,
+            direction: Direction::Higher,
+            warn_within: 0.2,
+        };
         assert_eq!(status_for(Some(0.95), Some(&higher)), Status::Good);
         assert_eq!(status_for(Some(0.8), Some(&higher)), Status::Warning);
         assert_eq!(status_for(Some(0.16), Some(&higher)), Status::Bad);
-        let zero = Target { target: 0.0, direction: Direction::Lower, warn_within: 2.0 };
+        let zero = Target {
+            target: 0.0,
+            direction: Direction::Lower,
+            warn_within: 2.0,
+        };
         assert_eq!(status_for(Some(0.0), Some(&zero)), Status::Good);
         assert_eq!(status_for(Some(2.0), Some(&zero)), Status::Warning);
         assert_eq!(status_for(Some(3.0), Some(&zero)), Status::Bad);

@@ -21,7 +21,9 @@ struct People {
 
 impl People {
     fn find(&self, ids: &PersonIds) -> Option<usize> {
-        ids.keys().into_iter().find_map(|(k, v)| self.index.get(&(k, v.to_string())).copied())
+        ids.keys()
+            .into_iter()
+            .find_map(|(k, v)| self.index.get(&(k, v.to_string())).copied())
     }
 
     fn insert(&mut self, ids: &PersonIds, unit: Option<&String>) -> usize {
@@ -47,11 +49,24 @@ pub fn day(d: NaiveDate) -> i32 {
 }
 
 pub fn year_end(year: i32) -> i32 {
-    NaiveDate::from_ymd_opt(year, 12, 31).map(day).unwrap_or(i32::MAX)
+    NaiveDate::from_ymd_opt(year, 12, 31)
+        .map(day)
+        .unwrap_or(i32::MAX)
 }
 
-pub fn compute(inputs: &Inputs, cfg: &Config, year: i32, b: &mut Breakdowns, notes: &mut Vec<Problem>) -> PolarsResult<Vec<Kpi>> {
-    let mandatory: Vec<String> = cfg.training.mandatory.iter().map(|m| m.label.clone()).collect();
+pub fn compute(
+    inputs: &Inputs,
+    cfg: &Config,
+    year: i32,
+    b: &mut Breakdowns,
+    notes: &mut Vec<Problem>,
+) -> PolarsResult<Vec<Kpi>> {
+    let mandatory: Vec<String> = cfg
+        .training
+        .mandatory
+        .iter()
+        .map(|m| m.label.clone())
+        .collect();
     b.mandatory_courses = mandatory.clone();
     let n_mandatory = mandatory.len() as u32;
 
@@ -111,14 +126,21 @@ pub fn compute(inputs: &Inputs, cfg: &Config, year: i32, b: &mut Breakdowns, not
     }
     if undated > 0 {
         notes.push(note(
-            format!("{} saknar datum för genomförande", crate::kpi::count_noun(undated, "genomförd kurs", "genomförda kurser")),
+            format!(
+                "{} saknar datum för genomförande",
+                crate::kpi::count_noun(undated, "genomförd kurs", "genomförda kurser")
+            ),
             "De räknas som genomförda senast vid årets slut, men inte för föregående år.",
         ));
     }
 
     let headcount = people.units.len() as u32;
     let has_training = !inputs.completions.is_empty();
-    let units: Vec<String> = people.units.iter().map(|u| u.clone().unwrap_or_else(|| NO_UNIT.to_string())).collect();
+    let units: Vec<String> = people
+        .units
+        .iter()
+        .map(|u| u.clone().unwrap_or_else(|| NO_UNIT.to_string()))
+        .collect();
     let persons = DataFrame::new_infer_height(vec![
         Column::new("person".into(), (0..headcount).collect::<Vec<u32>>()),
         Column::new("unit".into(), units),
@@ -132,23 +154,41 @@ pub fn compute(inputs: &Inputs, cfg: &Config, year: i32, b: &mut Breakdowns, not
 
     let completed_now = completers(&done, year_end(year), n_mandatory)?;
     let previous_available = has_training && has_previous_dates;
-    let completed_prev = if previous_available { Some(completers(&done, year_end(year - 1), n_mandatory)?) } else { None };
+    let completed_prev = if previous_available {
+        Some(completers(&done, year_end(year - 1), n_mandatory)?)
+    } else {
+        None
+    };
 
     // By unit: headcount and completers.
     if has_training && headcount > 0 {
         let per_course_done = done
             .clone()
             .lazy()
-            .filter(col("course").gt_eq(lit(0)).and(col("day").lt_eq(lit(year_end(year)))))
+            .filter(
+                col("course")
+                    .gt_eq(lit(0))
+                    .and(col("day").lt_eq(lit(year_end(year)))),
+            )
             .group_by([col("person"), col("course")])
             .agg([len().alias("n")])
             .collect()?;
         let flagged = persons
             .clone()
             .lazy()
-            .left_join(completed_now.clone().lazy().with_column(lit(true).alias("all")), col("person"), col("person"))
+            .left_join(
+                completed_now
+                    .clone()
+                    .lazy()
+                    .with_column(lit(true).alias("all")),
+                col("person"),
+                col("person"),
+            )
             .group_by([col("unit")])
-            .agg([len().alias("headcount"), col("all").is_not_null().sum().alias("completed")])
+            .agg([
+                len().alias("headcount"),
+                col("all").is_not_null().sum().alias("completed"),
+            ])
             .sort(["unit"], Default::default())
             .collect()?;
         let unit_course = persons
@@ -159,20 +199,31 @@ pub fn compute(inputs: &Inputs, cfg: &Config, year: i32, b: &mut Breakdowns, not
             .agg([len().alias("n")])
             .collect()?;
         let mut by_unit_course: HashMap<(String, i32), u32> = HashMap::new();
-        let (u, c, n) = (unit_course.column("unit")?.str()?, unit_course.column("course")?.i32()?, unit_course.column("n")?.u32()?);
+        let (u, c, n) = (
+            unit_course.column("unit")?.str()?,
+            unit_course.column("course")?.i32()?,
+            unit_course.column("n")?.u32()?,
+        );
         for i in 0..unit_course.height() {
             if let (Some(u), Some(c), Some(n)) = (u.get(i), c.get(i), n.get(i)) {
                 by_unit_course.insert((u.to_string(), c), n);
             }
         }
-        let (u, h, d) = (flagged.column("unit")?.str()?, flagged.column("headcount")?.u32()?, flagged.column("completed")?.u32()?);
+        let (u, h, d) = (
+            flagged.column("unit")?.str()?,
+            flagged.column("headcount")?.u32()?,
+            flagged.column("completed")?.u32()?,
+        );
         for i in 0..flagged.height() {
             let unit = u.get(i).unwrap_or(NO_UNIT).to_string();
             let headcount = h.get(i).unwrap_or(0);
             let completed = d.get(i).unwrap_or(0);
-            let per_course = (0..mandatory.len() as i32).map(|c| by_unit_course.get(&(unit.clone(), c)).copied().unwrap_or(0)).collect();
+            let per_course = (0..mandatory.len() as i32)
+                .map(|c| by_unit_course.get(&(unit.clone(), c)).copied().unwrap_or(0))
+                .collect();
             b.training_by_unit.push(TrainingUnitRow {
-                rate: (headcount > 0 && n_mandatory > 0).then(|| completed as f64 / headcount as f64),
+                rate: (headcount > 0 && n_mandatory > 0)
+                    .then(|| completed as f64 / headcount as f64),
                 unit,
                 headcount,
                 completed_all: completed,
@@ -180,7 +231,8 @@ pub fn compute(inputs: &Inputs, cfg: &Config, year: i32, b: &mut Breakdowns, not
             });
         }
         // Put "no unit" last.
-        b.training_by_unit.sort_by_key(|r| (r.unit == NO_UNIT, r.unit.clone()));
+        b.training_by_unit
+            .sort_by_key(|r| (r.unit == NO_UNIT, r.unit.clone()));
 
         // By course name: persons of the population who completed it.
         let by_course = |cutoff: i32| -> PolarsResult<HashMap<String, (i32, u32)>> {
@@ -189,19 +241,33 @@ pub fn compute(inputs: &Inputs, cfg: &Config, year: i32, b: &mut Breakdowns, not
                 .lazy()
                 .filter(col("day").lt_eq(lit(cutoff)))
                 .group_by([col("course_name")])
-                .agg([col("person").n_unique().alias("n"), col("course").max().alias("mandatory")])
+                .agg([
+                    col("person").n_unique().alias("n"),
+                    col("course").max().alias("mandatory"),
+                ])
                 .collect()?;
-            let (names, n, m) = (df.column("course_name")?.str()?, df.column("n")?.u32()?, df.column("mandatory")?.i32()?);
+            let (names, n, m) = (
+                df.column("course_name")?.str()?,
+                df.column("n")?.u32()?,
+                df.column("mandatory")?.i32()?,
+            );
             let mut out = HashMap::new();
             for i in 0..df.height() {
                 if let Some(name) = names.get(i) {
-                    out.insert(name.to_string(), (m.get(i).unwrap_or(-1), n.get(i).unwrap_or(0)));
+                    out.insert(
+                        name.to_string(),
+                        (m.get(i).unwrap_or(-1), n.get(i).unwrap_or(0)),
+                    );
                 }
             }
             Ok(out)
         };
         let now = by_course(year_end(year))?;
-        let prev = if previous_available { Some(by_course(year_end(year - 1))?) } else { None };
+        let prev = if previous_available {
+            Some(by_course(year_end(year - 1))?)
+        } else {
+            None
+        };
         let mut courses: Vec<CourseRow> = now
             .iter()
             .map(|(name, (m, n))| CourseRow {
@@ -224,7 +290,14 @@ pub fn compute(inputs: &Inputs, cfg: &Config, year: i32, b: &mut Breakdowns, not
         _ => None,
     };
     Ok(vec![
-        Kpi::new("training.headcount", "Antal medarbetare", hc, if previous_available { hc } else { None }, ValueKind::Count, "Utbildning"),
+        Kpi::new(
+            "training.headcount",
+            "Antal medarbetare",
+            hc,
+            if previous_available { hc } else { None },
+            ValueKind::Count,
+            "Utbildning",
+        ),
         Kpi::new(
             "training.completed_all",
             "Medarbetare som genomfört alla obligatoriska utbildningar",
@@ -251,7 +324,11 @@ fn completers(done: &DataFrame, cutoff: i32, n_mandatory: u32) -> PolarsResult<D
     }
     done.clone()
         .lazy()
-        .filter(col("course").gt_eq(lit(0)).and(col("day").lt_eq(lit(cutoff))))
+        .filter(
+            col("course")
+                .gt_eq(lit(0))
+                .and(col("day").lt_eq(lit(cutoff))),
+        )
         .group_by([col("person")])
         .agg([col("course").n_unique().alias("n")])
         .filter(col("n").eq(lit(n_mandatory)))

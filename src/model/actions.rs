@@ -32,9 +32,15 @@ pub fn parse_deadline(cell: &Cell) -> Option<NaiveDate> {
     }
     let t = normalize(&cell.text());
     let words: Vec<&str> = t.split(' ').collect();
-    let year: i32 = words.iter().find_map(|w| w.parse::<i32>().ok().filter(|y| (2000..=2100).contains(y)))?;
+    let year: i32 = words
+        .iter()
+        .find_map(|w| w.parse::<i32>().ok().filter(|y| (2000..=2100).contains(y)))?;
     let end_of_month = |m: u32| {
-        let next = if m == 12 { NaiveDate::from_ymd_opt(year + 1, 1, 1) } else { NaiveDate::from_ymd_opt(year, m + 1, 1) };
+        let next = if m == 12 {
+            NaiveDate::from_ymd_opt(year + 1, 1, 1)
+        } else {
+            NaiveDate::from_ymd_opt(year, m + 1, 1)
+        };
         next.and_then(|d| d.pred_opt())
     };
     if words.len() == 1 {
@@ -51,7 +57,20 @@ pub fn parse_deadline(cell: &Cell) -> Option<NaiveDate> {
         "senast" | "under" | "år" => return NaiveDate::from_ymd_opt(year, 12, 31),
         _ => {}
     }
-    let months = ["januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti", "september", "oktober", "november", "december"];
+    let months = [
+        "januari",
+        "februari",
+        "mars",
+        "april",
+        "maj",
+        "juni",
+        "juli",
+        "augusti",
+        "september",
+        "oktober",
+        "november",
+        "december",
+    ];
     months
         .iter()
         .position(|m| first == *m || (first.len() >= 3 && m.starts_with(first)))
@@ -85,7 +104,14 @@ pub fn read(r: &mut SheetReader, cfg: &Config) -> Vec<Action> {
             .map(|y| y as i32)
             .or(deadline.map(|d| d.year()));
         r.rows_read += 1;
-        out.push(Action { name, status, done, deadline, deadline_unreadable, year });
+        out.push(Action {
+            name,
+            status,
+            done,
+            deadline,
+            deadline_unreadable,
+            year,
+        });
     }
     out
 }
@@ -105,6 +131,9 @@ mod tests {
         assert_eq!(d("juni 2026"), NaiveDate::from_ymd_opt(2026, 6, 30));
         assert_eq!(d("februari 2028"), NaiveDate::from_ymd_opt(2028, 2, 29));
         assert_eq!(d("snart"), None);
-        assert_eq!(parse_deadline(&Cell::Number(2026.0)), NaiveDate::from_ymd_opt(2026, 12, 31));
+        assert_eq!(
+            parse_deadline(&Cell::Number(2026.0)),
+            NaiveDate::from_ymd_opt(2026, 12, 31)
+        );
     }
 }

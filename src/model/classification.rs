@@ -12,7 +12,11 @@ pub struct Asset {
     pub levels: [Option<u8>; 3],
 }
 
-pub const ASPECTS: [(&str, &str); 3] = [("confidentiality", "Konfidentialitet"), ("integrity", "Riktighet"), ("availability", "Tillgänglighet")];
+pub const ASPECTS: [(&str, &str); 3] = [
+    ("confidentiality", "Konfidentialitet"),
+    ("integrity", "Riktighet"),
+    ("availability", "Tillgänglighet"),
+];
 
 /// Reads a KLASSA level written as a number, a name, "K2", or "2 - Betydande".
 /// `Ok(None)` for blank, `Err(())` for something unreadable.
@@ -21,10 +25,18 @@ pub fn parse_level(cell: &Cell) -> Result<Option<u8>, ()> {
         return Ok(None);
     }
     if let Cell::Number(n) = cell {
-        return if n.fract() == 0.0 && (0.0..=4.0).contains(n) { Ok(Some(*n as u8)) } else { Err(()) };
+        return if n.fract() == 0.0 && (0.0..=4.0).contains(n) {
+            Ok(Some(*n as u8))
+        } else {
+            Err(())
+        };
     }
     let t = normalize(&cell.text());
-    if matches!(t.as_str(), "ej klassad" | "ej bedömd" | "saknas" | "ej satt") || t.chars().all(|c| c == '-') {
+    if matches!(
+        t.as_str(),
+        "ej klassad" | "ej bedömd" | "saknas" | "ej satt"
+    ) || t.chars().all(|c| c == '-')
+    {
         return Ok(None);
     }
     let mut chars = t.chars();
@@ -32,7 +44,11 @@ pub fn parse_level(cell: &Cell) -> Result<Option<u8>, ()> {
     // "2", "2 betydande", "k2", "r 1", "t3"
     let digit = match first {
         Some(c @ '0'..='4') if !matches!(chars.next(), Some('0'..='9')) => Some(c),
-        Some('k' | 'r' | 't' | 's') => t[1..].trim_start().chars().next().filter(|c| ('0'..='4').contains(c)),
+        Some('k' | 'r' | 't' | 's') => t[1..]
+            .trim_start()
+            .chars()
+            .next()
+            .filter(|c| ('0'..='4').contains(c)),
         _ => None,
     };
     if let Some(d) = digit {

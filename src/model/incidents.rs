@@ -46,7 +46,8 @@ pub fn map_category(raw: &str, cfg: &Config) -> Option<String> {
     for c in &cfg.incidents.categories {
         if c.synonyms.iter().any(|s| {
             let s = normalize(s);
-            !s.is_empty() && (padded.contains(&format!(" {s} ")) || (s.len() >= 6 && text.contains(&s)))
+            !s.is_empty()
+                && (padded.contains(&format!(" {s} ")) || (s.len() >= 6 && text.contains(&s)))
         }) {
             return Some(c.slug.clone());
         }
@@ -81,8 +82,15 @@ pub fn read(r: &mut SheetReader, cfg: &Config) -> Vec<Incident> {
             continue;
         }
         let Some(date) = date else {
-            let role = ["event_date", "discovered_date", "registered_date"].into_iter().find(|r2| r.has(r2)).unwrap_or("event_date");
-            r.reject(row, role, "incidenten saknar datum (händelse-, upptäckts- och registreringsdatum är tomma)");
+            let role = ["event_date", "discovered_date", "registered_date"]
+                .into_iter()
+                .find(|r2| r.has(r2))
+                .unwrap_or("event_date");
+            r.reject(
+                row,
+                role,
+                "incidenten saknar datum (händelse-, upptäckts- och registreringsdatum är tomma)",
+            );
             continue;
         };
         let discovered = parse_datetime(r.cell(row, "discovered_date"));
@@ -91,7 +99,13 @@ pub fn read(r: &mut SheetReader, cfg: &Config) -> Vec<Incident> {
             Some(slug) => slug,
             None => {
                 if category_raw.is_empty() {
-                    r.problem(row, "category", Severity::Note, "incidenten saknar kategori", "Räknas som Övrigt.");
+                    r.problem(
+                        row,
+                        "category",
+                        Severity::Note,
+                        "incidenten saknar kategori",
+                        "Räknas som Övrigt.",
+                    );
                 }
                 "other".to_string()
             }
@@ -105,13 +119,23 @@ pub fn read(r: &mut SheetReader, cfg: &Config) -> Vec<Incident> {
         };
         let reported_msb = flag(r, row, "reported_msb", "anmälda till MSB/MCF");
         if !r.cell(row, "reported_date").is_empty() && reported_at.is_none() {
-            r.problem(row, "reported_date", Severity::RowRejected, "anmälningsdatumet går inte att läsa", "Incidenten ingår inte i beräkningen av sena IMY-anmälningar.");
+            r.problem(
+                row,
+                "reported_date",
+                Severity::RowRejected,
+                "anmälningsdatumet går inte att läsa",
+                "Incidenten ingår inte i beräkningen av sena IMY-anmälningar.",
+            );
         }
         r.rows_read += 1;
         let place = format!(
             "{}{}, rad {}",
             r.file,
-            r.sheet.sheet.as_ref().map(|s| format!(", blad \"{s}\"")).unwrap_or_default(),
+            r.sheet
+                .sheet
+                .as_ref()
+                .map(|s| format!(", blad \"{s}\""))
+                .unwrap_or_default(),
             r.sheet.excel_row(row.index)
         );
         out.push(Incident {
@@ -139,7 +163,13 @@ fn flag<'a>(r: &mut SheetReader<'a>, row: Row<'a>, role: &str, what: &str) -> Op
     }
     let v = parse_bool(r.cell(row, role));
     if v.is_none() {
-        r.problem(row, role, Severity::RowRejected, "värdet går inte att tolka som Ja eller Nej", &format!("Incidenten räknas inte i {what}."));
+        r.problem(
+            row,
+            role,
+            Severity::RowRejected,
+            "värdet går inte att tolka som Ja eller Nej",
+            &format!("Incidenten räknas inte i {what}."),
+        );
     }
     v
 }

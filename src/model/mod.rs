@@ -9,8 +9,8 @@ pub mod incidents;
 pub mod register;
 pub mod risks;
 pub mod roster;
-pub mod training;
 pub mod sheet;
+pub mod training;
 
 use serde::Serialize;
 

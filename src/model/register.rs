@@ -33,21 +33,44 @@ pub struct Activity {
 fn is_placeholder(text: &str) -> bool {
     matches!(
         normalize(text).as_str(),
-        "" | "saknas" | "ej angivet" | "ej angiven" | "okänt" | "okänd" | "n a" | "na" | "tbd" | "ska fyllas i" | "fylls i" | "xxx"
-    ) || text.trim().chars().all(|c| matches!(c, '-' | '–' | '?' | '.' | ' '))
+        "" | "saknas"
+            | "ej angivet"
+            | "ej angiven"
+            | "okänt"
+            | "okänd"
+            | "n a"
+            | "na"
+            | "tbd"
+            | "ska fyllas i"
+            | "fylls i"
+            | "xxx"
+    ) || text
+        .trim()
+        .chars()
+        .all(|c| matches!(c, '-' | '–' | '?' | '.' | ' '))
 }
 
 pub fn read(r: &mut SheetReader) -> Vec<Activity> {
     let mut out = Vec::new();
-    let missing_columns: Vec<&str> = ART30_FIELDS.iter().filter(|(role, _)| !r.has(role)).map(|(_, label)| *label).collect();
+    let missing_columns: Vec<&str> = ART30_FIELDS
+        .iter()
+        .filter(|(role, _)| !r.has(role))
+        .map(|(_, label)| *label)
+        .collect();
     if !missing_columns.is_empty() {
         r.note(
-            &format!("registerförteckningen saknar kolumn för {}", missing_columns.join(", ")),
+            &format!(
+                "registerförteckningen saknar kolumn för {}",
+                missing_columns.join(", ")
+            ),
             "Alla behandlingar räknas som ofullständiga för de uppgifterna.",
         );
     }
     if !r.has("last_reviewed") {
-        r.note("registerförteckningen saknar kolumn för senast reviderad", "Alla behandlingar räknas som ej reviderade.");
+        r.note(
+            "registerförteckningen saknar kolumn för senast reviderad",
+            "Alla behandlingar räknas som ej reviderade.",
+        );
     }
     for row in r.rows() {
         let Some(name) = r.text(row, "activity") else {
@@ -65,13 +88,24 @@ pub fn read(r: &mut SheetReader) -> Vec<Activity> {
             match parse_datetime(cell) {
                 Some(d) => (Some(d.date()), false),
                 None => {
-                    r.problem(row, "last_reviewed", Severity::RowRejected, "revisionsdatumet går inte att läsa", "Behandlingen ingår inte i räkningen av ej reviderade behandlingar.");
+                    r.problem(
+                        row,
+                        "last_reviewed",
+                        Severity::RowRejected,
+                        "revisionsdatumet går inte att läsa",
+                        "Behandlingen ingår inte i räkningen av ej reviderade behandlingar.",
+                    );
                     (None, true)
                 }
             }
         };
         r.rows_read += 1;
-        out.push(Activity { name, filled, last_reviewed, review_unreadable });
+        out.push(Activity {
+            name,
+            filled,
+            last_reviewed,
+            review_unreadable,
+        });
     }
     out
 }

@@ -44,17 +44,31 @@ pub fn read(r: &mut SheetReader) -> Vec<Risk> {
             continue;
         };
         let Some(likelihood) = parse_rating(r.cell(row, "likelihood")) else {
-            r.reject(row, "likelihood", "sannolikheten går inte att läsa som en siffra (t.ex. 1–5)");
+            r.reject(
+                row,
+                "likelihood",
+                "sannolikheten går inte att läsa som en siffra (t.ex. 1–5)",
+            );
             continue;
         };
         let Some(consequence) = parse_rating(r.cell(row, "consequence")) else {
-            r.reject(row, "consequence", "konsekvensen går inte att läsa som en siffra (t.ex. 1–5)");
+            r.reject(
+                row,
+                "consequence",
+                "konsekvensen går inte att läsa som en siffra (t.ex. 1–5)",
+            );
             continue;
         };
         let value = likelihood * consequence;
         if let Some(stated) = parse_number(r.cell(row, "value")) {
             if (stated - value).abs() > 0.01 {
-                r.problem(row, "value", Severity::Note, &format!("riskvärdet stämmer inte med sannolikhet × konsekvens ({value})"), "Sannolikhet × konsekvens används.");
+                r.problem(
+                    row,
+                    "value",
+                    Severity::Note,
+                    &format!("riskvärdet stämmer inte med sannolikhet × konsekvens ({value})"),
+                    "Sannolikhet × konsekvens används.",
+                );
             }
         }
         r.rows_read += 1;

@@ -29,12 +29,24 @@ pub fn read(r: &mut SheetReader) -> Vec<Employee> {
     for row in r.rows() {
         let ids = person_ids(r, row);
         if ids.is_empty() {
-            let role = crate::ingest::header::PERSON_ROLES.iter().find(|p| r.has(p)).copied().unwrap_or("name");
-            r.reject(row, role, "raden saknar identitet (anställningsnummer, e-post eller namn)");
+            let role = crate::ingest::header::PERSON_ROLES
+                .iter()
+                .find(|p| r.has(p))
+                .copied()
+                .unwrap_or("name");
+            r.reject(
+                row,
+                role,
+                "raden saknar identitet (anställningsnummer, e-post eller namn)",
+            );
             continue;
         }
         r.rows_read += 1;
-        out.push(Employee { ids, unit: r.text(row, "unit"), administration: r.text(row, "administration") });
+        out.push(Employee {
+            ids,
+            unit: r.text(row, "unit"),
+            administration: r.text(row, "administration"),
+        });
     }
     out
 }

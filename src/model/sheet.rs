@@ -7,7 +7,15 @@ use crate::ingest::{Cell, RawSheet};
 use crate::model::{Problem, Severity};
 
 /// Roles whose values could identify a person or hold free text: never shown.
-const MASKED_ROLES: [&str; 7] = ["employee_number", "personal_number", "user_id", "email", "name", "description", "owner"];
+const MASKED_ROLES: [&str; 7] = [
+    "employee_number",
+    "personal_number",
+    "user_id",
+    "email",
+    "name",
+    "description",
+    "owner",
+];
 
 /// One sheet being turned into records.
 pub struct SheetReader<'a> {
@@ -36,7 +44,14 @@ impl<'a> Row<'a> {
 
 impl<'a> SheetReader<'a> {
     pub fn new(file: &'a str, sheet: &'a RawSheet, map: &'a HeaderMap) -> SheetReader<'a> {
-        SheetReader { file, sheet, map, problems: Vec::new(), rows_read: 0, rows_rejected: 0 }
+        SheetReader {
+            file,
+            sheet,
+            map,
+            problems: Vec::new(),
+            rows_read: 0,
+            rows_rejected: 0,
+        }
     }
 
     /// Data rows below the header, without blank rows, repeated header rows and totals rows.
@@ -52,7 +67,10 @@ impl<'a> SheetReader<'a> {
             .filter(|(_, cells)| cells.iter().any(|c| !c.is_empty()))
             .filter(|(_, cells)| !is_repeated_header(cells, &header))
             .filter(|(_, cells)| !is_totals_row(cells, &key_cols))
-            .map(|(index, cells)| Row { index, cells: cells.as_slice() })
+            .map(|(index, cells)| Row {
+                index,
+                cells: cells.as_slice(),
+            })
             .collect()
     }
 
@@ -79,17 +97,38 @@ impl<'a> SheetReader<'a> {
     }
 
     /// Records a problem with the cell of `role` in `row`.
-    pub fn problem(&mut self, row: Row<'a>, role: &str, severity: Severity, message: &str, action: &str) {
+    pub fn problem(
+        &mut self,
+        row: Row<'a>,
+        role: &str,
+        severity: Severity,
+        message: &str,
+        action: &str,
+    ) {
         let value = if MASKED_ROLES.contains(&role) {
             Some("(dold: kan identifiera en person)".to_string())
         } else {
             Some(self.cell(row, role).display())
         };
-        self.push(Some(row), self.column_label(role), value, severity, message, action);
+        self.push(
+            Some(row),
+            self.column_label(role),
+            value,
+            severity,
+            message,
+            action,
+        );
     }
 
     /// Records a problem with a column given by index (wide training matrices).
-    pub fn problem_at(&mut self, row: Row<'a>, col: usize, severity: Severity, message: &str, action: &str) {
+    pub fn problem_at(
+        &mut self,
+        row: Row<'a>,
+        col: usize,
+        severity: Severity,
+        message: &str,
+        action: &str,
+    ) {
         let value = Some(row.at(col).display());
         let label = Some(column_ref(col, &self.map.headers));
         self.push(Some(row), label, value, severity, message, action);
@@ -98,7 +137,13 @@ impl<'a> SheetReader<'a> {
     /// Records a problem with a whole row and marks it rejected.
     pub fn reject(&mut self, row: Row<'a>, role: &str, message: &str) {
         self.rows_rejected += 1;
-        self.problem(row, role, Severity::RowRejected, message, "Raden är utelämnad från nyckeltalen.");
+        self.problem(
+            row,
+            role,
+            Severity::RowRejected,
+            message,
+            "Raden är utelämnad från nyckeltalen.",
+        );
     }
 
     /// Records a sheet-level note.
@@ -106,7 +151,15 @@ impl<'a> SheetReader<'a> {
         self.push(None, None, None, Severity::Note, message, action);
     }
 
-    fn push(&mut self, row: Option<Row<'a>>, column: Option<String>, value: Option<String>, severity: Severity, message: &str, action: &str) {
+    fn push(
+        &mut self,
+        row: Option<Row<'a>>,
+        column: Option<String>,
+        value: Option<String>,
+        severity: Severity,
+        message: &str,
+        action: &str,
+    ) {
         self.problems.push(Problem {
             severity,
             file: self.file.to_string(),
@@ -128,7 +181,10 @@ fn is_repeated_header(cells: &[Cell], header: &[String]) -> bool {
             continue;
         }
         filled += 1;
-        if header.get(i).is_some_and(|h| !h.is_empty() && *h == normalize(&c.text())) {
+        if header
+            .get(i)
+            .is_some_and(|h| !h.is_empty() && *h == normalize(&c.text()))
+        {
             same += 1;
         }
     }
@@ -136,18 +192,32 @@ fn is_repeated_header(cells: &[Cell], header: &[String]) -> bool {
 }
 
 fn is_totals_row(cells: &[Cell], key_cols: &[usize]) -> bool {
-    let first = cells.iter().find(|c| !c.is_empty()).map(|c| normalize(&c.text())).unwrap_or_default();
+    let first = cells
+        .iter()
+        .find(|c| !c.is_empty())
+        .map(|c| normalize(&c.text()))
+        .unwrap_or_default();
     let word = first.split(' ').next().unwrap_or("");
-    if !matches!(word, "summa" | "totalt" | "total" | "totals" | "sum" | "delsumma") {
+    if !matches!(
+        word,
+        "summa" | "totalt" | "total" | "totals" | "sum" | "delsumma"
+    ) {
         return false;
     }
     // A totals row fills few of the key columns.
-    let filled = key_cols.iter().filter(|c| cells.get(**c).is_some_and(|x| !x.is_empty())).count();
+    let filled = key_cols
+        .iter()
+        .filter(|c| cells.get(**c).is_some_and(|x| !x.is_empty()))
+        .count();
     filled * 2 <= key_cols.len().max(2)
 }
 
 /// Normalised identifier text: trimmed, lowercase, inner spaces collapsed.
 pub fn norm_id(text: &str) -> Option<String> {
-    let t: String = text.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase();
+    let t: String = text
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase();
     (!t.is_empty()).then_some(t)
 }

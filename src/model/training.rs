@@ -40,10 +40,22 @@ fn read_status(cell: &Cell, cfg: &Config) -> Reading {
         }
     }
     let t = normalize(&cell.text());
-    if cfg.training.values.not_completed.iter().any(|v| normalize(v) == t) {
+    if cfg
+        .training
+        .values
+        .not_completed
+        .iter()
+        .any(|v| normalize(v) == t)
+    {
         return Reading::NotDone;
     }
-    if cfg.training.values.completed.iter().any(|v| normalize(v) == t) {
+    if cfg
+        .training
+        .values
+        .completed
+        .iter()
+        .any(|v| normalize(v) == t)
+    {
         return Reading::Done(None);
     }
     match parse_datetime(cell) {
@@ -58,31 +70,55 @@ pub fn read_long(r: &mut SheetReader, cfg: &Config, rec: &Recogniser) -> Vec<Com
     for row in r.rows() {
         let ids = person_ids(r, row);
         if ids.is_empty() {
-            let role = crate::ingest::header::PERSON_ROLES.iter().find(|p| r.has(p)).copied().unwrap_or("name");
-            r.reject(row, role, "raden saknar identitet (användar-id, e-post eller namn)");
+            let role = crate::ingest::header::PERSON_ROLES
+                .iter()
+                .find(|p| r.has(p))
+                .copied()
+                .unwrap_or("name");
+            r.reject(
+                row,
+                role,
+                "raden saknar identitet (användar-id, e-post eller namn)",
+            );
             continue;
         }
         let Some(course) = r.text(row, "course") else {
             r.reject(row, "course", "raden saknar kursnamn");
             continue;
         };
-        let status = if r.has("completion_status") { read_status(r.cell(row, "completion_status"), cfg) } else { Reading::Done(None) };
+        let status = if r.has("completion_status") {
+            read_status(r.cell(row, "completion_status"), cfg)
+        } else {
+            Reading::Done(None)
+        };
         let date_cell = r.cell(row, "completion_date");
         let (completed, date) = match status {
             Reading::NotDone => (false, None),
             Reading::Unknown => {
-                r.reject(row, "completion_status", "statusen går inte att tolka som genomförd eller ej genomförd");
+                r.reject(
+                    row,
+                    "completion_status",
+                    "statusen går inte att tolka som genomförd eller ej genomförd",
+                );
                 continue;
             }
             Reading::Done(from_status) => {
                 if date_cell.is_empty() {
                     // With only a date column, a blank date means not completed.
-                    if r.has("completion_status") { (true, from_status) } else { (false, None) }
+                    if r.has("completion_status") {
+                        (true, from_status)
+                    } else {
+                        (false, None)
+                    }
                 } else {
                     match parse_datetime(date_cell) {
                         Some(d) => (true, Some(d.date())),
                         None => {
-                            r.reject(row, "completion_date", "datumet går inte att läsa (använd ÅÅÅÅ-MM-DD)");
+                            r.reject(
+                                row,
+                                "completion_date",
+                                "datumet går inte att läsa (använd ÅÅÅÅ-MM-DD)",
+                            );
                             continue;
                         }
                     }
@@ -109,8 +145,16 @@ pub fn read_wide(r: &mut SheetReader, cfg: &Config, rec: &Recogniser) -> Vec<Com
     for row in r.rows() {
         let ids = person_ids(r, row);
         if ids.is_empty() {
-            let role = crate::ingest::header::PERSON_ROLES.iter().find(|p| r.has(p)).copied().unwrap_or("name");
-            r.reject(row, role, "raden saknar identitet (användar-id, e-post eller namn)");
+            let role = crate::ingest::header::PERSON_ROLES
+                .iter()
+                .find(|p| r.has(p))
+                .copied()
+                .unwrap_or("name");
+            r.reject(
+                row,
+                role,
+                "raden saknar identitet (användar-id, e-post eller namn)",
+            );
             continue;
         }
         r.rows_read += 1;

@@ -23,10 +23,16 @@ pub fn write_json(reports: &[KpiReport], batch: bool, target: &Path) -> Result<(
             None => Ok("{}".to_string()),
         }
     }
-    .map_err(|e| Error::Write { path: target.to_path_buf(), message: e.to_string() })?;
+    .map_err(|e| Error::Write {
+        path: target.to_path_buf(),
+        message: e.to_string(),
+    })?;
     if target.as_os_str() == "-" {
         let mut out = std::io::stdout().lock();
-        writeln!(out, "{text}").map_err(|e| Error::Write { path: target.to_path_buf(), message: e.to_string() })
+        writeln!(out, "{text}").map_err(|e| Error::Write {
+            path: target.to_path_buf(),
+            message: e.to_string(),
+        })
     } else {
         crate::report::write_atomically(target, text.as_bytes())
     }

@@ -1,6 +1,7 @@
 //! Outputs, all written from one [`crate::kpi::KpiReport`]: the workbook (one module per
 //! sheet family), the JSON document and the report text.
 
+pub mod comparison;
 pub mod iso;
 pub mod json;
 pub mod text;
@@ -17,14 +18,20 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), Error> {
     let result = std::fs::write(&tmp, bytes).and_then(|_| std::fs::rename(&tmp, path));
     if let Err(e) = result {
         let _ = std::fs::remove_file(&tmp);
-        return Err(Error::Write { path: path.to_path_buf(), message: e.to_string() });
+        return Err(Error::Write {
+            path: path.to_path_buf(),
+            message: e.to_string(),
+        });
     }
     Ok(())
 }
 
 /// A hidden temporary name in the same folder as `path`.
 pub fn temp_path(path: &Path) -> PathBuf {
-    let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_default();
     path.with_file_name(format!(".{name}.tmp-{}", std::process::id()))
 }
 
@@ -32,13 +39,26 @@ pub fn temp_path(path: &Path) -> PathBuf {
 pub fn safe_file_name(name: &str) -> String {
     let cleaned: String = name
         .chars()
-        .map(|c| if matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|') || c.is_control() { '-' } else { c })
+        .map(|c| {
+            if matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|') || c.is_control() {
+                '-'
+            } else {
+                c
+            }
+        })
         .collect();
     let trimmed = cleaned.trim().trim_matches('.').to_string();
-    if trimmed.is_empty() { "enhet".to_string() } else { trimmed }
+    if trimmed.is_empty() {
+        "enhet".to_string()
+    } else {
+        trimmed
+    }
 }
 
 /// `Ledningens genomgång YYYY - UNIT.xlsx`
 pub fn workbook_file_name(year: i32, unit: &str) -> String {
-    format!("Ledningens genomgång {year} - {}.xlsx", safe_file_name(unit))
+    format!(
+        "Ledningens genomgång {year} - {}.xlsx",
+        safe_file_name(unit)
+    )
 }

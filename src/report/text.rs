@@ -128,7 +128,9 @@ fn count_words(n: Option<f64>, singular: &str, plural: &str) -> String {
 fn change_words(value: Option<f64>, previous: Option<f64>) -> String {
     match (value, previous) {
         (Some(v), Some(p)) if v > p => format!(", en ökning från {} året innan", p.round() as i64),
-        (Some(v), Some(p)) if v < p => format!(", en minskning från {} året innan", p.round() as i64),
+        (Some(v), Some(p)) if v < p => {
+            format!(", en minskning från {} året innan", p.round() as i64)
+        }
         (Some(_), Some(_)) => ", samma antal som året innan".to_string(),
         _ => String::new(),
     }
@@ -161,7 +163,9 @@ fn demote_headings(markdown: &str) -> String {
 fn priorities(report: &KpiReport, cfg: &Config) -> Vec<Priority> {
     let mut out = Vec::new();
     for rule in &cfg.priorities {
-        let Some(kpi) = report.kpi(&rule.kpi) else { continue };
+        let Some(kpi) = report.kpi(&rule.kpi) else {
+            continue;
+        };
         let Some(value) = kpi.value else { continue };
         let fires = match rule.when.as_str() {
             "below" => value < rule.threshold - 1e-9,
@@ -169,13 +173,19 @@ fn priorities(report: &KpiReport, cfg: &Config) -> Vec<Priority> {
             _ => false,
         };
         if fires {
-            let previous = kpi.previous.map(|p| format_value(p, kpi.kind)).unwrap_or_else(|| "–".to_string());
+            let previous = kpi
+                .previous
+                .map(|p| format_value(p, kpi.kind))
+                .unwrap_or_else(|| "–".to_string());
             let text = rule
                 .text
                 .replace("{value}", &format_value(value, kpi.kind))
                 .replace("{threshold}", &format_value(rule.threshold, kpi.kind))
                 .replace("{previous}", &previous);
-            out.push(Priority { title: rule.title.clone(), text });
+            out.push(Priority {
+                title: rule.title.clone(),
+                text,
+            });
         }
     }
     out
@@ -184,17 +194,37 @@ fn priorities(report: &KpiReport, cfg: &Config) -> Vec<Priority> {
 /// Renders the review text as Markdown.
 pub fn render_markdown(report: &KpiReport, cfg: &Config) -> Result<String, TemplateError> {
     // Counts go to the template as whole numbers so they print as "21", not "21.0".
-    let v = |id: &str| report.kpi(id).and_then(|k| k.value.map(|x| whole(x, k.kind)));
-    let prev = |id: &str| report.kpi(id).and_then(|k| k.previous.map(|x| whole(x, k.kind)));
+    let v = |id: &str| {
+        report
+            .kpi(id)
+            .and_then(|k| k.value.map(|x| whole(x, k.kind)))
+    };
+    let prev = |id: &str| {
+        report
+            .kpi(id)
+            .and_then(|k| k.previous.map(|x| whole(x, k.kind)))
+    };
     let b = &report.breakdowns;
     let next_end = NaiveDate::from_ymd_opt(report.year + 1, 12, 31).unwrap_or(NaiveDate::MAX);
-    let planned = |a: &crate::kpi::ActionRow| PlannedAction { action: a.action.clone(), deadline: a.deadline.map(|d| d.format("%Y-%m-%d").to_string()) };
-    let is_next = |a: &crate::kpi::ActionRow| a.deadline.map(|d| d <= next_end).unwrap_or(a.year.is_none_or(|y| y <= report.year + 1));
+    let planned = |a: &crate::kpi::ActionRow| PlannedAction {
+        action: a.action.clone(),
+        deadline: a.deadline.map(|d| d.format("%Y-%m-%d").to_string()),
+    };
+    let is_next = |a: &crate::kpi::ActionRow| {
+        a.deadline
+            .map(|d| d <= next_end)
+            .unwrap_or(a.year.is_none_or(|y| y <= report.year + 1))
+    };
     let ctx = TextContext {
         unit: report.unit.clone(),
         year: report.year,
         authority: report.context.nis_authority.clone(),
-        sections: report.context.sections.iter().map(|(k, t)| (k.clone(), demote_headings(t.trim()))).collect(),
+        sections: report
+            .context
+            .sections
+            .iter()
+            .map(|(k, t)| (k.clone(), demote_headings(t.trim())))
+            .collect(),
         training: Training {
             headcount: v("training.headcount"),
             completed: v("training.completed_all"),
@@ -210,24 +240,55 @@ pub fn render_markdown(report: &KpiReport, cfg: &Config) -> Result<String, Templ
             msb: v("incidents.reported_msb"),
             late: v("incidents.imy_late"),
             deadline_hours: report.context.imy_deadline_hours,
-            categories: b.incidents_by_category.iter().map(|c| Category { label: c.label.clone(), count: c.count, previous: c.previous }).collect(),
+            categories: b
+                .incidents_by_category
+                .iter()
+                .map(|c| Category {
+                    label: c.label.clone(),
+                    count: c.count,
+                    previous: c.previous,
+                })
+                .collect(),
         },
         register: BTreeMap::from([
             ("activities", v("register.activities")),
             ("complete_rate", v("register.complete_rate")),
             ("stale", v("register.stale")),
         ]),
-        classification: BTreeMap::from([("assets", v("classification.assets")), ("rate", v("classification.classified_rate"))]),
-        actions: BTreeMap::from([("total", v("actions.total")), ("done", v("actions.done")), ("overdue", v("actions.overdue"))]),
+        classification: BTreeMap::from([
+            ("assets", v("classification.assets")),
+            ("rate", v("classification.classified_rate")),
+        ]),
+        actions: BTreeMap::from([
+            ("total", v("actions.total")),
+            ("done", v("actions.done")),
+            ("overdue", v("actions.overdue")),
+        ]),
         risks: Risks {
             total: v("risks.total"),
             high: v("risks.high"),
             threshold: format!("{}", report.context.high_risk_threshold),
-            top: b.risks.iter().filter(|r| r.high).take(5).map(|r| r.risk.clone()).collect(),
+            top: b
+                .risks
+                .iter()
+                .filter(|r| r.high)
+                .take(5)
+                .map(|r| r.risk.clone())
+                .collect(),
         },
         priorities: priorities(report, cfg),
-        actions_next: b.actions_open.iter().filter(|a| is_next(a)).map(planned).collect(),
-        actions_later: b.actions_open.iter().filter(|a| !is_next(a)).map(planned).collect(),
+        actions_next: b
+            .actions_open
+            .iter()
+            .filter(|a| is_next(a))
+            .map(planned)
+            .collect(),
+        actions_later: b
+            .actions_open
+            .iter()
+            .filter(|a| !is_next(a))
+            .map(planned)
+            .collect(),
         standing: cfg.standing_priorities.clone(),
     };
     let mut env = Environment::new();
@@ -237,12 +298,21 @@ pub fn render_markdown(report: &KpiReport, cfg: &Config) -> Result<String, Templ
             .lstrip_blocks(true)
             .build()?,
     );
-    env.add_filter("procent", |rate: Option<f64>| rate.map(percent).unwrap_or_else(|| "–".to_string()));
+    env.add_filter("procent", |rate: Option<f64>| {
+        rate.map(percent).unwrap_or_else(|| "–".to_string())
+    });
     env.add_filter("versal", upper_first);
-    env.add_function("antal", |n: Option<f64>, singular: String, plural: String| count_words(n, &singular, &plural));
-    env.add_function("forandring", |value: Option<f64>, previous: Option<f64>| change_words(value, previous));
+    env.add_function(
+        "antal",
+        |n: Option<f64>, singular: String, plural: String| count_words(n, &singular, &plural),
+    );
+    env.add_function("forandring", |value: Option<f64>, previous: Option<f64>| {
+        change_words(value, previous)
+    });
     env.add_template("rapport.md", TEMPLATE)?;
-    let rendered = env.get_template("rapport.md")?.render(Value::from(Serde(&ctx)))?;
+    let rendered = env
+        .get_template("rapport.md")?
+        .render(Value::from(Serde(&ctx)))?;
     Ok(tidy(&rendered))
 }
 
@@ -292,7 +362,11 @@ pub fn to_blocks(markdown: &str) -> Vec<Block> {
         } else if let Some(h) = t.strip_prefix("# ") {
             flush(&mut paragraph, &mut blocks);
             blocks.push(Block::Heading1(plain(h)));
-        } else if let Some(item) = t.strip_prefix("- ").or_else(|| t.strip_prefix("* ")).or_else(|| t.strip_prefix("• ")) {
+        } else if let Some(item) = t
+            .strip_prefix("- ")
+            .or_else(|| t.strip_prefix("* "))
+            .or_else(|| t.strip_prefix("• "))
+        {
             flush(&mut paragraph, &mut blocks);
             blocks.push(Block::Bullet(plain(item)));
         } else {
@@ -332,11 +406,26 @@ mod tests {
 
     #[test]
     fn counts_and_changes_in_words() {
-        assert_eq!(count_words(Some(0.0), "incident", "incidenter"), "inga incidenter");
-        assert_eq!(count_words(Some(1.0), "incident", "incidenter"), "1 incident");
-        assert_eq!(count_words(Some(21.0), "incident", "incidenter"), "21 incidenter");
-        assert_eq!(change_words(Some(39.0), Some(31.0)), ", en ökning från 31 året innan");
-        assert_eq!(change_words(Some(20.0), Some(31.0)), ", en minskning från 31 året innan");
+        assert_eq!(
+            count_words(Some(0.0), "incident", "incidenter"),
+            "inga incidenter"
+        );
+        assert_eq!(
+            count_words(Some(1.0), "incident", "incidenter"),
+            "1 incident"
+        );
+        assert_eq!(
+            count_words(Some(21.0), "incident", "incidenter"),
+            "21 incidenter"
+        );
+        assert_eq!(
+            change_words(Some(39.0), Some(31.0)),
+            ", en ökning från 31 året innan"
+        );
+        assert_eq!(
+            change_words(Some(20.0), Some(31.0)),
+            ", en minskning från 31 året innan"
+        );
         assert_eq!(change_words(Some(5.0), None), "");
     }
 

@@ -14,7 +14,8 @@ pub struct TempDir(pub PathBuf);
 
 impl TempDir {
     pub fn new(name: &str) -> TempDir {
-        let dir = std::env::temp_dir().join(format!("genomgang-test-{name}-{}", std::process::id()));
+        let dir =
+            std::env::temp_dir().join(format!("genomgang-test-{name}-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).unwrap();
         TempDir(dir)
@@ -70,7 +71,12 @@ pub fn write_xlsx(path: &Path, sheets: &[(&str, Vec<Vec<V>>)]) {
                         ws.write_number(r, c, *x).unwrap();
                     }
                     V::D(dt) => {
-                        let e = ExcelDateTime::from_ymd(dt.year_ce().1 as u16, dt.month0() as u8 + 1, dt.day0() as u8 + 1).unwrap();
+                        let e = ExcelDateTime::from_ymd(
+                            dt.year_ce().1 as u16,
+                            dt.month0() as u8 + 1,
+                            dt.day0() as u8 + 1,
+                        )
+                        .unwrap();
                         ws.write_datetime_with_format(r, c, &e, &date).unwrap();
                     }
                     V::E => {}
@@ -95,7 +101,10 @@ pub fn bin() -> &'static str {
 }
 
 pub fn run(args: &[&str]) -> Output {
-    Command::new(bin()).args(args).output().expect("run genomgang")
+    Command::new(bin())
+        .args(args)
+        .output()
+        .expect("run genomgang")
 }
 
 pub fn stderr(o: &Output) -> String {
@@ -133,16 +142,25 @@ pub fn all_parts_text(xlsx: &Path) -> String {
 pub fn part_names(xlsx: &Path) -> Vec<String> {
     let f = std::fs::File::open(xlsx).unwrap();
     let z = zip::ZipArchive::new(f).unwrap();
-    z.file_names().filter_map(|s| s.ok().map(|s| s.to_string())).collect()
+    z.file_names()
+        .filter_map(|s| s.ok().map(|s| s.to_string()))
+        .collect()
 }
 
 /// The KPI row on Sammanfattning whose label column (A) starts with `label`: (value, previous).
 pub fn find_row<'a>(rows: &'a [Vec<Data>], label: &str) -> Option<&'a Vec<Data>> {
-    rows.iter().find(|r| r.iter().any(|c| matches!(c, Data::String(s) if s == label)))
+    rows.iter()
+        .find(|r| r.iter().any(|c| matches!(c, Data::String(s) if s == label)))
 }
 
 pub fn json_kpi(doc: &serde_json::Value, id: &str) -> serde_json::Value {
-    doc["kpis"].as_array().unwrap().iter().find(|k| k["id"] == id).unwrap_or_else(|| panic!("no kpi {id}")).clone()
+    doc["kpis"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|k| k["id"] == id)
+        .unwrap_or_else(|| panic!("no kpi {id}"))
+        .clone()
 }
 
 pub fn value(doc: &serde_json::Value, id: &str) -> Option<f64> {
@@ -154,13 +172,26 @@ pub fn previous(doc: &serde_json::Value, id: &str) -> Option<f64> {
 }
 
 /// Runs `report` on a folder; returns (exit code, JSON document, workbook path, stderr).
-pub fn report(input: &Path, out: &Path, extra: &[&str]) -> (i32, serde_json::Value, PathBuf, String) {
+pub fn report(
+    input: &Path,
+    out: &Path,
+    extra: &[&str],
+) -> (i32, serde_json::Value, PathBuf, String) {
     let json = out.join("kpi.json");
-    let mut args = vec!["report", input.to_str().unwrap(), "--out", out.to_str().unwrap(), "--json", json.to_str().unwrap()];
+    let mut args = vec![
+        "report",
+        input.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--json",
+        json.to_str().unwrap(),
+    ];
     args.extend_from_slice(extra);
     let o = run(&args);
     let code = o.status.code().unwrap_or(-1);
-    let doc = std::fs::read_to_string(&json).map(|t| serde_json::from_str(&t).unwrap()).unwrap_or(serde_json::Value::Null);
+    let doc = std::fs::read_to_string(&json)
+        .map(|t| serde_json::from_str(&t).unwrap())
+        .unwrap_or(serde_json::Value::Null);
     let xlsx = std::fs::read_dir(out)
         .unwrap()
         .filter_map(|e| e.ok().map(|e| e.path()))

@@ -1,0 +1,416 @@
+//! `genomgang batch ROOT_DIR`: one review per förvaltning (each subfolder, plus the
+//! förvaltningar of city-wide files in ROOT_DIR split by their förvaltning column), run
+//! in parallel, and `Jämförelse YYYY.xlsx` comparing them.
+
+use std::collections::BTreeMap;
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use rayon::prelude::*;
+
+use crate::cli::BatchArgs;
+use crate::commands::report::{
+    build_report, current_year, print_problems, unit_name, write_outputs,
+};
+use crate::commands::{fail, load_config, EXIT_FAILED, EXIT_OK, EXIT_PARTIAL};
+use crate::config::Config;
+use crate::error::Error;
+use crate::ingest::{self, FileType, Recogniser};
+use crate::kpi::{self, KpiReport};
+use crate::model::{Inputs, Problem, Severity};
+use crate::report;
+
+/// Name key for matching units: lowercase, no diacritics, no "stadsdelsförvaltning"/"SDF"
+/// suffix, no genitive s ("Kungsholmens stadsdelsförvaltning" = "kungsholmen").
+pub fn unit_key(name: &str) -> String {
+    let folded: String = name
+        .to_lowercase()
+        .chars()
+        .map(|c| match c {
+            'å' | 'ä' | 'á' | 'à' => 'a',
+            'ö' | 'ø' | 'ó' => 'o',
+            'é' | 'è' | 'ë' => 'e',
+            'ü' => 'u',
+            c if c.is_alphanumeric() => c,
+            _ => ' ',
+        })
+        .collect();
+    let mut words: Vec<&str> = folded.split_whitespace().collect();
+    while let Some(last) = words.last() {
+        if matches!(
+            *last,
+            "stadsdelsforvaltning"
+                | "stadsdelsforvaltningen"
+                | "sdf"
+                | "stadsdelsnamnd"
+                | "stadsdelsnamnden"
+        ) {
+            words.pop();
+        } else {
+            break;
+        }
+    }
+    let mut key = words.join(" ");
+    if key.len() > 3 && key.ends_with('s') {
+        key.pop();
+    }
+    key
+}
+
+/// One förvaltning of the batch.
+struct Unit {
+    name: String,
+    dir: Option<PathBuf>,
+    /// Parts of city-wide files: (display name, sha256, sheet).
+    parts: Vec<(String, String, ingest::RawSheet)>,
+    inputs: Inputs,
+}
+
+pub fn run(args: &BatchArgs) -> u8 {
+    match run_inner(args) {
+        Ok(code) => code,
+        Err(e) => fail(&e),
+    }
+}
+
+fn run_inner(args: &BatchArgs) -> Result<u8, Error> {
+    if !args.root_dir.is_dir() {
+        return Err(Error::InputDir {
+            path: args.root_dir.clone(),
+        });
+    }
+    let (root_cfg, _) = load_config(Some(&args.root_dir), args.config.as_deref())?;
+    let mut units: BTreeMap<String, Unit> = BTreeMap::new();
+    let mut root_problems: Vec<Problem> = Vec::new();
+
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(&args.root_dir)
+        .map_err(|_| Error::InputDir {
+            path: args.root_dir.clone(),
+        })?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .collect();
+    entries.sort();
+    for dir in entries.iter().filter(|p| p.is_dir()) {
+        let has_inputs = ingest::list_files(dir)
+            .map(|files| {
+                files.iter().any(|f| {
+                    matches!(
+                        ingest::file_type(f),
+                        FileType::Spreadsheet | FileType::Delimited
+                    )
+                })
+            })
+            .unwrap_or(false);
+        if !has_inputs {
+            continue;
+        }
+        let cfg = unit_config(&args.root_dir, dir, args.config.as_deref())?;
+        let name = unit_name(None, &cfg, dir);
+        units.insert(
+            unit_key(&name),
+            Unit {
+                name,
+                dir: Some(dir.clone()),
+                parts: Vec::new(),
+                inputs: Inputs::default(),
+            },
+        );
+    }
+
+    // City-wide files directly in ROOT_DIR, split by their förvaltning column.
+    let rec = Recogniser::new(&root_cfg);
+    for file in entries.iter().filter(|p| {
+        p.is_file()
+            && matches!(
+                ingest::file_type(p),
+                FileType::Spreadsheet | FileType::Delimited
+            )
+    }) {
+        let display = file
+            .file_name()
+            .map(|n| n.to_string_lossy().to_string())
+            .unwrap_or_default();
+        let read = match ingest::read_file(file, &root_cfg.limits) {
+            Ok(r) => r,
+            Err((message, _)) => {
+                root_problems.push(root_problem(
+                    &display,
+                    None,
+                    &message,
+                    "Filen hoppades över.",
+                ));
+                continue;
+            }
+        };
+        for sheet in &read.sheets {
+            let Ok(map) = rec.recognise(&sheet.rows) else {
+                continue;
+            };
+            match crate::load::split_by_administration(sheet, &map) {
+                Some(parts) => {
+                    for part in parts {
+                        let key = unit_key(&part.administration);
+                        let unit = units.entry(key).or_insert_with(|| Unit {
+                            name: part.administration.clone(),
+                            dir: None,
+                            parts: Vec::new(),
+                            inputs: Inputs::default(),
+                        });
+                        unit.parts.push((display.clone(), read.sha256.clone(), part.sheet));
+                    }
+                }
+                None => root_problems.push(root_problem(
+                    &display,
+                    sheet.sheet.clone(),
+                    &format!("filen ligger direkt i {} men har ingen kolumn Förvaltning, Stadsdelsförvaltning, Nämnd eller Organisation", args.root_dir.display()),
+                    "Den kan inte fördelas på förvaltningar och hoppades över. Lägg den i en förvaltnings mapp eller lägg till kolumnen.",
+                )),
+            }
+        }
+    }
+    for p in &root_problems {
+        eprintln!("Fel: {}", p.one_line());
+    }
+    if units.is_empty() {
+        return Err(Error::NothingUsable {
+            path: args.root_dir.clone(),
+        });
+    }
+
+    let jobs = args
+        .jobs
+        .unwrap_or_else(|| {
+            std::thread::available_parallelism()
+                .map(|n| n.get())
+                .unwrap_or(2)
+        })
+        .max(1);
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(jobs)
+        .build()
+        .map_err(|e| Error::Write {
+            path: args.out.clone(),
+            message: e.to_string(),
+        })?;
+    let mut list: Vec<Unit> = units.into_values().collect();
+
+    // Stage 1: read every unit.
+    let configs: Vec<Result<Config, Error>> = list
+        .iter()
+        .map(|u| match &u.dir {
+            Some(dir) => unit_config(&args.root_dir, dir, args.config.as_deref()),
+            None => Ok(root_cfg.clone()),
+        })
+        .collect();
+    let configs: Vec<Config> = configs.into_iter().collect::<Result<_, _>>()?;
+    pool.install(|| {
+        list.par_iter_mut()
+            .zip(configs.par_iter())
+            .for_each(|(unit, cfg)| {
+                let rec = Recogniser::new(cfg);
+                let mut inputs = match &unit.dir {
+                    Some(dir) => crate::load::load_folder(dir, cfg).unwrap_or_default(),
+                    None => Inputs::default(),
+                };
+                for (display, sha, sheet) in &unit.parts {
+                    crate::load::load_sheet(
+                        sheet,
+                        &format!("{display} (stadens fil)"),
+                        sha,
+                        "",
+                        cfg,
+                        &rec,
+                        &mut inputs,
+                    );
+                }
+                crate::load::finish(&mut inputs);
+                unit.inputs = inputs;
+            })
+    });
+
+    // One review year for the whole city, so the units compare.
+    let year = args
+        .year
+        .or(root_cfg.year)
+        .or_else(|| {
+            list.iter()
+                .filter_map(|u| kpi::default_year(&u.inputs))
+                .max()
+        })
+        .unwrap_or_else(current_year);
+
+    std::fs::create_dir_all(&args.out).map_err(|e| Error::Write {
+        path: args.out.clone(),
+        message: e.to_string(),
+    })?;
+    let progress = Progress::new(list.len());
+    // Stage 2: KPIs and workbooks per unit.
+    let results: Vec<UnitResult> = pool.install(|| {
+        list.par_iter()
+            .zip(configs.par_iter())
+            .map(|(unit, cfg)| {
+                let result = run_unit(unit, cfg, year, &args.out);
+                progress.done(&unit.name);
+                result
+            })
+            .collect()
+    });
+
+    let reports: Vec<KpiReport> = results.iter().filter_map(|r| r.report.clone()).collect();
+    if reports.is_empty() {
+        eprintln!("Ingen förvaltning hade användbara indata.");
+        return Ok(EXIT_FAILED);
+    }
+    let comparison = args.out.join(format!("Jämförelse {year}.xlsx"));
+    report::comparison::write_comparison(&reports, year, &comparison)?;
+    if let Some(target) = &args.json {
+        report::json::write_json(&reports, true, target)?;
+    }
+
+    eprintln!("\nSammanfattning {year}:");
+    for r in &results {
+        eprintln!("  {}: {}", r.name, r.status);
+    }
+    eprintln!("Skrev {}", comparison.display());
+    let any_partial =
+        !root_problems.is_empty() || results.iter().any(|r| r.partial || r.report.is_none());
+    Ok(if any_partial { EXIT_PARTIAL } else { EXIT_OK })
+}
+
+/// Defaults, then ROOT_DIR's genomgang.toml, then the unit folder's, then `--config`.
+/// A `unit` name set only at the root is not inherited: it would name every unit the same.
+fn unit_config(root: &Path, dir: &Path, explicit: Option<&Path>) -> Result<Config, Error> {
+    let root_local = root.join("genomgang.toml");
+    let local = dir.join("genomgang.toml");
+    let files: Vec<&Path> = [Some(root_local.as_path()), Some(local.as_path()), explicit]
+        .into_iter()
+        .flatten()
+        .filter(|p| p.is_file())
+        .collect();
+    let mut cfg = Config::load(&files)?;
+    cfg.unit = if local.is_file() {
+        Config::load(&[&local])?.unit
+    } else {
+        None
+    };
+    Ok(cfg)
+}
+
+struct UnitResult {
+    name: String,
+    status: String,
+    partial: bool,
+    report: Option<KpiReport>,
+}
+
+fn run_unit(unit: &Unit, cfg: &Config, year: i32, out: &Path) -> UnitResult {
+    let fail = |status: String| UnitResult {
+        name: unit.name.clone(),
+        status,
+        partial: true,
+        report: None,
+    };
+    if unit.inputs.kinds_present().is_empty() {
+        return fail("inga användbara indata".to_string());
+    }
+    let sources = vec!["standard (templates/genomgang.toml)".to_string()];
+    let (report, markdown) = match build_report(&unit.inputs, cfg, &sources, &unit.name, year) {
+        Ok(r) => r,
+        Err(e) => return fail(format!("fel: {e}")),
+    };
+    if let Err(e) = write_outputs(&report, &markdown, out) {
+        return fail(format!("fel: {e}"));
+    }
+    let file_errors = unit
+        .inputs
+        .problems
+        .iter()
+        .filter(|p| p.severity == Severity::FileError)
+        .count();
+    let rejected = unit
+        .inputs
+        .problems
+        .iter()
+        .filter(|p| p.severity == Severity::RowRejected)
+        .count();
+    if file_errors > 0 {
+        print_problems(&unit.inputs);
+    }
+    let status = match (file_errors, rejected) {
+        (0, 0) => "klar".to_string(),
+        (0, r) => format!("klar ({r} värden utelämnade, se Datakvalitet)"),
+        (f, _) => format!("klar, men {f} fil(er) kunde inte läsas"),
+    };
+    UnitResult {
+        name: unit.name.clone(),
+        status,
+        partial: file_errors > 0,
+        report: Some(report),
+    }
+}
+
+fn root_problem(file: &str, sheet: Option<String>, message: &str, action: &str) -> Problem {
+    Problem {
+        severity: Severity::FileError,
+        file: file.to_string(),
+        sheet,
+        row: None,
+        column: None,
+        value: None,
+        message: message.to_string(),
+        action: action.to_string(),
+    }
+}
+
+/// Progress on stderr: a bar-like counter on a terminal, plain lines otherwise.
+struct Progress {
+    total: usize,
+    done: AtomicUsize,
+    terminal: bool,
+}
+
+impl Progress {
+    fn new(total: usize) -> Progress {
+        Progress {
+            total,
+            done: AtomicUsize::new(0),
+            terminal: std::io::stderr().is_terminal(),
+        }
+    }
+
+    fn done(&self, name: &str) {
+        let n = self.done.fetch_add(1, Ordering::SeqCst) + 1;
+        if self.terminal {
+            let width = 30;
+            let filled = width * n / self.total.max(1);
+            eprint!(
+                "\r[{}{}] {n}/{} {name:<40}",
+                "#".repeat(filled),
+                "-".repeat(width - filled),
+                self.total
+            );
+            if n == self.total {
+                eprintln!();
+            }
+        } else {
+            eprintln!("[{n}/{}] {name} klar", self.total);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::unit_key;
+
+    #[test]
+    fn unit_names_match_ignoring_case_diacritics_and_suffix() {
+        assert_eq!(
+            unit_key("Kungsholmens stadsdelsförvaltning"),
+            unit_key("kungsholmen")
+        );
+        assert_eq!(unit_key("Södermalm SDF"), unit_key("sodermalm"));
+        assert_eq!(unit_key("Rinkeby-Kista"), unit_key("rinkeby kista"));
+        assert_ne!(unit_key("Norrmalm"), unit_key("Östermalm"));
+    }
+}
