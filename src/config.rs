@@ -32,6 +32,10 @@ pub struct Config {
     pub targets: BTreeMap<String, Target>,
     /// Header synonyms: group (person, org, training, ...) → role → synonyms.
     pub headers: BTreeMap<String, BTreeMap<String, Vec<String>>>,
+    /// Synonyms added to `headers` rather than replacing them: the easy way to teach
+    /// genomgang a new export's column names.
+    #[serde(default)]
+    pub extra_headers: BTreeMap<String, BTreeMap<String, Vec<String>>>,
     /// Safety limits for reading files.
     #[serde(default)]
     pub limits: Limits,
@@ -167,15 +171,28 @@ impl Config {
             })?;
             merge_tables(&mut merged, user);
         }
-        toml::Value::Table(merged)
-            .try_into()
-            .map_err(|e: toml::de::Error| Error::Config {
-                path: overrides
-                    .last()
-                    .map(|p| p.to_path_buf())
-                    .unwrap_or_default(),
-                message: format!("ett värde har fel form: {}", e.message()),
-            })
+        let mut cfg: Config =
+            toml::Value::Table(merged)
+                .try_into()
+                .map_err(|e: toml::de::Error| Error::Config {
+                    path: overrides
+                        .last()
+                        .map(|p| p.to_path_buf())
+                        .unwrap_or_default(),
+                    message: format!("ett värde har fel form: {}", e.message()),
+                })?;
+        for (group, roles) in &cfg.extra_headers {
+            for (role, synonyms) in roles {
+                let list = cfg
+                    .headers
+                    .entry(group.clone())
+                    .or_default()
+                    .entry(role.clone())
+                    .or_default();
+                list.extend(synonyms.iter().cloned());
+            }
+        }
+        Ok(cfg)
     }
 
     /// The NIS authority's name for a review year (MSB, from 2026 MCF).
@@ -225,8 +242,13 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("genomgang-cfg-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         let path = dir.join("genomgang.toml");
-        std::fs::write(&path, "unit = \"Test\"\n[risks]\nhigh_threshold = 9\n").unwrap();
+        std::fs::write(&path, "unit = \"Test\"\n[risks]\nhigh_threshold = 9\n[extra_headers.incidents]\ncategory = [\"Typ av avvikelse\"]\n").unwrap();
         let c = Config::load(&[&path]).unwrap();
+        let cats = &c.headers["incidents"]["category"];
+        assert!(
+            cats.contains(&"Typ av avvikelse".to_string())
+                && cats.contains(&"kategori".to_string())
+        );
         assert_eq!(c.unit.as_deref(), Some("Test"));
         assert_eq!(c.risks.high_threshold, 9.0);
         assert_eq!(c.training.mandatory.len(), 2);

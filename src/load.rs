@@ -28,7 +28,23 @@ pub fn load_folder(dir: &Path, cfg: &Config) -> std::io::Result<Inputs> {
 /// Reads one file into `inputs`, under the display name `name`.
 pub fn load_file(path: &Path, name: &str, cfg: &Config, rec: &Recogniser, inputs: &mut Inputs) {
     match ingest::file_type(path) {
-        FileType::Ignored | FileType::Config => {}
+        FileType::Config => {
+            inputs
+                .sources
+                .push(note_source(path, name, "Konfiguration (genomgang.toml)"))
+        }
+        FileType::Ignored => {
+            let hidden = name.starts_with('.') || name.starts_with("~$");
+            if !hidden {
+                let ext = ingest::extension(path);
+                let why = if ext.is_empty() {
+                    "Ignorerad: filen har ingen filändelse".to_string()
+                } else {
+                    format!("Ignorerad: filtypen .{ext} läses inte")
+                };
+                inputs.sources.push(note_source(path, name, &why));
+            }
+        }
         FileType::Section => match std::fs::read(path) {
             Ok(bytes) => match ingest::csv::decode(&bytes) {
                 Ok((text, _)) => {
@@ -74,6 +90,25 @@ pub fn load_file(path: &Path, name: &str, cfg: &Config, rec: &Recogniser, inputs
                 );
             }
         }
+    }
+}
+
+fn note_source(path: &Path, name: &str, note: &str) -> Source {
+    Source {
+        file: name.to_string(),
+        sheet: None,
+        kind: None,
+        header_row: None,
+        rows_read: 0,
+        rows_rejected: 0,
+        // Large ignored files (videos, PDFs) are not read just to hash them.
+        sha256: match std::fs::metadata(path) {
+            Ok(m) if m.len() <= 50 * 1024 * 1024 => std::fs::read(path)
+                .map(|b| ingest::sha256_hex(&b))
+                .unwrap_or_default(),
+            _ => String::new(),
+        },
+        note: note.to_string(),
     }
 }
 

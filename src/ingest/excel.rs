@@ -60,7 +60,7 @@ pub fn read_workbook(
                 calamine::XlsxError::Password => password_message(),
                 other => damaged(&other.to_string()),
             })
-            .and_then(|wb| collect(wb, limits))
+            .and_then(|wb| collect_xlsx(wb, limits))
     };
     result
 }
@@ -212,6 +212,103 @@ where
         });
     }
     Ok(sheets)
+}
+
+/// Reads xlsx sheets cell by cell, so a sheet whose dimension or stray cell claims the
+/// whole grid (A1:XFD1048576) costs only the cells it really has.
+fn collect_xlsx<RS: std::io::Read + std::io::Seek>(
+    mut wb: Xlsx<RS>,
+    limits: &Limits,
+) -> Result<Vec<RawSheet>, String> {
+    let metas: Vec<(String, bool)> = wb
+        .sheets_metadata()
+        .iter()
+        .filter(|s| s.typ == calamine::SheetType::WorkSheet)
+        .map(|s| (s.name.clone(), s.visible != SheetVisible::Visible))
+        .collect();
+    let mut sheets = Vec::new();
+    for (name, hidden) in metas {
+        match read_xlsx_sheet(&mut wb, &name, limits) {
+            Ok(rows) => sheets.push(RawSheet {
+                sheet: Some(name),
+                rows,
+                row_offset: 0,
+                hidden,
+                error: None,
+                row_numbers: Vec::new(),
+            }),
+            Err(message) => sheets.push(RawSheet::failed(&name, message)),
+        }
+    }
+    Ok(sheets)
+}
+
+fn read_xlsx_sheet<RS: std::io::Read + std::io::Seek>(
+    wb: &mut Xlsx<RS>,
+    name: &str,
+    limits: &Limits,
+) -> Result<Vec<Vec<Cell>>, String> {
+    let mut reader = match wb.worksheet_cells_reader(name) {
+        Ok(r) => r,
+        Err(calamine::XlsxError::NotAWorksheet(_)) => return Ok(Vec::new()),
+        Err(e) => return Err(format!("bladet kunde inte läsas ({e})")),
+    };
+    let mut rows: Vec<Vec<Cell>> = Vec::new();
+    let mut count: u64 = 0;
+    const MAX_ROWS: u32 = 1_048_576;
+    loop {
+        let cell = match reader.next_cell() {
+            Ok(Some(c)) => c,
+            Ok(None) => break,
+            Err(e) => {
+                return Err(format!(
+                    "bladet kunde inte läsas; filen verkar skadad ({e})"
+                ))
+            }
+        };
+        let value = convert_ref(cell.get_value());
+        if value.is_empty() {
+            continue;
+        }
+        let (row, col) = cell.get_position();
+        if col as usize >= limits.max_columns {
+            return Err(format!(
+                "bladet har värden i kolumn {}, bortom gränsen {} kolumner (limits.max_columns). Ta bort innehållet långt till höger och spara om",
+                crate::ingest::header::column_letter(col as usize),
+                limits.max_columns
+            ));
+        }
+        count += 1;
+        if count > limits.max_cells || row >= MAX_ROWS {
+            return Err(format!("bladet har fler än {} ifyllda celler (limits.max_cells). Dela upp filen eller höj gränsen", limits.max_cells));
+        }
+        let (row, col) = (row as usize, col as usize);
+        if rows.len() <= row {
+            rows.resize_with(row + 1, Vec::new);
+        }
+        let cells = &mut rows[row];
+        if cells.len() <= col {
+            cells.resize(col + 1, Cell::Empty);
+        }
+        cells[col] = value;
+    }
+    Ok(rows)
+}
+
+fn convert_ref(d: &calamine::DataRef) -> Cell {
+    use calamine::DataRef;
+    match d {
+        DataRef::Empty => Cell::Empty,
+        DataRef::String(s) => Cell::Text(s.clone()),
+        DataRef::SharedString(s) => Cell::Text(s.to_string()),
+        DataRef::Int(i) => convert(&Data::Int(*i)),
+        DataRef::Float(f) => convert(&Data::Float(*f)),
+        DataRef::Bool(b) => Cell::Bool(*b),
+        DataRef::DateTime(dt) => convert(&Data::DateTime(*dt)),
+        DataRef::DateTimeIso(s) => convert(&Data::DateTimeIso(s.clone())),
+        DataRef::DurationIso(s) => Cell::Text(s.clone()),
+        DataRef::Error(e) => Cell::Error(format!("{e}")),
+    }
 }
 
 fn convert(d: &Data) -> Cell {
