@@ -93,6 +93,32 @@ pub fn load_file(path: &Path, name: &str, cfg: &Config, rec: &Recogniser, inputs
     }
 }
 
+/// Hands the sheets of a read file (or its read error) to the input kinds.
+pub fn load_read(
+    read: Result<ingest::ReadFile, (String, Option<String>)>,
+    name: &str,
+    cfg: &Config,
+    rec: &Recogniser,
+    inputs: &mut Inputs,
+) {
+    match read {
+        Ok(read) => {
+            for sheet in &read.sheets {
+                load_sheet(
+                    sheet,
+                    name,
+                    &read.sha256,
+                    &read.format_note,
+                    cfg,
+                    rec,
+                    inputs,
+                );
+            }
+        }
+        Err((message, sha)) => file_error(inputs, name, sha, &message),
+    }
+}
+
 fn note_source(path: &Path, name: &str, note: &str) -> Source {
     Source {
         file: name.to_string(),
@@ -195,8 +221,9 @@ pub fn load_sheet(
                 .extend(model::training::read_wide(&mut reader, cfg, rec))
         }
         InputKind::Roster => {
-            inputs.has_roster = true;
-            inputs.employees.extend(model::roster::read(&mut reader));
+            let employees = model::roster::read(&mut reader);
+            inputs.has_roster |= !employees.is_empty();
+            inputs.employees.extend(employees);
         }
         InputKind::Incidents => inputs
             .incidents
@@ -211,6 +238,24 @@ pub fn load_sheet(
             .extend(model::actions::read(&mut reader, cfg)),
     }
     if reader.rows_read == 0 && reader.rows_rejected == 0 {
+        if sheet.sheet.is_none() {
+            // A CSV of only a header is a failed export, not an empty register.
+            let message = "filen har bara en rubrikrad och inga datarader; exporten verkar ha misslyckats. Exportera den igen";
+            inputs.problems.push(Problem {
+                severity: Severity::FileError,
+                file: name.to_string(),
+                sheet: None,
+                row: None,
+                column: None,
+                value: None,
+                message: message.to_string(),
+                action: "Filen hoppades över; övriga filer är lästa.".to_string(),
+            });
+            source.header_row = Some(sheet.excel_row(map.header_index));
+            source.note = format!("Oläslig: {message}");
+            inputs.sources.push(source);
+            return;
+        }
         reader.note(
             "bladet har rubrikrad men inga datarader",
             "Inget att räkna.",

@@ -39,7 +39,7 @@ pub fn read_workbook(
         check_zip_sizes(bytes, limits)?;
     }
     let cursor = Cursor::new(bytes);
-    let result = if is_ole {
+    if is_ole {
         calamine::open_workbook_from_rs::<Xls<_>, _>(cursor)
             .map_err(|e| match e {
                 calamine::XlsError::Password => password_message(),
@@ -61,8 +61,7 @@ pub fn read_workbook(
                 other => damaged(&other.to_string()),
             })
             .and_then(|wb| collect_xlsx(wb, limits))
-    };
-    result
+    }
 }
 
 fn password_message() -> String {
@@ -123,8 +122,13 @@ fn check_zip_sizes(bytes: &[u8], limits: &Limits) -> Result<(), String> {
             drop(entry);
             let mut part = archive.by_index(i).map_err(|e| damaged(&e.to_string()))?;
             let mut sink = std::io::sink();
-            let read = std::io::copy(&mut (&mut part).take(limit + 1), &mut sink)
-                .map_err(|e| damaged(&e.to_string()))?;
+            let read = std::io::copy(&mut (&mut part).take(limit + 1), &mut sink).map_err(|e| {
+                if e.to_string().contains("larger than its declared") {
+                    "en del av filen packas upp till mer än den uppger (möjlig zip-bomb) och läses inte, för att skydda datorns minne. Exportera filen igen från källsystemet".to_string()
+                } else {
+                    damaged(&e.to_string())
+                }
+            })?;
             if read > limit {
                 return Err(format!(
                     "en del av filen packas upp till mer än {} MiB och läses inte, för att skydda datorns minne (möjlig zip-bomb). Gränsen ändras med limits.max_unpacked_mib i genomgang.toml",
@@ -253,6 +257,23 @@ fn read_xlsx_sheet<RS: std::io::Read + std::io::Seek>(
         Err(calamine::XlsxError::NotAWorksheet(_)) => return Ok(Vec::new()),
         Err(e) => return Err(format!("bladet kunde inte läsas ({e})")),
     };
+    // A declared used range beyond the limits means an export gone wrong or a hostile file.
+    let dim = reader.dimensions();
+    let width = dim.end.1.saturating_sub(dim.start.1) as u64 + 1;
+    let height = dim.end.0.saturating_sub(dim.start.0) as u64 + 1;
+    if width > limits.max_columns as u64
+        || width.saturating_mul(height) > limits.max_cells.saturating_mul(4)
+    {
+        return Err(format!(
+            "bladet anger att det omfattar {}{}:{}{} ({} kolumner × {} rader), långt mer än en export brukar; det läses inte för att skydda datorns minne. Kopiera de använda cellerna till en ny arbetsbok och spara den",
+            crate::ingest::header::column_letter(dim.start.1 as usize),
+            dim.start.0 + 1,
+            crate::ingest::header::column_letter(dim.end.1 as usize),
+            dim.end.0 + 1,
+            width,
+            height
+        ));
+    }
     let mut rows: Vec<Vec<Cell>> = Vec::new();
     let mut count: u64 = 0;
     const MAX_ROWS: u32 = 1_048_576;

@@ -154,8 +154,17 @@ pub struct ReadFile {
 /// caught and reported as an unreadable file.
 pub fn read_file(path: &Path, limits: &Limits) -> Result<ReadFile, (String, Option<String>)> {
     let bytes = excel::read_limited(path, limits).map_err(|e| (e, None))?;
+    read_bytes(bytes, &extension(path), limits)
+}
+
+/// Reads a file's bytes as the format its extension names (the fuzzing entry point).
+pub fn read_bytes(
+    bytes: Vec<u8>,
+    ext: &str,
+    limits: &Limits,
+) -> Result<ReadFile, (String, Option<String>)> {
     let sha = sha256_hex(&bytes);
-    let ext = extension(path);
+    let ext = ext.to_lowercase();
     let limits = limits.clone();
     let outcome = std::panic::catch_unwind(move || -> Result<(Vec<RawSheet>, String), String> {
         if SPREADSHEET_EXTENSIONS.contains(&ext.as_str()) {

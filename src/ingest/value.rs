@@ -173,11 +173,10 @@ pub fn parse_bool_text(text: &str) -> Option<bool> {
         "ja" | "j" | "yes" | "y" | "x" | "1" | "sant" | "true" | "anmäld" | "anmält"
         | "rapporterad" => Some(true),
         _ => {
-            if parse_datetime_text(text).is_some() {
+            let t = text.trim();
+            if parse_datetime_text(text).is_some() || t == "✓" || t == "✔" {
                 Some(true)
-            } else if text.trim() == "✓" || text.trim() == "✔" {
-                Some(true)
-            } else if text.trim() == "-" || text.trim() == "–" {
+            } else if t == "-" || t == "–" {
                 Some(false)
             } else {
                 None

@@ -285,9 +285,7 @@ pub fn compute(
     let v = |x: u32| have.then_some(x as f64);
     let p = |i: usize| prev.map(|pr| pr[i] as f64);
     // Late reports: unknown when every IMY report lacks the dates to judge it.
-    let late_value = if !have {
-        None
-    } else if this[2] > 0 && this[5] == this[2] {
+    let late_value = if !have || (this[2] > 0 && this[5] == this[2]) {
         None
     } else {
         Some(this[4] as f64)

@@ -18,9 +18,13 @@ pub const ASPECTS: [(&str, &str); 3] = [
     ("availability", "Tillgänglighet"),
 ];
 
+/// A level cell that is neither blank nor a KLASSA level.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct UnreadableLevel;
+
 /// Reads a KLASSA level written as a number, a name, "K2", or "2 - Betydande".
-/// `Ok(None)` for blank, `Err(())` for something unreadable.
-pub fn parse_level(cell: &Cell) -> Result<Option<u8>, ()> {
+/// `Ok(None)` for blank, `Err(UnreadableLevel)` for something unreadable.
+pub fn parse_level(cell: &Cell) -> Result<Option<u8>, UnreadableLevel> {
     if cell.is_empty() {
         return Ok(None);
     }
@@ -28,7 +32,7 @@ pub fn parse_level(cell: &Cell) -> Result<Option<u8>, ()> {
         return if n.fract() == 0.0 && (0.0..=4.0).contains(n) {
             Ok(Some(*n as u8))
         } else {
-            Err(())
+            Err(UnreadableLevel)
         };
     }
     let t = normalize(&cell.text());
@@ -72,7 +76,7 @@ pub fn parse_level(cell: &Cell) -> Result<Option<u8>, ()> {
             return Ok(Some(level));
         }
     }
-    Err(())
+    Err(UnreadableLevel)
 }
 
 pub fn read(r: &mut SheetReader) -> Vec<Asset> {
@@ -86,7 +90,7 @@ pub fn read(r: &mut SheetReader) -> Vec<Asset> {
         for (i, (role, _)) in ASPECTS.iter().enumerate() {
             match parse_level(r.cell(row, role)) {
                 Ok(l) => levels[i] = l,
-                Err(()) => {
+                Err(UnreadableLevel) => {
                     r.reject(row, role, "nivån går inte att läsa (använd 0–4, K2 eller en KLASSA-nivå som Betydande)");
                     continue 'rows;
                 }
@@ -114,9 +118,9 @@ mod tests {
         assert_eq!(t("Synnerligen allvarlig"), Ok(Some(4)));
         assert_eq!(t("Allvarlig"), Ok(Some(3)));
         assert_eq!(t(""), Ok(None));
-        assert_eq!(t("12"), Err(()));
-        assert_eq!(t("kanske"), Err(()));
+        assert_eq!(t("12"), Err(UnreadableLevel));
+        assert_eq!(t("kanske"), Err(UnreadableLevel));
         assert_eq!(parse_level(&Cell::Number(3.0)), Ok(Some(3)));
-        assert_eq!(parse_level(&Cell::Number(7.0)), Err(()));
+        assert_eq!(parse_level(&Cell::Number(7.0)), Err(UnreadableLevel));
     }
 }

@@ -116,11 +116,9 @@ pub fn format_value(value: f64, kind: ValueKind) -> String {
 fn count_words(n: Option<f64>, singular: &str, plural: &str) -> String {
     match n {
         None => format!("okänt antal {plural}"),
-        Some(n) if n == 0.0 => {
-            // "inga incidenter", "ingen hög risk" reads wrong: use the plural with "inga".
-            format!("inga {plural}")
-        }
-        Some(n) if n == 1.0 => format!("1 {singular}"),
+        // "inga incidenter", never "0 incidenter".
+        Some(0.0) => format!("inga {plural}"),
+        Some(1.0) => format!("1 {singular}"),
         Some(n) => format!("{} {plural}", n.round() as i64),
     }
 }
