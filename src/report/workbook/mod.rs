@@ -1,0 +1,395 @@
+//! The management review workbook, `Ledningens genomgång YYYY - UNIT.xlsx`.
+//!
+//! One module per sheet family; this module holds what they share: the formats, a
+//! helper that writes an Excel table from typed cells (every input text as a string,
+//! never a formula), and the assembly in SPEC §4.1 order. The data sheets are built
+//! first so the summary's charts can point at their tables; the sheets are then pushed
+//! into the workbook in the order the reader meets them. The file is built in memory and
+//! renamed into place, so an interrupted run leaves no half-written workbook.
+
+mod governance;
+mod incidents;
+mod quality;
+mod summary;
+mod text;
+mod training;
+
+use std::path::Path;
+
+use chrono::{Datelike, NaiveDate};
+use rust_xlsxwriter::{
+    Color, DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Table, TableColumn,
+    TableStyle, Workbook, Worksheet, XlsxError,
+};
+
+use crate::error::Error;
+use crate::kpi::KpiReport;
+
+/// Widest a column may become when fitted to its content, in pixels.
+const MAX_COLUMN_PX: u32 = 420;
+
+/// Writes the workbook for one unit to `path`, atomically.
+pub fn write_workbook(report: &KpiReport, path: &Path) -> Result<(), Error> {
+    let bytes = build(report).map_err(|e| Error::Write {
+        path: path.to_path_buf(),
+        message: e.to_string(),
+    })?;
+    crate::report::write_atomically(path, &bytes)
+}
+
+/// The workbook as bytes.
+pub fn build(report: &KpiReport) -> Result<Vec<u8>, XlsxError> {
+    let f = Formats::new();
+    let mut wb = Workbook::new();
+    // A fixed creation date keeps two runs on the same inputs byte-identical.
+    let created = ExcelDateTime::from_ymd((report.year + 1).clamp(1900, 9999) as u16, 1, 1)?;
+    wb.set_properties(
+        &DocProperties::new()
+            .set_title(format!(
+                "Ledningens genomgång {} – {}",
+                report.year, report.unit
+            ))
+            .set_subject("Informationssäkerhet och dataskydd, ISO/IEC 27001 9.3")
+            .set_company(report.unit.as_str())
+            .set_creation_datetime(&created),
+    );
+
+    let mut charts = ChartSources::default();
+    let mut data_sheets: Vec<Worksheet> = Vec::new();
+    if let Some(ws) = training::sheet(report, &f, &mut charts)? {
+        data_sheets.push(ws);
+    }
+    if let Some(ws) = incidents::sheet(report, &f, &mut charts)? {
+        data_sheets.push(ws);
+    }
+    for ws in governance::sheets(report, &f)? {
+        data_sheets.push(ws);
+    }
+    let present: Vec<String> = data_sheets.iter().map(|w| w.name()).collect();
+
+    let mut summary = summary::sheet(report, &f, &charts, &present)?;
+    summary.set_active(true);
+    wb.push_worksheet(summary);
+    if !report.text.is_empty() {
+        wb.push_worksheet(text::report_sheet(report, &f)?);
+    }
+    for ws in data_sheets {
+        wb.push_worksheet(ws);
+    }
+    wb.push_worksheet(text::iso_sheet(report, &f)?);
+    wb.push_worksheet(quality::problems_sheet(report, &f)?);
+    wb.push_worksheet(quality::sources_sheet(report, &f)?);
+    wb.save_to_buffer()
+}
+
+/// Where the data behind the summary's charts sits: (sheet, first row, last row) of a
+/// table whose column 0 holds the categories.
+#[derive(Default)]
+pub(crate) struct ChartSources {
+    /// Incidents per category: columns 1 = this year, 2 = previous year.
+    pub incidents_by_category: Option<ChartRange>,
+    /// Incidents per month: columns 1 = this year, 2 = previous year.
+    pub incidents_by_month: Option<ChartRange>,
+    /// Training by unit: column 3 = completion rate.
+    pub training_by_unit: Option<ChartRange>,
+}
+
+#[derive(Clone)]
+pub(crate) struct ChartRange {
+    pub sheet: String,
+    pub first_row: u32,
+    pub last_row: u32,
+    /// Whether the previous year's column holds data.
+    pub has_previous: bool,
+}
+
+/// The formats every sheet uses.
+pub(crate) struct Formats {
+    pub title: Format,
+    pub subtitle: Format,
+    pub heading: Format,
+    pub header: Format,
+    pub text: Format,
+    pub wrap: Format,
+    pub count: Format,
+    pub rate: Format,
+    pub decimal: Format,
+    pub date: Format,
+    pub bold: Format,
+    pub bold_count: Format,
+    pub bold_rate: Format,
+    pub change_count: Format,
+    pub change_points: Format,
+    pub h1: Format,
+    pub h2: Format,
+    pub h3: Format,
+    pub paragraph: Format,
+    pub bullet: Format,
+    pub mono: Format,
+    pub link: Format,
+    pub matrix_header: Format,
+    pub matrix_low: Format,
+    pub matrix_medium: Format,
+    pub matrix_high: Format,
+}
+
+pub(crate) const DARK_BLUE: u32 = 0x1F4E79;
+pub(crate) const GREEN_FILL: u32 = 0xC6EFCE;
+pub(crate) const GREEN_TEXT: u32 = 0x006100;
+pub(crate) const YELLOW_FILL: u32 = 0xFFEB9C;
+pub(crate) const YELLOW_TEXT: u32 = 0x9C5700;
+pub(crate) const RED_FILL: u32 = 0xFFC7CE;
+pub(crate) const RED_TEXT: u32 = 0x9C0006;
+
+impl Formats {
+    fn new() -> Formats {
+        let top = || Format::new().set_align(FormatAlign::Top);
+        let total = Format::new().set_bold().set_border_top(FormatBorder::Thin);
+        let cell = |fill: u32, text: u32| {
+            Format::new()
+                .set_background_color(Color::RGB(fill))
+                .set_font_color(Color::RGB(text))
+                .set_align(FormatAlign::Center)
+                .set_align(FormatAlign::VerticalCenter)
+                .set_border(FormatBorder::Thin)
+                .set_bold()
+        };
+        Formats {
+            title: Format::new()
+                .set_bold()
+                .set_font_size(16)
+                .set_font_color(Color::RGB(DARK_BLUE)),
+            subtitle: Format::new()
+                .set_italic()
+                .set_font_color(Color::RGB(0x595959)),
+            heading: Format::new()
+                .set_bold()
+                .set_font_size(12)
+                .set_font_color(Color::RGB(DARK_BLUE)),
+            header: Format::new()
+                .set_bold()
+                .set_text_wrap()
+                .set_align(FormatAlign::Top)
+                .set_background_color(Color::RGB(DARK_BLUE))
+                .set_font_color(Color::White),
+            text: top(),
+            wrap: top().set_text_wrap(),
+            count: top().set_num_format("# ##0"),
+            rate: top().set_num_format("0%"),
+            decimal: top().set_num_format("0.0"),
+            date: top().set_num_format("yyyy-mm-dd"),
+            bold: total.clone(),
+            bold_count: total.clone().set_num_format("# ##0"),
+            bold_rate: total.set_num_format("0%"),
+            change_count: top().set_num_format("+# ##0;-# ##0;0"),
+            change_points: top().set_num_format("+0.0\" p.e.\";-0.0\" p.e.\";0.0\" p.e.\""),
+            h1: Format::new()
+                .set_bold()
+                .set_font_size(16)
+                .set_font_color(Color::RGB(DARK_BLUE))
+                .set_align(FormatAlign::Bottom),
+            h2: Format::new()
+                .set_bold()
+                .set_font_size(13)
+                .set_font_color(Color::RGB(DARK_BLUE))
+                .set_align(FormatAlign::Bottom),
+            h3: Format::new()
+                .set_bold()
+                .set_font_size(11)
+                .set_align(FormatAlign::Bottom),
+            paragraph: top().set_text_wrap(),
+            bullet: top().set_text_wrap().set_indent(1),
+            mono: Format::new().set_font_name("Consolas").set_font_size(9),
+            link: Format::new()
+                .set_font_color(Color::RGB(0x0563C1))
+                .set_underline(rust_xlsxwriter::FormatUnderline::Single)
+                .set_align(FormatAlign::Top),
+            matrix_header: Format::new()
+                .set_bold()
+                .set_align(FormatAlign::Center)
+                .set_align(FormatAlign::VerticalCenter)
+                .set_border(FormatBorder::Thin)
+                .set_background_color(Color::RGB(0xD9E1F2)),
+            matrix_low: cell(GREEN_FILL, GREEN_TEXT),
+            matrix_medium: cell(YELLOW_FILL, YELLOW_TEXT),
+            matrix_high: cell(RED_FILL, RED_TEXT),
+        }
+    }
+}
+
+/// One cell of a table, typed so the writer picks the number format and never lets an
+/// input text become a formula.
+pub(crate) enum Out {
+    /// Text from an input or from genomgang: always written as a string.
+    Text(String),
+    Count(f64),
+    /// A fraction shown as percent; none is shown as "–".
+    Rate(Option<f64>),
+    Decimal(f64),
+    Date(Option<NaiveDate>),
+    /// No value: "–".
+    Missing,
+}
+
+impl Out {
+    pub fn text(s: impl Into<String>) -> Out {
+        Out::Text(s.into())
+    }
+
+    pub fn count(n: impl Into<f64>) -> Out {
+        Out::Count(n.into())
+    }
+
+    pub fn opt_count(n: Option<u32>) -> Out {
+        n.map(|n| Out::Count(n as f64)).unwrap_or(Out::Missing)
+    }
+}
+
+/// Writes one cell.
+pub(crate) fn write_cell(
+    ws: &mut Worksheet,
+    row: u32,
+    col: u16,
+    value: &Out,
+    f: &Formats,
+) -> Result<(), XlsxError> {
+    match value {
+        Out::Text(s) => ws.write_string_with_format(row, col, s, &f.text)?,
+        Out::Count(n) => ws.write_number_with_format(row, col, *n, &f.count)?,
+        Out::Rate(Some(r)) => ws.write_number_with_format(row, col, *r, &f.rate)?,
+        Out::Decimal(n) => ws.write_number_with_format(row, col, *n, &f.decimal)?,
+        Out::Date(Some(d)) => {
+            let dt = ExcelDateTime::from_ymd(
+                d.year().clamp(1900, 9999) as u16,
+                d.month() as u8,
+                d.day() as u8,
+            )?;
+            ws.write_datetime_with_format(row, col, &dt, &f.date)?
+        }
+        Out::Rate(None) | Out::Date(None) | Out::Missing => {
+            ws.write_string_with_format(row, col, "–", &f.text)?
+        }
+    };
+    Ok(())
+}
+
+/// Writes a heading line and an Excel table (filter buttons, banded rows) below it,
+/// starting at `row`. Returns the row of the table's last data row, or the row of the
+/// "none" line when there are no rows. `name` must be unique in the workbook.
+pub(crate) fn write_table(
+    ws: &mut Worksheet,
+    row: u32,
+    heading: &str,
+    name: &str,
+    headers: &[String],
+    rows: &[Vec<Out>],
+    f: &Formats,
+) -> Result<TablePlace, XlsxError> {
+    ws.write_string_with_format(row, 0, heading, &f.heading)?;
+    let header_row = row + 1;
+    if rows.is_empty() {
+        ws.write_string_with_format(header_row, 0, "Inga rader.", &f.subtitle)?;
+        return Ok(TablePlace {
+            header_row,
+            first_row: header_row,
+            last_row: header_row,
+            empty: true,
+        });
+    }
+    for (i, r) in rows.iter().enumerate() {
+        for (c, v) in r.iter().enumerate() {
+            write_cell(ws, header_row + 1 + i as u32, c as u16, v, f)?;
+        }
+    }
+    let last_row = header_row + rows.len() as u32;
+    let columns: Vec<TableColumn> = headers
+        .iter()
+        .map(|h| {
+            TableColumn::new()
+                .set_header(h.as_str())
+                .set_header_format(&f.header)
+        })
+        .collect();
+    ws.add_table(
+        header_row,
+        0,
+        last_row,
+        headers.len().saturating_sub(1) as u16,
+        &Table::new()
+            .set_name(name)
+            .set_style(TableStyle::Light9)
+            .set_columns(&columns),
+    )?;
+    Ok(TablePlace {
+        header_row,
+        first_row: header_row + 1,
+        last_row,
+        empty: false,
+    })
+}
+
+/// Where a table landed on its sheet.
+pub(crate) struct TablePlace {
+    pub header_row: u32,
+    pub first_row: u32,
+    pub last_row: u32,
+    pub empty: bool,
+}
+
+impl TablePlace {
+    /// The row where the next block may start, leaving two blank rows.
+    pub fn next(&self) -> u32 {
+        self.last_row + 3
+    }
+}
+
+/// A new data sheet with the print setup every data sheet shares: landscape, fit to one
+/// page wide, a header naming the review and a page number in the footer.
+pub(crate) fn data_sheet(name: &str, report: &KpiReport) -> Result<Worksheet, XlsxError> {
+    let mut ws = Worksheet::new();
+    ws.set_name(name)?;
+    ws.set_landscape();
+    ws.set_paper_size(9); // A4
+    ws.set_print_fit_to_pages(1, 0);
+    ws.set_margins(0.5, 0.5, 0.75, 0.75, 0.3, 0.3);
+    ws.set_header(format!(
+        "&L{}&R{}",
+        header_escape(&format!(
+            "Ledningens genomgång {} – {}",
+            report.year, report.unit
+        )),
+        header_escape(name)
+    ));
+    ws.set_footer("&CSida &P av &N");
+    Ok(ws)
+}
+
+/// `&` starts a control code in Excel headers; a literal one is `&&`.
+fn header_escape(s: &str) -> String {
+    s.replace('&', "&&")
+}
+
+/// Fits the columns written so far to their content (capped), then writes the sheet's
+/// title and subtitle, which are left out of the fit so they do not widen column A.
+pub(crate) fn finish_sheet(
+    ws: &mut Worksheet,
+    title: &str,
+    subtitle: &str,
+    f: &Formats,
+) -> Result<(), XlsxError> {
+    ws.set_autofit_max_width(MAX_COLUMN_PX);
+    ws.autofit();
+    ws.write_string_with_format(0, 0, title, &f.title)?;
+    if !subtitle.is_empty() {
+        ws.write_string_with_format(1, 0, subtitle, &f.subtitle)?;
+    }
+    Ok(())
+}
+
+/// The first row where a sheet's content starts, below title and subtitle.
+pub(crate) const FIRST_ROW: u32 = 3;
+
+/// "2024" for the previous-year column headers.
+pub(crate) fn previous_year(report: &KpiReport) -> String {
+    (report.year - 1).to_string()
+}

@@ -1,0 +1,153 @@
+//! The text sheets: `Rapport` (the review text, laid out for reading and printing) and
+//! `ISO 27001 9.3` (each review input of clause 9.3.2 and where the workbook answers it).
+
+use rust_xlsxwriter::{
+    Color, ConditionalFormatText, ConditionalFormatTextRule, Format, Worksheet, XlsxError,
+};
+
+use super::{data_sheet, finish_sheet, write_table, Formats, Out, FIRST_ROW};
+use crate::kpi::{Block, KpiReport};
+
+/// Width of the text column, in character units.
+const TEXT_WIDTH: f64 = 100.0;
+
+/// Rows a wrapped text needs in a column of [`TEXT_WIDTH`], estimated from its length;
+/// the row height is written explicitly so Excel and LibreOffice show the same layout.
+fn lines_needed(text: &str) -> u32 {
+    let per_line = (TEXT_WIDTH * 1.1) as usize;
+    text.split('\n')
+        .map(|l| l.chars().count().div_ceil(per_line).max(1) as u32)
+        .sum()
+}
+
+pub(crate) fn report_sheet(report: &KpiReport, f: &Formats) -> Result<Worksheet, XlsxError> {
+    let mut ws = data_sheet("Rapport", report)?;
+    ws.set_portrait();
+    ws.set_margins(0.8, 0.8, 0.9, 0.9, 0.3, 0.3);
+    ws.set_column_width(0, TEXT_WIDTH)?;
+    ws.set_screen_gridlines(false);
+    let mut row = 0u32;
+    let mut breaks: Vec<u32> = Vec::new();
+    let mut previous_was_bullet = false;
+    for block in &report.text {
+        match block {
+            Block::Heading1(t) => {
+                if row > 0 {
+                    row += 1;
+                }
+                ws.write_string_with_format(row, 0, t, &f.h1)?;
+                ws.set_row_height(row, 26)?;
+                row += 1;
+            }
+            Block::Heading2(t) => {
+                if row > 0 {
+                    row += 1;
+                }
+                ws.write_string_with_format(row, 0, t, &f.h2)?;
+                ws.set_row_height(row, 22)?;
+                row += 1;
+            }
+            Block::Heading3(t) => {
+                ws.write_string_with_format(row, 0, t, &f.h3)?;
+                ws.set_row_height(row, 18)?;
+                row += 1;
+            }
+            Block::Paragraph(t) => {
+                if previous_was_bullet {
+                    row += 1;
+                }
+                ws.write_string_with_format(row, 0, t, &f.paragraph)?;
+                ws.set_row_height(row, 15.0 * lines_needed(t) as f64 + 3.0)?;
+                row += 2;
+            }
+            Block::Bullet(t) => {
+                let text = format!("•  {t}");
+                ws.write_string_with_format(row, 0, &text, &f.bullet)?;
+                ws.set_row_height(row, 15.0 * lines_needed(&text) as f64 + 1.0)?;
+                row += 1;
+            }
+            Block::PageBreak => {
+                if row > 0 {
+                    breaks.push(row);
+                }
+            }
+        }
+        previous_was_bullet = matches!(block, Block::Bullet(_));
+    }
+    breaks.dedup();
+    if !breaks.is_empty() {
+        ws.set_page_breaks(&breaks)?;
+    }
+    Ok(ws)
+}
+
+pub(crate) fn iso_sheet(report: &KpiReport, f: &Formats) -> Result<Worksheet, XlsxError> {
+    let mut ws = data_sheet("ISO 27001 9.3", report)?;
+    let headers: Vec<String> = vec![
+        "Avsnitt".into(),
+        "Vad ledningens genomgång ska omfatta".into(),
+        "Besvaras av underlaget".into(),
+        "Var i arbetsboken, eller vad som saknas".into(),
+    ];
+    let rows: Vec<Vec<Out>> = report
+        .iso
+        .iter()
+        .map(|r| {
+            vec![
+                Out::text(&r.clause),
+                Out::text(&r.requirement),
+                Out::text(if r.covered { "Ja" } else { "Nej – saknas" }),
+                Out::text(&r.answer),
+            ]
+        })
+        .collect();
+    let place = write_table(
+        &mut ws,
+        FIRST_ROW,
+        "Ledningens genomgång enligt ISO/IEC 27001:2022 avsnitt 9.3.2 och 9.3.3",
+        "IsoGenomgang",
+        &headers,
+        &rows,
+        f,
+    )?;
+    if !place.empty {
+        // Long texts wrap; the row height follows the longest cell.
+        for (i, r) in report.iso.iter().enumerate() {
+            let row = place.first_row + i as u32;
+            ws.write_string_with_format(row, 1, &r.requirement, &f.wrap)?;
+            ws.write_string_with_format(row, 3, &r.answer, &f.wrap)?;
+            let lines = (r.requirement.chars().count().div_ceil(50))
+                .max(r.answer.chars().count().div_ceil(70))
+                .max(1);
+            ws.set_row_height(row, 15.0 * lines as f64 + 3.0)?;
+        }
+        let yes = ConditionalFormatText::new()
+            .set_rule(ConditionalFormatTextRule::BeginsWith("Ja".into()))
+            .set_format(
+                Format::new()
+                    .set_background_color(Color::RGB(super::GREEN_FILL))
+                    .set_font_color(Color::RGB(super::GREEN_TEXT)),
+            );
+        let no = ConditionalFormatText::new()
+            .set_rule(ConditionalFormatTextRule::BeginsWith("Nej".into()))
+            .set_format(
+                Format::new()
+                    .set_background_color(Color::RGB(super::RED_FILL))
+                    .set_font_color(Color::RGB(super::RED_TEXT)),
+            );
+        ws.add_conditional_format(place.first_row, 2, place.last_row, 2, &yes)?;
+        ws.add_conditional_format(place.first_row, 2, place.last_row, 2, &no)?;
+    }
+    ws.set_freeze_panes(place.first_row, 0)?;
+    finish_sheet(
+        &mut ws,
+        "ISO/IEC 27001 9.3 – ledningens genomgång",
+        "Varje underlag som standarden kräver, och var arbetsboken besvarar det. Det som saknas anges med den fil som skulle täcka det.",
+        f,
+    )?;
+    ws.set_column_width(0, 12)?;
+    ws.set_column_width(1, 52)?;
+    ws.set_column_width(2, 14)?;
+    ws.set_column_width(3, 72)?;
+    Ok(ws)
+}

@@ -1,0 +1,153 @@
+//! The `Utbildning` sheet: completion of the mandatory courses per organisational unit,
+//! and completions per course this year against last year.
+
+use rust_xlsxwriter::{Chart, ChartType, Worksheet, XlsxError};
+
+use super::{
+    data_sheet, finish_sheet, previous_year, write_table, ChartRange, ChartSources, Formats, Out,
+    FIRST_ROW,
+};
+use crate::kpi::KpiReport;
+
+pub(crate) fn sheet(
+    report: &KpiReport,
+    f: &Formats,
+    charts: &mut ChartSources,
+) -> Result<Option<Worksheet>, XlsxError> {
+    let b = &report.breakdowns;
+    if b.training_by_unit.is_empty() && b.training_by_course.is_empty() {
+        return Ok(None);
+    }
+    let name = "Utbildning";
+    let mut ws = data_sheet(name, report)?;
+    let year = report.year;
+    let prev = previous_year(report);
+
+    // Per unit.
+    let mut headers: Vec<String> = vec![
+        "Enhet".into(),
+        "Medarbetare".into(),
+        "Genomfört alla obligatoriska".into(),
+        "Andel".into(),
+    ];
+    headers.extend(
+        b.mandatory_courses
+            .iter()
+            .map(|c| format!("Genomfört: {c}")),
+    );
+    let rows: Vec<Vec<Out>> = b
+        .training_by_unit
+        .iter()
+        .map(|u| {
+            let mut r = vec![
+                Out::text(&u.unit),
+                Out::count(u.headcount),
+                Out::count(u.completed_all),
+                Out::Rate(u.rate),
+            ];
+            r.extend(u.per_course.iter().map(|n| Out::count(*n)));
+            r
+        })
+        .collect();
+    let width = headers.len() as u16;
+    let units = write_table(
+        &mut ws,
+        FIRST_ROW,
+        &format!("Genomförda obligatoriska utbildningar per enhet, 31 december {year}"),
+        "UtbildningPerEnhet",
+        &headers,
+        &rows,
+        f,
+    )?;
+    let mut next = units.next();
+    if !units.empty {
+        // Totals below the table, as numbers (no formulas).
+        let total_row = units.last_row + 1;
+        ws.write_string_with_format(total_row, 0, "Totalt", &f.bold)?;
+        let headcount: u32 = b.training_by_unit.iter().map(|u| u.headcount).sum();
+        let completed: u32 = b.training_by_unit.iter().map(|u| u.completed_all).sum();
+        ws.write_number_with_format(total_row, 1, headcount as f64, &f.bold_count)?;
+        ws.write_number_with_format(total_row, 2, completed as f64, &f.bold_count)?;
+        match report.value("training.completion_rate_all") {
+            Some(r) => ws.write_number_with_format(total_row, 3, r, &f.bold_rate)?,
+            None => ws.write_string_with_format(total_row, 3, "–", &f.bold)?,
+        };
+        for i in 0..b.mandatory_courses.len() {
+            let n: u32 = b
+                .training_by_unit
+                .iter()
+                .map(|u| u.per_course.get(i).copied().unwrap_or(0))
+                .sum();
+            ws.write_number_with_format(total_row, 4 + i as u16, n as f64, &f.bold_count)?;
+        }
+        next = total_row + 3;
+        charts.training_by_unit = Some(ChartRange {
+            sheet: name.into(),
+            first_row: units.first_row,
+            last_row: units.last_row,
+            has_previous: false,
+        });
+    }
+
+    // Per course.
+    let headers: Vec<String> = vec![
+        "Kurs".into(),
+        "Obligatorisk".into(),
+        format!("Genomfört {year}"),
+        format!("Genomfört {prev}"),
+        "Andel av medarbetarna".into(),
+    ];
+    let rows: Vec<Vec<Out>> = b
+        .training_by_course
+        .iter()
+        .map(|c| {
+            vec![
+                Out::text(&c.course),
+                Out::text(if c.mandatory { "Ja" } else { "Nej" }),
+                Out::count(c.completed),
+                Out::opt_count(c.completed_previous),
+                Out::Rate(c.rate),
+            ]
+        })
+        .collect();
+    let courses = write_table(
+        &mut ws,
+        next,
+        &format!("Genomförda utbildningar per kurs (ackumulerat till och med {year})"),
+        "UtbildningPerKurs",
+        &headers,
+        &rows,
+        f,
+    )?;
+    ws.set_freeze_panes(FIRST_ROW + 2, 1)?;
+    finish_sheet(
+        &mut ws,
+        &format!("Utbildning {year}"),
+        "Medarbetare i personalförteckningen som genomfört de obligatoriska utbildningarna. Varje person räknas en gång; tidigaste genomförandedatum gäller.",
+        f,
+    )?;
+
+    // Chart: completions per course, this year against last.
+    if !courses.empty {
+        let mut chart = Chart::new(ChartType::Column);
+        chart
+            .add_series()
+            .set_name(&year.to_string())
+            .set_categories((name, courses.first_row, 0, courses.last_row, 0))
+            .set_values((name, courses.first_row, 2, courses.last_row, 2));
+        if b.training_by_course
+            .iter()
+            .any(|c| c.completed_previous.is_some())
+        {
+            chart
+                .add_series()
+                .set_name(&prev)
+                .set_categories((name, courses.first_row, 0, courses.last_row, 0))
+                .set_values((name, courses.first_row, 3, courses.last_row, 3));
+        }
+        chart.title().set_name("Genomförda utbildningar per kurs");
+        chart.set_width(560).set_height(320);
+        ws.insert_chart(FIRST_ROW + 1, width + 1, &chart)?;
+    }
+    Ok(Some(ws))
+}
