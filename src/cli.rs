@@ -81,6 +81,12 @@ pub struct CheckArgs {
 
 #[derive(Debug, clap::Args)]
 pub struct TemplatesArgs {
-    /// Mapp att skriva mallarna i.
+    /// Mapp att skriva mallarna i (skapas om den saknas).
     pub out_dir: PathBuf,
+    /// Skriv över mallar som redan finns i mappen.
+    #[arg(long)]
+    pub force: bool,
+    /// Konfigurationsfil som läggs ovanpå standardinställningarna (rubriker och incidentkategorier).
+    #[arg(long)]
+    pub config: Option<PathBuf>,
 }

@@ -5,6 +5,7 @@
 pub mod batch;
 pub mod check;
 pub mod report;
+pub mod templates;
 
 use std::path::Path;
 
@@ -21,10 +22,7 @@ pub fn run(cli: Cli) -> u8 {
         Command::Report(args) => report::run(&args),
         Command::Check(args) => check::run(&args),
         Command::Batch(args) => batch::run(&args),
-        Command::Templates(_) => {
-            eprintln!("genomgang: templates är inte klart ännu i den här versionen. Se templates/genomgang.toml för kolumnnamnen.");
-            EXIT_FAILED
-        }
+        Command::Templates(args) => templates::run(&args),
     }
 }
 

@@ -1,7 +1,7 @@
 //! Training KPIs: the population (roster, else the people in the training lists), who of
 //! them completed every mandatory course by 31 Dec, and the breakdown by unit and course.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use chrono::{Datelike, NaiveDate};
 use polars::prelude::*;
@@ -12,18 +12,40 @@ use crate::model::{Inputs, PersonIds, Problem, Severity};
 
 pub const NO_UNIT: &str = "(ingen enhet angiven)";
 
-/// Persons identified across files by any shared identifier.
+/// Key kind of a person's name in [`PersonIds::keys`]; the others are identifiers.
+const NAME_KEY: u8 = 4;
+
+/// Persons identified across files by a shared identifier. A name links two records
+/// only when neither carries an identifier the other side could be checked against,
+/// and never when two persons share it: two employees called Anna Andersson with
+/// different employee numbers are two persons.
 #[derive(Default)]
 struct People {
     units: Vec<Option<String>>,
     index: HashMap<(u8, String), usize>,
+    /// Identifier kinds seen, so a miss on one of them is decisive.
+    kinds: HashSet<u8>,
+    /// Names that belong to more than one person.
+    ambiguous_names: HashSet<String>,
 }
 
 impl People {
     fn find(&self, ids: &PersonIds) -> Option<usize> {
-        ids.keys()
-            .into_iter()
-            .find_map(|(k, v)| self.index.get(&(k, v.to_string())).copied())
+        let keys = ids.keys();
+        let mut checkable = false;
+        for (k, v) in keys.iter().filter(|(k, _)| *k != NAME_KEY) {
+            if let Some(id) = self.index.get(&(*k, v.to_string())) {
+                return Some(*id);
+            }
+            checkable |= self.kinds.contains(k);
+        }
+        if checkable {
+            return None;
+        }
+        keys.iter()
+            .find(|(k, _)| *k == NAME_KEY)
+            .filter(|(_, v)| !self.ambiguous_names.contains(*v))
+            .and_then(|(k, v)| self.index.get(&(*k, v.to_string())).copied())
     }
 
     fn insert(&mut self, ids: &PersonIds, unit: Option<&String>) -> usize {
@@ -38,7 +60,13 @@ impl People {
             self.units[id] = unit.cloned();
         }
         for (k, v) in ids.keys() {
-            self.index.entry((k, v.to_string())).or_insert(id);
+            let existing = *self.index.entry((k, v.to_string())).or_insert(id);
+            if k == NAME_KEY && existing != id {
+                self.ambiguous_names.insert(v.to_string());
+            }
+            if k != NAME_KEY {
+                self.kinds.insert(k);
+            }
         }
         id
     }

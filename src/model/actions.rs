@@ -46,7 +46,12 @@ pub fn parse_deadline(cell: &Cell) -> Option<NaiveDate> {
     if words.len() == 1 {
         return NaiveDate::from_ymd_opt(year, 12, 31);
     }
-    let first = words[0];
+    // "Q2 2026" and "2026 Q2" alike: the period word is the one that is not the year.
+    let first = words
+        .iter()
+        .copied()
+        .find(|w| w.parse::<i32>().is_err())
+        .unwrap_or(words[0]);
     match first {
         "q1" | "kv1" => return end_of_month(3),
         "q2" | "kv2" => return end_of_month(6),
@@ -126,6 +131,8 @@ mod tests {
         assert_eq!(d("2026-06-30"), NaiveDate::from_ymd_opt(2026, 6, 30));
         assert_eq!(d("2026"), NaiveDate::from_ymd_opt(2026, 12, 31));
         assert_eq!(d("Q2 2026"), NaiveDate::from_ymd_opt(2026, 6, 30));
+        assert_eq!(d("2026 Q2"), NaiveDate::from_ymd_opt(2026, 6, 30));
+        assert_eq!(d("kv3 2025"), NaiveDate::from_ymd_opt(2025, 9, 30));
         assert_eq!(d("VT 2026"), NaiveDate::from_ymd_opt(2026, 6, 30));
         assert_eq!(d("HT 2025"), NaiveDate::from_ymd_opt(2025, 12, 31));
         assert_eq!(d("juni 2026"), NaiveDate::from_ymd_opt(2026, 6, 30));

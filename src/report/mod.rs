@@ -2,6 +2,7 @@
 //! sheet family), the JSON document and the report text.
 
 pub mod comparison;
+pub mod input_templates;
 pub mod iso;
 pub mod json;
 pub mod text;

@@ -1,0 +1,128 @@
+//! The shipped sample reproduces the example review's figures (EXAMPLE-REPORT.txt §1.3),
+//! and the committed files are exactly what the generator in `examples/` writes.
+
+mod common;
+
+#[path = "../examples/make_samples.rs"]
+mod make_samples;
+
+use calamine::Data;
+use common::*;
+
+const SAMPLE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/samples/kungsholmen");
+
+#[test]
+fn sample_reproduces_the_example_review() {
+    let out = TempDir::new("sample-out");
+    let (code, doc, xlsx, err) = report(std::path::Path::new(SAMPLE), out.path(), &[]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(doc["unit"], "Kungsholmen");
+    assert_eq!(doc["year"], 2025);
+    let expect: &[(&str, Option<f64>, Option<f64>)] = &[
+        ("incidents.total", Some(39.0), Some(31.0)),
+        ("incidents.personal_data", Some(21.0), Some(17.0)),
+        ("incidents.reported_imy", Some(3.0), Some(2.0)),
+        ("incidents.reported_msb", Some(1.0), Some(0.0)),
+        ("incidents.imy_late", Some(1.0), Some(0.0)),
+        ("incidents.category.phishing", Some(6.0), Some(4.0)),
+        ("incidents.category.burglary", Some(2.0), Some(1.0)),
+        ("incidents.category.lost_card", Some(3.0), Some(4.0)),
+        ("incidents.category.lost_phone", Some(6.0), Some(5.0)),
+        ("incidents.category.lost_computer", Some(3.0), Some(2.0)),
+        ("incidents.category.misdirected", Some(12.0), Some(9.0)),
+        (
+            "incidents.category.unauthorized_access",
+            Some(4.0),
+            Some(3.0),
+        ),
+        ("incidents.category.malware", Some(1.0), Some(1.0)),
+        ("incidents.category.other", Some(2.0), Some(2.0)),
+        ("training.headcount", Some(412.0), None),
+        ("training.completed_all", Some(66.0), Some(38.0)),
+        ("register.activities", Some(24.0), None),
+        ("register.stale", Some(9.0), None),
+        ("classification.assets", Some(18.0), None),
+        ("risks.total", Some(10.0), None),
+        ("risks.high", Some(4.0), None),
+        ("actions.total", Some(10.0), None),
+        ("actions.done", Some(4.0), None),
+        ("actions.overdue", Some(3.0), None),
+    ];
+    for (id, v, p) in expect {
+        assert_eq!(value(&doc, id), *v, "{id} value");
+        if p.is_some() {
+            assert_eq!(previous(&doc, id), *p, "{id} previous");
+        }
+    }
+    let close = |id: &str, want: f64| {
+        let got = value(&doc, id).unwrap_or(f64::NAN);
+        assert!((got - want).abs() < 1e-9, "{id}: {got} != {want}");
+    };
+    close("training.completion_rate_all", 66.0 / 412.0);
+    close("register.complete_rate", 15.0 / 24.0);
+    close("classification.classified_rate", 13.0 / 18.0);
+
+    // The sentences of the example report, with the figures written in.
+    let text: String = sheet_rows(&xlsx, "Rapport")
+        .iter()
+        .flatten()
+        .filter_map(|c| match c {
+            Data::String(s) => Some(s.clone()),
+            _ => None,
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    assert!(text.contains("Cirka 16 %"), "{text}");
+    assert!(text.contains("21 personuppgiftsincidenter"), "{text}");
+    assert!(
+        text.contains("3 anmäldes till IMY") || text.contains("3 rapporterades till IMY"),
+        "{text}"
+    );
+    // The section file omvarld.md replaced the default text.
+    assert!(text.contains("Nätfiske och kapade konton är fortsatt den vanligaste vägen in."));
+
+    // The Q4 re-export's cases were counted once, and that is accounted for.
+    let quality = sheet_rows(&xlsx, "Datakvalitet");
+    assert!(
+        quality
+            .iter()
+            .flatten()
+            .any(|c| matches!(c, Data::String(s) if s.contains("IA-2025-"))),
+        "duplicate cases listed in Datakvalitet"
+    );
+    // No fake person's name or address reaches the workbook.
+    let all = all_parts_text(&xlsx);
+    for secret in [
+        "@kungsholmen.exempel.se",
+        "Medarbetare fick e-post",
+        "104001",
+        "Brev med uppgifter",
+    ] {
+        assert!(!all.contains(secret), "workbook holds {secret}");
+    }
+}
+
+#[test]
+fn committed_sample_is_what_the_generator_writes() {
+    let dir = TempDir::new("sample-regen");
+    make_samples::write_kungsholmen(dir.path()).unwrap();
+    let mut names: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+        .collect();
+    names.sort();
+    let mut committed: Vec<String> = std::fs::read_dir(SAMPLE)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+        .collect();
+    committed.sort();
+    assert_eq!(names, committed);
+    for n in &names {
+        let a = std::fs::read(dir.join(n)).unwrap();
+        let b = std::fs::read(std::path::Path::new(SAMPLE).join(n)).unwrap();
+        assert!(
+            a == b,
+            "{n} differs from the generator's output: run `cargo run --example make_samples`"
+        );
+    }
+}
