@@ -286,9 +286,9 @@ pub fn finish(inputs: &mut Inputs) {
             if let Some(first) = seen.get(&id) {
                 inputs.problems.push(Problem {
                     severity: Severity::Note,
-                    file: incident.place.clone(),
-                    sheet: None,
-                    row: None,
+                    file: incident.place.0.clone(),
+                    sheet: incident.place.1.clone(),
+                    row: Some(incident.place.2),
                     column: Some("Ärendenummer".to_string()),
                     value: incident.case_id.clone(),
                     message: format!("samma ärendenummer finns redan ({first})"),
@@ -296,7 +296,12 @@ pub fn finish(inputs: &mut Inputs) {
                 });
                 continue;
             }
-            seen.insert(id, incident.place.clone());
+            let (file, sheet, row) = &incident.place;
+            let sheet = sheet
+                .as_ref()
+                .map(|s| format!(", blad \"{s}\""))
+                .unwrap_or_default();
+            seen.insert(id, format!("{file}{sheet}, rad {row}"));
         }
         kept.push(incident);
     }

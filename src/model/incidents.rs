@@ -25,8 +25,8 @@ pub struct Incident {
     pub reported_at: Option<NaiveDateTime>,
     pub unit: Option<String>,
     pub administration: Option<String>,
-    /// "fil, blad, rad" for duplicate notes.
-    pub place: String,
+    /// Where the incident was read, for duplicate notes: file, sheet, Excel row.
+    pub place: (String, Option<String>, u32),
 }
 
 /// Maps a category text to its canonical slug: the first category with a synonym the
@@ -128,15 +128,10 @@ pub fn read(r: &mut SheetReader, cfg: &Config) -> Vec<Incident> {
             );
         }
         r.rows_read += 1;
-        let place = format!(
-            "{}{}, rad {}",
-            r.file,
-            r.sheet
-                .sheet
-                .as_ref()
-                .map(|s| format!(", blad \"{s}\""))
-                .unwrap_or_default(),
-            r.sheet.excel_row(row.index)
+        let place = (
+            r.file.to_string(),
+            r.sheet.sheet.clone(),
+            r.sheet.excel_row(row.index),
         );
         out.push(Incident {
             case_id: r.text(row, "case_id"),

@@ -137,10 +137,10 @@ fn formats() -> Formats {
     Formats {
         title: Format::new().set_bold().set_font_size(16),
         header,
-        count: Format::new().set_num_format("# ##0"),
+        count: Format::new().set_num_format("#,##0"),
         rate: Format::new().set_num_format("0%"),
         decimal: Format::new().set_num_format("0.0"),
-        bold_count: total.clone().set_num_format("# ##0"),
+        bold_count: total.clone().set_num_format("#,##0"),
         bold_rate: total.clone().set_num_format("0%"),
         bold_decimal: total.clone().set_num_format("0.0"),
         bold: total,

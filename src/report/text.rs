@@ -99,9 +99,10 @@ enum Number {
 pub fn percent(rate: f64) -> String {
     let p = rate * 100.0;
     if p > 0.0 && p < 10.0 && (p * 10.0).round() % 10.0 != 0.0 {
-        format!("{:.1} %", p).replace('.', ",")
+        // Half away from zero, as people round (62,5 → 63), not half to even.
+        format!("{:.1} %", (p * 10.0).round() / 10.0).replace('.', ",")
     } else {
-        format!("{:.0} %", p)
+        format!("{} %", p.round() as i64)
     }
 }
 
@@ -400,6 +401,7 @@ mod tests {
         assert_eq!(percent(0.0923), "9,2 %");
         assert_eq!(percent(1.0), "100 %");
         assert_eq!(percent(0.0), "0 %");
+        assert_eq!(percent(0.625), "63 %");
     }
 
     #[test]

@@ -167,6 +167,11 @@ fn classification(report: &KpiReport, f: &Formats) -> Result<Worksheet, XlsxErro
         "Skyddsnivåer enligt KLASSA: 0 = ingen, 1 = låg, 2 = måttlig, 3 = hög, 4 = mycket hög.",
         f,
     )?;
+    // The level counts are narrow; the second table's "what is missing" text runs on
+    // into the empty cells to its right.
+    for c in 1..=6u16 {
+        ws.set_column_width(c, 11)?;
+    }
     if !levels.empty {
         let mut chart = Chart::new(ChartType::BarStacked);
         for col in 1..=6u16 {
@@ -303,7 +308,7 @@ fn risks(report: &KpiReport, f: &Formats) -> Result<Worksheet, XlsxError> {
         ),
         f,
     )?;
-    ws.set_column_width(0, 26)?;
+    ws.set_column_width(0, 50)?;
     for c in 1..=5u16 {
         ws.set_column_width(c, 12)?;
     }

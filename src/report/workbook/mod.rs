@@ -110,6 +110,8 @@ pub(crate) struct Formats {
     pub heading: Format,
     pub header: Format,
     pub text: Format,
+    /// "–" for a missing value, aligned with the numbers.
+    pub missing: Format,
     pub wrap: Format,
     pub count: Format,
     pub rate: Format,
@@ -173,29 +175,33 @@ impl Formats {
                 .set_background_color(Color::RGB(DARK_BLUE))
                 .set_font_color(Color::White),
             text: top(),
+            missing: top().set_align(FormatAlign::Right),
             wrap: top().set_text_wrap(),
-            count: top().set_num_format("# ##0"),
+            count: top().set_num_format("#,##0"),
             rate: top().set_num_format("0%"),
             decimal: top().set_num_format("0.0"),
             date: top().set_num_format("yyyy-mm-dd"),
             bold: total.clone(),
-            bold_count: total.clone().set_num_format("# ##0"),
+            bold_count: total.clone().set_num_format("#,##0"),
             bold_rate: total.set_num_format("0%"),
-            change_count: top().set_num_format("+# ##0;-# ##0;0"),
+            change_count: top().set_num_format("+#,##0;-#,##0;0"),
             change_points: top().set_num_format("+0.0\" p.e.\";-0.0\" p.e.\";0.0\" p.e.\""),
             h1: Format::new()
                 .set_bold()
                 .set_font_size(16)
                 .set_font_color(Color::RGB(DARK_BLUE))
+                .set_text_wrap()
                 .set_align(FormatAlign::Bottom),
             h2: Format::new()
                 .set_bold()
                 .set_font_size(13)
                 .set_font_color(Color::RGB(DARK_BLUE))
+                .set_text_wrap()
                 .set_align(FormatAlign::Bottom),
             h3: Format::new()
                 .set_bold()
                 .set_font_size(11)
+                .set_text_wrap()
                 .set_align(FormatAlign::Bottom),
             paragraph: top().set_text_wrap(),
             bullet: top().set_text_wrap().set_indent(1),
@@ -222,6 +228,8 @@ impl Formats {
 pub(crate) enum Out {
     /// Text from an input or from genomgang: always written as a string.
     Text(String),
+    /// Long text, wrapped in its column.
+    Wrapped(String),
     Count(f64),
     /// A fraction shown as percent; none is shown as "–".
     Rate(Option<f64>),
@@ -255,6 +263,7 @@ pub(crate) fn write_cell(
 ) -> Result<(), XlsxError> {
     match value {
         Out::Text(s) => ws.write_string_with_format(row, col, s, &f.text)?,
+        Out::Wrapped(s) => ws.write_string_with_format(row, col, s, &f.wrap)?,
         Out::Count(n) => ws.write_number_with_format(row, col, *n, &f.count)?,
         Out::Rate(Some(r)) => ws.write_number_with_format(row, col, *r, &f.rate)?,
         Out::Decimal(n) => ws.write_number_with_format(row, col, *n, &f.decimal)?,
@@ -267,7 +276,7 @@ pub(crate) fn write_cell(
             ws.write_datetime_with_format(row, col, &dt, &f.date)?
         }
         Out::Rate(None) | Out::Date(None) | Out::Missing => {
-            ws.write_string_with_format(row, col, "–", &f.text)?
+            ws.write_string_with_format(row, col, "–", &f.missing)?
         }
     };
     Ok(())
@@ -328,6 +337,46 @@ pub(crate) fn write_table(
     })
 }
 
+/// Sets the height of each table row to fit its wrapped cells: Excel and LibreOffice
+/// do not grow a row for wrapped text they did not write themselves. `widths` gives the
+/// wrapped columns and their widths in character units.
+pub(crate) fn fit_wrapped_rows(
+    ws: &mut Worksheet,
+    place: &TablePlace,
+    rows: &[Vec<Out>],
+    widths: &[(u16, f64)],
+) -> Result<(), XlsxError> {
+    if place.empty {
+        return Ok(());
+    }
+    for (col, width) in widths {
+        ws.set_column_width(*col, *width)?;
+    }
+    for (i, row) in rows.iter().enumerate() {
+        let lines = widths
+            .iter()
+            .filter_map(|(col, width)| match row.get(*col as usize) {
+                Some(Out::Wrapped(t)) => Some(wrapped_lines(t, *width)),
+                _ => None,
+            })
+            .max()
+            .unwrap_or(1);
+        if lines > 1 {
+            ws.set_row_height(place.first_row + i as u32, 15.0 * lines as f64 + 2.0)?;
+        }
+    }
+    Ok(())
+}
+
+/// Lines a text needs when wrapped in a column `width` characters wide (Calibri 11,
+/// whose average letter is narrower than the digit the width is measured in).
+pub(crate) fn wrapped_lines(text: &str, width: f64) -> u32 {
+    let per_line = ((width * 1.1) as usize).max(1);
+    text.split('\n')
+        .map(|l| l.chars().count().div_ceil(per_line).max(1) as u32)
+        .sum()
+}
+
 /// Where a table landed on its sheet.
 pub(crate) struct TablePlace {
     pub header_row: u32,
@@ -346,12 +395,18 @@ impl TablePlace {
 /// A new data sheet with the print setup every data sheet shares: landscape, fit to one
 /// page wide, a header naming the review and a page number in the footer.
 pub(crate) fn data_sheet(name: &str, report: &KpiReport) -> Result<Worksheet, XlsxError> {
-    let mut ws = Worksheet::new();
-    ws.set_name(name)?;
+    let mut ws = page_sheet(name, report)?;
     ws.set_landscape();
-    ws.set_paper_size(9); // A4
     ws.set_print_fit_to_pages(1, 0);
     ws.set_margins(0.5, 0.5, 0.75, 0.75, 0.3, 0.3);
+    Ok(ws)
+}
+
+/// A new sheet on A4 with the review's running header and page numbers.
+pub(crate) fn page_sheet(name: &str, report: &KpiReport) -> Result<Worksheet, XlsxError> {
+    let mut ws = Worksheet::new();
+    ws.set_name(name)?;
+    ws.set_paper_size(9); // A4
     ws.set_header(format!(
         "&L{}&R{}",
         header_escape(&format!(

@@ -4,7 +4,7 @@
 
 use rust_xlsxwriter::{Worksheet, XlsxError};
 
-use super::{data_sheet, finish_sheet, write_table, Formats, Out, FIRST_ROW};
+use super::{data_sheet, finish_sheet, fit_wrapped_rows, write_table, Formats, Out, FIRST_ROW};
 use crate::kpi::KpiReport;
 use crate::model::Severity;
 
@@ -46,8 +46,8 @@ pub(crate) fn problems_sheet(report: &KpiReport, f: &Formats) -> Result<Workshee
                 p.row.map(|r| Out::count(r as f64)).unwrap_or(Out::Missing),
                 p.column.as_ref().map(Out::text).unwrap_or(Out::Missing),
                 p.value.as_ref().map(Out::text).unwrap_or(Out::Missing),
-                Out::text(&p.message),
-                Out::text(&p.action),
+                Out::Wrapped(p.message.clone()),
+                Out::Wrapped(p.action.clone()),
             ]
         })
         .collect();
@@ -60,6 +60,7 @@ pub(crate) fn problems_sheet(report: &KpiReport, f: &Formats) -> Result<Workshee
         &rows,
         f,
     )?;
+    fit_wrapped_rows(&mut ws, &list, &rows, &[(6, 60.0), (7, 40.0)])?;
     if list.empty {
         ws.write_string_with_format(
             list.header_row,
@@ -109,7 +110,7 @@ pub(crate) fn sources_sheet(report: &KpiReport, f: &Formats) -> Result<Worksheet
                 Out::count(s.rows_read as f64),
                 Out::count(s.rows_rejected as f64),
                 Out::text(&s.sha256),
-                Out::text(&s.note),
+                Out::Wrapped(s.note.clone()),
             ]
         })
         .collect();
@@ -125,7 +126,8 @@ pub(crate) fn sources_sheet(report: &KpiReport, f: &Formats) -> Result<Worksheet
     // Column widths before the free-form lines below, which would otherwise widen A.
     ws.set_autofit_max_width(420);
     ws.autofit();
-    ws.set_column_width(6, 22)?;
+    fit_wrapped_rows(&mut ws, &files, &rows, &[(7, 80.0)])?;
+    ws.set_column_width(6, 68)?;
 
     let mut row = files.next();
     ws.write_string_with_format(row, 0, "Körning", &f.heading)?;
@@ -141,9 +143,14 @@ pub(crate) fn sources_sheet(report: &KpiReport, f: &Formats) -> Result<Worksheet
         ws.write_string(row, 1, &v)?;
         row += 1;
     }
-    for w in &report.warnings {
-        ws.write_string_with_format(row, 0, "Varning", &f.bold)?;
-        ws.write_string(row, 1, w)?;
+    let problems = report.problems.len();
+    if problems > 0 {
+        ws.write_string_with_format(row, 0, "Datakvalitet", &f.bold)?;
+        ws.write_string(
+            row,
+            1,
+            format!("{problems} anmärkningar, se bladet Datakvalitet"),
+        )?;
         row += 1;
     }
     row += 1;

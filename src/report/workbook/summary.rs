@@ -61,7 +61,7 @@ pub(crate) fn sheet(
     let place = write_table(
         &mut ws,
         FIRST_ROW,
-        "Nyckeltal",
+        &format!("Nyckeltal {year} jämfört med {prev}"),
         "Nyckeltal",
         &headers,
         &rows,
@@ -113,7 +113,17 @@ pub(crate) fn sheet(
     ws.set_freeze_panes(place.first_row, 1)?;
     ws.set_autofit_max_width(440);
     ws.autofit();
-    ws.set_column_width(3, 12)?;
+    // Fixed widths for the figures: the fit would size them by the header and filter button.
+    for (col, width) in [
+        (1u16, 10.0),
+        (2, 10.0),
+        (3, 12.0),
+        (4, 9.0),
+        (5, 9.0),
+        (6, 22.0),
+    ] {
+        ws.set_column_width(col, width)?;
+    }
 
     // Title, and a plain account of the data quality so no reader misses it.
     ws.write_string_with_format(

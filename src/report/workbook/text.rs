@@ -5,24 +5,29 @@ use rust_xlsxwriter::{
     Color, ConditionalFormatText, ConditionalFormatTextRule, Format, Worksheet, XlsxError,
 };
 
-use super::{data_sheet, finish_sheet, write_table, Formats, Out, FIRST_ROW};
+use super::{data_sheet, finish_sheet, page_sheet, write_table, Formats, Out, FIRST_ROW};
 use crate::kpi::{Block, KpiReport};
 
 /// Width of the text column, in character units.
-const TEXT_WIDTH: f64 = 100.0;
+const TEXT_WIDTH: f64 = 84.0;
 
 /// Rows a wrapped text needs in a column of [`TEXT_WIDTH`], estimated from its length;
 /// the row height is written explicitly so Excel and LibreOffice show the same layout.
 fn lines_needed(text: &str) -> u32 {
-    let per_line = (TEXT_WIDTH * 1.1) as usize;
+    lines_at_size(text, 11.0)
+}
+
+/// Lines needed at a font size in points (headings are larger than body text).
+fn lines_at_size(text: &str, points: f64) -> u32 {
+    let per_line = (TEXT_WIDTH * 1.12 * 11.0 / points) as usize;
     text.split('\n')
         .map(|l| l.chars().count().div_ceil(per_line).max(1) as u32)
         .sum()
 }
 
 pub(crate) fn report_sheet(report: &KpiReport, f: &Formats) -> Result<Worksheet, XlsxError> {
-    let mut ws = data_sheet("Rapport", report)?;
-    ws.set_portrait();
+    // Portrait and not scaled: the text column is as wide as an A4 page.
+    let mut ws = page_sheet("Rapport", report)?;
     ws.set_margins(0.8, 0.8, 0.9, 0.9, 0.3, 0.3);
     ws.set_column_width(0, TEXT_WIDTH)?;
     ws.set_screen_gridlines(false);
@@ -36,7 +41,7 @@ pub(crate) fn report_sheet(report: &KpiReport, f: &Formats) -> Result<Worksheet,
                     row += 1;
                 }
                 ws.write_string_with_format(row, 0, t, &f.h1)?;
-                ws.set_row_height(row, 26)?;
+                ws.set_row_height(row, 24.0 * lines_at_size(t, 16.0) as f64 + 2.0)?;
                 row += 1;
             }
             Block::Heading2(t) => {
@@ -44,12 +49,15 @@ pub(crate) fn report_sheet(report: &KpiReport, f: &Formats) -> Result<Worksheet,
                     row += 1;
                 }
                 ws.write_string_with_format(row, 0, t, &f.h2)?;
-                ws.set_row_height(row, 22)?;
+                ws.set_row_height(row, 20.0 * lines_at_size(t, 13.0) as f64 + 2.0)?;
                 row += 1;
             }
             Block::Heading3(t) => {
+                if previous_was_bullet {
+                    row += 1;
+                }
                 ws.write_string_with_format(row, 0, t, &f.h3)?;
-                ws.set_row_height(row, 18)?;
+                ws.set_row_height(row, 17.0 * lines_at_size(t, 11.0) as f64 + 1.0)?;
                 row += 1;
             }
             Block::Paragraph(t) => {

@@ -126,10 +126,14 @@ pub(crate) fn sheet(
         "Medarbetare i personalförteckningen som genomfört de obligatoriska utbildningarna. Varje person räknas en gång; tidigaste genomförandedatum gäller.",
         f,
     )?;
+    // Figures need no more room than their wrapped headers.
+    for c in 1..width.max(5) {
+        ws.set_column_width(c, 15)?;
+    }
 
     // Chart: completions per course, this year against last.
     if !courses.empty {
-        let mut chart = Chart::new(ChartType::Column);
+        let mut chart = Chart::new(ChartType::Bar);
         chart
             .add_series()
             .set_name(&year.to_string())
@@ -146,6 +150,7 @@ pub(crate) fn sheet(
                 .set_values((name, courses.first_row, 3, courses.last_row, 3));
         }
         chart.title().set_name("Genomförda utbildningar per kurs");
+        chart.y_axis().set_reverse();
         chart.set_width(560).set_height(320);
         ws.insert_chart(FIRST_ROW + 1, width + 1, &chart)?;
     }
