@@ -36,6 +36,10 @@ pub struct Config {
     /// genomgang a new export's column names.
     #[serde(default)]
     pub extra_headers: BTreeMap<String, BTreeMap<String, Vec<String>>>,
+    /// Column mappings for particular files, for exports whose column names are not
+    /// worth teaching every file (`[[files]]` in genomgang.toml).
+    #[serde(default)]
+    pub files: Vec<FileMapping>,
     /// Safety limits for reading files.
     #[serde(default)]
     pub limits: Limits,
@@ -45,6 +49,57 @@ pub struct Config {
     /// Standing items for the second year of the prioritised work.
     #[serde(default)]
     pub standing_priorities: Vec<String>,
+}
+
+/// `[[files]]`: for files whose name matches `file` (`*` and `?` wildcards, case
+/// ignored), and optionally only the sheet `sheet`, the header texts in `columns` take
+/// the roles given, e.g. `"Typ av händelse" = "category"`.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct FileMapping {
+    pub file: String,
+    #[serde(default)]
+    pub sheet: Option<String>,
+    /// Header text as written in the file → role (the keys of a `[headers.*]` table).
+    pub columns: BTreeMap<String, String>,
+}
+
+/// Case-insensitive match of a file name against a pattern with `*` and `?`.
+pub fn name_matches(pattern: &str, name: &str) -> bool {
+    fn go(p: &[char], n: &[char]) -> bool {
+        match (p.first(), n.first()) {
+            (None, None) => true,
+            (Some('*'), _) => go(&p[1..], n) || (!n.is_empty() && go(p, &n[1..])),
+            (Some('?'), Some(_)) => go(&p[1..], &n[1..]),
+            (Some(a), Some(b)) => a == b && go(&p[1..], &n[1..]),
+            _ => false,
+        }
+    }
+    let p: Vec<char> = pattern.to_lowercase().chars().collect();
+    let n: Vec<char> = name.to_lowercase().chars().collect();
+    go(&p, &n)
+}
+
+impl Config {
+    /// The column mapping configured for a file and sheet, if any.
+    pub fn file_columns(
+        &self,
+        file: &str,
+        sheet: Option<&str>,
+    ) -> Option<&BTreeMap<String, String>> {
+        let base = std::path::Path::new(file)
+            .file_name()
+            .map(|n| n.to_string_lossy().to_string())
+            .unwrap_or_else(|| file.to_string());
+        self.files
+            .iter()
+            .find(|m| {
+                (name_matches(&m.file, &base) || name_matches(&m.file, file))
+                    && m.sheet
+                        .as_deref()
+                        .is_none_or(|s| sheet.is_some_and(|t| t.eq_ignore_ascii_case(s) || t == s))
+            })
+            .map(|m| &m.columns)
+    }
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -192,6 +247,19 @@ impl Config {
                 list.extend(synonyms.iter().cloned());
             }
         }
+        for mapping in &cfg.files {
+            for (header, role) in &mapping.columns {
+                if !cfg.headers.values().any(|roles| roles.contains_key(role)) {
+                    return Err(Error::Config {
+                        path: overrides.last().map(|p| p.to_path_buf()).unwrap_or_default(),
+                        message: format!(
+                            "[[files]] för \"{}\": kolumnen \"{header}\" har den okända rollen \"{role}\"; använd en av nycklarna under [headers.*] i standardkonfigurationen",
+                            mapping.file
+                        ),
+                    });
+                }
+            }
+        }
         Ok(cfg)
     }
 
@@ -227,6 +295,17 @@ fn merge_tables(base: &mut toml::Table, user: toml::Table) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn file_patterns_match_ignoring_case() {
+        assert!(name_matches(
+            "IA-export*.xlsx",
+            "ia-export ärenden 2025.XLSX"
+        ));
+        assert!(name_matches("kurs?.csv", "Kurs1.csv"));
+        assert!(!name_matches("kurs?.csv", "Kurs12.csv"));
+        assert!(!name_matches("*.xlsx", "a.xls"));
+    }
 
     #[test]
     fn default_config_parses_and_names_authority_by_year() {

@@ -200,6 +200,10 @@ pub fn load_sheet(
         inputs.sources.push(source);
         return;
     }
+    let file_rec = cfg
+        .file_columns(name, sheet.sheet.as_deref())
+        .map(|columns| rec.with_columns(columns));
+    let rec = file_rec.as_ref().unwrap_or(rec);
     let map = match rec.recognise(&sheet.rows) {
         Ok(map) => map,
         Err(reason) => {

@@ -230,9 +230,22 @@ fn run_inner(args: &BatchArgs) -> Result<u8, Error> {
     });
 
     // One review year for the whole city, so the units compare.
+    // Without --year or a city-wide setting, the year the units' own genomgang.toml
+    // files name most often wins; then the data decides.
+    let configured_year = {
+        let mut counts: std::collections::BTreeMap<i32, usize> = Default::default();
+        for y in configs.iter().filter_map(|c| c.year) {
+            *counts.entry(y).or_default() += 1;
+        }
+        counts
+            .into_iter()
+            .max_by_key(|(y, n)| (*n, *y))
+            .map(|(y, _)| y)
+    };
     let year = args
         .year
         .or(root_cfg.year)
+        .or(configured_year)
         .or_else(|| {
             list.iter()
                 .filter_map(|u| kpi::default_year(&u.inputs))

@@ -253,6 +253,7 @@ pub fn column_ref(index: usize, headers: &[String]) -> String {
 }
 
 /// Synonym lookup tables built once per configuration.
+#[derive(Clone)]
 pub struct Recogniser {
     /// group → (normalised synonym → role)
     groups: BTreeMap<String, Vec<(String, Vec<String>)>>,
@@ -276,6 +277,24 @@ impl Recogniser {
             .map(|m| m.matches.iter().map(|s| normalize(s)).collect())
             .collect();
         Recogniser { groups, mandatory }
+    }
+
+    /// A recogniser for one file: the configured header texts take their roles first,
+    /// and no other role claims them.
+    pub fn with_columns(&self, columns: &BTreeMap<String, String>) -> Recogniser {
+        let mut rec = self.clone();
+        for (header, role) in columns {
+            let h = normalize(header);
+            for roles in rec.groups.values_mut() {
+                for (r, syns) in roles.iter_mut() {
+                    syns.retain(|s| s != &h);
+                    if r == role {
+                        syns.insert(0, h.clone());
+                    }
+                }
+            }
+        }
+        rec
     }
 
     /// The role a normalised header has within the given groups, if any.

@@ -257,6 +257,10 @@ fn build(reports: &[KpiReport], year: i32) -> Result<Vec<u8>, XlsxError> {
             None => ws.write_string_with_format(total_row, col, "–", &f.bold)?,
         };
         match median(units.iter().filter_map(|r| r.value(id)).collect()) {
+            // A median of counts is whole unless the middle falls between two units.
+            Some(v) if !rate && v.fract() == 0.0 => {
+                ws.write_number_with_format(median_row, col, v, &f.count)?
+            }
             Some(v) => ws.write_number_with_format(median_row, col, v, fmt_median)?,
             None => ws.write_string(median_row, col, "–")?,
         };
