@@ -73,6 +73,14 @@ fn check_bad(name: &str, write: impl FnOnce(&Path), expect_in_message: &str) {
     good_files(&dir);
     let before = baseline(&dir);
     write(&dir.join(name));
+    // For measuring peak memory on all hostile files at once (README, "Hostile files"):
+    // GENOMGANG_HOSTILE_DIR=/tmp/hostile cargo test --release --test hostile_files
+    if let Some(keep) = std::env::var_os("GENOMGANG_HOSTILE_DIR") {
+        let keep = Path::new(&keep);
+        std::fs::create_dir_all(keep).unwrap();
+        good_files(keep);
+        std::fs::copy(dir.join(name), keep.join(name)).unwrap();
+    }
     let started = std::time::Instant::now();
     let out = t.join("ut");
     let (code, doc, xlsx, err) = report(&dir, &out, &["--year", "2025"]);

@@ -39,7 +39,7 @@ pub fn run(args: &CheckArgs) -> u8 {
             crate::ingest::file_type(path),
             crate::ingest::FileType::Ignored
         ) {
-            println!("{name}\n  Ignoreras: filtypen läses inte (endast xlsx, xlsm, xls, xlsb, ods, csv, txt och textavsnitt som omvarld.md).\n");
+            say!("{name}\n  Ignoreras: filtypen läses inte (endast xlsx, xlsm, xls, xlsb, ods, csv, txt och textavsnitt som omvarld.md).\n");
             continue;
         }
         let mut inputs = Inputs::default();
@@ -58,7 +58,7 @@ pub fn run(args: &CheckArgs) -> u8 {
 }
 
 fn print_file(name: &str, _path: &Path, inputs: &Inputs) {
-    println!("{name}");
+    say!("{name}");
     for s in &inputs.sources {
         let sheet = s
             .sheet
@@ -67,16 +67,16 @@ fn print_file(name: &str, _path: &Path, inputs: &Inputs) {
             .unwrap_or_else(|| "  ".to_string());
         match s.kind {
             Some(kind) => {
-                println!(
+                say!(
                     "{sheet}{} (rubrikrad {}), {} rader lästa, {} utelämnade",
                     kind.label(),
                     s.header_row.unwrap_or(0),
                     s.rows_read,
                     s.rows_rejected
                 );
-                println!("    Kolumner: {}", s.note);
+                say!("    Kolumner: {}", s.note);
             }
-            None => println!("{sheet}{}", s.note),
+            None => say!("{sheet}{}", s.note),
         }
     }
     let problems: Vec<_> = inputs
@@ -85,13 +85,13 @@ fn print_file(name: &str, _path: &Path, inputs: &Inputs) {
         .filter(|p| p.severity != Severity::Note || p.row.is_some())
         .collect();
     for p in problems.iter().take(SHOWN_PROBLEMS) {
-        println!("    Problem: {}", p.one_line());
+        say!("    Problem: {}", p.one_line());
     }
     if problems.len() > SHOWN_PROBLEMS {
-        println!(
+        say!(
             "    … och {} problem till.",
             problems.len() - SHOWN_PROBLEMS
         );
     }
-    println!();
+    say!();
 }

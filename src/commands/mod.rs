@@ -2,6 +2,17 @@
 //! 0 written (warnings allowed), 1 written but some input file unreadable,
 //! 2 nothing usable or bad arguments.
 
+/// `println!` that ends the process quietly when stdout is closed (`genomgang check … | head`)
+/// instead of panicking on the broken pipe.
+macro_rules! say {
+    ($($t:tt)*) => {{
+        use std::io::Write as _;
+        if writeln!(std::io::stdout().lock(), $($t)*).is_err() {
+            std::process::exit(0);
+        }
+    }};
+}
+
 pub mod batch;
 pub mod check;
 pub mod report;

@@ -28,7 +28,7 @@ pub fn run(args: &TemplatesArgs) -> u8 {
     for outcome in &outcomes {
         match outcome {
             Outcome::Written { path, kind } => {
-                println!("Skrev {} (mall för {})", path.display(), kind.label())
+                say!("Skrev {} (mall för {})", path.display(), kind.label())
             }
             Outcome::Skipped { path, kind } => eprintln!(
                 "Hoppade över {} (mall för {}): filen finns redan. Ta bort den eller kör med --force för att skriva över den.",
