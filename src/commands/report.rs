@@ -46,7 +46,14 @@ fn run_inner(args: &ReportArgs) -> Result<u8, Error> {
         path: args.out.clone(),
         message: e.to_string(),
     })?;
-    let written = write_outputs(&report, &markdown, &args.out)?;
+    let mut written = write_outputs(&report, &markdown, &args.out)?;
+    if args.png {
+        let charts = report::png::write_charts(&report, &args.out.join("diagram"))?;
+        for skipped in &charts.skipped {
+            eprintln!("{skipped}");
+        }
+        written.extend(charts.written);
+    }
     if let Some(target) = &args.json {
         report::json::write_json(std::slice::from_ref(&report), false, target)?;
     }

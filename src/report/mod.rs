@@ -5,6 +5,7 @@ pub mod comparison;
 pub mod input_templates;
 pub mod iso;
 pub mod json;
+pub mod png;
 pub mod text;
 pub mod workbook;
 
