@@ -5,7 +5,8 @@
 use std::collections::BTreeMap;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::time::Instant;
 
 use rayon::prelude::*;
 
@@ -105,7 +106,7 @@ fn run_inner(args: &BatchArgs) -> Result<u8, Error> {
         if !has_inputs {
             continue;
         }
-        let cfg = unit_config(&args.root_dir, dir, args.config.as_deref())?;
+        let (cfg, _) = unit_config(&args.root_dir, dir, args.config.as_deref())?;
         let name = unit_name(None, &cfg, dir);
         units.insert(
             unit_key(&name),
@@ -196,14 +197,22 @@ fn run_inner(args: &BatchArgs) -> Result<u8, Error> {
     let mut list: Vec<Unit> = units.into_values().collect();
 
     // Stage 1: read every unit.
-    let configs: Vec<Result<Config, Error>> = list
+    let started = Instant::now();
+    let configs: Vec<Result<(Config, Vec<String>), Error>> = list
         .iter()
         .map(|u| match &u.dir {
             Some(dir) => unit_config(&args.root_dir, dir, args.config.as_deref()),
-            None => Ok(root_cfg.clone()),
+            None => Ok((
+                root_cfg.clone(),
+                vec!["standard (templates/genomgang.toml)".to_string()],
+            )),
         })
         .collect();
-    let configs: Vec<Config> = configs.into_iter().collect::<Result<_, _>>()?;
+    let (configs, config_sources): (Vec<Config>, Vec<Vec<String>>) = configs
+        .into_iter()
+        .collect::<Result<Vec<_>, _>>()?
+        .into_iter()
+        .unzip();
     pool.install(|| {
         list.par_iter_mut()
             .zip(configs.par_iter())
@@ -228,6 +237,9 @@ fn run_inner(args: &BatchArgs) -> Result<u8, Error> {
                 unit.inputs = inputs;
             })
     });
+
+    let read_time = started.elapsed();
+    let times = StageTimes::default();
 
     // One review year for the whole city, so the units compare.
     // Without --year or a city-wide setting, the year the units' own genomgang.toml
@@ -262,8 +274,9 @@ fn run_inner(args: &BatchArgs) -> Result<u8, Error> {
     let results: Vec<UnitResult> = pool.install(|| {
         list.par_iter()
             .zip(configs.par_iter())
-            .map(|(unit, cfg)| {
-                let result = run_unit(unit, cfg, year, &args.out);
+            .zip(config_sources.par_iter())
+            .map(|((unit, cfg), sources)| {
+                let result = run_unit(unit, cfg, sources, year, &args.out, &times);
                 progress.done(&unit.name);
                 result
             })
@@ -275,6 +288,7 @@ fn run_inner(args: &BatchArgs) -> Result<u8, Error> {
         eprintln!("Ingen förvaltning hade användbara indata.");
         return Ok(EXIT_FAILED);
     }
+    let units_time = started.elapsed() - read_time;
     let comparison = args.out.join(format!("Jämförelse {year}.xlsx"));
     report::comparison::write_comparison(&reports, year, &comparison)?;
     if let Some(target) = &args.json {
@@ -286,6 +300,17 @@ fn run_inner(args: &BatchArgs) -> Result<u8, Error> {
         eprintln!("  {}: {}", r.name, r.status);
     }
     eprintln!("Skrev {}", comparison.display());
+    // Stage times, for the benchmark (bench/run.sh) and the curious.
+    let seconds = |ns: &AtomicU64| ns.load(Ordering::Relaxed) as f64 / 1e9;
+    eprintln!(
+        "Tider: läsa och tolka {:.3} s; nyckeltal {:.3} s och skriva {:.3} s (summerat över förvaltningar, på {:.3} s); jämförelse och JSON {:.3} s; totalt {:.3} s",
+        read_time.as_secs_f64(),
+        seconds(&times.kpi_ns),
+        seconds(&times.write_ns),
+        units_time.as_secs_f64(),
+        (started.elapsed() - read_time - units_time).as_secs_f64(),
+        started.elapsed().as_secs_f64()
+    );
     let any_partial =
         !root_problems.is_empty() || results.iter().any(|r| r.partial || r.report.is_none());
     Ok(if any_partial { EXIT_PARTIAL } else { EXIT_OK })
@@ -293,7 +318,11 @@ fn run_inner(args: &BatchArgs) -> Result<u8, Error> {
 
 /// Defaults, then ROOT_DIR's genomgang.toml, then the unit folder's, then `--config`.
 /// A `unit` name set only at the root is not inherited: it would name every unit the same.
-fn unit_config(root: &Path, dir: &Path, explicit: Option<&Path>) -> Result<Config, Error> {
+fn unit_config(
+    root: &Path,
+    dir: &Path,
+    explicit: Option<&Path>,
+) -> Result<(Config, Vec<String>), Error> {
     let root_local = root.join("genomgang.toml");
     let local = dir.join("genomgang.toml");
     let files: Vec<&Path> = [Some(root_local.as_path()), Some(local.as_path()), explicit]
@@ -307,7 +336,9 @@ fn unit_config(root: &Path, dir: &Path, explicit: Option<&Path>) -> Result<Confi
     } else {
         None
     };
-    Ok(cfg)
+    let mut sources = vec!["standard (templates/genomgang.toml)".to_string()];
+    sources.extend(files.iter().map(|p| p.display().to_string()));
+    Ok((cfg, sources))
 }
 
 struct UnitResult {
@@ -317,7 +348,21 @@ struct UnitResult {
     report: Option<KpiReport>,
 }
 
-fn run_unit(unit: &Unit, cfg: &Config, year: i32, out: &Path) -> UnitResult {
+/// Time spent per stage, summed over units that run in parallel.
+#[derive(Default)]
+struct StageTimes {
+    kpi_ns: AtomicU64,
+    write_ns: AtomicU64,
+}
+
+fn run_unit(
+    unit: &Unit,
+    cfg: &Config,
+    sources: &[String],
+    year: i32,
+    out: &Path,
+    times: &StageTimes,
+) -> UnitResult {
     let fail = |status: String| UnitResult {
         name: unit.name.clone(),
         status,
@@ -327,14 +372,21 @@ fn run_unit(unit: &Unit, cfg: &Config, year: i32, out: &Path) -> UnitResult {
     if unit.inputs.kinds_present().is_empty() {
         return fail("inga användbara indata".to_string());
     }
-    let sources = vec!["standard (templates/genomgang.toml)".to_string()];
-    let (report, markdown) = match build_report(&unit.inputs, cfg, &sources, &unit.name, year) {
+    let clock = Instant::now();
+    let (report, markdown) = match build_report(&unit.inputs, cfg, sources, &unit.name, year) {
         Ok(r) => r,
         Err(e) => return fail(format!("fel: {e}")),
     };
+    times
+        .kpi_ns
+        .fetch_add(clock.elapsed().as_nanos() as u64, Ordering::Relaxed);
+    let clock = Instant::now();
     if let Err(e) = write_outputs(&report, &markdown, out) {
         return fail(format!("fel: {e}"));
     }
+    times
+        .write_ns
+        .fetch_add(clock.elapsed().as_nanos() as u64, Ordering::Relaxed);
     let file_errors = unit
         .inputs
         .problems
