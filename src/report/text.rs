@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use minijinja::value::{Serde, Value};
 use minijinja::{Environment, Error as TemplateError, ErrorKind};
 use serde::Serialize;
@@ -52,6 +52,8 @@ struct Priority {
 struct PlannedAction {
     action: String,
     deadline: Option<String>,
+    /// The deadline passed within the review year without the action being done.
+    overdue: bool,
 }
 
 #[derive(Serialize)]
@@ -208,6 +210,7 @@ pub fn render_markdown(report: &KpiReport, cfg: &Config) -> Result<String, Templ
     let planned = |a: &crate::kpi::ActionRow| PlannedAction {
         action: a.action.clone(),
         deadline: a.deadline.map(|d| d.format("%Y-%m-%d").to_string()),
+        overdue: a.deadline.is_some_and(|d| d.year() <= report.year),
     };
     let is_next = |a: &crate::kpi::ActionRow| {
         a.deadline

@@ -369,7 +369,7 @@ fn actions(report: &KpiReport, f: &Formats) -> Result<Worksheet, XlsxError> {
     write_table(
         &mut ws,
         overdue.next(),
-        "Pågående och planerade åtgärder (inte försenade)",
+        "Alla åtgärder som inte är klara, försenade först (de förs över till nästa års arbete)",
         "AtgarderOppna",
         &headers,
         &to_rows(&b.actions_open),
