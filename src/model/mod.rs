@@ -121,7 +121,13 @@ impl Problem {
             Some(v) if !v.is_empty() => format!(" (värde \"{v}\")"),
             _ => String::new(),
         };
-        format!("{place}: {}{value}. {}", self.message, self.action)
+        // A message that already ends a sentence gets no extra full stop.
+        let stop = if value.is_empty() && self.message.ends_with(['.', '?', '!']) {
+            ""
+        } else {
+            "."
+        };
+        format!("{place}: {}{value}{stop} {}", self.message, self.action)
     }
 }
 
