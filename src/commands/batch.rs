@@ -213,32 +213,6 @@ fn run_inner(args: &BatchArgs) -> Result<u8, Error> {
         .collect::<Result<Vec<_>, _>>()?
         .into_iter()
         .unzip();
-    pool.install(|| {
-        list.par_iter_mut()
-            .zip(configs.par_iter())
-            .for_each(|(unit, cfg)| {
-                let rec = Recogniser::new(cfg);
-                let mut inputs = match &unit.dir {
-                    Some(dir) => crate::load::load_folder(dir, cfg).unwrap_or_default(),
-                    None => Inputs::default(),
-                };
-                for (display, sha, sheet) in &unit.parts {
-                    crate::load::load_sheet(
-                        sheet,
-                        &format!("{display} (stadens fil)"),
-                        sha,
-                        "",
-                        cfg,
-                        &rec,
-                        &mut inputs,
-                    );
-                }
-                crate::load::finish(&mut inputs);
-                unit.inputs = inputs;
-            })
-    });
-
-    let read_time = started.elapsed();
     let times = StageTimes::default();
 
     // One review year for the whole city, so the units compare.
@@ -254,41 +228,67 @@ fn run_inner(args: &BatchArgs) -> Result<u8, Error> {
             .max_by_key(|(y, n)| (*n, *y))
             .map(|(y, _)| y)
     };
-    let year = args
-        .year
-        .or(root_cfg.year)
-        .or(configured_year)
-        .or_else(|| {
-            list.iter()
-                .filter_map(|u| kpi::default_year(&u.inputs))
-                .max()
-        })
-        .unwrap_or_else(current_year);
+    let known_year = args.year.or(root_cfg.year).or(configured_year);
 
     std::fs::create_dir_all(&args.out).map_err(|e| Error::Write {
         path: args.out.clone(),
         message: e.to_string(),
     })?;
     let progress = Progress::new(list.len());
-    // Stage 2: KPIs and workbooks per unit.
-    let results: Vec<UnitResult> = pool.install(|| {
-        list.par_iter()
-            .zip(configs.par_iter())
-            .zip(config_sources.par_iter())
-            .map(|((unit, cfg), sources)| {
-                let result = run_unit(unit, cfg, sources, year, &args.out, &times);
-                progress.done(&unit.name);
-                result
-            })
-            .collect()
-    });
+    let (year, results): (i32, Vec<UnitResult>) = match known_year {
+        // The year is known before reading: each unit is read, reported and dropped in
+        // one go, so memory holds only the units in flight, not the whole city.
+        Some(year) => {
+            let results = pool.install(|| {
+                list.par_iter_mut()
+                    .zip(configs.par_iter())
+                    .zip(config_sources.par_iter())
+                    .map(|((unit, cfg), sources)| {
+                        let inputs = read_unit(unit, cfg, &times);
+                        let result =
+                            run_unit(&unit.name, &inputs, cfg, sources, year, &args.out, &times);
+                        progress.done(&unit.name);
+                        result
+                    })
+                    .collect()
+            });
+            (year, results)
+        }
+        // The data decides the year: read every unit first.
+        None => {
+            pool.install(|| {
+                list.par_iter_mut()
+                    .zip(configs.par_iter())
+                    .for_each(|(unit, cfg)| unit.inputs = read_unit(unit, cfg, &times))
+            });
+            let year = list
+                .iter()
+                .filter_map(|u| kpi::default_year(&u.inputs))
+                .max()
+                .unwrap_or_else(current_year);
+            let results = pool.install(|| {
+                list.par_iter_mut()
+                    .zip(configs.par_iter())
+                    .zip(config_sources.par_iter())
+                    .map(|((unit, cfg), sources)| {
+                        let inputs = std::mem::take(&mut unit.inputs);
+                        let result =
+                            run_unit(&unit.name, &inputs, cfg, sources, year, &args.out, &times);
+                        progress.done(&unit.name);
+                        result
+                    })
+                    .collect()
+            });
+            (year, results)
+        }
+    };
 
     let reports: Vec<KpiReport> = results.iter().filter_map(|r| r.report.clone()).collect();
     if reports.is_empty() {
         eprintln!("Ingen förvaltning hade användbara indata.");
         return Ok(EXIT_FAILED);
     }
-    let units_time = started.elapsed() - read_time;
+    let units_time = started.elapsed();
     let comparison = args.out.join(format!("Jämförelse {year}.xlsx"));
     report::comparison::write_comparison(&reports, year, &comparison)?;
     if let Some(target) = &args.json {
@@ -303,12 +303,12 @@ fn run_inner(args: &BatchArgs) -> Result<u8, Error> {
     // Stage times, for the benchmark (bench/run.sh) and the curious.
     let seconds = |ns: &AtomicU64| ns.load(Ordering::Relaxed) as f64 / 1e9;
     eprintln!(
-        "Tider: läsa och tolka {:.3} s; nyckeltal {:.3} s och skriva {:.3} s (summerat över förvaltningar, på {:.3} s); jämförelse och JSON {:.3} s; totalt {:.3} s",
-        read_time.as_secs_f64(),
+        "Tider: läsa och tolka {:.3} s, nyckeltal {:.3} s, skriva arbetsböcker {:.3} s (summerat över förvaltningar som körs parallellt, på {:.3} s); jämförelse och JSON {:.3} s; totalt {:.3} s",
+        seconds(&times.read_ns),
         seconds(&times.kpi_ns),
         seconds(&times.write_ns),
         units_time.as_secs_f64(),
-        (started.elapsed() - read_time - units_time).as_secs_f64(),
+        (started.elapsed() - units_time).as_secs_f64(),
         started.elapsed().as_secs_f64()
     );
     let any_partial =
@@ -351,12 +351,40 @@ struct UnitResult {
 /// Time spent per stage, summed over units that run in parallel.
 #[derive(Default)]
 struct StageTimes {
+    read_ns: AtomicU64,
     kpi_ns: AtomicU64,
     write_ns: AtomicU64,
 }
 
+/// Reads one unit's folder and its parts of the city-wide files.
+fn read_unit(unit: &mut Unit, cfg: &Config, times: &StageTimes) -> Inputs {
+    let clock = Instant::now();
+    let rec = Recogniser::new(cfg);
+    let mut inputs = match &unit.dir {
+        Some(dir) => crate::load::load_folder(dir, cfg).unwrap_or_default(),
+        None => Inputs::default(),
+    };
+    for (display, sha, sheet) in std::mem::take(&mut unit.parts) {
+        crate::load::load_sheet(
+            &sheet,
+            &format!("{display} (stadens fil)"),
+            &sha,
+            "",
+            cfg,
+            &rec,
+            &mut inputs,
+        );
+    }
+    crate::load::finish(&mut inputs);
+    times
+        .read_ns
+        .fetch_add(clock.elapsed().as_nanos() as u64, Ordering::Relaxed);
+    inputs
+}
+
 fn run_unit(
-    unit: &Unit,
+    name: &str,
+    inputs: &Inputs,
     cfg: &Config,
     sources: &[String],
     year: i32,
@@ -364,16 +392,16 @@ fn run_unit(
     times: &StageTimes,
 ) -> UnitResult {
     let fail = |status: String| UnitResult {
-        name: unit.name.clone(),
+        name: name.to_string(),
         status,
         partial: true,
         report: None,
     };
-    if unit.inputs.kinds_present().is_empty() {
+    if inputs.kinds_present().is_empty() {
         return fail("inga användbara indata".to_string());
     }
     let clock = Instant::now();
-    let (report, markdown) = match build_report(&unit.inputs, cfg, sources, &unit.name, year) {
+    let (report, markdown) = match build_report(inputs, cfg, sources, name, year) {
         Ok(r) => r,
         Err(e) => return fail(format!("fel: {e}")),
     };
@@ -387,20 +415,18 @@ fn run_unit(
     times
         .write_ns
         .fetch_add(clock.elapsed().as_nanos() as u64, Ordering::Relaxed);
-    let file_errors = unit
-        .inputs
+    let file_errors = inputs
         .problems
         .iter()
         .filter(|p| p.severity == Severity::FileError)
         .count();
-    let rejected = unit
-        .inputs
+    let rejected = inputs
         .problems
         .iter()
         .filter(|p| p.severity == Severity::RowRejected)
         .count();
     if file_errors > 0 {
-        print_problems(&unit.inputs);
+        print_problems(inputs);
     }
     let status = match (file_errors, rejected) {
         (0, 0) => "klar".to_string(),
@@ -408,7 +434,7 @@ fn run_unit(
         (f, _) => format!("klar, men {f} fil(er) kunde inte läsas"),
     };
     UnitResult {
-        name: unit.name.clone(),
+        name: name.to_string(),
         status,
         partial: file_errors > 0,
         report: Some(report),

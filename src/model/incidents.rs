@@ -32,30 +32,74 @@ pub struct Incident {
 /// Maps a category text to its canonical slug: the first category with a synonym the
 /// text contains. Unmapped texts give `None`.
 pub fn map_category(raw: &str, cfg: &Config) -> Option<String> {
-    let text = normalize(raw);
-    if text.is_empty() {
-        return None;
-    }
-    // Exact matches first, so "övrigt" never loses to a longer synonym elsewhere.
-    for c in &cfg.incidents.categories {
-        if normalize(&c.label) == text || c.synonyms.iter().any(|s| normalize(s) == text) {
-            return Some(c.slug.clone());
+    CategoryMatcher::new(cfg).map(raw)
+}
+
+/// The configured categories with their label and synonyms normalised once, and the
+/// answers remembered per distinct text (an incident log repeats a few category texts).
+pub struct CategoryMatcher {
+    /// (slug, normalised label, normalised synonyms)
+    categories: Vec<(String, String, Vec<String>)>,
+    seen: std::collections::HashMap<String, Option<String>>,
+}
+
+impl CategoryMatcher {
+    pub fn new(cfg: &Config) -> CategoryMatcher {
+        CategoryMatcher {
+            categories: cfg
+                .incidents
+                .categories
+                .iter()
+                .map(|c| {
+                    (
+                        c.slug.clone(),
+                        normalize(&c.label),
+                        c.synonyms.iter().map(|s| normalize(s)).collect(),
+                    )
+                })
+                .collect(),
+            seen: Default::default(),
         }
     }
-    let padded = format!(" {text} ");
-    for c in &cfg.incidents.categories {
-        if c.synonyms.iter().any(|s| {
-            let s = normalize(s);
-            !s.is_empty()
-                && (padded.contains(&format!(" {s} ")) || (s.len() >= 6 && text.contains(&s)))
-        }) {
-            return Some(c.slug.clone());
+
+    /// Maps a category text to its canonical slug: exact matches first, so "övrigt"
+    /// never loses to a longer synonym elsewhere; then whole-word or long-substring
+    /// matches in configuration order.
+    pub fn map(&mut self, raw: &str) -> Option<String> {
+        if let Some(hit) = self.seen.get(raw) {
+            return hit.clone();
         }
+        let hit = self.lookup(raw);
+        self.seen.insert(raw.to_string(), hit.clone());
+        hit
     }
-    None
+
+    fn lookup(&self, raw: &str) -> Option<String> {
+        let text = normalize(raw);
+        if text.is_empty() {
+            return None;
+        }
+        for (slug, label, synonyms) in &self.categories {
+            if *label == text || synonyms.iter().any(|s| *s == text) {
+                return Some(slug.clone());
+            }
+        }
+        let padded = format!(" {text} ");
+        for (slug, _, synonyms) in &self.categories {
+            if synonyms.iter().any(|s| {
+                !s.is_empty()
+                    && (padded.contains(&format!(" {s} "))
+                        || (s.len() >= 6 && text.contains(s.as_str())))
+            }) {
+                return Some(slug.clone());
+            }
+        }
+        None
+    }
 }
 
 pub fn read(r: &mut SheetReader, cfg: &Config) -> Vec<Incident> {
+    let mut categories = CategoryMatcher::new(cfg);
     let mut out = Vec::new();
     for row in r.rows() {
         let mut date = None;
@@ -95,7 +139,7 @@ pub fn read(r: &mut SheetReader, cfg: &Config) -> Vec<Incident> {
         };
         let discovered = parse_datetime(r.cell(row, "discovered_date"));
         let category_raw = r.text(row, "category").unwrap_or_default();
-        let category = match map_category(&category_raw, cfg) {
+        let category = match categories.map(&category_raw) {
             Some(slug) => slug,
             None => {
                 if category_raw.is_empty() {

@@ -173,6 +173,13 @@ impl<'a> SheetReader<'a> {
     }
 }
 
+/// The first letter or digit of a text, lowercased, as `normalize` would begin it.
+fn first_alnum_lower(text: &str) -> Option<char> {
+    text.chars()
+        .find(|c| c.is_alphanumeric())
+        .and_then(|c| c.to_lowercase().next())
+}
+
 fn is_repeated_header(cells: &[Cell], header: &[String]) -> bool {
     let mut same = 0;
     let mut filled = 0;
@@ -181,10 +188,15 @@ fn is_repeated_header(cells: &[Cell], header: &[String]) -> bool {
             continue;
         }
         filled += 1;
-        if header
-            .get(i)
-            .is_some_and(|h| !h.is_empty() && *h == normalize(&c.text()))
-        {
+        if header.get(i).is_some_and(|h| {
+            !h.is_empty()
+                && match c {
+                    // Only a text cell can repeat a header; most data cells differ in
+                    // their first letter, so compare that before normalising.
+                    Cell::Text(t) => first_alnum_lower(t) == h.chars().next() && *h == normalize(t),
+                    _ => false,
+                }
+        }) {
             same += 1;
         }
     }

@@ -30,7 +30,23 @@ enum Reading {
     Unknown,
 }
 
-fn read_status(cell: &Cell, cfg: &Config) -> Reading {
+/// The configured status words, normalised once per sheet rather than once per row.
+struct StatusWords {
+    completed: Vec<String>,
+    not_completed: Vec<String>,
+}
+
+impl StatusWords {
+    fn new(cfg: &Config) -> StatusWords {
+        let norm = |list: &[String]| list.iter().map(|v| normalize(v)).collect();
+        StatusWords {
+            completed: norm(&cfg.training.values.completed),
+            not_completed: norm(&cfg.training.values.not_completed),
+        }
+    }
+}
+
+fn read_status(cell: &Cell, words: &StatusWords) -> Reading {
     if cell.is_empty() {
         return Reading::NotDone;
     }
@@ -40,22 +56,10 @@ fn read_status(cell: &Cell, cfg: &Config) -> Reading {
         }
     }
     let t = normalize(&cell.text());
-    if cfg
-        .training
-        .values
-        .not_completed
-        .iter()
-        .any(|v| normalize(v) == t)
-    {
+    if words.not_completed.contains(&t) {
         return Reading::NotDone;
     }
-    if cfg
-        .training
-        .values
-        .completed
-        .iter()
-        .any(|v| normalize(v) == t)
-    {
+    if words.completed.contains(&t) {
         return Reading::Done(None);
     }
     match parse_datetime(cell) {
@@ -66,6 +70,7 @@ fn read_status(cell: &Cell, cfg: &Config) -> Reading {
 
 /// Long list: person, course, status and/or completion date per row.
 pub fn read_long(r: &mut SheetReader, cfg: &Config, rec: &Recogniser) -> Vec<Completion> {
+    let words = StatusWords::new(cfg);
     let mut out = Vec::new();
     for row in r.rows() {
         let ids = person_ids(r, row);
@@ -87,7 +92,7 @@ pub fn read_long(r: &mut SheetReader, cfg: &Config, rec: &Recogniser) -> Vec<Com
             continue;
         };
         let status = if r.has("completion_status") {
-            read_status(r.cell(row, "completion_status"), cfg)
+            read_status(r.cell(row, "completion_status"), &words)
         } else {
             Reading::Done(None)
         };
@@ -140,6 +145,7 @@ pub fn read_long(r: &mut SheetReader, cfg: &Config, rec: &Recogniser) -> Vec<Com
 
 /// Wide matrix: one column per course holding a date, a status or X.
 pub fn read_wide(r: &mut SheetReader, cfg: &Config, rec: &Recogniser) -> Vec<Completion> {
+    let words = StatusWords::new(cfg);
     let mut out = Vec::new();
     let courses = r.map.course_columns.clone();
     for row in r.rows() {
@@ -160,7 +166,7 @@ pub fn read_wide(r: &mut SheetReader, cfg: &Config, rec: &Recogniser) -> Vec<Com
         r.rows_read += 1;
         let unit = r.text(row, "unit");
         for (col, course) in &courses {
-            let (completed, date) = match read_status(row.at(*col), cfg) {
+            let (completed, date) = match read_status(row.at(*col), &words) {
                 Reading::Done(d) => (true, d),
                 Reading::NotDone => (false, None),
                 Reading::Unknown => {
