@@ -8,8 +8,6 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::time::Instant;
 
-use rayon::prelude::*;
-
 use crate::cli::BatchArgs;
 use crate::commands::report::{
     build_report, current_year, print_problems, unit_name, write_outputs,
@@ -187,13 +185,6 @@ fn run_inner(args: &BatchArgs) -> Result<u8, Error> {
                 .unwrap_or(2)
         })
         .max(1);
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(jobs)
-        .build()
-        .map_err(|e| Error::Write {
-            path: args.out.clone(),
-            message: e.to_string(),
-        })?;
     let mut list: Vec<Unit> = units.into_values().collect();
 
     // Stage 1: read every unit.
@@ -237,47 +228,47 @@ fn run_inner(args: &BatchArgs) -> Result<u8, Error> {
     let progress = Progress::new(list.len());
     let (year, results): (i32, Vec<UnitResult>) = match known_year {
         // The year is known before reading: each unit is read, reported and dropped in
-        // one go, so memory holds only the units in flight, not the whole city.
+        // one go, so memory holds only the `jobs` units in flight, not the whole city.
         Some(year) => {
-            let results = pool.install(|| {
-                list.par_iter_mut()
-                    .zip(configs.par_iter())
-                    .zip(config_sources.par_iter())
-                    .map(|((unit, cfg), sources)| {
-                        let inputs = read_unit(unit, cfg, &times);
-                        let result =
-                            run_unit(&unit.name, &inputs, cfg, sources, year, &args.out, &times);
-                        progress.done(&unit.name);
-                        result
-                    })
-                    .collect()
+            let results = for_each_unit(&mut list, jobs, |i, unit| {
+                let inputs = read_unit(unit, &configs[i], &times);
+                let result = run_unit(
+                    &unit.name,
+                    &inputs,
+                    &configs[i],
+                    &config_sources[i],
+                    year,
+                    &args.out,
+                    &times,
+                );
+                progress.done(&unit.name);
+                result
             });
             (year, results)
         }
         // The data decides the year: read every unit first.
         None => {
-            pool.install(|| {
-                list.par_iter_mut()
-                    .zip(configs.par_iter())
-                    .for_each(|(unit, cfg)| unit.inputs = read_unit(unit, cfg, &times))
+            for_each_unit(&mut list, jobs, |i, unit| {
+                unit.inputs = read_unit(unit, &configs[i], &times);
             });
             let year = list
                 .iter()
                 .filter_map(|u| kpi::default_year(&u.inputs))
                 .max()
                 .unwrap_or_else(current_year);
-            let results = pool.install(|| {
-                list.par_iter_mut()
-                    .zip(configs.par_iter())
-                    .zip(config_sources.par_iter())
-                    .map(|((unit, cfg), sources)| {
-                        let inputs = std::mem::take(&mut unit.inputs);
-                        let result =
-                            run_unit(&unit.name, &inputs, cfg, sources, year, &args.out, &times);
-                        progress.done(&unit.name);
-                        result
-                    })
-                    .collect()
+            let results = for_each_unit(&mut list, jobs, |i, unit| {
+                let inputs = std::mem::take(&mut unit.inputs);
+                let result = run_unit(
+                    &unit.name,
+                    &inputs,
+                    &configs[i],
+                    &config_sources[i],
+                    year,
+                    &args.out,
+                    &times,
+                );
+                progress.done(&unit.name);
+                result
             });
             (year, results)
         }
@@ -354,6 +345,38 @@ struct StageTimes {
     read_ns: AtomicU64,
     kpi_ns: AtomicU64,
     write_ns: AtomicU64,
+}
+
+/// Runs `work` on every unit with `jobs` plain threads, results in unit order.
+///
+/// Plain threads rather than a rayon pool: polars runs its queries on its own pool, and
+/// a rayon worker waiting for it steals other units meanwhile, so every unit would be
+/// in memory at once. A plain thread simply waits.
+fn for_each_unit<R: Send>(
+    list: &mut [Unit],
+    jobs: usize,
+    work: impl Fn(usize, &mut Unit) -> R + Sync,
+) -> Vec<R> {
+    let slots: Vec<std::sync::Mutex<(&mut Unit, Option<R>)>> = list
+        .iter_mut()
+        .map(|u| std::sync::Mutex::new((u, None)))
+        .collect();
+    let next = AtomicUsize::new(0);
+    std::thread::scope(|scope| {
+        for _ in 0..jobs.min(slots.len()).max(1) {
+            scope.spawn(|| loop {
+                let i = next.fetch_add(1, Ordering::SeqCst);
+                let Some(slot) = slots.get(i) else { break };
+                let mut slot = slot.lock().unwrap_or_else(|e| e.into_inner());
+                let result = work(i, &mut *slot.0);
+                slot.1 = Some(result);
+            });
+        }
+    });
+    slots
+        .into_iter()
+        .filter_map(|m| m.into_inner().unwrap_or_else(|e| e.into_inner()).1)
+        .collect()
 }
 
 /// Reads one unit's folder and its parts of the city-wide files.
