@@ -80,7 +80,7 @@ impl CategoryMatcher {
             return None;
         }
         for (slug, label, synonyms) in &self.categories {
-            if *label == text || synonyms.iter().any(|s| *s == text) {
+            if *label == text || synonyms.contains(&text) {
                 return Some(slug.clone());
             }
         }
