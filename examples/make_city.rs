@@ -803,27 +803,8 @@ const ACTIVITIES: [&str; 16] = [
 
 fn register(dir: &Path, unit: &str, scale: f64, rng: &mut Rng) -> Res<(usize, usize)> {
     let n = scaled(30.0 + rng.below(60) as f64, scale, 3);
-    let header = [
-        "Behandling",
-        "Ändamål",
-        "Rättslig grund",
-        "Kategorier av registrerade",
-        "Kategorier av personuppgifter",
-        "Mottagare",
-        "Lagringstid",
-        "Säkerhetsåtgärder",
-        "Ansvarig",
-        "Senast reviderad",
-    ];
-    let filled = [
-        "Handläggning enligt lag",
-        "Myndighetsutövning, art. 6.1 e",
-        "Sökande, anhöriga",
-        "Kontaktuppgifter, ekonomiska uppgifter",
-        "Försäkringskassan, Skatteverket",
-        "Gallras efter 5 år enligt dokumenthanteringsplan",
-        "Behörighetsstyrning, loggning",
-    ];
+    let header = make_samples::REGISTER_HEADER;
+    let filled = make_samples::REGISTER_FILLED;
     let mut rows = vec![
         vec![s(&format!(
             "Registerförteckning enligt artikel 30 dataskyddsförordningen – {unit}"

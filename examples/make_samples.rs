@@ -609,6 +609,31 @@ fn add_days((y, m, d): (i32, u32, u32), days: i64) -> (i32, u32, u32) {
     (y, m, d as u32)
 }
 
+/// The register of processing's columns, as the samples write them.
+pub const REGISTER_HEADER: [&str; 10] = [
+    "Behandling",
+    "Ändamål",
+    "Rättslig grund",
+    "Kategorier av registrerade",
+    "Kategorier av personuppgifter",
+    "Mottagare",
+    "Lagringstid",
+    "Säkerhetsåtgärder",
+    "Ansvarig",
+    "Senast reviderad",
+];
+
+/// A filled-in value for each Art. 30 column (columns 1..=7 of [`REGISTER_HEADER`]).
+pub const REGISTER_FILLED: [&str; 7] = [
+    "Handläggning enligt lag",
+    "Myndighetsutövning, art. 6.1 e",
+    "Sökande, anhöriga",
+    "Kontaktuppgifter, ekonomiska uppgifter",
+    "Försäkringskassan, Skatteverket",
+    "Gallras efter 5 år enligt dokumenthanteringsplan",
+    "Behörighetsstyrning, loggning",
+];
+
 /// (name of the processing, index of the missing Art. 30 field, last reviewed)
 type ActivitySpec = (&'static str, Option<usize>, (i32, u32, u32));
 
@@ -647,27 +672,8 @@ fn register(dir: &Path) -> Result<(), XlsxError> {
         ("Avvikelsehantering (lex Sarah)", Some(5), (2025, 11, 12)),
         ("Konsumentvägledning", None, (2023, 12, 1)),
     ];
-    let header = [
-        "Behandling",
-        "Ändamål",
-        "Rättslig grund",
-        "Kategorier av registrerade",
-        "Kategorier av personuppgifter",
-        "Mottagare",
-        "Lagringstid",
-        "Säkerhetsåtgärder",
-        "Ansvarig",
-        "Senast reviderad",
-    ];
-    let filled = [
-        "Handläggning enligt lag",
-        "Myndighetsutövning, art. 6.1 e",
-        "Sökande, anhöriga",
-        "Kontaktuppgifter, ekonomiska uppgifter",
-        "Försäkringskassan, Skatteverket",
-        "Gallras efter 5 år enligt dokumenthanteringsplan",
-        "Behörighetsstyrning, loggning",
-    ];
+    let header = REGISTER_HEADER;
+    let filled = REGISTER_FILLED;
     // Register field order of the header (columns 1..=7) against the fill texts above.
     let mut rows = vec![
         vec![s(

@@ -226,23 +226,26 @@ fn run_inner(args: &BatchArgs) -> Result<u8, Error> {
         message: e.to_string(),
     })?;
     let progress = Progress::new(list.len());
+    let report_unit = |i: usize, unit: &Unit, inputs: &Inputs, year: i32| {
+        let result = run_unit(
+            &unit.name,
+            inputs,
+            &configs[i],
+            &config_sources[i],
+            year,
+            &args.out,
+            &times,
+        );
+        progress.done(&unit.name);
+        result
+    };
     let (year, results): (i32, Vec<UnitResult>) = match known_year {
         // The year is known before reading: each unit is read, reported and dropped in
         // one go, so memory holds only the `jobs` units in flight, not the whole city.
         Some(year) => {
             let results = for_each_unit(&mut list, jobs, |i, unit| {
                 let inputs = read_unit(unit, &configs[i], &times);
-                let result = run_unit(
-                    &unit.name,
-                    &inputs,
-                    &configs[i],
-                    &config_sources[i],
-                    year,
-                    &args.out,
-                    &times,
-                );
-                progress.done(&unit.name);
-                result
+                report_unit(i, unit, &inputs, year)
             });
             (year, results)
         }
@@ -258,17 +261,7 @@ fn run_inner(args: &BatchArgs) -> Result<u8, Error> {
                 .unwrap_or_else(current_year);
             let results = for_each_unit(&mut list, jobs, |i, unit| {
                 let inputs = std::mem::take(&mut unit.inputs);
-                let result = run_unit(
-                    &unit.name,
-                    &inputs,
-                    &configs[i],
-                    &config_sources[i],
-                    year,
-                    &args.out,
-                    &times,
-                );
-                progress.done(&unit.name);
-                result
+                report_unit(i, unit, &inputs, year)
             });
             (year, results)
         }

@@ -167,19 +167,7 @@ pub(crate) fn sheet(
     let mut chart_row = FIRST_ROW;
     if let Some(src) = &charts.incidents_by_category {
         let mut chart = Chart::new(ChartType::Bar);
-        let s = src.sheet.as_str();
-        chart
-            .add_series()
-            .set_name(&year.to_string())
-            .set_categories((s, src.first_row, 0, src.last_row, 0))
-            .set_values((s, src.first_row, 1, src.last_row, 1));
-        if src.has_previous {
-            chart
-                .add_series()
-                .set_name(&prev)
-                .set_categories((s, src.first_row, 0, src.last_row, 0))
-                .set_values((s, src.first_row, 2, src.last_row, 2));
-        }
+        year_series(&mut chart, src, year, &prev);
         chart.title().set_name("Incidenter per kategori");
         chart.y_axis().set_reverse();
         chart.set_width(560).set_height(360);
@@ -188,19 +176,7 @@ pub(crate) fn sheet(
     }
     if let Some(src) = &charts.incidents_by_month {
         let mut chart = Chart::new(ChartType::Line);
-        let s = src.sheet.as_str();
-        chart
-            .add_series()
-            .set_name(&year.to_string())
-            .set_categories((s, src.first_row, 0, src.last_row, 0))
-            .set_values((s, src.first_row, 1, src.last_row, 1));
-        if src.has_previous {
-            chart
-                .add_series()
-                .set_name(&prev)
-                .set_categories((s, src.first_row, 0, src.last_row, 0))
-                .set_values((s, src.first_row, 2, src.last_row, 2));
-        }
+        year_series(&mut chart, src, year, &prev);
         chart.title().set_name("Incidenter per månad");
         chart.y_axis().set_min(0.0);
         chart.set_width(560).set_height(300);
@@ -230,4 +206,22 @@ pub(crate) fn sheet(
         ws.insert_chart(chart_row, CHART_COLUMN, &chart)?;
     }
     Ok(ws)
+}
+
+/// This year's series (column 1) and, when the data has it, last year's (column 2) of a
+/// table whose column 0 holds the categories.
+fn year_series(chart: &mut Chart, src: &super::ChartRange, year: i32, prev: &String) {
+    let s = src.sheet.as_str();
+    chart
+        .add_series()
+        .set_name(&year.to_string())
+        .set_categories((s, src.first_row, 0, src.last_row, 0))
+        .set_values((s, src.first_row, 1, src.last_row, 1));
+    if src.has_previous {
+        chart
+            .add_series()
+            .set_name(prev)
+            .set_categories((s, src.first_row, 0, src.last_row, 0))
+            .set_values((s, src.first_row, 2, src.last_row, 2));
+    }
 }
