@@ -81,6 +81,40 @@ fn sample_reproduces_the_example_review() {
     // The section file omvarld.md replaced the default text.
     assert!(text.contains("Nätfiske och kapade konton är fortsatt den vanligaste vägen in."));
 
+    // ISO/IEC 27001 9.3.2 a)–g) and 9.3.3, each answered or plainly missing.
+    let iso = sheet_rows(&xlsx, "ISO 27001 9.3");
+    let row_of = |clause: &str| {
+        iso.iter()
+            .find(|r| matches!(r.first(), Some(Data::String(s)) if s.starts_with(clause)))
+            .unwrap_or_else(|| panic!("{clause} missing from the ISO sheet"))
+            .clone()
+    };
+    for clause in [
+        "9.3.2 a)", "9.3.2 b)", "9.3.2 d)", "9.3.2 f)", "9.3.2 g)", "9.3.3",
+    ] {
+        assert!(
+            row_of(clause).contains(&Data::String("Ja".into())),
+            "{clause}"
+        );
+    }
+    // No file on stakeholders' needs was given: said plainly, with the file that would.
+    let c = row_of("9.3.2 c)");
+    assert!(c.contains(&Data::String("Nej – saknas".into())), "{c:?}");
+    assert!(format!("{c:?}").contains("intressenter.md"), "{c:?}");
+    assert!(iso
+        .iter()
+        .any(|r| matches!(r.first(), Some(Data::String(s)) if s.starts_with("9.3.2 e)"))));
+
+    // The summary's KPI table and its charts.
+    let summary = sheet_rows(&xlsx, "Sammanfattning");
+    let total = find_row(&summary, "Antal incidenter").expect("incident row");
+    assert!(total.contains(&Data::Float(39.0)) && total.contains(&Data::Float(31.0)));
+    let charts = part_names(&xlsx)
+        .iter()
+        .filter(|p| p.starts_with("xl/charts/chart"))
+        .count();
+    assert!(charts >= 3, "{charts} charts");
+
     // The Q4 re-export's cases were counted once, and that is accounted for.
     let quality = sheet_rows(&xlsx, "Datakvalitet");
     assert!(
