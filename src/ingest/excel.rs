@@ -305,6 +305,11 @@ fn read_xlsx_sheet<RS: std::io::Read + std::io::Seek>(
         }
         let (row, col) = (row as usize, col as usize);
         if rows.len() <= row {
+            // Cells come row by row: the finished row gives back its spare capacity,
+            // which on a sheet of many short rows is a third of its memory.
+            if let Some(done) = rows.last_mut() {
+                done.shrink_to_fit();
+            }
             rows.resize_with(row + 1, Vec::new);
         }
         let cells = &mut rows[row];
