@@ -472,6 +472,13 @@ pub fn build(t: &Template) -> Result<Vec<u8>, XlsxError> {
         help.write_string_with_format(r, 1, &col.help, &wrap)?;
         help.write_string_with_format(r, 2, allowed_text(&col.rule), &wrap)?;
         help.write_string_with_format(r, 3, if col.required { "Ja" } else { "Nej" }, &wrap)?;
+        // Rows do not grow by themselves for wrapped text written by a program.
+        let lines = crate::report::workbook::wrapped_lines(&col.help, 70.0).max(
+            crate::report::workbook::wrapped_lines(&allowed_text(&col.rule), 40.0),
+        );
+        if lines > 1 {
+            help.set_row_height(r, 15.0 * lines as f64 + 2.0)?;
+        }
         let range = match &col.rule {
             Rule::List(values) | Rule::Suggest(values)
                 if !values.is_empty() && needs_cell_list(values) =>
@@ -500,6 +507,7 @@ pub fn build(t: &Template) -> Result<Vec<u8>, XlsxError> {
         list_ranges.push(range);
     }
     help.set_freeze_panes(table_top + 1, 0)?;
+    help.set_landscape().set_print_fit_to_pages(1, 0);
 
     let mut ws = Worksheet::new();
     ws.set_name(t.sheet)?;
@@ -532,6 +540,8 @@ pub fn build(t: &Template) -> Result<Vec<u8>, XlsxError> {
     }
     // Keep the header row in view while scrolling.
     ws.set_freeze_panes(1, 0)?;
+    // Printed blank as a form: landscape, all columns on one page.
+    ws.set_landscape().set_print_fit_to_pages(1, 0);
     ws.set_row_height(0, 30)?;
     ws.set_active(true);
     wb.push_worksheet(ws);
