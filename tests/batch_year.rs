@@ -17,7 +17,10 @@ fn incidents(dir: &std::path::Path, dates: &[(i32, u32, u32)]) {
 #[test]
 fn the_latest_year_in_any_unit_is_the_city_year() {
     let root = TempDir::new("batch-year");
-    incidents(&root.join("Alfa"), &[(2024, 3, 1), (2024, 5, 1), (2025, 2, 2)]);
+    incidents(
+        &root.join("Alfa"),
+        &[(2024, 3, 1), (2024, 5, 1), (2025, 2, 2)],
+    );
     incidents(&root.join("Beta"), &[(2023, 3, 1), (2024, 6, 1)]);
     let out = TempDir::new("batch-year-out");
     let json = out.join("stad.json");
@@ -37,7 +40,11 @@ fn the_latest_year_in_any_unit_is_the_city_year() {
     assert_eq!(units.len(), 2);
     for u in units {
         assert_eq!(u["year"], 2025);
-        let (want, prev) = if u["unit"] == "Alfa" { (1.0, 2.0) } else { (0.0, 1.0) };
+        let (want, prev) = if u["unit"] == "Alfa" {
+            (1.0, 2.0)
+        } else {
+            (0.0, 1.0)
+        };
         assert_eq!(value(u, "incidents.total"), Some(want), "{u}");
         assert_eq!(previous(u, "incidents.total"), Some(prev), "{u}");
     }
