@@ -4,10 +4,21 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 
+/// Help laid out with Swedish headings (clap's own are English).
+const TOP_HELP: &str =
+    "{about-with-newline}\nAnvändning: {usage}\n\nKommandon:\n{subcommands}\n\nFlaggor:\n{options}{after-help}";
+const COMMAND_HELP: &str =
+    "{about-with-newline}\nAnvändning: {usage}\n\nArgument:\n{positionals}\n\nFlaggor:\n{options}{after-help}";
+
 #[derive(Debug, Parser)]
 #[command(
     name = "genomgang",
     version,
+    help_template = TOP_HELP,
+    disable_help_subcommand = true,
+    subcommand_value_name = "KOMMANDO",
+    disable_help_flag = true,
+    disable_version_flag = true,
     about = "Ledningens genomgång av informationssäkerhet (ISO/IEC 27001 9.3) från era kalkylbladsexporter",
     long_about = "Läser exporter (utbildning, personal, incidenter, registerförteckning, informationsklassning, risker, åtgärder) i xlsx, xls, ods eller csv och skriver årets Ledningens genomgång som en formaterad Excel-arbetsbok.",
     after_help = "Exempel:\n  genomgang report indata/kungsholmen\n  genomgang report indata/kungsholmen --year 2025 --json -\n  genomgang check indata/kungsholmen/*.xlsx"
@@ -15,6 +26,12 @@ use clap::{Parser, Subcommand};
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
+    /// Visa hjälp.
+    #[arg(short = 'h', long = "help", action = clap::ArgAction::Help, global = true)]
+    help: Option<bool>,
+    /// Visa versionen.
+    #[arg(short = 'V', long = "version", action = clap::ArgAction::Version)]
+    version: Option<bool>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -30,63 +47,145 @@ pub enum Command {
 }
 
 #[derive(Debug, clap::Args)]
+#[command(help_template = COMMAND_HELP, override_usage = "genomgang report [FLAGGOR] INDATAMAPP")]
 pub struct ReportArgs {
     /// Mappen med exportfilerna.
+    #[arg(value_name = "INDATAMAPP")]
     pub input_dir: PathBuf,
-    /// Mapp att skriva arbetsboken i.
-    #[arg(long, default_value = "out")]
+    /// Mapp att skriva arbetsboken i (standard: out).
+    #[arg(
+        long,
+        value_name = "UTMAPP",
+        default_value = "out",
+        hide_default_value = true
+    )]
     pub out: PathBuf,
-    /// Året som genomgången avser (standard: senaste året med daterade incidenter eller utbildningar).
-    #[arg(long)]
+    /// Året som genomgången avser (standard: year i genomgang.toml, annars senaste året med daterade incidenter eller utbildningar).
+    #[arg(long, value_name = "ÅR")]
     pub year: Option<i32>,
     /// Organisationens namn i rapporten (standard: unit i genomgang.toml, annars mappens namn).
-    #[arg(long)]
+    #[arg(long, value_name = "NAMN")]
     pub unit: Option<String>,
-    /// Konfigurationsfil som läggs ovanpå standardinställningarna.
-    #[arg(long)]
+    /// Konfigurationsfil som läggs ovanpå standardinställningarna och mappens genomgang.toml.
+    #[arg(long, value_name = "FIL")]
     pub config: Option<PathBuf>,
     /// Skriv nyckeltalen som JSON till en fil, eller till standard ut med "-".
     #[arg(long, value_name = "FIL|-")]
     pub json: Option<PathBuf>,
-    /// Skriv också huvuddiagrammen som PNG under OUT/diagram/.
+    /// Skriv också huvuddiagrammen som PNG under UTMAPP/diagram/.
     #[arg(long)]
     pub png: bool,
 }
 
 #[derive(Debug, clap::Args)]
+#[command(help_template = COMMAND_HELP, override_usage = "genomgang batch [FLAGGOR] ROTMAPP")]
 pub struct BatchArgs {
-    /// Mappen med en undermapp per förvaltning.
+    /// Mappen med en undermapp per förvaltning (och eventuellt stadsgemensamma filer med en kolumn Förvaltning).
+    #[arg(value_name = "ROTMAPP")]
     pub root_dir: PathBuf,
-    #[arg(long, default_value = "out")]
+    /// Mapp att skriva arbetsböckerna och jämförelsen i (standard: out).
+    #[arg(
+        long,
+        value_name = "UTMAPP",
+        default_value = "out",
+        hide_default_value = true
+    )]
     pub out: PathBuf,
-    #[arg(long)]
+    /// Året som genomgången avser, samma för alla förvaltningar (standard: year i genomgang.toml, annars senaste året i underlaget).
+    #[arg(long, value_name = "ÅR")]
     pub year: Option<i32>,
-    #[arg(long)]
+    /// Konfigurationsfil som läggs ovanpå alla förvaltningars inställningar.
+    #[arg(long, value_name = "FIL")]
     pub config: Option<PathBuf>,
+    /// Skriv alla förvaltningars nyckeltal som JSON till en fil, eller till standard ut med "-".
     #[arg(long, value_name = "FIL|-")]
     pub json: Option<PathBuf>,
     /// Antal förvaltningar som körs samtidigt (standard: antal kärnor).
-    #[arg(long)]
+    #[arg(long, value_name = "ANTAL")]
     pub jobs: Option<usize>,
 }
 
 #[derive(Debug, clap::Args)]
+#[command(help_template = COMMAND_HELP, override_usage = "genomgang check [FLAGGOR] SÖKVÄG...")]
 pub struct CheckArgs {
     /// Filer eller mappar att kontrollera.
-    #[arg(required = true)]
+    #[arg(required = true, value_name = "SÖKVÄG")]
     pub paths: Vec<PathBuf>,
-    #[arg(long)]
+    /// Konfigurationsfil som läggs ovanpå standardinställningarna.
+    #[arg(long, value_name = "FIL")]
     pub config: Option<PathBuf>,
 }
 
 #[derive(Debug, clap::Args)]
+#[command(help_template = COMMAND_HELP, override_usage = "genomgang templates [FLAGGOR] UTMAPP")]
 pub struct TemplatesArgs {
     /// Mapp att skriva mallarna i (skapas om den saknas).
+    #[arg(value_name = "UTMAPP")]
     pub out_dir: PathBuf,
     /// Skriv över mallar som redan finns i mappen.
     #[arg(long)]
     pub force: bool,
     /// Konfigurationsfil som läggs ovanpå standardinställningarna (rubriker och incidentkategorier).
-    #[arg(long)]
+    #[arg(long, value_name = "FIL")]
     pub config: Option<PathBuf>,
+}
+
+/// Parses the arguments; on a mistake, says what is wrong in Swedish and exits with 2.
+pub fn parse() -> Cli {
+    use clap::error::{ContextKind, ErrorKind};
+    match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            if matches!(
+                e.kind(),
+                ErrorKind::DisplayHelp
+                    | ErrorKind::DisplayVersion
+                    | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+            ) {
+                e.exit();
+            }
+            let context = |k: ContextKind| e.get(k).map(|v| v.to_string()).unwrap_or_default();
+            let what = match e.kind() {
+                ErrorKind::MissingRequiredArgument => {
+                    format!("argument saknas: {}", context(ContextKind::InvalidArg))
+                }
+                ErrorKind::MissingSubcommand => {
+                    "ange ett kommando: report, batch, check eller templates".to_string()
+                }
+                ErrorKind::InvalidSubcommand => format!(
+                    "okänt kommando {}; använd report, batch, check eller templates",
+                    context(ContextKind::InvalidSubcommand)
+                ),
+                ErrorKind::UnknownArgument => {
+                    format!("okänd flagga {}", context(ContextKind::InvalidArg))
+                }
+                ErrorKind::InvalidValue | ErrorKind::ValueValidation => format!(
+                    "ogiltigt värde {} för {}",
+                    context(ContextKind::InvalidValue),
+                    context(ContextKind::InvalidArg)
+                ),
+                ErrorKind::NoEquals
+                | ErrorKind::TooManyValues
+                | ErrorKind::TooFewValues
+                | ErrorKind::WrongNumberOfValues => {
+                    format!("fel antal värden för {}", context(ContextKind::InvalidArg))
+                }
+                ErrorKind::ArgumentConflict => format!(
+                    "{} kan inte användas tillsammans med {}",
+                    context(ContextKind::InvalidArg),
+                    context(ContextKind::PriorArg)
+                ),
+                _ => e
+                    .render()
+                    .to_string()
+                    .lines()
+                    .next()
+                    .unwrap_or_default()
+                    .trim_start_matches("error: ")
+                    .to_string(),
+            };
+            eprintln!("genomgang: {what}. Se genomgang --help.");
+            std::process::exit(2);
+        }
+    }
 }

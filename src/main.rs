@@ -1,9 +1,7 @@
 use std::process::ExitCode;
 
-use clap::Parser;
-
 fn main() -> ExitCode {
-    let cli = genomgang::cli::Cli::parse();
+    let cli = genomgang::cli::parse();
     let code = genomgang::commands::run(cli);
     ExitCode::from(code)
 }
