@@ -40,7 +40,13 @@ pub enum V {
     S(String),
     N(f64),
     D(NaiveDate),
+    /// A raw serial number shown with a date format (for the 1904 date system).
+    Serial(f64),
     E,
+}
+
+pub fn serial(x: f64) -> V {
+    V::Serial(x)
 }
 
 pub fn s(t: &str) -> V {
@@ -78,6 +84,9 @@ pub fn write_xlsx(path: &Path, sheets: &[(&str, Vec<Vec<V>>)]) {
                         )
                         .unwrap();
                         ws.write_datetime_with_format(r, c, &e, &date).unwrap();
+                    }
+                    V::Serial(x) => {
+                        ws.write_number_with_format(r, c, *x, &date).unwrap();
                     }
                     V::E => {}
                 }
