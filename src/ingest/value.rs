@@ -172,6 +172,10 @@ pub fn parse_bool_text(text: &str) -> Option<bool> {
         | "ej anmält" | "ej rapporterad" | "ingen" => Some(false),
         "ja" | "j" | "yes" | "y" | "x" | "1" | "sant" | "true" | "anmäld" | "anmält"
         | "rapporterad" => Some(true),
+        // "Ja, anmäld 2025-03-14", "Nej – bedömd ej anmälningspliktig": the first word
+        // answers the question.
+        _ if matches!(t.split(' ').next(), Some("ja" | "yes")) => Some(true),
+        _ if matches!(t.split(' ').next(), Some("nej" | "no" | "ej")) => Some(false),
         _ => {
             let t = text.trim();
             if parse_datetime_text(text).is_some() || t == "✓" || t == "✔" {
@@ -293,6 +297,15 @@ mod tests {
         assert_eq!(parse_bool(&Cell::Empty), Some(false));
         assert_eq!(parse_bool(&Cell::Number(1.0)), Some(true));
         assert_eq!(parse_bool(&Cell::Text("kanske".into())), None);
+        assert_eq!(
+            parse_bool(&Cell::Text("Ja, anmäld 2025-03-14".into())),
+            Some(true)
+        );
+        assert_eq!(
+            parse_bool(&Cell::Text("Nej – bedömd ej anmälningspliktig".into())),
+            Some(false)
+        );
+        assert_eq!(parse_bool(&Cell::Text("Jag vet inte".into())), None);
     }
 
     #[test]
