@@ -96,7 +96,7 @@ impl Config {
                 (name_matches(&m.file, &base) || name_matches(&m.file, file))
                     && m.sheet
                         .as_deref()
-                        .is_none_or(|s| sheet.is_some_and(|t| t.eq_ignore_ascii_case(s) || t == s))
+                        .is_none_or(|s| sheet.is_some_and(|t| t.to_lowercase() == s.to_lowercase()))
             })
             .map(|m| &m.columns)
     }

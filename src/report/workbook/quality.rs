@@ -60,6 +60,14 @@ pub(crate) fn problems_sheet(report: &KpiReport, f: &Formats) -> Result<Workshee
         &rows,
         f,
     )?;
+    let subtitle = if report.problems.is_empty() {
+        "Allt underlag lästes utan anmärkning.".to_string()
+    } else {
+        "Varje fil, rad och värde som inte kunde användas, med plats i underlaget (fil, blad, rad, kolumn) och vad som gjordes. Rätta i källsystemet och kör igen.".to_string()
+    };
+    // After the fit, so the wrapped columns keep their widths and the sentence below
+    // does not widen column A.
+    finish_sheet(&mut ws, "Datakvalitet", &subtitle, f)?;
     fit_wrapped_rows(&mut ws, &list, &rows, &[(6, 60.0), (7, 40.0)])?;
     if list.empty {
         ws.write_string_with_format(
@@ -70,16 +78,6 @@ pub(crate) fn problems_sheet(report: &KpiReport, f: &Formats) -> Result<Workshee
         )?;
     } else {
         ws.set_freeze_panes(list.first_row, 0)?;
-    }
-    let subtitle = if report.problems.is_empty() {
-        "Allt underlag lästes utan anmärkning.".to_string()
-    } else {
-        "Varje fil, rad och värde som inte kunde användas, med plats i underlaget (fil, blad, rad, kolumn) och vad som gjordes. Rätta i källsystemet och kör igen.".to_string()
-    };
-    finish_sheet(&mut ws, "Datakvalitet", &subtitle, f)?;
-    if !list.empty {
-        ws.set_column_width(6, 60)?;
-        ws.set_column_width(7, 40)?;
     }
     Ok(ws)
 }

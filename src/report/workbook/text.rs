@@ -5,24 +5,23 @@ use rust_xlsxwriter::{
     Color, ConditionalFormatText, ConditionalFormatTextRule, Format, Worksheet, XlsxError,
 };
 
-use super::{data_sheet, finish_sheet, page_sheet, write_table, Formats, Out, FIRST_ROW};
+use super::{
+    data_sheet, finish_sheet, page_sheet, wrapped_lines, write_table, Formats, Out, FIRST_ROW,
+};
 use crate::kpi::{Block, KpiReport};
 
 /// Width of the text column, in character units.
 const TEXT_WIDTH: f64 = 84.0;
 
-/// Rows a wrapped text needs in a column of [`TEXT_WIDTH`], estimated from its length;
-/// the row height is written explicitly so Excel and LibreOffice show the same layout.
-fn lines_needed(text: &str) -> u32 {
-    lines_at_size(text, 11.0)
-}
+/// Widths of the ISO sheet's two text columns, in character units.
+const REQUIREMENT_WIDTH: f64 = 52.0;
+const ANSWER_WIDTH: f64 = 72.0;
 
-/// Lines needed at a font size in points (headings are larger than body text).
+/// Lines a text needs in the text column at a font size in points (headings are larger
+/// than the 11 pt body text); the row height is written explicitly so Excel and
+/// LibreOffice show the same layout.
 fn lines_at_size(text: &str, points: f64) -> u32 {
-    let per_line = (TEXT_WIDTH * 1.12 * 11.0 / points) as usize;
-    text.split('\n')
-        .map(|l| l.chars().count().div_ceil(per_line).max(1) as u32)
-        .sum()
+    wrapped_lines(text, TEXT_WIDTH * 11.0 / points)
 }
 
 pub(crate) fn report_sheet(report: &KpiReport, f: &Formats) -> Result<Worksheet, XlsxError> {
@@ -65,13 +64,13 @@ pub(crate) fn report_sheet(report: &KpiReport, f: &Formats) -> Result<Worksheet,
                     row += 1;
                 }
                 ws.write_string_with_format(row, 0, t, &f.paragraph)?;
-                ws.set_row_height(row, 15.0 * lines_needed(t) as f64 + 3.0)?;
+                ws.set_row_height(row, 15.0 * lines_at_size(t, 11.0) as f64 + 3.0)?;
                 row += 2;
             }
             Block::Bullet(t) => {
                 let text = format!("•  {t}");
                 ws.write_string_with_format(row, 0, &text, &f.bullet)?;
-                ws.set_row_height(row, 15.0 * lines_needed(&text) as f64 + 1.0)?;
+                ws.set_row_height(row, 15.0 * lines_at_size(&text, 11.0) as f64 + 1.0)?;
                 row += 1;
             }
             Block::PageBreak => {
@@ -124,9 +123,8 @@ pub(crate) fn iso_sheet(report: &KpiReport, f: &Formats) -> Result<Worksheet, Xl
             let row = place.first_row + i as u32;
             ws.write_string_with_format(row, 1, &r.requirement, &f.wrap)?;
             ws.write_string_with_format(row, 3, &r.answer, &f.wrap)?;
-            let lines = (r.requirement.chars().count().div_ceil(50))
-                .max(r.answer.chars().count().div_ceil(70))
-                .max(1);
+            let lines = wrapped_lines(&r.requirement, REQUIREMENT_WIDTH)
+                .max(wrapped_lines(&r.answer, ANSWER_WIDTH));
             ws.set_row_height(row, 15.0 * lines as f64 + 3.0)?;
         }
         let yes = ConditionalFormatText::new()
@@ -154,8 +152,8 @@ pub(crate) fn iso_sheet(report: &KpiReport, f: &Formats) -> Result<Worksheet, Xl
         f,
     )?;
     ws.set_column_width(0, 12)?;
-    ws.set_column_width(1, 52)?;
+    ws.set_column_width(1, REQUIREMENT_WIDTH)?;
     ws.set_column_width(2, 14)?;
-    ws.set_column_width(3, 72)?;
+    ws.set_column_width(3, ANSWER_WIDTH)?;
     Ok(ws)
 }
