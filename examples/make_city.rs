@@ -26,7 +26,9 @@ use rayon::prelude::*;
 #[path = "make_samples.rs"]
 mod make_samples;
 
-use make_samples::{s, write_1252, write_xlsx, Rng, C};
+use make_samples::{
+    add_days, ascii_mail, s, write_1252, write_xlsx, Rng, C, FIRST_NAMES, LAST_NAMES,
+};
 
 /// The review year the city is generated for (set in the root `genomgang.toml`).
 pub const YEAR: i32 = 2025;
@@ -165,38 +167,6 @@ const UNITS: [(&str, &str, u32, TrainingFormat); 28] = [
     ),
 ];
 
-const FIRST_NAMES: [&str; 40] = [
-    "Anna", "Erik", "Maria", "Lars", "Karin", "Anders", "Eva", "Johan", "Sara", "Per", "Lena",
-    "Mikael", "Emma", "Karl", "Kristina", "Jonas", "Sofia", "Fredrik", "Ida", "Magnus", "Elin",
-    "Oskar", "Hanna", "Niklas", "Maja", "Björn", "Linnéa", "Gustav", "Åsa", "Mats", "Ebba", "Olof",
-    "Frida", "Henrik", "Ylva", "Ali", "Amina", "Yusuf", "Leila", "Tomas",
-];
-const LAST_NAMES: [&str; 24] = [
-    "Andersson",
-    "Johansson",
-    "Karlsson",
-    "Nilsson",
-    "Eriksson",
-    "Larsson",
-    "Olsson",
-    "Persson",
-    "Svensson",
-    "Gustafsson",
-    "Pettersson",
-    "Jonsson",
-    "Hansson",
-    "Bengtsson",
-    "Jönsson",
-    "Lindberg",
-    "Magnusson",
-    "Lindström",
-    "Lindqvist",
-    "Berg",
-    "Axelsson",
-    "Lundberg",
-    "Hussein",
-    "Mohammed",
-];
 const SDF_ENHETER: [&str; 8] = [
     "Äldreomsorg",
     "Individ- och familjeomsorg",
@@ -268,19 +238,6 @@ struct Person {
     voluntary: [Course; 2],
     /// Took information security again (a second completion row).
     retake: Option<Ymd>,
-}
-
-fn ascii_mail(s: &str) -> String {
-    s.to_lowercase()
-        .chars()
-        .map(|c| match c {
-            'å' | 'ä' => 'a',
-            'ö' => 'o',
-            'é' => 'e',
-            c => c,
-        })
-        .filter(|c| c.is_ascii_alphanumeric())
-        .collect()
 }
 
 fn date_in(rng: &mut Rng, from_year: i32, to_year: i32) -> Ymd {
@@ -1089,8 +1046,8 @@ fn incidents(dir: &Path, scale: f64, facit: &mut Facit) -> Res<usize> {
         .map(|(n, i)| {
             let seq = per_year.entry(i.date.0).or_insert(0);
             *seq += 1;
-            let discovered = add_days(i.date, (n % 2) as u32);
-            let registered = add_days(discovered, (n % 3) as u32);
+            let discovered = add_days(i.date, (n % 2) as i64);
+            let registered = add_days(discovered, (n % 3) as i64);
             vec![
                 s(&format!("IA-{}-{:06}", i.date.0, *seq)),
                 C::D(registered.0, registered.1, registered.2),
@@ -1105,7 +1062,7 @@ fn incidents(dir: &Path, scale: f64, facit: &mut Facit) -> Res<usize> {
                 },
                 match i.imy {
                     Some(days) => {
-                        let (y, m, d) = add_days(discovered, days);
+                        let (y, m, d) = add_days(discovered, days as i64);
                         C::D(y, m, d)
                     }
                     None => C::Blank,
@@ -1126,14 +1083,4 @@ fn incidents(dir: &Path, scale: f64, facit: &mut Facit) -> Res<usize> {
         body,
     )?;
     Ok(n)
-}
-
-/// Adds a few days; day numbers stay at most 28 + 7, so one month step is enough.
-fn add_days((y, m, d): Ymd, days: u32) -> Ymd {
-    let d = d + days;
-    if d <= 28 {
-        return (y, m, d);
-    }
-    let (y, m) = if m == 12 { (y + 1, 1) } else { (y, m + 1) };
-    (y, m, d - 28)
 }

@@ -110,13 +110,13 @@ pub fn write_1252(path: &Path, text: &str) -> std::io::Result<()> {
     std::fs::write(path, bytes)
 }
 
-const FIRST_NAMES: [&str; 40] = [
+pub const FIRST_NAMES: [&str; 40] = [
     "Anna", "Erik", "Maria", "Lars", "Karin", "Anders", "Eva", "Johan", "Sara", "Per", "Lena",
     "Mikael", "Emma", "Karl", "Kristina", "Jonas", "Sofia", "Fredrik", "Ida", "Magnus", "Elin",
     "Oskar", "Hanna", "Niklas", "Maja", "Björn", "Linnéa", "Gustav", "Åsa", "Mats", "Ebba", "Olof",
     "Frida", "Henrik", "Ylva", "Ali", "Amina", "Yusuf", "Leila", "Tomas",
 ];
-const LAST_NAMES: [&str; 30] = [
+pub const LAST_NAMES: [&str; 30] = [
     "Andersson",
     "Johansson",
     "Karlsson",
@@ -168,7 +168,8 @@ struct Person {
     unit: &'static str,
 }
 
-fn ascii_mail(s: &str) -> String {
+/// A name as the local part of an e-mail address: lowercase ASCII letters and digits.
+pub fn ascii_mail(s: &str) -> String {
     s.to_lowercase()
         .chars()
         .map(|c| match c {
@@ -590,7 +591,7 @@ fn iso((y, m, d): (i32, u32, u32)) -> String {
     format!("{y}-{m:02}-{d:02}")
 }
 
-fn add_days((y, m, d): (i32, u32, u32), days: i64) -> (i32, u32, u32) {
+pub fn add_days((y, m, d): (i32, u32, u32), days: i64) -> (i32, u32, u32) {
     let days_in = |y: i32, m: u32| match m {
         4 | 6 | 9 | 11 => 30,
         2 if (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 => 29,
