@@ -155,5 +155,7 @@ pub(crate) fn iso_sheet(report: &KpiReport, f: &Formats) -> Result<Worksheet, Xl
     ws.set_column_width(1, REQUIREMENT_WIDTH)?;
     ws.set_column_width(2, 14)?;
     ws.set_column_width(3, ANSWER_WIDTH)?;
+    // "Besvaras av underlaget" wraps in its narrow column.
+    ws.set_row_height(place.header_row, 32)?;
     Ok(ws)
 }

@@ -126,9 +126,15 @@ pub(crate) fn sheet(
         "Medarbetare i personalförteckningen som genomfört de obligatoriska utbildningarna. Varje person räknas en gång; tidigaste genomförandedatum gäller.",
         f,
     )?;
-    // Figures need no more room than their wrapped headers.
+    // Figures need no more room than their wrapped headers; those get three lines.
     for c in 1..width.max(5) {
-        ws.set_column_width(c, 15)?;
+        ws.set_column_width(c, 18)?;
+    }
+    if !units.empty {
+        ws.set_row_height(units.header_row, 47)?;
+    }
+    if !courses.empty {
+        ws.set_row_height(courses.header_row, 32)?;
     }
 
     // Chart: completions per course, this year against last.
