@@ -14,7 +14,7 @@
 #   4. Runs the floor, `examples/floor.rs` (read every input cell with calamine / csv, write
 #      the same number of cells per unit with rust_xlsxwriter), the same way, and prints the
 #      ratio genomgang / floor.
-#   5. Stage times: `genomgang batch` ends with a line "Tider: läsa och tolka …, nyckeltal
+#   5. Stage times: `genomgang batch --timings` ends with a line "Tider: läsa och tolka …, nyckeltal
 #      …, skriva arbetsböcker …" (summed over units, which run in parallel, so the sums
 #      exceed the wall time); the script prints it for the last run of each scale. It also
 #      timestamps the progress lines and reports the time to the first and the last
@@ -135,7 +135,7 @@ for scale in $SCALES; do
     n=$RUNS_1
     [[ "$scale" != 1 ]] && n=$RUNS_16
     echo "== genomgang batch, skala $scale ($n körningar)"
-    run "g$scale" "$n" -- "$BIN" batch "$dir" "${jobs_arg[@]}"
+    run "g$scale" "$n" -- "$BIN" batch "$dir" --timings "${jobs_arg[@]}"
     read -r WALL[g$scale] RSS[g$scale] < <(summary "g$scale")
     echo "== golv (examples/floor.rs), skala $scale ($n körningar)"
     run "f$scale" "$n" -- "$FLOOR" "$dir"

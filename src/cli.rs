@@ -103,6 +103,9 @@ pub struct BatchArgs {
     /// Antal förvaltningar som körs samtidigt (standard: antal kärnor).
     #[arg(long, value_name = "ANTAL")]
     pub jobs: Option<usize>,
+    /// Skriv tidsåtgången per steg (läsa, nyckeltal, skriva) när körningen är klar.
+    #[arg(long)]
+    pub timings: bool,
 }
 
 #[derive(Debug, clap::Args)]

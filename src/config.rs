@@ -11,11 +11,13 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use crate::error::Error;
+use crate::schema::{KpiKey, ROLES};
 
 /// The default configuration, as shipped in `templates/genomgang.toml`.
 pub const DEFAULT_TOML: &str = include_str!("../templates/genomgang.toml");
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
 pub struct Config {
     /// Organisation name shown in the report.
     #[serde(default)]
@@ -55,6 +57,7 @@ pub struct Config {
 /// ignored), and optionally only the sheet `sheet`, the header texts in `columns` take
 /// the roles given, e.g. `"Typ av händelse" = "category"`.
 #[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
 pub struct FileMapping {
     pub file: String,
     #[serde(default)]
@@ -63,20 +66,14 @@ pub struct FileMapping {
     pub columns: BTreeMap<String, String>,
 }
 
-/// Case-insensitive match of a file name against a pattern with `*` and `?`.
+/// Case-insensitive match of a file name against a pattern with `*`, `?` and `[…]`
+/// (globset); a pattern that is not a valid glob matches nothing.
 pub fn name_matches(pattern: &str, name: &str) -> bool {
-    fn go(p: &[char], n: &[char]) -> bool {
-        match (p.first(), n.first()) {
-            (None, None) => true,
-            (Some('*'), _) => go(&p[1..], n) || (!n.is_empty() && go(p, &n[1..])),
-            (Some('?'), Some(_)) => go(&p[1..], &n[1..]),
-            (Some(a), Some(b)) => a == b && go(&p[1..], &n[1..]),
-            _ => false,
-        }
-    }
-    let p: Vec<char> = pattern.to_lowercase().chars().collect();
-    let n: Vec<char> = name.to_lowercase().chars().collect();
-    go(&p, &n)
+    globset::GlobBuilder::new(pattern)
+        .case_insensitive(true)
+        .literal_separator(false)
+        .build()
+        .is_ok_and(|g| g.compile_matcher().is_match(name))
 }
 
 impl Config {
@@ -103,22 +100,24 @@ impl Config {
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
 pub struct PriorityRule {
-    pub kpi: String,
-    /// "below" or "above".
-    pub when: String,
+    pub kpi: KpiKey,
+    pub when: When,
     pub threshold: f64,
     pub title: String,
     pub text: String,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
 pub struct TrainingConfig {
     pub mandatory: Vec<MandatoryCourse>,
     pub values: CompletionValues,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
 pub struct MandatoryCourse {
     pub label: String,
     #[serde(rename = "match")]
@@ -126,12 +125,14 @@ pub struct MandatoryCourse {
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
 pub struct CompletionValues {
     pub completed: Vec<String>,
     pub not_completed: Vec<String>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
 pub struct IncidentConfig {
     pub nis_authority: Vec<AuthorityName>,
     pub imy_deadline_hours: i64,
@@ -139,12 +140,14 @@ pub struct IncidentConfig {
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
 pub struct AuthorityName {
     pub from_year: i32,
     pub name: String,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
 pub struct CategoryConfig {
     pub slug: String,
     pub label: String,
@@ -152,18 +155,29 @@ pub struct CategoryConfig {
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
 pub struct RiskConfig {
     pub high_threshold: f64,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
 pub struct ActionConfig {
     pub done: Vec<String>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
 pub struct RegisterConfig {
     pub stale_after_months: u32,
+}
+
+/// When a priority rule fires: its KPI below or above the threshold.
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum When {
+    Below,
+    Above,
 }
 
 #[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq)]
@@ -174,6 +188,7 @@ pub enum Direction {
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
 pub struct Target {
     pub target: f64,
     pub direction: Direction,
@@ -182,6 +197,7 @@ pub struct Target {
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
 pub struct Limits {
     /// Largest input file read, in MiB.
     pub max_file_mib: u64,
@@ -224,6 +240,10 @@ impl Config {
                 path: path.to_path_buf(),
                 message: format!("filen är inte giltig TOML: {}", e.message()),
             })?;
+            check_keys(&user, &ROOT, "").map_err(|message| Error::Config {
+                path: path.to_path_buf(),
+                message,
+            })?;
             merge_tables(&mut merged, user);
         }
         let mut cfg: Config =
@@ -248,6 +268,19 @@ impl Config {
             }
         }
         for mapping in &cfg.files {
+            if let Err(e) = globset::Glob::new(&mapping.file) {
+                return Err(Error::Config {
+                    path: overrides
+                        .last()
+                        .map(|p| p.to_path_buf())
+                        .unwrap_or_default(),
+                    message: format!(
+                        "[[files]]: mönstret \"{}\" är inte giltigt ({})",
+                        mapping.file,
+                        e.kind()
+                    ),
+                });
+            }
             for (header, role) in &mapping.columns {
                 if !cfg.headers.values().any(|roles| roles.contains_key(role)) {
                     return Err(Error::Config {
@@ -260,7 +293,139 @@ impl Config {
                 }
             }
         }
+        cfg.check_values().map_err(|message| Error::Config {
+            path: overrides
+                .last()
+                .map(|p| p.to_path_buf())
+                .unwrap_or_default(),
+            message,
+        })?;
         Ok(cfg)
+    }
+
+    /// Range and consistency checks of values, after merging: every number within what
+    /// makes sense, labels unique and free of what Excel reads as a reference.
+    fn check_values(&self) -> Result<(), String> {
+        fn range<T: PartialOrd + std::fmt::Display>(
+            key: &str,
+            v: T,
+            lo: T,
+            hi: T,
+        ) -> Result<(), String> {
+            if v < lo || v > hi {
+                return Err(format!(
+                    "{key} = {v} ligger utanför det tillåtna intervallet {lo}–{hi}"
+                ));
+            }
+            Ok(())
+        }
+        if let Some(year) = self.year {
+            range("year", year, 2000, 2100)?;
+        }
+        range(
+            "incidents.imy_deadline_hours",
+            self.incidents.imy_deadline_hours,
+            1,
+            8760,
+        )?;
+        range("risks.high_threshold", self.risks.high_threshold, 1.0, 25.0)?;
+        range(
+            "register.stale_after_months",
+            self.register.stale_after_months,
+            1,
+            240,
+        )?;
+        range("limits.max_file_mib", self.limits.max_file_mib, 1, 4096)?;
+        range(
+            "limits.max_unpacked_mib",
+            self.limits.max_unpacked_mib,
+            1,
+            16384,
+        )?;
+        range("limits.max_cells", self.limits.max_cells, 1, 2_000_000_000)?;
+        range("limits.max_columns", self.limits.max_columns, 1, 16384)?;
+        for a in &self.incidents.nis_authority {
+            range("incidents.nis_authority.from_year", a.from_year, 1900, 2100)?;
+        }
+        for (id, t) in &self.targets {
+            range(&format!("targets.\"{id}\".target"), t.target, -1e9, 1e9)?;
+            range(
+                &format!("targets.\"{id}\".warn_within"),
+                t.warn_within,
+                0.0,
+                1e9,
+            )?;
+        }
+        for r in &self.priorities {
+            range(
+                &format!("priorities ({}).threshold", r.title),
+                r.threshold,
+                -1e9,
+                1e9,
+            )?;
+        }
+        let labels = |what: &str, list: Vec<&str>| -> Result<(), String> {
+            let mut seen: Vec<String> = Vec::new();
+            for label in list {
+                if label.trim().is_empty() {
+                    return Err(format!("{what} har en tom etikett"));
+                }
+                if label.contains('!') || label.starts_with(['=', '+', '-', '@']) {
+                    return Err(format!("{what}: etiketten \"{label}\" innehåller tecken som Excel läser som en formel eller cellreferens (! eller = + - @ först)"));
+                }
+                let key = label.trim().to_lowercase();
+                if seen.contains(&key) {
+                    return Err(format!("{what}: etiketten \"{label}\" finns två gånger"));
+                }
+                seen.push(key);
+            }
+            Ok(())
+        };
+        labels(
+            "training.mandatory",
+            self.training
+                .mandatory
+                .iter()
+                .map(|m| m.label.as_str())
+                .collect(),
+        )?;
+        labels(
+            "incidents.categories",
+            self.incidents
+                .categories
+                .iter()
+                .map(|c| c.label.as_str())
+                .collect(),
+        )?;
+        let mut slugs: Vec<&str> = Vec::new();
+        for c in &self.incidents.categories {
+            if c.slug.is_empty()
+                || !c
+                    .slug
+                    .chars()
+                    .all(|ch| ch.is_ascii_lowercase() || ch.is_ascii_digit() || ch == '_')
+            {
+                return Err(format!(
+                    "incidents.categories: slug \"{}\" får bara innehålla a–z, 0–9 och _",
+                    c.slug
+                ));
+            }
+            if slugs.contains(&c.slug.as_str()) {
+                return Err(format!(
+                    "incidents.categories: slug \"{}\" finns två gånger",
+                    c.slug
+                ));
+            }
+            slugs.push(&c.slug);
+        }
+        for r in &self.priorities {
+            if let KpiKey::Category(slug) = &r.kpi {
+                if !slugs.contains(&slug.as_str()) {
+                    return Err(format!("priorities: nyckeltalet \"{}\" finns inte (okänd incidentkategori \"{slug}\")", r.kpi));
+                }
+            }
+        }
+        Ok(())
     }
 
     /// The NIS authority's name for a review year (MSB, from 2026 MCF).
@@ -277,6 +442,184 @@ impl Config {
     /// The synonyms of one header group (e.g. "incidents"), or none.
     pub fn header_group(&self, group: &str) -> BTreeMap<String, Vec<String>> {
         self.headers.get(group).cloned().unwrap_or_default()
+    }
+}
+
+/// The shape of the configuration for [`check_keys`]: which keys a table may have.
+enum Shape {
+    /// A value (string, number, list of strings …); serde checks its type.
+    Value,
+    /// A table with these keys.
+    Table(&'static [(&'static str, Shape)]),
+    /// A list of tables with these keys.
+    List(&'static [(&'static str, Shape)]),
+    /// A table whose keys are checked by a function (KPI ids, header groups …).
+    Keyed(fn(&str) -> Result<(), String>, &'static Shape),
+}
+
+use Shape::{Keyed, List, Table, Value};
+
+const TARGET: Shape = Table(&[
+    ("target", Value),
+    ("direction", Value),
+    ("warn_within", Value),
+]);
+const ROLE_LISTS: Shape = Keyed(check_role, &Value);
+
+const ROOT: Shape = Table(&[
+    ("unit", Value),
+    ("year", Value),
+    ("standing_priorities", Value),
+    (
+        "training",
+        Table(&[
+            ("mandatory", List(&[("label", Value), ("match", Value)])),
+            (
+                "values",
+                Table(&[("completed", Value), ("not_completed", Value)]),
+            ),
+        ]),
+    ),
+    (
+        "incidents",
+        Table(&[
+            (
+                "nis_authority",
+                List(&[("from_year", Value), ("name", Value)]),
+            ),
+            ("imy_deadline_hours", Value),
+            (
+                "categories",
+                List(&[("slug", Value), ("label", Value), ("synonyms", Value)]),
+            ),
+        ]),
+    ),
+    ("risks", Table(&[("high_threshold", Value)])),
+    ("actions", Table(&[("done", Value)])),
+    ("register", Table(&[("stale_after_months", Value)])),
+    ("targets", Keyed(check_kpi_id, &TARGET)),
+    ("headers", Keyed(check_group, &ROLE_LISTS)),
+    ("extra_headers", Keyed(check_group, &ROLE_LISTS)),
+    (
+        "files",
+        List(&[("file", Value), ("sheet", Value), ("columns", Value)]),
+    ),
+    (
+        "limits",
+        Table(&[
+            ("max_file_mib", Value),
+            ("max_unpacked_mib", Value),
+            ("max_cells", Value),
+            ("max_columns", Value),
+        ]),
+    ),
+    (
+        "priorities",
+        List(&[
+            ("kpi", Value),
+            ("when", Value),
+            ("threshold", Value),
+            ("title", Value),
+            ("text", Value),
+        ]),
+    ),
+]);
+
+/// Header groups of the `[headers.*]` tables.
+const HEADER_GROUPS: [&str; 9] = [
+    "person",
+    "org",
+    "training",
+    "roster",
+    "incidents",
+    "register",
+    "classification",
+    "risks",
+    "actions",
+];
+
+fn check_kpi_id(id: &str) -> Result<(), String> {
+    KpiKey::parse(id)
+        .map(|_| ())
+        .ok_or_else(|| format!("okänt nyckeltal \"{id}\" (se KPI-id i README)"))
+}
+
+fn check_group(group: &str) -> Result<(), String> {
+    if HEADER_GROUPS.contains(&group) {
+        Ok(())
+    } else {
+        Err(format!(
+            "okänd rubrikgrupp \"{group}\"; tillåtna: {}",
+            HEADER_GROUPS.join(", ")
+        ))
+    }
+}
+
+fn check_role(role: &str) -> Result<(), String> {
+    if ROLES.iter().any(|r| r.key == role) {
+        Ok(())
+    } else {
+        Err(format!(
+            "okänd kolumnroll \"{role}\"; tillåtna: {}",
+            ROLES.iter().map(|r| r.key).collect::<Vec<_>>().join(", ")
+        ))
+    }
+}
+
+/// Rejects keys the configuration does not have, naming the key, where it is and the
+/// keys allowed there: a misspelt key must not be silently ignored.
+fn check_keys(table: &toml::Table, shape: &Shape, at: &str) -> Result<(), String> {
+    let place = |key: &str| {
+        if at.is_empty() {
+            key.to_string()
+        } else {
+            format!("{at}.{key}")
+        }
+    };
+    match shape {
+        Value => Ok(()),
+        Table(keys) | List(keys) => {
+            for (key, value) in table {
+                let Some((_, inner)) = keys.iter().find(|(k, _)| k == key) else {
+                    let allowed: Vec<&str> = keys.iter().map(|(k, _)| *k).collect();
+                    let section = if at.is_empty() {
+                        "på översta nivån".to_string()
+                    } else {
+                        format!("under [{at}]")
+                    };
+                    return Err(format!(
+                        "okänd nyckel \"{key}\" {section}; tillåtna nycklar där: {}",
+                        allowed.join(", ")
+                    ));
+                };
+                check_value(value, inner, &place(key))?;
+            }
+            Ok(())
+        }
+        Keyed(check, inner) => {
+            for (key, value) in table {
+                check(key).map_err(|m| format!("[{at}]: {m}"))?;
+                check_value(value, inner, &place(key))?;
+            }
+            Ok(())
+        }
+    }
+}
+
+fn check_value(value: &toml::Value, shape: &Shape, at: &str) -> Result<(), String> {
+    match (shape, value) {
+        (Value, _) => Ok(()),
+        (List(_), toml::Value::Array(items)) => {
+            for item in items {
+                if let toml::Value::Table(t) = item {
+                    check_keys(t, shape, at)?;
+                }
+            }
+            Ok(())
+        }
+        (_, toml::Value::Table(t)) => check_keys(t, shape, at),
+        // Wrong types are reported by serde when the merged configuration is read.
+        _ => Ok(()),
     }
 }
 
@@ -314,6 +657,62 @@ mod tests {
         assert_eq!(c.nis_authority(2026), "MCF");
         assert_eq!(c.training.mandatory.len(), 2);
         assert!(c.incidents.categories.iter().any(|k| k.slug == "other"));
+    }
+
+    fn load_text(name: &str, text: &str) -> Result<Config, Error> {
+        let dir = std::env::temp_dir().join(format!("genomgang-cfg-{name}-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("genomgang.toml");
+        std::fs::write(&path, text).unwrap();
+        let result = Config::load(&[&path]);
+        std::fs::remove_dir_all(&dir).ok();
+        result
+    }
+
+    #[test]
+    fn misspelt_keys_are_named() {
+        let err = load_text("typo", "[risks]\nhigh_treshold = 9\n")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("okänd nyckel \"high_treshold\" under [risks]"),
+            "{err}"
+        );
+        assert!(err.contains("high_threshold"), "{err}");
+        let err = load_text("typo2", "unitt = \"A\"\n")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("\"unitt\" på översta nivån"), "{err}");
+        let err = load_text(
+            "kpi",
+            "[targets.\"incidents.totl\"]\ntarget = 1\ndirection = \"lower\"\n",
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains("okänt nyckeltal \"incidents.totl\""), "{err}");
+        let err = load_text("when", "[[priorities]]\nkpi = \"risks.high\"\nwhen = \"abov\"\nthreshold = 0\ntitle = \"A\"\ntext = \"B\"\n")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("abov"), "{err}");
+    }
+
+    #[test]
+    fn numbers_are_range_checked_and_limits_merge_per_key() {
+        let err = load_text(
+            "hours",
+            "[incidents]\nimy_deadline_hours = 2562047788015215\n",
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains("imy_deadline_hours"), "{err}");
+        assert!(load_text("year", "year = 0\n").is_err());
+        let c = load_text("limits", "[limits]\nmax_columns = 50\n").unwrap();
+        assert_eq!(c.limits.max_columns, 50);
+        assert_eq!(c.limits.max_cells, Limits::default().max_cells);
+        let err = load_text("label", "[[training.mandatory]]\nlabel = \"Kurs\"\nmatch = [\"a\"]\n[[training.mandatory]]\nlabel = \"Kurs\"\nmatch = [\"b\"]\n")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("finns två gånger"), "{err}");
     }
 
     #[test]

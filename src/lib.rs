@@ -2,16 +2,35 @@
 //! genomgång, ISO/IEC 27001 9.3) from the spreadsheet exports a Swedish administration
 //! already has.
 //!
-//! The pipeline is visible in the modules: `ingest` (files, formats, headers, values) →
-//! `model` (one module per input kind) → `kpi` (polars) → `report` (workbook, JSON,
-//! text). `config` holds what users may change; `commands` are the CLI's verbs.
+//! The layers import one way only, bottom to top (tests/layers.rs checks it):
+//! `schema`, `textnorm` (names and text rules) → `error` → `config` → `ingest` (files,
+//! formats, headers, values) → `model` (typed records, problems with their place) →
+//! `kpi` (pure figures) → `review` (figures + text + ISO mapping, built once) → `report`
+//! (workbook, comparison, PNG, JSON, Markdown) → `input_templates` (blank input
+//! workbooks) → `pipeline` (folder → review → files, for `report` and `batch`) → `cli`
+//! → `commands` (thin verbs).
+
+pub mod schema;
+pub mod textnorm;
+
+pub mod error;
+
+pub mod config;
+
+pub mod ingest;
+
+pub mod model;
+
+pub mod kpi;
+
+pub mod review;
+
+pub mod report;
+
+pub mod input_templates;
+
+pub mod pipeline;
 
 pub mod cli;
+
 pub mod commands;
-pub mod config;
-pub mod error;
-pub mod ingest;
-pub mod kpi;
-pub mod load;
-pub mod model;
-pub mod report;

@@ -180,13 +180,13 @@ fn mutated_inputs_never_panic() {
         };
         let mut inputs = Inputs::default();
         let read = genomgang::ingest::read_bytes(bytes, ext, &cfg.limits);
-        genomgang::load::load_read(read, &format!("fuzz.{ext}"), &cfg, &rec, &mut inputs);
-        genomgang::load::finish(&mut inputs);
-        let report = genomgang::kpi::compute(&inputs, &cfg, "Fuzz", 2025)
-            .expect("KPIs compute on any model");
+        genomgang::pipeline::load::load_read(read, &format!("fuzz.{ext}"), &cfg, &rec, &mut inputs);
+        genomgang::pipeline::load::finish(&mut inputs);
+        let report =
+            genomgang::kpi::compute(&inputs, &cfg, 2025).expect("KPIs compute on any model");
         assert_eq!(
             report.kpis.len(),
-            genomgang::kpi::compute(&Inputs::default(), &cfg, "Tom", 2025)
+            genomgang::kpi::compute(&Inputs::default(), &cfg, 2025)
                 .unwrap()
                 .kpis
                 .len()

@@ -3,9 +3,10 @@
 use std::path::{Path, PathBuf};
 
 use crate::cli::CheckArgs;
-use crate::commands::{fail, load_config, EXIT_FAILED, EXIT_OK, EXIT_PARTIAL};
+use crate::commands::{fail, EXIT_FAILED, EXIT_OK, EXIT_PARTIAL};
 use crate::ingest::Recogniser;
 use crate::model::{Inputs, Severity};
+use crate::pipeline::load_config;
 
 /// How many problems are shown per file.
 const SHOWN_PROBLEMS: usize = 5;
@@ -43,7 +44,7 @@ pub fn run(args: &CheckArgs) -> u8 {
             continue;
         }
         let mut inputs = Inputs::default();
-        crate::load::load_file(path, &name, &cfg, &rec, &mut inputs);
+        crate::pipeline::load::load_file(path, &name, &cfg, &rec, &mut inputs);
         print_file(&name, path, &inputs);
         any_usable |= !inputs.kinds_present().is_empty();
         any_error |= inputs.has_file_errors();
@@ -82,7 +83,7 @@ fn print_file(name: &str, _path: &Path, inputs: &Inputs) {
     let problems: Vec<_> = inputs
         .problems
         .iter()
-        .filter(|p| p.severity != Severity::Note || p.row.is_some())
+        .filter(|p| p.severity != Severity::Note || p.place.row.is_some())
         .collect();
     for p in problems.iter().take(SHOWN_PROBLEMS) {
         say!("    Problem: {}", p.one_line());

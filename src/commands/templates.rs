@@ -3,8 +3,9 @@
 use chrono::Datelike;
 
 use crate::cli::TemplatesArgs;
-use crate::commands::{fail, load_config, EXIT_FAILED, EXIT_OK};
-use crate::report::input_templates::{write_all, Outcome};
+use crate::commands::{fail, EXIT_FAILED, EXIT_OK};
+use crate::input_templates::{write_all, Outcome};
+use crate::pipeline::load_config;
 
 pub fn run(args: &TemplatesArgs) -> u8 {
     let (cfg, _) = match load_config(None, args.config.as_deref()) {

@@ -9,52 +9,11 @@ use std::collections::BTreeMap;
 
 use crate::config::Config;
 use crate::ingest::value::Cell;
-use crate::model::InputKind;
+use crate::schema::{person_priority, role_label, InputKind, PERSON_ROLES};
+use crate::textnorm::normalize;
 
 /// How many rows from the top are searched for the header.
 const HEADER_SEARCH_ROWS: usize = 30;
-
-/// Normalises a header or value for matching: lowercase, a trailing "(...)" unit
-/// removed, punctuation turned into spaces, spaces collapsed.
-pub fn normalize(text: &str) -> String {
-    let mut t = text.trim().to_lowercase();
-    // Strip trailing units like "(Ja/Nej)" or "[1-5]", possibly repeated.
-    loop {
-        let trimmed = t.trim_end();
-        let cut = if trimmed.ends_with(')') {
-            trimmed.rfind('(')
-        } else if trimmed.ends_with(']') {
-            trimmed.rfind('[')
-        } else {
-            None
-        };
-        match cut {
-            Some(i) if i > 0 => t = trimmed[..i].to_string(),
-            _ => break,
-        }
-    }
-    let mut out = String::with_capacity(t.len());
-    let mut last_space = true;
-    for c in t.chars() {
-        if c.is_alphanumeric() {
-            out.push(c);
-            last_space = false;
-        } else if !last_space {
-            out.push(' ');
-            last_space = true;
-        }
-    }
-    out.trim_end().to_string()
-}
-
-/// Roles of the person identifier group, in matching priority.
-pub const PERSON_ROLES: [&str; 5] = [
-    "employee_number",
-    "personal_number",
-    "user_id",
-    "email",
-    "name",
-];
 
 struct KindSpec {
     kind: InputKind,
@@ -171,62 +130,6 @@ impl HeaderMap {
     }
 }
 
-/// Swedish label of a role, for messages.
-pub fn role_label(role: &str) -> &str {
-    match role {
-        "employee_number" => "anställningsnummer",
-        "personal_number" => "personnummer",
-        "user_id" => "användar-id",
-        "email" => "e-post",
-        "name" => "namn",
-        "unit" => "enhet",
-        "administration" => "förvaltning",
-        "course" => "kurs",
-        "completion_status" => "status",
-        "completion_date" => "slutfört datum",
-        "title" => "befattning",
-        "employment_type" => "anställningsform",
-        "case_id" => "ärendenummer",
-        "event_date" => "händelsedatum",
-        "discovered_date" => "upptäckt",
-        "registered_date" => "registrerad",
-        "category" => "kategori",
-        "personal_data" => "personuppgiftsincident",
-        "reported_imy" => "anmäld till IMY",
-        "reported_msb" => "anmäld till MSB/MCF",
-        "reported_date" => "anmält datum",
-        "status" => "status",
-        "description" => "beskrivning",
-        "activity" => "behandling",
-        "purpose" => "ändamål",
-        "legal_basis" => "rättslig grund",
-        "data_subjects" => "kategorier av registrerade",
-        "data_categories" => "kategorier av personuppgifter",
-        "sensitive" => "känsliga personuppgifter",
-        "recipients" => "mottagare",
-        "third_country" => "tredjelandsöverföring",
-        "retention" => "lagringstid",
-        "security" => "säkerhetsåtgärder",
-        "processor" => "personuppgiftsbiträde",
-        "owner" => "ansvarig",
-        "last_reviewed" => "senast reviderad",
-        "asset" => "informationstillgång",
-        "confidentiality" => "konfidentialitet",
-        "integrity" => "riktighet",
-        "availability" => "tillgänglighet",
-        "traceability" => "spårbarhet",
-        "classified_date" => "klassad datum",
-        "risk" => "risk",
-        "likelihood" => "sannolikhet",
-        "consequence" => "konsekvens",
-        "value" => "riskvärde",
-        "action" => "åtgärd",
-        "deadline" => "klart senast",
-        "year" => "år",
-        other => other,
-    }
-}
-
 /// Excel column letters for a 0-based index: 0 → A, 27 → AB.
 pub fn column_letter(index: usize) -> String {
     let mut n = index + 1;
@@ -304,9 +207,7 @@ impl Recogniser {
                 // Person roles are tried in priority order; others in table order.
                 let mut ordered: Vec<&(String, Vec<String>)> = roles.iter().collect();
                 if *g == "person" {
-                    ordered.sort_by_key(|(r, _)| {
-                        PERSON_ROLES.iter().position(|p| p == r).unwrap_or(99)
-                    });
+                    ordered.sort_by_key(|(r, _)| person_priority(r).unwrap_or(99));
                 }
                 for (role, syns) in ordered {
                     if syns.iter().any(|s| s == header) {
@@ -472,15 +373,6 @@ mod tests {
 
     fn rec() -> Recogniser {
         Recogniser::new(&Config::default_config())
-    }
-
-    #[test]
-    fn normalize_ignores_case_punctuation_and_units() {
-        assert_eq!(normalize("  Anmäld till IMY (Ja/Nej) "), "anmäld till imy");
-        assert_eq!(normalize("Anst.nr"), "anst nr");
-        assert_eq!(normalize("E-post"), "e post");
-        assert_eq!(normalize("Sannolikhet [1-5]"), "sannolikhet");
-        assert_eq!(normalize("ÄRENDENUMMER:"), "ärendenummer");
     }
 
     #[test]

@@ -166,7 +166,7 @@ pub fn parse_bool(cell: &Cell) -> Option<bool> {
 }
 
 pub fn parse_bool_text(text: &str) -> Option<bool> {
-    let t = crate::ingest::header::normalize(text);
+    let t = crate::textnorm::normalize(text);
     match t.as_str() {
         "" | "nej" | "n" | "no" | "0" | "falskt" | "false" | "ej" | "inte" | "ej anmäld"
         | "ej anmält" | "ej rapporterad" | "ingen" => Some(false),

@@ -7,11 +7,9 @@ use polars::prelude::*;
 use crate::config::Config;
 use crate::kpi::{
     ActionRow, Breakdowns, FieldRow, IncompleteRow, Kpi, LevelRow, RiskRow, StaleRow, TextCount,
-    ValueKind,
 };
-use crate::model::classification::ASPECTS;
-use crate::model::register::ART30_FIELDS;
 use crate::model::{InputKind, Inputs};
+use crate::schema::{KpiId, ART30_FIELDS, ASPECTS};
 
 fn present(inputs: &Inputs, kind: InputKind) -> bool {
     inputs.sources.iter().any(|s| s.kind == Some(kind))
@@ -111,31 +109,25 @@ pub fn register(
     let v = |x: Option<f64>| if have { x } else { None };
     Ok(vec![
         Kpi::new(
-            "register.activities",
+            KpiId::RegisterActivities,
             "Behandlingar i registerförteckningen",
             v(Some(n as f64)),
             None,
-            ValueKind::Count,
-            "Registerförteckning",
         ),
         Kpi::new(
-            "register.complete_rate",
+            KpiId::RegisterCompleteRate,
             "Andel behandlingar med alla uppgifter enligt art. 30",
             v(ratio(complete, n)),
             None,
-            ValueKind::Rate,
-            "Registerförteckning",
         ),
         Kpi::new(
-            "register.stale",
+            KpiId::RegisterStale,
             &format!(
                 "Behandlingar ej reviderade de senaste {} månaderna",
                 cfg.register.stale_after_months
             ),
             v(Some(stale)),
             if have { stale_prev } else { None },
-            ValueKind::Count,
-            "Registerförteckning",
         ),
     ])
 }
@@ -218,20 +210,16 @@ pub fn classification(inputs: &Inputs, b: &mut Breakdowns) -> PolarsResult<Vec<K
     let v = |x: Option<f64>| if have { x } else { None };
     Ok(vec![
         Kpi::new(
-            "classification.assets",
+            KpiId::ClassificationAssets,
             "Informationstillgångar i förteckningen",
             v(Some(n as f64)),
             None,
-            ValueKind::Count,
-            "Informationsklassning",
         ),
         Kpi::new(
-            "classification.classified_rate",
+            KpiId::ClassificationClassifiedRate,
             "Andel informationstillgångar klassade för K, R och T",
             v(ratio(classified, n)),
             None,
-            ValueKind::Rate,
-            "Informationsklassning",
         ),
     ])
 }
@@ -312,20 +300,16 @@ pub fn risks(inputs: &Inputs, cfg: &Config, b: &mut Breakdowns) -> PolarsResult<
     let v = |x: usize| have.then_some(x as f64);
     Ok(vec![
         Kpi::new(
-            "risks.total",
+            KpiId::RisksTotal,
             "Risker i riskregistret",
             v(risks.len()),
             None,
-            ValueKind::Count,
-            "Risker",
         ),
         Kpi::new(
-            "risks.high",
+            KpiId::RisksHigh,
             &format!("Höga risker (riskvärde minst {threshold})"),
             v(high),
             None,
-            ValueKind::Count,
-            "Risker",
         ),
     ])
 }
@@ -405,28 +389,22 @@ pub fn actions(inputs: &Inputs, year: i32, b: &mut Breakdowns) -> PolarsResult<V
     let v = |x: f64| have.then_some(x);
     Ok(vec![
         Kpi::new(
-            "actions.total",
+            KpiId::ActionsTotal,
             "Planerade åtgärder",
             v(acts.len() as f64),
             None,
-            ValueKind::Count,
-            "Åtgärder",
         ),
         Kpi::new(
-            "actions.done",
+            KpiId::ActionsDone,
             "Genomförda åtgärder",
             v(done as f64),
             None,
-            ValueKind::Count,
-            "Åtgärder",
         ),
         Kpi::new(
-            "actions.overdue",
+            KpiId::ActionsOverdue,
             &format!("Försenade åtgärder (passerat slutdatum senast {year}-12-31)"),
             v(overdue as f64),
             None,
-            ValueKind::Count,
-            "Åtgärder",
         ),
     ])
 }

@@ -7,10 +7,9 @@ use chrono::Datelike;
 use polars::prelude::*;
 
 use crate::config::Config;
-use crate::kpi::{
-    Breakdowns, CategoryRow, Kpi, MonthRow, TextCount, UnitCountRow, ValueKind, YearRow,
-};
-use crate::model::{Incident, Inputs, Problem, Severity};
+use crate::kpi::{Breakdowns, CategoryRow, Kpi, MonthRow, TextCount, UnitCountRow, YearRow};
+use crate::model::{Incident, Inputs, Place, Problem};
+use crate::schema::{KpiId, KpiKey};
 
 pub const MONTHS: [&str; 12] = [
     "jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov", "dec",
@@ -243,42 +242,35 @@ pub fn compute(
             .flat_map(|c| {
                 c.synonyms
                     .iter()
-                    .map(|s| crate::ingest::header::normalize(s))
-                    .chain([crate::ingest::header::normalize(&c.label)])
+                    .map(|s| crate::textnorm::normalize(s))
+                    .chain([crate::textnorm::normalize(&c.label)])
             })
             .collect();
         for i in 0..unmapped.height() {
             if let (Some(text), Some(count)) = (raw.get(i), n.get(i)) {
-                if other_synonyms.contains(&crate::ingest::header::normalize(text)) {
+                if other_synonyms.contains(&crate::textnorm::normalize(text)) {
                     continue;
                 }
                 b.unmapped_categories.push(TextCount {
                     text: text.to_string(),
                     count,
                 });
-                notes.push(Problem {
-                    severity: Severity::Note,
-                    file: "(incidenter)".to_string(),
-                    sheet: None,
-                    row: None,
-                    column: Some("Kategori".to_string()),
-                    value: Some(text.to_string()),
-                    message: format!("kategorin känns inte igen ({} {year})", crate::kpi::count_noun(count as usize, "incident", "incidenter")),
-                    action: "Räknas som Övrigt. Lägg till texten som synonym under [[incidents.categories]] i genomgang.toml om den hör till en annan kategori.".to_string(),
-                });
+                notes.push(
+                    Problem::note(
+                        Place::file("(incidenter)").at_column("Kategori"),
+                        &format!("kategorin känns inte igen ({} {year})", crate::kpi::count_noun(count as usize, "incident", "incidenter")),
+                        "Räknas som Övrigt. Lägg till texten som synonym under [[incidents.categories]] i genomgang.toml om den hör till en annan kategori.",
+                    )
+                    .with_value(Some(text.to_string())),
+                );
             }
         }
         if this[5] > 0 {
-            notes.push(Problem {
-                severity: Severity::Note,
-                file: "(incidenter)".to_string(),
-                sheet: None,
-                row: None,
-                column: None,
-                value: None,
-                message: format!("{} {year} saknar upptäcktsdatum eller anmälningsdatum", crate::kpi::count_noun(this[5] as usize, "IMY-anmäld incident", "IMY-anmälda incidenter")),
-                action: "Deras tid till anmälan kan inte bedömas och de ingår inte i antalet sena anmälningar.".to_string(),
-            });
+            notes.push(Problem::note(
+                Place::file("(incidenter)"),
+                &format!("{} {year} saknar upptäcktsdatum eller anmälningsdatum", crate::kpi::count_noun(this[5] as usize, "IMY-anmäld incident", "IMY-anmälda incidenter")),
+                "Deras tid till anmälan kan inte bedömas och de ingår inte i antalet sena anmälningar.",
+            ));
         }
     }
 
@@ -299,66 +291,47 @@ pub fn compute(
     });
     let hours = cfg.incidents.imy_deadline_hours;
     let mut kpis = vec![
+        Kpi::new(KpiId::IncidentsTotal, "Antal incidenter", v(this[0]), p(0)),
         Kpi::new(
-            "incidents.total",
-            "Antal incidenter",
-            v(this[0]),
-            p(0),
-            ValueKind::Count,
-            "Incidenter",
-        ),
-        Kpi::new(
-            "incidents.personal_data",
+            KpiId::IncidentsPersonalData,
             "Personuppgiftsincidenter",
             v(this[1]),
             p(1),
-            ValueKind::Count,
-            "Incidenter",
         ),
         Kpi::new(
-            "incidents.reported_imy",
+            KpiId::IncidentsReportedImy,
             "Anmälda till IMY",
             v(this[2]),
             p(2),
-            ValueKind::Count,
-            "Incidenter",
         ),
         Kpi::new(
-            "incidents.reported_msb",
+            KpiId::IncidentsReportedMsb,
             &format!("Anmälda till {authority} (NIS/cybersäkerhetslagen)"),
             v(this[3]),
             p(3),
-            ValueKind::Count,
-            "Incidenter",
         ),
         Kpi::new(
-            "incidents.imy_late",
+            KpiId::IncidentsImyLate,
             &format!("IMY-anmälningar senare än {hours} timmar efter upptäckt"),
             late_value,
             late_prev,
-            ValueKind::Count,
-            "Incidenter",
         ),
     ];
     for row in &b.incidents_by_category {
         kpis.push(Kpi::new(
-            &format!("incidents.category.{}", row.slug),
+            KpiKey::Category(row.slug.clone()),
             &format!("Incidenter: {}", row.label),
             Some(row.count as f64),
             row.previous.map(|x| x as f64),
-            ValueKind::Count,
-            "Incidenter",
         ));
     }
     if !have {
         for c in &cfg.incidents.categories {
             kpis.push(Kpi::new(
-                &format!("incidents.category.{}", c.slug),
+                KpiKey::Category(c.slug.clone()),
                 &format!("Incidenter: {}", c.label),
                 None,
                 None,
-                ValueKind::Count,
-                "Incidenter",
             ));
         }
     }

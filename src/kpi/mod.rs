@@ -1,49 +1,39 @@
-//! KPIs from the typed model, computed with polars: one module per family, assembled
-//! here into the [`KpiReport`] every output is written from. Targets and traffic-light
-//! status come from the configuration.
+//! KPIs from the typed model: one module per family, assembled here into a [`KpiSet`].
+//! Targets and traffic-light status come from the configuration. This layer is pure:
+//! model and configuration in, figures out; text and outputs are built above it.
 
 pub mod governance;
 pub mod incidents;
 pub mod training;
 pub mod types;
 
-use chrono::Datelike;
 use polars::prelude::PolarsResult;
 
 use crate::config::{Config, Direction};
 use crate::model::{Inputs, Problem};
+use crate::schema::{KpiId, KpiKey};
 pub use types::*;
 
 impl Kpi {
+    /// A KPI without target; its kind and sheet come from the schema.
     pub fn new(
-        id: &str,
+        id: impl Into<KpiKey>,
         label: &str,
         value: Option<f64>,
         previous: Option<f64>,
-        kind: ValueKind,
-        sheet: &'static str,
     ) -> Kpi {
+        let id = id.into();
         Kpi {
-            id: id.to_string(),
+            kind: id.kind(),
+            sheet: id.fixed().map(KpiId::sheet).unwrap_or("Incidenter"),
+            id,
             label: label.to_string(),
             value,
             previous,
             target: None,
             status: Status::Info,
-            kind,
-            sheet,
         }
     }
-}
-
-/// The default review year: the latest calendar year with dated incidents or training.
-pub fn default_year(inputs: &Inputs) -> Option<i32> {
-    let incidents = inputs.incidents.iter().map(|i| i.date.year());
-    let training = inputs
-        .completions
-        .iter()
-        .filter_map(|c| c.date.map(|d| d.year()));
-    incidents.chain(training).max()
 }
 
 /// "1 incident", "3 incidenter".
@@ -83,8 +73,9 @@ pub fn status_for(value: Option<f64>, target: Option<&crate::config::Target>) ->
     }
 }
 
-/// Computes every KPI and breakdown for one unit and year.
-pub fn compute(inputs: &Inputs, cfg: &Config, unit: &str, year: i32) -> PolarsResult<KpiReport> {
+/// Computes every KPI and breakdown for one unit and year, with targets and
+/// traffic lights from the configuration. Pure: reads the model, writes nothing.
+pub fn compute(inputs: &Inputs, cfg: &Config, year: i32) -> PolarsResult<KpiSet> {
     let mut b = Breakdowns::default();
     let mut notes: Vec<Problem> = Vec::new();
     let authority = cfg.nis_authority(year);
@@ -97,37 +88,14 @@ pub fn compute(inputs: &Inputs, cfg: &Config, unit: &str, year: i32) -> PolarsRe
     kpis.extend(governance::risks(inputs, cfg, &mut b)?);
     kpis.extend(governance::actions(inputs, year, &mut b)?);
     for k in kpis.iter_mut() {
-        let target = cfg.targets.get(&k.id);
+        let target = cfg.targets.get(&k.id.to_string());
         k.target = target.map(|t| t.target);
         k.status = status_for(k.value, target);
     }
-    let mut problems = inputs.problems.clone();
-    problems.extend(notes);
-    let warnings = problems
-        .iter()
-        .filter(|p| p.severity != crate::model::Severity::Note || p.row.is_none())
-        .map(|p| p.one_line())
-        .collect();
-    Ok(KpiReport {
-        unit: unit.to_string(),
-        year,
-        generated_by: format!("genomgang {}", env!("CARGO_PKG_VERSION")),
+    Ok(KpiSet {
         kpis,
         breakdowns: b,
-        sources: inputs.sources.clone(),
-        warnings,
-        problems,
-        context: Context {
-            nis_authority: authority,
-            config_sources: Vec::new(),
-            config_toml: String::new(),
-            high_risk_threshold: cfg.risks.high_threshold,
-            imy_deadline_hours: cfg.incidents.imy_deadline_hours,
-            kinds_present: inputs.kinds_present(),
-            sections: inputs.sections.clone(),
-        },
-        text: Vec::new(),
-        iso: Vec::new(),
+        notes,
     })
 }
 

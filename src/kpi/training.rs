@@ -7,8 +7,9 @@ use chrono::{Datelike, NaiveDate};
 use polars::prelude::*;
 
 use crate::config::Config;
-use crate::kpi::{Breakdowns, CourseRow, Kpi, TrainingUnitRow, ValueKind};
-use crate::model::{Inputs, PersonIds, Problem, Severity};
+use crate::kpi::{Breakdowns, CourseRow, Kpi, TrainingUnitRow};
+use crate::model::{Inputs, PersonIds, Place, Problem};
+use crate::schema::KpiId;
 
 pub const NO_UNIT: &str = "(ingen enhet angiven)";
 
@@ -319,28 +320,22 @@ pub fn compute(
     };
     Ok(vec![
         Kpi::new(
-            "training.headcount",
+            KpiId::TrainingHeadcount,
             "Antal medarbetare",
             hc,
             if previous_available { hc } else { None },
-            ValueKind::Count,
-            "Utbildning",
         ),
         Kpi::new(
-            "training.completed_all",
+            KpiId::TrainingCompletedAll,
             "Medarbetare som genomfört alla obligatoriska utbildningar",
             count_now,
             count_prev,
-            ValueKind::Count,
-            "Utbildning",
         ),
         Kpi::new(
-            "training.completion_rate_all",
+            KpiId::TrainingCompletionRateAll,
             "Andel medarbetare som genomfört alla obligatoriska utbildningar",
             rate(count_now),
             rate(count_prev),
-            ValueKind::Rate,
-            "Utbildning",
         ),
     ])
 }
@@ -365,14 +360,5 @@ fn completers(done: &DataFrame, cutoff: i32, n_mandatory: u32) -> PolarsResult<D
 }
 
 fn note(message: String, action: &str) -> Problem {
-    Problem {
-        severity: Severity::Note,
-        file: "(utbildning)".to_string(),
-        sheet: None,
-        row: None,
-        column: None,
-        value: None,
-        message,
-        action: action.to_string(),
-    }
+    Problem::note(Place::file("(utbildning)"), &message, action)
 }

@@ -1,10 +1,11 @@
-//! The one result type every output is written from: the workbook, the PNG charts, the
-//! JSON document and the report text all read a [`KpiReport`], so they cannot disagree.
+//! The KPIs and breakdowns of one unit and year ([`KpiSet`]): the figures every output
+//! is written from, through the [`crate::review::Review`].
 
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use crate::model::{Problem, Source};
+use crate::model::Problem;
+use crate::schema::{KpiKey, ValueKind};
 
 /// Traffic-light status of a KPI against its target.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -32,18 +33,9 @@ impl Status {
     }
 }
 
-/// How a KPI value is shown.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ValueKind {
-    Count,
-    /// A fraction 0–1 shown as percent.
-    Rate,
-}
-
 #[derive(Debug, Clone, Serialize)]
 pub struct Kpi {
-    pub id: String,
+    pub id: KpiKey,
     pub label: String,
     #[serde(serialize_with = "whole_or_fraction")]
     pub value: Option<f64>,
@@ -75,78 +67,14 @@ impl Kpi {
     }
 }
 
-#[derive(Debug, Clone, Serialize)]
-pub struct KpiReport {
-    pub unit: String,
-    pub year: i32,
-    pub generated_by: String,
+/// Every KPI and breakdown of one unit and year, with notes on how they were computed:
+/// what `kpi::compute` returns.
+#[derive(Debug, Clone)]
+pub struct KpiSet {
     pub kpis: Vec<Kpi>,
     pub breakdowns: Breakdowns,
-    pub sources: Vec<Source>,
-    pub warnings: Vec<String>,
-    /// Every data quality problem (the Datakvalitet sheet).
-    #[serde(skip)]
-    pub problems: Vec<Problem>,
-    #[serde(skip)]
-    pub context: Context,
-    /// The review text (Rapport sheet and the Markdown file).
-    #[serde(skip)]
-    pub text: Vec<Block>,
-    /// ISO/IEC 27001 9.3.2 a)–g) and 9.3.3, for the "ISO 27001 9.3" sheet.
-    #[serde(skip)]
-    pub iso: Vec<IsoRow>,
-}
-
-/// One block of the review text.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Block {
-    Heading1(String),
-    Heading2(String),
-    Heading3(String),
-    Paragraph(String),
-    Bullet(String),
-    PageBreak,
-}
-
-/// One row of the ISO 27001 9.3 sheet.
-#[derive(Debug, Clone)]
-pub struct IsoRow {
-    /// "9.3.2 a)" … "9.3.3".
-    pub clause: String,
-    /// What the standard asks for, in Swedish.
-    pub requirement: String,
-    /// True when the workbook answers it from the inputs.
-    pub covered: bool,
-    /// Where the workbook answers it (sheet and range, or text section), or what is missing.
-    pub answer: String,
-}
-
-impl KpiReport {
-    pub fn kpi(&self, id: &str) -> Option<&Kpi> {
-        self.kpis.iter().find(|k| k.id == id)
-    }
-
-    /// The value of a KPI, if it exists and has one.
-    pub fn value(&self, id: &str) -> Option<f64> {
-        self.kpi(id).and_then(|k| k.value)
-    }
-}
-
-/// Facts about the run that outputs need besides the figures.
-#[derive(Debug, Clone, Default)]
-pub struct Context {
-    /// Authority for NIS reports this year ("MSB" or "MCF").
-    pub nis_authority: String,
-    /// Where the configuration came from ("standard", or the files merged on top).
-    pub config_sources: Vec<String>,
-    /// The configuration in force, as TOML, for the Källor sheet.
-    pub config_toml: String,
-    pub high_risk_threshold: f64,
-    pub imy_deadline_hours: i64,
-    /// Which input kinds were present (Swedish labels), for the ISO 9.3 sheet.
-    pub kinds_present: Vec<crate::model::InputKind>,
-    /// Text sections supplied in the input folder: (file stem, Markdown).
-    pub sections: Vec<(String, String)>,
+    /// Notes made while computing (e.g. duplicates merged), for the Datakvalitet sheet.
+    pub notes: Vec<Problem>,
 }
 
 #[derive(Debug, Clone, Default, Serialize)]

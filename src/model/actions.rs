@@ -3,11 +3,11 @@
 use chrono::{Datelike, NaiveDate};
 
 use crate::config::Config;
-use crate::ingest::header::normalize;
 use crate::ingest::value::{parse_datetime, parse_number};
 use crate::ingest::Cell;
 use crate::model::sheet::SheetReader;
 use crate::model::Severity;
+use crate::textnorm::normalize;
 
 #[derive(Debug, Clone)]
 pub struct Action {

@@ -1,9 +1,10 @@
 //! Information classification listings (KLASSA): each information asset with its
 //! levels 0–4 for confidentiality (K), integrity (R) and availability (T).
 
-use crate::ingest::header::normalize;
 use crate::ingest::Cell;
 use crate::model::sheet::SheetReader;
+use crate::schema::ASPECTS;
+use crate::textnorm::normalize;
 
 #[derive(Debug, Clone)]
 pub struct Asset {
@@ -11,12 +12,6 @@ pub struct Asset {
     /// K, R, T levels 0–4; `None` when not set.
     pub levels: [Option<u8>; 3],
 }
-
-pub const ASPECTS: [(&str, &str); 3] = [
-    ("confidentiality", "Konfidentialitet"),
-    ("integrity", "Riktighet"),
-    ("availability", "Tillgänglighet"),
-];
 
 /// A level cell that is neither blank nor a KLASSA level.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

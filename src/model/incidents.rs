@@ -4,10 +4,10 @@
 use chrono::{NaiveDate, NaiveDateTime};
 
 use crate::config::Config;
-use crate::ingest::header::normalize;
 use crate::ingest::value::{parse_bool, parse_datetime};
 use crate::model::sheet::{Row, SheetReader};
-use crate::model::Severity;
+use crate::model::{Place, Severity};
+use crate::textnorm::normalize;
 
 #[derive(Debug, Clone)]
 pub struct Incident {
@@ -26,7 +26,7 @@ pub struct Incident {
     pub unit: Option<String>,
     pub administration: Option<String>,
     /// Where the incident was read, for duplicate notes: file, sheet, Excel row.
-    pub place: (String, Option<String>, u32),
+    pub place: Place,
 }
 
 /// Maps a category text to its canonical slug: the first category with a synonym the
@@ -172,11 +172,8 @@ pub fn read(r: &mut SheetReader, cfg: &Config) -> Vec<Incident> {
             );
         }
         r.rows_read += 1;
-        let place = (
-            r.file.to_string(),
-            r.sheet.sheet.clone(),
-            r.sheet.excel_row(row.index),
-        );
+        let place =
+            Place::sheet(r.file, r.sheet.sheet.clone()).at_row(r.sheet.excel_row(row.index));
         out.push(Incident {
             case_id: r.text(row, "case_id"),
             date,

@@ -22,46 +22,7 @@ pub use risks::Risk;
 pub use roster::Employee;
 pub use training::Completion;
 
-/// The kinds of input sheet genomgang recognises.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum InputKind {
-    Training,
-    TrainingWide,
-    Roster,
-    Incidents,
-    Register,
-    Classification,
-    Risks,
-    Actions,
-}
-
-impl InputKind {
-    pub const ALL: [InputKind; 8] = [
-        InputKind::Training,
-        InputKind::TrainingWide,
-        InputKind::Roster,
-        InputKind::Incidents,
-        InputKind::Register,
-        InputKind::Classification,
-        InputKind::Risks,
-        InputKind::Actions,
-    ];
-
-    /// Swedish name for messages and the Källor sheet.
-    pub fn label(self) -> &'static str {
-        match self {
-            InputKind::Training => "Utbildning (lista)",
-            InputKind::TrainingWide => "Utbildning (matris)",
-            InputKind::Roster => "Personal",
-            InputKind::Incidents => "Incidenter",
-            InputKind::Register => "Registerförteckning",
-            InputKind::Classification => "Informationsklassning",
-            InputKind::Risks => "Risker",
-            InputKind::Actions => "Åtgärder",
-        }
-    }
-}
+pub use crate::schema::InputKind;
 
 /// How serious a data quality problem is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -85,28 +46,49 @@ impl Severity {
     }
 }
 
-/// One data quality problem, with its place in the inputs.
-#[derive(Debug, Clone, Serialize)]
-pub struct Problem {
-    pub severity: Severity,
-    /// File name relative to the input folder.
+/// Where in the inputs something was found: as precise as is known.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Place {
+    /// File name relative to the input folder (or a label such as "(incidenter)" for
+    /// findings about a whole kind).
     pub file: String,
     pub sheet: Option<String>,
     /// 1-based row number as the user sees it in Excel.
     pub row: Option<u32>,
     /// Column letter and header, e.g. "C (Händelsedatum)".
     pub column: Option<String>,
-    /// The offending value; masked when it could identify a person.
-    pub value: Option<String>,
-    /// What is wrong, in Swedish.
-    pub message: String,
-    /// What genomgang did about it, in Swedish.
-    pub action: String,
 }
 
-impl Problem {
-    /// One line for the terminal: "fil, blad, rad, kolumn: meddelande".
-    pub fn one_line(&self) -> String {
+impl Place {
+    /// A whole file.
+    pub fn file(file: &str) -> Place {
+        Place {
+            file: file.to_string(),
+            ..Place::default()
+        }
+    }
+
+    /// A sheet of a file (`None` for a CSV).
+    pub fn sheet(file: &str, sheet: Option<String>) -> Place {
+        Place {
+            file: file.to_string(),
+            sheet,
+            ..Place::default()
+        }
+    }
+
+    pub fn at_row(mut self, row: u32) -> Place {
+        self.row = Some(row);
+        self
+    }
+
+    pub fn at_column(mut self, column: impl Into<String>) -> Place {
+        self.column = Some(column.into());
+        self
+    }
+
+    /// "fil, blad "X", rad 4, kolumn C (Datum)".
+    pub fn describe(&self) -> String {
         let mut place = self.file.clone();
         if let Some(s) = &self.sheet {
             place.push_str(&format!(", blad \"{s}\""));
@@ -117,6 +99,57 @@ impl Problem {
         if let Some(c) = &self.column {
             place.push_str(&format!(", kolumn {c}"));
         }
+        place
+    }
+}
+
+/// One data quality problem, with its place in the inputs.
+#[derive(Debug, Clone, Serialize)]
+pub struct Problem {
+    pub severity: Severity,
+    pub place: Place,
+    /// The offending value; masked when it could identify a person.
+    pub value: Option<String>,
+    /// What is wrong, in Swedish.
+    pub message: String,
+    /// What genomgang did about it, in Swedish.
+    pub action: String,
+}
+
+impl Problem {
+    pub fn new(severity: Severity, place: Place, message: &str, action: &str) -> Problem {
+        Problem {
+            severity,
+            place,
+            value: None,
+            message: message.to_string(),
+            action: action.to_string(),
+        }
+    }
+
+    /// A file (or one of its sheets) that could not be read at all.
+    pub fn file_error(file: &str, sheet: Option<String>, message: &str, action: &str) -> Problem {
+        Problem::new(
+            Severity::FileError,
+            Place::sheet(file, sheet),
+            message,
+            action,
+        )
+    }
+
+    /// Worth knowing; nothing was left out.
+    pub fn note(place: Place, message: &str, action: &str) -> Problem {
+        Problem::new(Severity::Note, place, message, action)
+    }
+
+    pub fn with_value(mut self, value: Option<String>) -> Problem {
+        self.value = value;
+        self
+    }
+
+    /// One line for the terminal: "fil, blad, rad, kolumn: meddelande".
+    pub fn one_line(&self) -> String {
+        let place = self.place.describe();
         let value = match &self.value {
             Some(v) if !v.is_empty() => format!(" (värde \"{v}\")"),
             _ => String::new(),

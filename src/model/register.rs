@@ -3,21 +3,11 @@
 
 use chrono::NaiveDate;
 
-use crate::ingest::header::normalize;
 use crate::ingest::value::parse_datetime;
 use crate::model::sheet::SheetReader;
 use crate::model::Severity;
-
-/// The Art. 30 fields a complete entry has, with their role and Swedish label.
-pub const ART30_FIELDS: [(&str, &str); 7] = [
-    ("purpose", "Ändamål"),
-    ("data_subjects", "Kategorier av registrerade"),
-    ("data_categories", "Kategorier av personuppgifter"),
-    ("recipients", "Mottagare"),
-    ("retention", "Lagringstid/gallring"),
-    ("security", "Säkerhetsåtgärder"),
-    ("legal_basis", "Rättslig grund"),
-];
+use crate::schema::ART30_FIELDS;
+use crate::textnorm::normalize;
 
 #[derive(Debug, Clone)]
 pub struct Activity {

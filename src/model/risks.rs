@@ -1,11 +1,11 @@
 //! The risk register: each risk with likelihood and consequence; value = their product
 //! (or the register's own risk value where it has one and agrees).
 
-use crate::ingest::header::normalize;
 use crate::ingest::value::parse_number;
 use crate::ingest::Cell;
 use crate::model::sheet::SheetReader;
 use crate::model::Severity;
+use crate::textnorm::normalize;
 
 #[derive(Debug, Clone)]
 pub struct Risk {

@@ -1,8 +1,9 @@
 //! The HR roster (personal): who the employees are and where they work. It is the
 //! population the training completion rate is measured on.
 
-use crate::model::sheet::{norm_id, Row, SheetReader};
+use crate::model::sheet::{Row, SheetReader};
 use crate::model::PersonIds;
+use crate::textnorm::norm_id;
 
 #[derive(Debug, Clone)]
 pub struct Employee {
@@ -29,7 +30,7 @@ pub fn read(r: &mut SheetReader) -> Vec<Employee> {
     for row in r.rows() {
         let ids = person_ids(r, row);
         if ids.is_empty() {
-            let role = crate::ingest::header::PERSON_ROLES
+            let role = crate::schema::PERSON_ROLES
                 .iter()
                 .find(|p| r.has(p))
                 .copied()

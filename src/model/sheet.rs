@@ -2,20 +2,11 @@
 //! skipping what is not data (blank rows, repeated headers, totals rows), and records
 //! problems with their file, sheet, row and column.
 
-use crate::ingest::header::{column_ref, normalize, HeaderMap};
+use crate::ingest::header::{column_ref, HeaderMap};
 use crate::ingest::{Cell, RawSheet};
-use crate::model::{Problem, Severity};
-
-/// Roles whose values could identify a person or hold free text: never shown.
-const MASKED_ROLES: [&str; 7] = [
-    "employee_number",
-    "personal_number",
-    "user_id",
-    "email",
-    "name",
-    "description",
-    "owner",
-];
+use crate::model::{Place, Problem, Severity};
+use crate::schema::role_is_masked;
+use crate::textnorm::normalize;
 
 /// One sheet being turned into records.
 pub struct SheetReader<'a> {
@@ -105,7 +96,7 @@ impl<'a> SheetReader<'a> {
         message: &str,
         action: &str,
     ) {
-        let value = if MASKED_ROLES.contains(&role) {
+        let value = if role_is_masked(role) {
             Some("(dold: kan identifiera en person)".to_string())
         } else {
             Some(self.cell(row, role).display())
@@ -160,16 +151,14 @@ impl<'a> SheetReader<'a> {
         message: &str,
         action: &str,
     ) {
-        self.problems.push(Problem {
-            severity,
+        let place = Place {
             file: self.file.to_string(),
             sheet: self.sheet.sheet.clone(),
             row: row.map(|r| self.sheet.excel_row(r.index)),
             column,
-            value,
-            message: message.to_string(),
-            action: action.to_string(),
-        });
+        };
+        self.problems
+            .push(Problem::new(severity, place, message, action).with_value(value));
     }
 }
 
@@ -222,14 +211,4 @@ fn is_totals_row(cells: &[Cell], key_cols: &[usize]) -> bool {
         .filter(|c| cells.get(**c).is_some_and(|x| !x.is_empty()))
         .count();
     filled * 2 <= key_cols.len().max(2)
-}
-
-/// Normalised identifier text: trimmed, lowercase, inner spaces collapsed.
-pub fn norm_id(text: &str) -> Option<String> {
-    let t: String = text
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .to_lowercase();
-    (!t.is_empty()).then_some(t)
 }

@@ -4,12 +4,13 @@
 use chrono::NaiveDate;
 
 use crate::config::Config;
-use crate::ingest::header::{normalize, Recogniser};
+use crate::ingest::header::Recogniser;
 use crate::ingest::value::parse_datetime;
 use crate::ingest::Cell;
 use crate::model::roster::person_ids;
 use crate::model::sheet::SheetReader;
 use crate::model::{PersonIds, Severity};
+use crate::textnorm::normalize;
 
 #[derive(Debug, Clone)]
 pub struct Completion {
@@ -75,7 +76,7 @@ pub fn read_long(r: &mut SheetReader, cfg: &Config, rec: &Recogniser) -> Vec<Com
     for row in r.rows() {
         let ids = person_ids(r, row);
         if ids.is_empty() {
-            let role = crate::ingest::header::PERSON_ROLES
+            let role = crate::schema::PERSON_ROLES
                 .iter()
                 .find(|p| r.has(p))
                 .copied()
@@ -151,7 +152,7 @@ pub fn read_wide(r: &mut SheetReader, cfg: &Config, rec: &Recogniser) -> Vec<Com
     for row in r.rows() {
         let ids = person_ids(r, row);
         if ids.is_empty() {
-            let role = crate::ingest::header::PERSON_ROLES
+            let role = crate::schema::PERSON_ROLES
                 .iter()
                 .find(|p| r.has(p))
                 .copied()

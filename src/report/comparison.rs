@@ -11,71 +11,17 @@ use rust_xlsxwriter::{
 };
 
 use crate::error::Error;
-use crate::kpi::{KpiReport, ValueKind};
 use crate::model::Severity;
-
-/// The KPI columns of the comparison, in order; rates are recomputed for the city total.
-const COLUMNS: [&str; 18] = [
-    "training.headcount",
-    "training.completed_all",
-    "training.completion_rate_all",
-    "incidents.total",
-    "incidents.personal_data",
-    "incidents.reported_imy",
-    "incidents.reported_msb",
-    "incidents.imy_late",
-    "register.activities",
-    "register.complete_rate",
-    "register.stale",
-    "classification.assets",
-    "classification.classified_rate",
-    "risks.total",
-    "risks.high",
-    "actions.total",
-    "actions.done",
-    "actions.overdue",
-];
-
-/// Short Swedish column headers for the comparison table.
-fn header(id: &str, authority: &str) -> String {
-    match id {
-        "training.headcount" => "Medarbetare".into(),
-        "training.completed_all" => "Genomfört alla oblig. utb.".into(),
-        "training.completion_rate_all" => "Andel genomfört".into(),
-        "incidents.total" => "Incidenter".into(),
-        "incidents.personal_data" => "Personuppgiftsincidenter".into(),
-        "incidents.reported_imy" => "Anmälda till IMY".into(),
-        "incidents.reported_msb" => format!("Anmälda till {authority}"),
-        "incidents.imy_late" => "IMY-anmälan > 72 h".into(),
-        "register.activities" => "Behandlingar".into(),
-        "register.complete_rate" => "Andel kompletta behandlingar".into(),
-        "register.stale" => "Ej reviderade behandlingar".into(),
-        "classification.assets" => "Informationstillgångar".into(),
-        "classification.classified_rate" => "Andel klassade".into(),
-        "risks.total" => "Risker".into(),
-        "risks.high" => "Höga risker".into(),
-        "actions.total" => "Åtgärder".into(),
-        "actions.done" => "Genomförda åtgärder".into(),
-        "actions.overdue" => "Försenade åtgärder".into(),
-        other => other.into(),
-    }
-}
-
-fn kind_of(id: &str) -> ValueKind {
-    if id.ends_with("_rate") || id.ends_with("rate_all") {
-        ValueKind::Rate
-    } else {
-        ValueKind::Count
-    }
-}
+use crate::review::Review;
+use crate::schema::{Better, KpiId, ValueKind};
 
 /// The city-wide value of a KPI: sums for counts, pooled ratios for rates.
-fn city_value(reports: &[KpiReport], id: &str) -> Option<f64> {
-    let sum = |k: &str| -> Option<f64> {
+fn city_value(reports: &[Review], id: KpiId) -> Option<f64> {
+    let sum = |k: KpiId| -> Option<f64> {
         let values: Vec<f64> = reports.iter().filter_map(|r| r.value(k)).collect();
         (!values.is_empty()).then(|| values.iter().sum())
     };
-    let pooled = |rate: &str, base: &str| -> Option<f64> {
+    let pooled = |rate: KpiId, base: KpiId| -> Option<f64> {
         let (mut num, mut den) = (0.0, 0.0);
         for r in reports {
             if let (Some(v), Some(b)) = (r.value(rate), r.value(base)) {
@@ -85,11 +31,9 @@ fn city_value(reports: &[KpiReport], id: &str) -> Option<f64> {
         }
         (den > 0.0).then(|| num / den)
     };
-    match id {
-        "training.completion_rate_all" => pooled(id, "training.headcount"),
-        "register.complete_rate" => pooled(id, "register.activities"),
-        "classification.classified_rate" => pooled(id, "classification.assets"),
-        _ => sum(id),
+    match id.denominator() {
+        Some(base) => pooled(id, base),
+        None => sum(id),
     }
 }
 
@@ -106,8 +50,11 @@ fn median(mut values: Vec<f64>) -> Option<f64> {
     })
 }
 
-fn per_hundred(r: &KpiReport) -> Option<f64> {
-    match (r.value("incidents.total"), r.value("training.headcount")) {
+fn per_hundred(r: &Review) -> Option<f64> {
+    match (
+        r.value(KpiId::IncidentsTotal),
+        r.value(KpiId::TrainingHeadcount),
+    ) {
         (Some(i), Some(h)) if h > 0.0 => Some(i * 100.0 / h),
         _ => None,
     }
@@ -148,15 +95,15 @@ fn formats() -> Formats {
     }
 }
 
-pub fn write_comparison(reports: &[KpiReport], year: i32, path: &Path) -> Result<(), Error> {
-    let bytes = build(reports, year).map_err(|e| Error::Write {
+pub fn write_comparison(reports: &[Review], year: i32, path: &Path) -> Result<(), Error> {
+    let bytes = build(reports, year).map_err(|source| Error::Workbook {
         path: path.to_path_buf(),
-        message: e.to_string(),
+        source,
     })?;
     crate::report::write_atomically(path, &bytes)
 }
 
-fn build(reports: &[KpiReport], year: i32) -> Result<Vec<u8>, XlsxError> {
+fn build(reports: &[Review], year: i32) -> Result<Vec<u8>, XlsxError> {
     let mut wb = Workbook::new();
     let created = ExcelDateTime::from_ymd((year + 1).clamp(1900, 9999) as u16, 1, 1)?;
     wb.set_properties(
@@ -169,8 +116,8 @@ fn build(reports: &[KpiReport], year: i32) -> Result<Vec<u8>, XlsxError> {
         .first()
         .map(|r| r.context.nis_authority.clone())
         .unwrap_or_else(|| "MSB".into());
-    let mut units: Vec<&KpiReport> = reports.iter().collect();
-    units.sort_by(|a, b| a.unit.cmp(&b.unit));
+    let mut units: Vec<&Review> = reports.iter().collect();
+    units.sort_by(|a, b| crate::textnorm::swedish_cmp(&a.unit, &b.unit));
 
     // --- Jämförelse: units as rows.
     let ws = wb.add_worksheet();
@@ -184,28 +131,28 @@ fn build(reports: &[KpiReport], year: i32) -> Result<Vec<u8>, XlsxError> {
     ws.write_string(1, 0, "Nyckeltal per förvaltning. Staden totalt: summor, och för andelar den sammanvägda andelen. Rangordning efter andel som genomfört de obligatoriska utbildningarna.")?;
     let first = 3u32;
     let mut headers: Vec<String> = vec!["Förvaltning".into()];
-    headers.extend(COLUMNS.iter().map(|id| header(id, &authority)));
+    headers.extend(KpiId::ALL.iter().map(|id| id.short_label(&authority)));
     headers.push("Incidenter per 100 medarbetare".into());
     headers.push("Rang utbildning".into());
-    let per100_col = (COLUMNS.len() + 1) as u16;
+    let per100_col = (KpiId::ALL.len() + 1) as u16;
     let rank_col = per100_col + 1;
     let mut rates: Vec<(usize, f64)> = units
         .iter()
         .enumerate()
-        .filter_map(|(i, r)| r.value("training.completion_rate_all").map(|v| (i, v)))
+        .filter_map(|(i, r)| r.value(KpiId::TrainingCompletionRateAll).map(|v| (i, v)))
         .collect();
     rates.sort_by(|a, b| b.1.total_cmp(&a.1));
     for (i, r) in units.iter().enumerate() {
         let row = first + 1 + i as u32;
         ws.write_string(row, 0, &r.unit)?;
-        for (j, id) in COLUMNS.iter().enumerate() {
+        for (j, &id) in KpiId::ALL.iter().enumerate() {
             let col = j as u16 + 1;
             match r.value(id) {
                 Some(v) => ws.write_number_with_format(
                     row,
                     col,
                     v,
-                    if kind_of(id) == ValueKind::Rate {
+                    if id.kind() == ValueKind::Rate {
                         &f.rate
                     } else {
                         &f.count
@@ -244,9 +191,9 @@ fn build(reports: &[KpiReport], year: i32) -> Result<Vec<u8>, XlsxError> {
     let median_row = last + 2;
     ws.write_string_with_format(total_row, 0, "Staden totalt", &f.bold)?;
     ws.write_string_with_format(median_row, 0, "Median", &f.bold)?;
-    for (j, id) in COLUMNS.iter().enumerate() {
+    for (j, &id) in KpiId::ALL.iter().enumerate() {
         let col = j as u16 + 1;
-        let rate = kind_of(id) == ValueKind::Rate;
+        let rate = id.kind() == ValueKind::Rate;
         let (fmt_total, fmt_median) = if rate {
             (&f.bold_rate, &f.rate)
         } else {
@@ -266,8 +213,8 @@ fn build(reports: &[KpiReport], year: i32) -> Result<Vec<u8>, XlsxError> {
         };
     }
     let city_per100 = match (
-        city_value(reports, "incidents.total"),
-        city_value(reports, "training.headcount"),
+        city_value(reports, KpiId::IncidentsTotal),
+        city_value(reports, KpiId::TrainingHeadcount),
     ) {
         (Some(i), Some(h)) if h > 0.0 => Some(i * 100.0 / h),
         _ => None,
@@ -280,18 +227,15 @@ fn build(reports: &[KpiReport], year: i32) -> Result<Vec<u8>, XlsxError> {
     }
     // Colour scales: rates green high, per-100 and overdue red high.
     if !units.is_empty() {
-        for (j, id) in COLUMNS.iter().enumerate() {
+        for (j, &id) in KpiId::ALL.iter().enumerate() {
             let col = j as u16 + 1;
-            if kind_of(id) == ValueKind::Rate {
+            if id.kind() == ValueKind::Rate {
                 let scale = ConditionalFormat3ColorScale::new()
                     .set_minimum_color(Color::RGB(0xF8696B))
                     .set_midpoint_color(Color::RGB(0xFFEB84))
                     .set_maximum_color(Color::RGB(0x63BE7B));
                 ws.add_conditional_format(first + 1, col, last, col, &scale)?;
-            } else if matches!(
-                *id,
-                "actions.overdue" | "register.stale" | "risks.high" | "incidents.imy_late"
-            ) {
+            } else if id.better() == Better::Lower {
                 let scale = ConditionalFormat3ColorScale::new()
                     .set_minimum_color(Color::RGB(0x63BE7B))
                     .set_midpoint_color(Color::RGB(0xFFEB84))
@@ -443,7 +387,7 @@ fn build(reports: &[KpiReport], year: i32) -> Result<Vec<u8>, XlsxError> {
     wb.save_to_buffer()
 }
 
-fn write_sources(ws: &mut Worksheet, units: &[&KpiReport], f: &Formats) -> Result<(), XlsxError> {
+fn write_sources(ws: &mut Worksheet, units: &[&Review], f: &Formats) -> Result<(), XlsxError> {
     ws.write_string_with_format(0, 0, "Underlag per förvaltning", &f.title)?;
     let headers = [
         "Förvaltning",

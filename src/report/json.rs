@@ -1,4 +1,4 @@
-//! The KPI document (SPEC §5): the same [`KpiReport`] the workbook is written from.
+//! The KPI document (SPEC §5): the same [`Review`] the workbook is written from.
 
 use std::io::Write;
 use std::path::Path;
@@ -6,15 +6,15 @@ use std::path::Path;
 use serde::Serialize;
 
 use crate::error::Error;
-use crate::kpi::KpiReport;
+use crate::review::Review;
 
 #[derive(Serialize)]
 struct Batch<'a> {
-    units: &'a [KpiReport],
+    units: &'a [Review],
 }
 
 /// Writes one unit's document, or `{ "units": [...] }` for several, to a file or stdout ("-").
-pub fn write_json(reports: &[KpiReport], batch: bool, target: &Path) -> Result<(), Error> {
+pub fn write_json(reports: &[Review], batch: bool, target: &Path) -> Result<(), Error> {
     let text = if batch {
         serde_json::to_string_pretty(&Batch { units: reports })
     } else {
@@ -23,16 +23,10 @@ pub fn write_json(reports: &[KpiReport], batch: bool, target: &Path) -> Result<(
             None => Ok("{}".to_string()),
         }
     }
-    .map_err(|e| Error::Write {
-        path: target.to_path_buf(),
-        message: e.to_string(),
-    })?;
+    .map_err(|e| Error::write(target, e.into()))?;
     if target.as_os_str() == "-" {
         let mut out = std::io::stdout().lock();
-        writeln!(out, "{text}").map_err(|e| Error::Write {
-            path: target.to_path_buf(),
-            message: e.to_string(),
-        })
+        writeln!(out, "{text}").map_err(|e| Error::write(target, e))
     } else {
         crate::report::write_atomically(target, text.as_bytes())
     }

@@ -1,12 +1,10 @@
-//! Outputs, all written from one [`crate::kpi::KpiReport`]: the workbook (one module per
-//! sheet family), the JSON document and the report text.
+//! Outputs, all written from one [`crate::review::Review`]: the workbook (one module per
+//! sheet family), the comparison workbook, the JSON document, the PNG charts and the
+//! Markdown text.
 
 pub mod comparison;
-pub mod input_templates;
-pub mod iso;
 pub mod json;
 pub mod png;
-pub mod text;
 pub mod workbook;
 
 use std::path::{Path, PathBuf};
@@ -20,10 +18,7 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), Error> {
     let result = std::fs::write(&tmp, bytes).and_then(|_| std::fs::rename(&tmp, path));
     if let Err(e) = result {
         let _ = std::fs::remove_file(&tmp);
-        return Err(Error::Write {
-            path: path.to_path_buf(),
-            message: e.to_string(),
-        });
+        return Err(Error::write(path, e));
     }
     Ok(())
 }

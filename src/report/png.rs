@@ -15,8 +15,9 @@ use ab_glyph::{Font, FontRef, ScaleFont};
 use plotters_backend::{BackendColor, BackendCoord, DrawingErrorKind};
 
 use crate::error::Error;
-use crate::kpi::KpiReport;
-use crate::report::text::percent;
+use crate::review::text::percent;
+use crate::review::Review;
+use crate::schema::KpiId;
 
 /// Image size in pixels: 16:9, sharp on a full-HD projector.
 pub const WIDTH: u32 = 1600;
@@ -59,13 +60,10 @@ pub struct ChartsWritten {
 }
 
 /// Writes the charts whose data exist into `dir` (created if needed).
-pub fn write_charts(report: &KpiReport, dir: &Path) -> Result<ChartsWritten, Error> {
+pub fn write_charts(report: &Review, dir: &Path) -> Result<ChartsWritten, Error> {
     let _ = face();
-    std::fs::create_dir_all(dir).map_err(|e| Error::Write {
-        path: dir.to_path_buf(),
-        message: e.to_string(),
-    })?;
-    type Draw = fn(&KpiReport, &DrawingArea<Canvas<'_>, Shift>) -> DrawResult;
+    std::fs::create_dir_all(dir).map_err(|e| Error::write(dir, e))?;
+    type Draw = fn(&Review, &DrawingArea<Canvas<'_>, Shift>) -> DrawResult;
     let charts: [(&str, Option<&str>, Draw); 4] = [
         (
             CATEGORY_FILE,
@@ -85,7 +83,7 @@ pub fn write_charts(report: &KpiReport, dir: &Path) -> Result<ChartsWritten, Err
                 .push(format!("Hoppade över diagrammet {file}: {reason}."));
             continue;
         }
-        let bytes = render(|area| draw(report, area)).map_err(|message| Error::Write {
+        let bytes = render(|area| draw(report, area)).map_err(|message| Error::Chart {
             path: path.clone(),
             message,
         })?;
@@ -97,7 +95,7 @@ pub fn write_charts(report: &KpiReport, dir: &Path) -> Result<ChartsWritten, Err
 
 type DrawResult = Result<(), String>;
 
-fn missing_categories(report: &KpiReport) -> Option<&'static str> {
+fn missing_categories(report: &Review) -> Option<&'static str> {
     report
         .breakdowns
         .incidents_by_category
@@ -105,7 +103,7 @@ fn missing_categories(report: &KpiReport) -> Option<&'static str> {
         .then_some("inga incidenter i indata")
 }
 
-fn missing_months(report: &KpiReport) -> Option<&'static str> {
+fn missing_months(report: &Review) -> Option<&'static str> {
     report
         .breakdowns
         .incidents_by_month
@@ -113,7 +111,7 @@ fn missing_months(report: &KpiReport) -> Option<&'static str> {
         .then_some("inga incidenter i indata")
 }
 
-fn missing_training(report: &KpiReport) -> Option<&'static str> {
+fn missing_training(report: &Review) -> Option<&'static str> {
     let rows = &report.breakdowns.training_by_unit;
     if rows.is_empty() {
         Some("ingen personal eller utbildningsdata i indata")
@@ -124,7 +122,7 @@ fn missing_training(report: &KpiReport) -> Option<&'static str> {
     }
 }
 
-fn missing_risks(report: &KpiReport) -> Option<&'static str> {
+fn missing_risks(report: &Review) -> Option<&'static str> {
     let m = &report.breakdowns.risk_matrix;
     (m.is_empty() || m.iter().any(|row| row.len() != m.len()))
         .then_some("inget riskregister i indata")
@@ -166,7 +164,7 @@ fn font(size: f64) -> TextStyle<'static> {
 fn header<'a>(
     root: &DrawingArea<Canvas<'a>, Shift>,
     title: &str,
-    report: &KpiReport,
+    report: &Review,
 ) -> Result<DrawingArea<Canvas<'a>, Shift>, String> {
     let (head, body) = root.split_vertically(HEADER_HEIGHT);
     head.draw(&Text::new(title.to_string(), (40, 22), font(TITLE_SIZE)))
@@ -181,7 +179,7 @@ fn header<'a>(
 }
 
 /// "2025 och 2024" when the previous year has data, else "2025".
-fn years(report: &KpiReport, has_previous: bool) -> String {
+fn years(report: &Review, has_previous: bool) -> String {
     if has_previous {
         format!("{} och {}", report.year, report.year - 1)
     } else {
@@ -266,7 +264,7 @@ fn band_from_top(y: f64, n: usize) -> Option<usize> {
 }
 
 fn draw_incidents_by_category(
-    report: &KpiReport,
+    report: &Review,
     root: &DrawingArea<Canvas<'_>, Shift>,
 ) -> DrawResult {
     let rows = &report.breakdowns.incidents_by_category;
@@ -358,10 +356,7 @@ fn draw_incidents_by_category(
     legend(&mut chart)
 }
 
-fn draw_incidents_by_month(
-    report: &KpiReport,
-    root: &DrawingArea<Canvas<'_>, Shift>,
-) -> DrawResult {
+fn draw_incidents_by_month(report: &Review, root: &DrawingArea<Canvas<'_>, Shift>) -> DrawResult {
     let rows = &report.breakdowns.incidents_by_month;
     let has_previous = rows.iter().any(|r| r.previous.is_some());
     let title = format!(
@@ -442,7 +437,7 @@ fn draw_incidents_by_month(
     legend(&mut chart)
 }
 
-fn draw_training(report: &KpiReport, root: &DrawingArea<Canvas<'_>, Shift>) -> DrawResult {
+fn draw_training(report: &Review, root: &DrawingArea<Canvas<'_>, Shift>) -> DrawResult {
     let rows = &report.breakdowns.training_by_unit;
     let title = format!(
         "Genomförda obligatoriska utbildningar per enhet {}",
@@ -455,7 +450,7 @@ fn draw_training(report: &KpiReport, root: &DrawingArea<Canvas<'_>, Shift>) -> D
     let label_style = font(size);
     let label_area = (label_width(&labels, &label_style) + 30).clamp(120, 620);
     let target = report
-        .kpi("training.completion_rate_all")
+        .kpi(KpiId::TrainingCompletionRateAll)
         .and_then(|k| k.target);
     let mut chart = ChartBuilder::on(&body)
         .margin_top(if target.is_some() { 50 } else { 20 })
@@ -546,7 +541,7 @@ fn draw_training(report: &KpiReport, root: &DrawingArea<Canvas<'_>, Shift>) -> D
     Ok(())
 }
 
-fn draw_risk_matrix(report: &KpiReport, root: &DrawingArea<Canvas<'_>, Shift>) -> DrawResult {
+fn draw_risk_matrix(report: &Review, root: &DrawingArea<Canvas<'_>, Shift>) -> DrawResult {
     let matrix = &report.breakdowns.risk_matrix;
     let scale = matrix.len();
     let total: u32 = matrix.iter().flatten().sum();

@@ -6,27 +6,28 @@
 use rust_xlsxwriter::{Chart, ChartType, Worksheet, XlsxError};
 
 use super::{data_sheet, finish_sheet, write_table, Formats, Out, FIRST_ROW};
-use crate::kpi::KpiReport;
+use crate::review::Review;
+use crate::schema::KpiId;
 
 /// The governance sheets that have content, in workbook order.
-pub(crate) fn sheets(report: &KpiReport, f: &Formats) -> Result<Vec<Worksheet>, XlsxError> {
+pub(crate) fn sheets(report: &Review, f: &Formats) -> Result<Vec<Worksheet>, XlsxError> {
     let mut out = Vec::new();
-    if report.value("register.activities").is_some() {
+    if report.value(KpiId::RegisterActivities).is_some() {
         out.push(register(report, f)?);
     }
-    if report.value("classification.assets").is_some() {
+    if report.value(KpiId::ClassificationAssets).is_some() {
         out.push(classification(report, f)?);
     }
-    if report.value("risks.total").is_some() {
+    if report.value(KpiId::RisksTotal).is_some() {
         out.push(risks(report, f)?);
     }
-    if report.value("actions.total").is_some() {
+    if report.value(KpiId::ActionsTotal).is_some() {
         out.push(actions(report, f)?);
     }
     Ok(out)
 }
 
-fn register(report: &KpiReport, f: &Formats) -> Result<Worksheet, XlsxError> {
+fn register(report: &Review, f: &Formats) -> Result<Worksheet, XlsxError> {
     let b = &report.breakdowns;
     let name = "Registerförteckning";
     let mut ws = data_sheet(name, report)?;
@@ -79,7 +80,7 @@ fn register(report: &KpiReport, f: &Formats) -> Result<Worksheet, XlsxError> {
         .map(|r| vec![Out::text(&r.activity), Out::Date(r.last_reviewed)])
         .collect();
     let stale_label = report
-        .kpi("register.stale")
+        .kpi(KpiId::RegisterStale)
         .map(|k| k.label.clone())
         .unwrap_or_else(|| "Behandlingar som inte reviderats".into());
     write_table(
@@ -119,7 +120,7 @@ fn register(report: &KpiReport, f: &Formats) -> Result<Worksheet, XlsxError> {
     Ok(ws)
 }
 
-fn classification(report: &KpiReport, f: &Formats) -> Result<Worksheet, XlsxError> {
+fn classification(report: &Review, f: &Formats) -> Result<Worksheet, XlsxError> {
     let b = &report.breakdowns;
     let name = "Informationsklassning";
     let mut ws = data_sheet(name, report)?;
@@ -193,7 +194,7 @@ fn classification(report: &KpiReport, f: &Formats) -> Result<Worksheet, XlsxErro
     Ok(ws)
 }
 
-fn risks(report: &KpiReport, f: &Formats) -> Result<Worksheet, XlsxError> {
+fn risks(report: &Review, f: &Formats) -> Result<Worksheet, XlsxError> {
     let b = &report.breakdowns;
     let name = "Risker";
     let mut ws = data_sheet(name, report)?;
@@ -315,7 +316,7 @@ fn risks(report: &KpiReport, f: &Formats) -> Result<Worksheet, XlsxError> {
     Ok(ws)
 }
 
-fn actions(report: &KpiReport, f: &Formats) -> Result<Worksheet, XlsxError> {
+fn actions(report: &Review, f: &Formats) -> Result<Worksheet, XlsxError> {
     let b = &report.breakdowns;
     let name = "Åtgärder";
     let mut ws = data_sheet(name, report)?;

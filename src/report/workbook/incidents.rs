@@ -8,15 +8,16 @@ use super::{
     data_sheet, finish_sheet, previous_year, write_table, ChartRange, ChartSources, Formats, Out,
     FIRST_ROW,
 };
-use crate::kpi::KpiReport;
+use crate::review::Review;
+use crate::schema::KpiId;
 
 pub(crate) fn sheet(
-    report: &KpiReport,
+    report: &Review,
     f: &Formats,
     charts: &mut ChartSources,
 ) -> Result<Option<Worksheet>, XlsxError> {
     let b = &report.breakdowns;
-    if report.value("incidents.total").is_none() && b.incidents_by_year.is_empty() {
+    if report.value(KpiId::IncidentsTotal).is_none() && b.incidents_by_year.is_empty() {
         return Ok(None);
     }
     let name = "Incidenter";

@@ -23,22 +23,22 @@ use rust_xlsxwriter::{
 };
 
 use crate::error::Error;
-use crate::kpi::KpiReport;
+use crate::review::Review;
 
 /// Widest a column may become when fitted to its content, in pixels.
 const MAX_COLUMN_PX: u32 = 420;
 
 /// Writes the workbook for one unit to `path`, atomically.
-pub fn write_workbook(report: &KpiReport, path: &Path) -> Result<(), Error> {
-    let bytes = build(report).map_err(|e| Error::Write {
+pub fn write_workbook(report: &Review, path: &Path) -> Result<(), Error> {
+    let bytes = build(report).map_err(|source| Error::Workbook {
         path: path.to_path_buf(),
-        message: e.to_string(),
+        source,
     })?;
     crate::report::write_atomically(path, &bytes)
 }
 
 /// The workbook as bytes.
-pub fn build(report: &KpiReport) -> Result<Vec<u8>, XlsxError> {
+pub fn build(report: &Review) -> Result<Vec<u8>, XlsxError> {
     let f = Formats::new();
     let mut wb = Workbook::new();
     // A fixed creation date keeps two runs on the same inputs byte-identical.
@@ -394,7 +394,7 @@ impl TablePlace {
 
 /// A new data sheet with the print setup every data sheet shares: landscape, fit to one
 /// page wide, a header naming the review and a page number in the footer.
-pub(crate) fn data_sheet(name: &str, report: &KpiReport) -> Result<Worksheet, XlsxError> {
+pub(crate) fn data_sheet(name: &str, report: &Review) -> Result<Worksheet, XlsxError> {
     let mut ws = page_sheet(name, report)?;
     ws.set_landscape();
     ws.set_print_fit_to_pages(1, 0);
@@ -403,7 +403,7 @@ pub(crate) fn data_sheet(name: &str, report: &KpiReport) -> Result<Worksheet, Xl
 }
 
 /// A new sheet on A4 with the review's running header and page numbers.
-pub(crate) fn page_sheet(name: &str, report: &KpiReport) -> Result<Worksheet, XlsxError> {
+pub(crate) fn page_sheet(name: &str, report: &Review) -> Result<Worksheet, XlsxError> {
     let mut ws = Worksheet::new();
     ws.set_name(name)?;
     ws.set_paper_size(9); // A4
@@ -445,6 +445,6 @@ pub(crate) fn finish_sheet(
 pub(crate) const FIRST_ROW: u32 = 3;
 
 /// "2024" for the previous-year column headers.
-pub(crate) fn previous_year(report: &KpiReport) -> String {
+pub(crate) fn previous_year(report: &Review) -> String {
     (report.year - 1).to_string()
 }

@@ -5,10 +5,10 @@
 use rust_xlsxwriter::{Worksheet, XlsxError};
 
 use super::{data_sheet, finish_sheet, fit_wrapped_rows, write_table, Formats, Out, FIRST_ROW};
-use crate::kpi::KpiReport;
 use crate::model::Severity;
+use crate::review::Review;
 
-pub(crate) fn problems_sheet(report: &KpiReport, f: &Formats) -> Result<Worksheet, XlsxError> {
+pub(crate) fn problems_sheet(report: &Review, f: &Formats) -> Result<Worksheet, XlsxError> {
     let mut ws = data_sheet("Datakvalitet", report)?;
     let count = |s: Severity| report.problems.iter().filter(|p| p.severity == s).count();
     let headers: Vec<String> = vec!["Typ".into(), "Antal".into()];
@@ -41,10 +41,21 @@ pub(crate) fn problems_sheet(report: &KpiReport, f: &Formats) -> Result<Workshee
         .map(|p| {
             vec![
                 Out::text(p.severity.label()),
-                Out::text(&p.file),
-                p.sheet.as_ref().map(Out::text).unwrap_or(Out::Missing),
-                p.row.map(|r| Out::count(r as f64)).unwrap_or(Out::Missing),
-                p.column.as_ref().map(Out::text).unwrap_or(Out::Missing),
+                Out::text(&p.place.file),
+                p.place
+                    .sheet
+                    .as_ref()
+                    .map(Out::text)
+                    .unwrap_or(Out::Missing),
+                p.place
+                    .row
+                    .map(|r| Out::count(r as f64))
+                    .unwrap_or(Out::Missing),
+                p.place
+                    .column
+                    .as_ref()
+                    .map(Out::text)
+                    .unwrap_or(Out::Missing),
                 p.value.as_ref().map(Out::text).unwrap_or(Out::Missing),
                 Out::Wrapped(p.message.clone()),
                 Out::Wrapped(p.action.clone()),
@@ -82,7 +93,7 @@ pub(crate) fn problems_sheet(report: &KpiReport, f: &Formats) -> Result<Workshee
     Ok(ws)
 }
 
-pub(crate) fn sources_sheet(report: &KpiReport, f: &Formats) -> Result<Worksheet, XlsxError> {
+pub(crate) fn sources_sheet(report: &Review, f: &Formats) -> Result<Worksheet, XlsxError> {
     let mut ws = data_sheet("Källor", report)?;
     let headers: Vec<String> = vec![
         "Fil".into(),

@@ -12,14 +12,15 @@ use super::{
     data_sheet, previous_year, write_table, ChartSources, Formats, Out, FIRST_ROW, GREEN_FILL,
     GREEN_TEXT, RED_FILL, RED_TEXT, YELLOW_FILL, YELLOW_TEXT,
 };
-use crate::kpi::{KpiReport, ValueKind};
 use crate::model::Severity;
+use crate::review::Review;
+use crate::schema::ValueKind;
 
 /// Column where the charts start, right of the KPI table.
 const CHART_COLUMN: u16 = 8;
 
 pub(crate) fn sheet(
-    report: &KpiReport,
+    report: &Review,
     f: &Formats,
     charts: &ChartSources,
     present: &[String],

@@ -8,7 +8,7 @@ use rust_xlsxwriter::{
 use super::{
     data_sheet, finish_sheet, page_sheet, wrapped_lines, write_table, Formats, Out, FIRST_ROW,
 };
-use crate::kpi::{Block, KpiReport};
+use crate::review::{Block, Review};
 
 /// Width of the text column, in character units.
 const TEXT_WIDTH: f64 = 84.0;
@@ -24,7 +24,7 @@ fn lines_at_size(text: &str, points: f64) -> u32 {
     wrapped_lines(text, TEXT_WIDTH * 11.0 / points)
 }
 
-pub(crate) fn report_sheet(report: &KpiReport, f: &Formats) -> Result<Worksheet, XlsxError> {
+pub(crate) fn report_sheet(report: &Review, f: &Formats) -> Result<Worksheet, XlsxError> {
     // Portrait and not scaled: the text column is as wide as an A4 page.
     let mut ws = page_sheet("Rapport", report)?;
     ws.set_margins(0.8, 0.8, 0.9, 0.9, 0.3, 0.3);
@@ -73,13 +73,34 @@ pub(crate) fn report_sheet(report: &KpiReport, f: &Formats) -> Result<Worksheet,
                 ws.set_row_height(row, 15.0 * lines_at_size(&text, 11.0) as f64 + 1.0)?;
                 row += 1;
             }
+            Block::Numbered(n, t) => {
+                let text = format!("{n}.  {t}");
+                ws.write_string_with_format(row, 0, &text, &f.bullet)?;
+                ws.set_row_height(row, 15.0 * lines_at_size(&text, 11.0) as f64 + 1.0)?;
+                row += 1;
+            }
+            Block::Table(head, rows) => {
+                if previous_was_bullet {
+                    row += 1;
+                }
+                // A table of a section file: one line per row, cells separated by "|",
+                // the header row in bold.
+                for (i, cells) in std::iter::once(head).chain(rows).enumerate() {
+                    let text = cells.join("  |  ");
+                    let format = if i == 0 { &f.h3 } else { &f.paragraph };
+                    ws.write_string_with_format(row, 0, &text, format)?;
+                    ws.set_row_height(row, 15.0 * lines_at_size(&text, 11.0) as f64 + 1.0)?;
+                    row += 1;
+                }
+                row += 1;
+            }
             Block::PageBreak => {
                 if row > 0 {
                     breaks.push(row);
                 }
             }
         }
-        previous_was_bullet = matches!(block, Block::Bullet(_));
+        previous_was_bullet = matches!(block, Block::Bullet(_) | Block::Numbered(..));
     }
     breaks.dedup();
     if !breaks.is_empty() {
@@ -88,7 +109,7 @@ pub(crate) fn report_sheet(report: &KpiReport, f: &Formats) -> Result<Worksheet,
     Ok(ws)
 }
 
-pub(crate) fn iso_sheet(report: &KpiReport, f: &Formats) -> Result<Worksheet, XlsxError> {
+pub(crate) fn iso_sheet(report: &Review, f: &Formats) -> Result<Worksheet, XlsxError> {
     let mut ws = data_sheet("ISO 27001 9.3", report)?;
     let headers: Vec<String> = vec![
         "Avsnitt".into(),

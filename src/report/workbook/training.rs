@@ -7,10 +7,11 @@ use super::{
     data_sheet, finish_sheet, previous_year, write_table, ChartRange, ChartSources, Formats, Out,
     FIRST_ROW,
 };
-use crate::kpi::KpiReport;
+use crate::review::Review;
+use crate::schema::KpiId;
 
 pub(crate) fn sheet(
-    report: &KpiReport,
+    report: &Review,
     f: &Formats,
     charts: &mut ChartSources,
 ) -> Result<Option<Worksheet>, XlsxError> {
@@ -68,7 +69,7 @@ pub(crate) fn sheet(
         let completed: u32 = b.training_by_unit.iter().map(|u| u.completed_all).sum();
         ws.write_number_with_format(total_row, 1, headcount as f64, &f.bold_count)?;
         ws.write_number_with_format(total_row, 2, completed as f64, &f.bold_count)?;
-        match report.value("training.completion_rate_all") {
+        match report.value(KpiId::TrainingCompletionRateAll) {
             Some(r) => ws.write_number_with_format(total_row, 3, r, &f.bold_rate)?,
             None => ws.write_string_with_format(total_row, 3, "–", &f.bold)?,
         };

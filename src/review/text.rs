@@ -6,11 +6,13 @@ use std::collections::BTreeMap;
 
 use chrono::{Datelike, NaiveDate};
 use minijinja::value::{Serde, Value};
-use minijinja::{Environment, Error as TemplateError, ErrorKind};
+use minijinja::{Environment, Error as TemplateError};
 use serde::Serialize;
 
-use crate::config::Config;
-use crate::kpi::{Block, KpiReport, ValueKind};
+use crate::config::{Config, When};
+use crate::error::Error;
+use crate::review::{Block, Figures};
+use crate::schema::{KpiId, ValueKind};
 
 pub const TEMPLATE: &str = include_str!("../../templates/rapport.md.j2");
 
@@ -161,17 +163,16 @@ fn demote_headings(markdown: &str) -> String {
         .join("\n")
 }
 
-fn priorities(report: &KpiReport, cfg: &Config) -> Vec<Priority> {
+fn priorities(report: &Figures, cfg: &Config) -> Vec<Priority> {
     let mut out = Vec::new();
     for rule in &cfg.priorities {
-        let Some(kpi) = report.kpi(&rule.kpi) else {
+        let Some(kpi) = report.kpi_by_key(&rule.kpi) else {
             continue;
         };
         let Some(value) = kpi.value else { continue };
-        let fires = match rule.when.as_str() {
-            "below" => value < rule.threshold - 1e-9,
-            "above" => value > rule.threshold + 1e-9,
-            _ => false,
+        let fires = match rule.when {
+            When::Below => value < rule.threshold - 1e-9,
+            When::Above => value > rule.threshold + 1e-9,
         };
         if fires {
             let previous = kpi
@@ -193,14 +194,18 @@ fn priorities(report: &KpiReport, cfg: &Config) -> Vec<Priority> {
 }
 
 /// Renders the review text as Markdown.
-pub fn render_markdown(report: &KpiReport, cfg: &Config) -> Result<String, TemplateError> {
+pub fn render_markdown(report: &Figures, cfg: &Config) -> Result<String, Error> {
+    render_template(report, cfg).map_err(|source| Error::Template { source })
+}
+
+fn render_template(report: &Figures, cfg: &Config) -> Result<String, TemplateError> {
     // Counts go to the template as whole numbers so they print as "21", not "21.0".
-    let v = |id: &str| {
+    let v = |id: KpiId| {
         report
             .kpi(id)
             .and_then(|k| k.value.map(|x| whole(x, k.kind)))
     };
-    let prev = |id: &str| {
+    let prev = |id: KpiId| {
         report
             .kpi(id)
             .and_then(|k| k.previous.map(|x| whole(x, k.kind)))
@@ -228,19 +233,19 @@ pub fn render_markdown(report: &KpiReport, cfg: &Config) -> Result<String, Templ
             .map(|(k, t)| (k.clone(), demote_headings(t.trim())))
             .collect(),
         training: Training {
-            headcount: v("training.headcount"),
-            completed: v("training.completed_all"),
-            rate: v("training.completion_rate_all"),
-            rate_prev: prev("training.completion_rate_all"),
+            headcount: v(KpiId::TrainingHeadcount),
+            completed: v(KpiId::TrainingCompletedAll),
+            rate: v(KpiId::TrainingCompletionRateAll),
+            rate_prev: prev(KpiId::TrainingCompletionRateAll),
         },
         incidents: Incidents {
-            total: v("incidents.total"),
-            total_prev: prev("incidents.total"),
-            personal: v("incidents.personal_data"),
-            personal_prev: prev("incidents.personal_data"),
-            imy: v("incidents.reported_imy"),
-            msb: v("incidents.reported_msb"),
-            late: v("incidents.imy_late"),
+            total: v(KpiId::IncidentsTotal),
+            total_prev: prev(KpiId::IncidentsTotal),
+            personal: v(KpiId::IncidentsPersonalData),
+            personal_prev: prev(KpiId::IncidentsPersonalData),
+            imy: v(KpiId::IncidentsReportedImy),
+            msb: v(KpiId::IncidentsReportedMsb),
+            late: v(KpiId::IncidentsImyLate),
             deadline_hours: report.context.imy_deadline_hours,
             categories: b
                 .incidents_by_category
@@ -253,22 +258,22 @@ pub fn render_markdown(report: &KpiReport, cfg: &Config) -> Result<String, Templ
                 .collect(),
         },
         register: BTreeMap::from([
-            ("activities", v("register.activities")),
-            ("complete_rate", v("register.complete_rate")),
-            ("stale", v("register.stale")),
+            ("activities", v(KpiId::RegisterActivities)),
+            ("complete_rate", v(KpiId::RegisterCompleteRate)),
+            ("stale", v(KpiId::RegisterStale)),
         ]),
         classification: BTreeMap::from([
-            ("assets", v("classification.assets")),
-            ("rate", v("classification.classified_rate")),
+            ("assets", v(KpiId::ClassificationAssets)),
+            ("rate", v(KpiId::ClassificationClassifiedRate)),
         ]),
         actions: BTreeMap::from([
-            ("total", v("actions.total")),
-            ("done", v("actions.done")),
-            ("overdue", v("actions.overdue")),
+            ("total", v(KpiId::ActionsTotal)),
+            ("done", v(KpiId::ActionsDone)),
+            ("overdue", v(KpiId::ActionsOverdue)),
         ]),
         risks: Risks {
-            total: v("risks.total"),
-            high: v("risks.high"),
+            total: v(KpiId::RisksTotal),
+            high: v(KpiId::RisksHigh),
             threshold: format!("{}", report.context.high_risk_threshold),
             top: b
                 .risks
@@ -337,61 +342,144 @@ fn tidy(text: &str) -> String {
     out.trim().to_string() + "\n"
 }
 
-/// Parses the rendered Markdown into blocks for the Rapport sheet: headings, paragraphs
-/// (lines joined), bullets; `**bold**` and `_emphasis_` markers are dropped.
+/// Parses the rendered Markdown into blocks for the Rapport sheet (and every other
+/// output of the text) with pulldown-cmark: headings, paragraphs, bullet and numbered
+/// lists, tables; emphasis markers are dropped and a link keeps its address in
+/// parentheses. Raw HTML is not text of the review and is left out.
 pub fn to_blocks(markdown: &str) -> Vec<Block> {
+    use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+
     let mut blocks = Vec::new();
-    let mut paragraph: Vec<String> = Vec::new();
-    let flush = |paragraph: &mut Vec<String>, blocks: &mut Vec<Block>| {
-        if !paragraph.is_empty() {
-            blocks.push(Block::Paragraph(plain(&paragraph.join(" "))));
-            paragraph.clear();
-        }
-    };
-    for line in markdown.lines() {
-        let t = line.trim();
-        if t.is_empty() {
-            flush(&mut paragraph, &mut blocks);
-        } else if let Some(h) = t.strip_prefix("#### ").or_else(|| t.strip_prefix("### ")) {
-            flush(&mut paragraph, &mut blocks);
-            blocks.push(Block::Heading3(plain(h)));
-        } else if let Some(h) = t.strip_prefix("## ") {
-            flush(&mut paragraph, &mut blocks);
-            if !blocks.is_empty() && !matches!(blocks.last(), Some(Block::Heading1(_))) {
-                blocks.push(Block::PageBreak);
+    let mut text = String::new();
+    // Open lists: the next number of a numbered list, `None` for bullets.
+    let mut lists: Vec<Option<u64>> = Vec::new();
+    let mut item: Option<Option<u64>> = None;
+    let mut table: Option<(Vec<String>, Vec<Vec<String>>)> = None;
+    let mut row: Vec<String> = Vec::new();
+    let mut link: Vec<String> = Vec::new();
+    let flush_item =
+        |item: &mut Option<Option<u64>>, text: &mut String, blocks: &mut Vec<Block>| {
+            if let Some(number) = item.take() {
+                let t = collapse(text);
+                text.clear();
+                if !t.is_empty() {
+                    blocks.push(match number {
+                        Some(n) => Block::Numbered(n, t),
+                        None => Block::Bullet(t),
+                    });
+                }
             }
-            blocks.push(Block::Heading2(plain(h)));
-        } else if let Some(h) = t.strip_prefix("# ") {
-            flush(&mut paragraph, &mut blocks);
-            blocks.push(Block::Heading1(plain(h)));
-        } else if let Some(item) = t
-            .strip_prefix("- ")
-            .or_else(|| t.strip_prefix("* "))
-            .or_else(|| t.strip_prefix("• "))
-        {
-            flush(&mut paragraph, &mut blocks);
-            blocks.push(Block::Bullet(plain(item)));
-        } else {
-            paragraph.push(t.to_string());
+        };
+    for event in Parser::new_ext(markdown, Options::ENABLE_TABLES) {
+        match event {
+            Event::Start(Tag::Heading { .. }) => text.clear(),
+            Event::End(TagEnd::Heading(level)) => {
+                let t = collapse(&text);
+                text.clear();
+                let block = match level {
+                    HeadingLevel::H1 => Block::Heading1(t),
+                    HeadingLevel::H2 => {
+                        if !blocks.is_empty() && !matches!(blocks.last(), Some(Block::Heading1(_)))
+                        {
+                            blocks.push(Block::PageBreak);
+                        }
+                        Block::Heading2(t)
+                    }
+                    _ => Block::Heading3(t),
+                };
+                blocks.push(block);
+            }
+            Event::Start(Tag::Paragraph) if item.is_none() => text.clear(),
+            Event::End(TagEnd::Paragraph) => {
+                if item.is_some() {
+                    text.push(' ');
+                } else {
+                    let t = collapse(&text);
+                    text.clear();
+                    if !t.is_empty() {
+                        blocks.push(Block::Paragraph(t));
+                    }
+                }
+            }
+            Event::Start(Tag::List(first)) => {
+                // A nested list ends the text of the item it sits in.
+                flush_item(&mut item, &mut text, &mut blocks);
+                lists.push(first);
+            }
+            Event::End(TagEnd::List(_)) => {
+                flush_item(&mut item, &mut text, &mut blocks);
+                lists.pop();
+            }
+            Event::Start(Tag::Item) => {
+                flush_item(&mut item, &mut text, &mut blocks);
+                text.clear();
+                let number = match lists.last_mut() {
+                    Some(Some(n)) => {
+                        let this = *n;
+                        *n += 1;
+                        Some(this)
+                    }
+                    _ => None,
+                };
+                item = Some(number);
+            }
+            Event::End(TagEnd::Item) => flush_item(&mut item, &mut text, &mut blocks),
+            Event::Start(Tag::Table(_)) => table = Some((Vec::new(), Vec::new())),
+            Event::End(TagEnd::Table) => {
+                if let Some((head, rows)) = table.take() {
+                    blocks.push(Block::Table(head, rows));
+                }
+            }
+            Event::Start(Tag::TableHead) | Event::Start(Tag::TableRow) => row.clear(),
+            Event::End(TagEnd::TableHead) => {
+                if let Some((head, _)) = table.as_mut() {
+                    *head = std::mem::take(&mut row);
+                }
+            }
+            Event::End(TagEnd::TableRow) => {
+                if let Some((_, rows)) = table.as_mut() {
+                    rows.push(std::mem::take(&mut row));
+                }
+            }
+            Event::Start(Tag::TableCell) => text.clear(),
+            Event::End(TagEnd::TableCell) => {
+                row.push(collapse(&text));
+                text.clear();
+            }
+            Event::Start(Tag::Link { dest_url, .. }) => {
+                link.push(dest_url.to_string());
+                text.push('\u{1}');
+            }
+            Event::End(TagEnd::Link) => {
+                if let Some(url) = link.pop() {
+                    let start = text.rfind('\u{1}').unwrap_or(text.len());
+                    let label = text[start..].trim_start_matches('\u{1}').to_string();
+                    text.truncate(start);
+                    text.push_str(&label);
+                    if safe_url(&url) && label.trim() != url {
+                        text.push_str(&format!(" ({url})"));
+                    }
+                }
+            }
+            Event::Text(t) | Event::Code(t) => text.push_str(&t),
+            Event::SoftBreak | Event::HardBreak => text.push(' '),
+            Event::Rule => blocks.push(Block::PageBreak),
+            // Raw HTML, footnotes, images' own markup: not text of the review.
+            _ => {}
         }
     }
-    flush(&mut paragraph, &mut blocks);
     blocks
 }
 
-fn plain(text: &str) -> String {
-    text.replace("**", "").replace("__", "").trim().to_string()
+/// Addresses a reader may follow: web and mail links, never `javascript:` or `data:`.
+fn safe_url(url: &str) -> bool {
+    let lower = url.trim().to_lowercase();
+    lower.starts_with("https://") || lower.starts_with("http://") || lower.starts_with("mailto:")
 }
 
-/// Renders the text and fills `report.text`; returns the Markdown. A broken user
-/// template is an error the caller reports.
-pub fn fill(report: &mut KpiReport, cfg: &Config) -> Result<String, String> {
-    let markdown = render_markdown(report, cfg).map_err(|e| match e.kind() {
-        ErrorKind::SyntaxError => format!("mallen för rapporttexten har ett syntaxfel: {e}"),
-        _ => format!("rapporttexten kunde inte skrivas: {e}"),
-    })?;
-    report.text = to_blocks(&markdown);
-    Ok(markdown)
+/// Inner whitespace collapsed to single spaces, trimmed.
+fn collapse(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 #[cfg(test)]
@@ -430,6 +518,26 @@ mod tests {
             ", en minskning från 31 året innan"
         );
         assert_eq!(change_words(Some(5.0), None), "");
+    }
+
+    #[test]
+    fn user_markdown_keeps_numbered_lists_links_and_tables() {
+        let md = "## Omvärld\n\n1. Första\n2. Andra med [MSB](https://www.msb.se)\n\n| Lag | År |\n|---|---|\n| NIS2 | 2026 |\n\nText med *betoning*.\n\n<img src=x onerror=alert(1)>\n\n[klicka](javascript:alert(1))\n";
+        let blocks = to_blocks(md);
+        assert_eq!(
+            blocks,
+            vec![
+                Block::Heading2("Omvärld".into()),
+                Block::Numbered(1, "Första".into()),
+                Block::Numbered(2, "Andra med MSB (https://www.msb.se)".into()),
+                Block::Table(
+                    vec!["Lag".into(), "År".into()],
+                    vec![vec!["NIS2".into(), "2026".into()]]
+                ),
+                Block::Paragraph("Text med betoning.".into()),
+                Block::Paragraph("klicka".into()),
+            ]
+        );
     }
 
     #[test]

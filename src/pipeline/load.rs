@@ -8,7 +8,9 @@ use std::path::Path;
 use crate::config::Config;
 use crate::ingest::{self, FileType, HeaderMap, RawSheet, Recogniser};
 use crate::model::sheet::SheetReader;
-use crate::model::{self, InputKind, Inputs, Problem, Severity, Source};
+use crate::model::{self, InputKind, Inputs, Problem, Source};
+
+const FILE_SKIPPED: &str = "Filen hoppades över; övriga filer är lästa.";
 
 /// Reads every input file directly in `dir`. Call [`finish`] when all inputs are in.
 pub fn load_folder(dir: &Path, cfg: &Config) -> std::io::Result<Inputs> {
@@ -139,16 +141,9 @@ fn note_source(path: &Path, name: &str, note: &str) -> Source {
 }
 
 fn file_error(inputs: &mut Inputs, name: &str, sha: Option<String>, message: &str) {
-    inputs.problems.push(Problem {
-        severity: Severity::FileError,
-        file: name.to_string(),
-        sheet: None,
-        row: None,
-        column: None,
-        value: None,
-        message: message.to_string(),
-        action: "Filen hoppades över; övriga filer är lästa.".to_string(),
-    });
+    inputs
+        .problems
+        .push(Problem::file_error(name, None, message, FILE_SKIPPED));
     inputs.sources.push(Source {
         file: name.to_string(),
         sheet: None,
@@ -181,16 +176,12 @@ pub fn load_sheet(
         note: String::new(),
     };
     if let Some(err) = &sheet.error {
-        inputs.problems.push(Problem {
-            severity: Severity::FileError,
-            file: name.to_string(),
-            sheet: sheet.sheet.clone(),
-            row: None,
-            column: None,
-            value: None,
-            message: err.clone(),
-            action: "Bladet hoppades över.".to_string(),
-        });
+        inputs.problems.push(Problem::file_error(
+            name,
+            sheet.sheet.clone(),
+            err,
+            "Bladet hoppades över.",
+        ));
         source.note = format!("Oläsligt: {err}");
         inputs.sources.push(source);
         return;
@@ -245,16 +236,9 @@ pub fn load_sheet(
         if sheet.sheet.is_none() {
             // A CSV of only a header is a failed export, not an empty register.
             let message = "filen har bara en rubrikrad och inga datarader; exporten verkar ha misslyckats. Exportera den igen";
-            inputs.problems.push(Problem {
-                severity: Severity::FileError,
-                file: name.to_string(),
-                sheet: None,
-                row: None,
-                column: None,
-                value: None,
-                message: message.to_string(),
-                action: "Filen hoppades över; övriga filer är lästa.".to_string(),
-            });
+            inputs
+                .problems
+                .push(Problem::file_error(name, None, message, FILE_SKIPPED));
             source.header_row = Some(sheet.excel_row(map.header_index));
             source.note = format!("Oläslig: {message}");
             inputs.sources.push(source);
@@ -286,26 +270,23 @@ pub fn finish(inputs: &mut Inputs) {
     let mut seen: HashMap<String, String> = HashMap::new();
     let mut kept = Vec::with_capacity(inputs.incidents.len());
     for incident in std::mem::take(&mut inputs.incidents) {
-        if let Some(id) = incident.case_id.as_deref().and_then(model::sheet::norm_id) {
+        if let Some(id) = incident
+            .case_id
+            .as_deref()
+            .and_then(crate::textnorm::norm_id)
+        {
             if let Some(first) = seen.get(&id) {
-                inputs.problems.push(Problem {
-                    severity: Severity::Note,
-                    file: incident.place.0.clone(),
-                    sheet: incident.place.1.clone(),
-                    row: Some(incident.place.2),
-                    column: Some("Ärendenummer".to_string()),
-                    value: incident.case_id.clone(),
-                    message: format!("samma ärendenummer finns redan ({first})"),
-                    action: "Incidenten räknas en gång.".to_string(),
-                });
+                inputs.problems.push(
+                    Problem::note(
+                        incident.place.clone().at_column("Ärendenummer"),
+                        &format!("samma ärendenummer finns redan ({first})"),
+                        "Incidenten räknas en gång.",
+                    )
+                    .with_value(incident.case_id.clone()),
+                );
                 continue;
             }
-            let (file, sheet, row) = &incident.place;
-            let sheet = sheet
-                .as_ref()
-                .map(|s| format!(", blad \"{s}\""))
-                .unwrap_or_default();
-            seen.insert(id, format!("{file}{sheet}, rad {row}"));
+            seen.insert(id, incident.place.describe());
         }
         kept.push(incident);
     }
@@ -333,7 +314,7 @@ pub fn split_by_administration(sheet: &RawSheet, map: &HeaderMap) -> Option<Vec<
         else {
             continue;
         };
-        let key = crate::commands::batch::unit_key(&value);
+        let key = crate::textnorm::unit_key(&value);
         let entry = parts.entry(key.clone()).or_insert_with(|| {
             order.push(key.clone());
             (value.trim().to_string(), Vec::new())

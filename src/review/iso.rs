@@ -2,10 +2,10 @@
 //! where the workbook answers it, or plainly what is missing and which file would cover
 //! it; and 9.3.3's outputs as the decisions proposed.
 
-use crate::kpi::{IsoRow, KpiReport};
-use crate::model::InputKind;
+use crate::review::{Figures, IsoRow};
+use crate::schema::InputKind;
 
-pub fn rows(report: &KpiReport) -> Vec<IsoRow> {
+pub fn rows(report: &Figures) -> Vec<IsoRow> {
     let has = |k: InputKind| report.context.kinds_present.contains(&k);
     let section = |key: &str| report.context.sections.iter().any(|(k, _)| k == key);
     let row = |clause: &str, requirement: &str, covered: bool, answer: String| IsoRow {

@@ -16,8 +16,8 @@ use rust_xlsxwriter::{
 
 use crate::config::Config;
 use crate::error::Error;
-use crate::ingest::header::normalize;
-use crate::model::InputKind;
+use crate::schema::InputKind;
+use crate::textnorm::normalize;
 
 /// Data rows (below the header) that carry validation and column formats.
 pub const VALIDATED_ROWS: u32 = 1000;
@@ -402,12 +402,10 @@ fn clip(text: &str, max: usize) -> String {
 
 /// A sheet-qualified absolute reference: 'Instruktioner'!$G$2:$G$12.
 fn absolute_range(sheet: &str, col: u16, first_row: u32, last_row: u32) -> String {
-    let letter = crate::ingest::header::column_letter(col as usize);
     format!(
-        "'{}'!${letter}${}:${letter}${}",
-        sheet.replace('\'', "''"),
-        first_row + 1,
-        last_row + 1
+        "{}!{}",
+        rust_xlsxwriter::utility::quote_sheet_name(sheet),
+        rust_xlsxwriter::utility::cell_range_absolute(first_row, col, last_row, col)
     )
 }
 
@@ -557,10 +555,7 @@ pub fn write_all(
     year: i32,
     force: bool,
 ) -> Result<Vec<Outcome>, Error> {
-    std::fs::create_dir_all(out_dir).map_err(|e| Error::Write {
-        path: out_dir.to_path_buf(),
-        message: format!("mappen kunde inte skapas ({e})"),
-    })?;
+    std::fs::create_dir_all(out_dir).map_err(|e| Error::write(out_dir, e))?;
     let mut out = Vec::new();
     for t in templates(cfg, year) {
         let path = out_dir.join(t.file_name);
@@ -569,9 +564,9 @@ pub fn write_all(
             continue;
         }
         let result = build(&t)
-            .map_err(|e| Error::Write {
+            .map_err(|source| Error::Workbook {
                 path: path.clone(),
-                message: e.to_string(),
+                source,
             })
             .and_then(|bytes| crate::report::write_atomically(&path, &bytes));
         out.push(match result {
@@ -715,7 +710,7 @@ mod tests {
         .unwrap();
         // 9 default + 40 extra categories under the list heading on row 5.
         assert!(
-            xml.contains("<formula1>'Instruktioner'!$G$6:$G$54</formula1>"),
+            xml.contains("<formula1>Instruktioner!$G$6:$G$54</formula1>"),
             "{xml}"
         );
         let short = templates(&Config::default_config(), 2025);

@@ -1,0 +1,458 @@
+//! `batch`: every unit of a city in one run. Discovers the units (subfolders, and the
+//! parts of city-wide files split by their förvaltning column), settles one review year
+//! for all, runs each unit on `jobs` plain threads (read → review → write → drop), and
+//! writes the comparison workbook.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use crate::config::Config;
+use crate::error::Error;
+use crate::ingest::{self, FileType, RawSheet, Recogniser};
+use crate::model::{Inputs, Problem, Severity};
+use crate::pipeline::{
+    config_sources, current_year, default_year, load, load_config, unit_name, write_outputs,
+};
+use crate::report;
+use crate::review::{self, Review};
+use crate::textnorm::unit_key;
+
+/// What `batch` was asked to do.
+pub struct BatchRequest<'a> {
+    pub root: &'a Path,
+    pub out: &'a Path,
+    pub year: Option<i32>,
+    pub config: Option<&'a Path>,
+    pub json: Option<&'a Path>,
+    pub jobs: usize,
+}
+
+/// Where the run tells what it is doing: messages and finished units. The command
+/// decides how to show them (a progress bar on a terminal, lines otherwise).
+pub trait Progress: Sync {
+    /// Called once the number of units is known.
+    fn start(&self, units: usize);
+    /// A message for the user (an unreadable file …).
+    fn message(&self, text: &str);
+    /// A unit is finished (written or failed).
+    fn unit_done(&self, name: &str);
+}
+
+/// How one unit went.
+pub struct UnitStatus {
+    pub name: String,
+    /// "klar", "klar (3 värden utelämnade …)", "fel: …".
+    pub status: String,
+    /// Some input file could not be read, or the unit failed.
+    pub partial: bool,
+}
+
+/// What a `batch` run produced.
+pub struct BatchOutcome {
+    pub year: i32,
+    pub units: Vec<UnitStatus>,
+    /// The comparison workbook, unless no unit had usable inputs.
+    pub comparison: Option<PathBuf>,
+    pub partial: bool,
+    pub times: Timings,
+}
+
+/// Stage times, summed over units that run in parallel.
+#[derive(Default)]
+pub struct StageTimes {
+    read_ns: AtomicU64,
+    review_ns: AtomicU64,
+    write_ns: AtomicU64,
+}
+
+impl StageTimes {
+    fn add(counter: &AtomicU64, since: Instant) {
+        counter.fetch_add(since.elapsed().as_nanos() as u64, Ordering::Relaxed);
+    }
+}
+
+/// The stage times of a run, for `--timings` and the benchmark.
+pub struct Timings {
+    pub read: Duration,
+    pub review: Duration,
+    pub write: Duration,
+    pub units_wall: Duration,
+    pub total: Duration,
+}
+
+impl Timings {
+    /// One Swedish line: "Tider: läsa och tolka … s, …".
+    pub fn line(&self) -> String {
+        format!(
+            "Tider: läsa och tolka {:.3} s, nyckeltal {:.3} s, skriva arbetsböcker {:.3} s (summerat över förvaltningar som körs parallellt, på {:.3} s); jämförelse och JSON {:.3} s; totalt {:.3} s",
+            self.read.as_secs_f64(),
+            self.review.as_secs_f64(),
+            self.write.as_secs_f64(),
+            self.units_wall.as_secs_f64(),
+            (self.total.saturating_sub(self.units_wall)).as_secs_f64(),
+            self.total.as_secs_f64()
+        )
+    }
+}
+
+/// One förvaltning of the batch.
+struct Unit {
+    name: String,
+    dir: Option<PathBuf>,
+    cfg: Config,
+    sources: Vec<String>,
+    /// Parts of city-wide files: (display name, sha256, sheet).
+    parts: Vec<(String, String, RawSheet)>,
+    inputs: Inputs,
+}
+
+/// Runs the whole batch.
+pub fn run_batch(req: &BatchRequest, progress: &dyn Progress) -> Result<BatchOutcome, Error> {
+    if !req.root.is_dir() {
+        return Err(Error::InputDir {
+            path: req.root.to_path_buf(),
+        });
+    }
+    let started = Instant::now();
+    let (root_cfg, _) = load_config(Some(req.root), req.config)?;
+    let (mut units, root_problems) = discover_units(req, &root_cfg)?;
+    for p in &root_problems {
+        progress.message(&format!("Fel: {}", p.one_line()));
+    }
+    if units.is_empty() {
+        return Err(Error::NothingUsable {
+            path: req.root.to_path_buf(),
+        });
+    }
+    std::fs::create_dir_all(req.out).map_err(|e| Error::write(req.out, e))?;
+    progress.start(units.len());
+    let times = StageTimes::default();
+    let known_year = req
+        .year
+        .or(root_cfg.year)
+        .or_else(|| most_configured_year(&units));
+    let report_unit = |unit: &Unit, inputs: &Inputs, year: i32| {
+        let result = run_unit(unit, inputs, year, req.out, &times, progress);
+        progress.unit_done(&unit.name);
+        result
+    };
+    let (year, results): (i32, Vec<(UnitStatus, Option<Review>)>) = match known_year {
+        // The year is known before reading: each unit is read, reported and dropped in
+        // one go, so memory holds only the `jobs` units in flight, not the whole city.
+        Some(year) => {
+            let results = for_each_unit(&mut units, req.jobs, |unit| {
+                let inputs = read_unit(unit, &times);
+                report_unit(unit, &inputs, year)
+            });
+            (year, results)
+        }
+        // The data decides the year: read every unit first.
+        None => {
+            for_each_unit(&mut units, req.jobs, |unit| {
+                unit.inputs = read_unit(unit, &times);
+            });
+            let year = units
+                .iter()
+                .filter_map(|u| default_year(&u.inputs))
+                .max()
+                .unwrap_or_else(current_year);
+            let results = for_each_unit(&mut units, req.jobs, |unit| {
+                let inputs = std::mem::take(&mut unit.inputs);
+                report_unit(unit, &inputs, year)
+            });
+            (year, results)
+        }
+    };
+    let units_wall = started.elapsed();
+    let (statuses, reviews): (Vec<UnitStatus>, Vec<Option<Review>>) = results.into_iter().unzip();
+    let reviews: Vec<Review> = reviews.into_iter().flatten().collect();
+    let comparison = if reviews.is_empty() {
+        None
+    } else {
+        let path = req.out.join(format!("Jämförelse {year}.xlsx"));
+        report::comparison::write_comparison(&reviews, year, &path)?;
+        if let Some(target) = req.json {
+            report::json::write_json(&reviews, true, target)?;
+        }
+        Some(path)
+    };
+    let partial = !root_problems.is_empty() || statuses.iter().any(|s| s.partial);
+    Ok(BatchOutcome {
+        year,
+        units: statuses,
+        comparison,
+        partial,
+        times: Timings {
+            read: Duration::from_nanos(times.read_ns.load(Ordering::Relaxed)),
+            review: Duration::from_nanos(times.review_ns.load(Ordering::Relaxed)),
+            write: Duration::from_nanos(times.write_ns.load(Ordering::Relaxed)),
+            units_wall,
+            total: started.elapsed(),
+        },
+    })
+}
+
+/// The units of the city, keyed by their normalised name, and the problems of files
+/// directly in the root that could not be placed.
+fn discover_units(
+    req: &BatchRequest,
+    root_cfg: &Config,
+) -> Result<(Vec<Unit>, Vec<Problem>), Error> {
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(req.root)
+        .map_err(|source| Error::ListDir {
+            path: req.root.to_path_buf(),
+            source,
+        })?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .collect();
+    entries.sort();
+    let mut units: BTreeMap<String, Unit> = BTreeMap::new();
+    for dir in entries.iter().filter(|p| p.is_dir()) {
+        if !has_inputs(dir) {
+            continue;
+        }
+        let (cfg, sources) = unit_config(req.root, dir, req.config)?;
+        let name = unit_name(None, &cfg, dir);
+        units.insert(
+            unit_key(&name),
+            Unit {
+                name,
+                dir: Some(dir.clone()),
+                cfg,
+                sources,
+                parts: Vec::new(),
+                inputs: Inputs::default(),
+            },
+        );
+    }
+    let mut problems = Vec::new();
+    let rec = Recogniser::new(root_cfg);
+    let root_files = entries.iter().filter(|p| p.is_file() && is_data_file(p));
+    for file in root_files {
+        split_city_file(req.root, file, root_cfg, &rec, &mut units, &mut problems);
+    }
+    Ok((units.into_values().collect(), problems))
+}
+
+fn is_data_file(path: &Path) -> bool {
+    matches!(
+        ingest::file_type(path),
+        FileType::Spreadsheet | FileType::Delimited
+    )
+}
+
+fn has_inputs(dir: &Path) -> bool {
+    ingest::list_files(dir)
+        .map(|files| files.iter().any(|f| is_data_file(f)))
+        .unwrap_or(false)
+}
+
+/// Splits a city-wide file directly in the root by its förvaltning column into the
+/// units' parts (creating units that have no folder).
+fn split_city_file(
+    root: &Path,
+    file: &Path,
+    root_cfg: &Config,
+    rec: &Recogniser,
+    units: &mut BTreeMap<String, Unit>,
+    problems: &mut Vec<Problem>,
+) {
+    let display = file
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_default();
+    let read = match ingest::read_file(file, &root_cfg.limits) {
+        Ok(r) => r,
+        Err((message, _)) => {
+            problems.push(Problem::file_error(
+                &display,
+                None,
+                &message,
+                "Filen hoppades över.",
+            ));
+            return;
+        }
+    };
+    for sheet in &read.sheets {
+        let Ok(map) = rec.recognise(&sheet.rows) else {
+            continue;
+        };
+        match load::split_by_administration(sheet, &map) {
+            Some(parts) => {
+                for part in parts {
+                    let unit = units
+                        .entry(unit_key(&part.administration))
+                        .or_insert_with(|| Unit {
+                            name: part.administration.clone(),
+                            dir: None,
+                            cfg: root_cfg.clone(),
+                            sources: config_sources(&[]),
+                            parts: Vec::new(),
+                            inputs: Inputs::default(),
+                        });
+                    unit.parts
+                        .push((display.clone(), read.sha256.clone(), part.sheet));
+                }
+            }
+            None => problems.push(Problem::file_error(
+                &display,
+                sheet.sheet.clone(),
+                &format!("filen ligger direkt i {} men har ingen kolumn Förvaltning, Stadsdelsförvaltning, Nämnd eller Organisation", root.display()),
+                "Den kan inte fördelas på förvaltningar och hoppades över. Lägg den i en förvaltnings mapp eller lägg till kolumnen.",
+            )),
+        }
+    }
+}
+
+/// Without `--year` or a city-wide setting, the year the units' own genomgang.toml
+/// files name most often wins, so the units compare; `None` lets the data decide.
+fn most_configured_year(units: &[Unit]) -> Option<i32> {
+    let mut counts: BTreeMap<i32, usize> = BTreeMap::new();
+    for y in units.iter().filter_map(|u| u.cfg.year) {
+        *counts.entry(y).or_default() += 1;
+    }
+    counts
+        .into_iter()
+        .max_by_key(|(y, n)| (*n, *y))
+        .map(|(y, _)| y)
+}
+
+/// Defaults, then ROOT_DIR's genomgang.toml, then the unit folder's, then `--config`.
+/// A `unit` name set only at the root is not inherited: it would name every unit the same.
+fn unit_config(
+    root: &Path,
+    dir: &Path,
+    explicit: Option<&Path>,
+) -> Result<(Config, Vec<String>), Error> {
+    let root_local = root.join("genomgang.toml");
+    let local = dir.join("genomgang.toml");
+    let files: Vec<&Path> = [Some(root_local.as_path()), Some(local.as_path()), explicit]
+        .into_iter()
+        .flatten()
+        .filter(|p| p.is_file())
+        .collect();
+    let mut cfg = Config::load(&files)?;
+    cfg.unit = if local.is_file() {
+        Config::load(&[&local])?.unit
+    } else {
+        None
+    };
+    Ok((cfg, config_sources(&files)))
+}
+
+/// Runs `work` on every unit with `jobs` plain threads, results in unit order.
+///
+/// Plain threads rather than a rayon pool: polars runs its queries on its own pool, and
+/// a rayon worker waiting for it steals other units meanwhile, so every unit would be
+/// in memory at once. A plain thread simply waits.
+fn for_each_unit<R: Send>(
+    list: &mut [Unit],
+    jobs: usize,
+    work: impl Fn(&mut Unit) -> R + Sync,
+) -> Vec<R> {
+    let slots: Vec<std::sync::Mutex<(&mut Unit, Option<R>)>> = list
+        .iter_mut()
+        .map(|u| std::sync::Mutex::new((u, None)))
+        .collect();
+    let next = AtomicUsize::new(0);
+    std::thread::scope(|scope| {
+        for _ in 0..jobs.min(slots.len()).max(1) {
+            scope.spawn(|| loop {
+                let i = next.fetch_add(1, Ordering::SeqCst);
+                let Some(slot) = slots.get(i) else { break };
+                let mut slot = slot.lock().unwrap_or_else(|e| e.into_inner());
+                let result = work(&mut *slot.0);
+                slot.1 = Some(result);
+            });
+        }
+    });
+    slots
+        .into_iter()
+        .filter_map(|m| m.into_inner().unwrap_or_else(|e| e.into_inner()).1)
+        .collect()
+}
+
+/// Reads one unit's folder and its parts of the city-wide files.
+fn read_unit(unit: &mut Unit, times: &StageTimes) -> Inputs {
+    let clock = Instant::now();
+    let rec = Recogniser::new(&unit.cfg);
+    let mut inputs = match &unit.dir {
+        Some(dir) => load::load_folder(dir, &unit.cfg).unwrap_or_default(),
+        None => Inputs::default(),
+    };
+    for (display, sha, sheet) in std::mem::take(&mut unit.parts) {
+        load::load_sheet(
+            &sheet,
+            &format!("{display} (stadens fil)"),
+            &sha,
+            "",
+            &unit.cfg,
+            &rec,
+            &mut inputs,
+        );
+    }
+    load::finish(&mut inputs);
+    StageTimes::add(&times.read_ns, clock);
+    inputs
+}
+
+/// Builds and writes one unit's review.
+fn run_unit(
+    unit: &Unit,
+    inputs: &Inputs,
+    year: i32,
+    out: &Path,
+    times: &StageTimes,
+    progress: &dyn Progress,
+) -> (UnitStatus, Option<Review>) {
+    let failed = |status: String| {
+        let status = UnitStatus {
+            name: unit.name.clone(),
+            status,
+            partial: true,
+        };
+        (status, None)
+    };
+    if inputs.kinds_present().is_empty() {
+        return failed("inga användbara indata".to_string());
+    }
+    let clock = Instant::now();
+    let review = match review::build(inputs, &unit.cfg, &unit.sources, &unit.name, year) {
+        Ok(r) => r,
+        Err(e) => return failed(format!("fel: {e}")),
+    };
+    StageTimes::add(&times.review_ns, clock);
+    let clock = Instant::now();
+    if let Err(e) = write_outputs(&review, out) {
+        return failed(format!("fel: {e}"));
+    }
+    StageTimes::add(&times.write_ns, clock);
+    let count = |severity: Severity| {
+        inputs
+            .problems
+            .iter()
+            .filter(|p| p.severity == severity)
+            .count()
+    };
+    let (file_errors, rejected) = (count(Severity::FileError), count(Severity::RowRejected));
+    for p in inputs
+        .problems
+        .iter()
+        .filter(|p| p.severity == Severity::FileError)
+    {
+        progress.message(&format!("Fel: {}", p.one_line()));
+    }
+    let status = match (file_errors, rejected) {
+        (0, 0) => "klar".to_string(),
+        (0, r) => format!("klar ({r} värden utelämnade, se Datakvalitet)"),
+        (f, _) => format!("klar, men {f} fil(er) kunde inte läsas"),
+    };
+    let status = UnitStatus {
+        name: unit.name.clone(),
+        status,
+        partial: file_errors > 0,
+    };
+    (status, Some(review))
+}

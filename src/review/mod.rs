@@ -1,0 +1,186 @@
+//! The review of one unit and year, built once from its parts: the KPIs, the facts of
+//! the run, the review text and the ISO 27001 9.3 mapping. Every output (workbook, JSON,
+//! Markdown, PNG, the comparison) reads a [`Review`], so they can never disagree.
+//!
+//! Built in two steps with no mutation afterwards: [`Figures`] (KPIs, breakdowns,
+//! sources, problems and context), then the text and ISO rows written from them.
+
+pub mod iso;
+pub mod text;
+
+use serde::Serialize;
+
+use crate::config::Config;
+use crate::error::Error;
+use crate::kpi::{self, Breakdowns, Kpi};
+use crate::model::{Inputs, Problem, Severity, Source};
+use crate::schema::{InputKind, KpiId, KpiKey};
+
+/// Everything the review says in figures, before any text is written.
+#[derive(Debug, Clone, Serialize)]
+pub struct Figures {
+    pub unit: String,
+    pub year: i32,
+    pub generated_by: String,
+    pub kpis: Vec<Kpi>,
+    pub breakdowns: Breakdowns,
+    pub sources: Vec<Source>,
+    pub warnings: Vec<String>,
+    /// Every data quality problem (the Datakvalitet sheet).
+    #[serde(skip)]
+    pub problems: Vec<Problem>,
+    #[serde(skip)]
+    pub context: Context,
+}
+
+impl Figures {
+    pub fn kpi(&self, id: KpiId) -> Option<&Kpi> {
+        self.kpi_by_key(&KpiKey::Fixed(id))
+    }
+
+    pub fn kpi_by_key(&self, key: &KpiKey) -> Option<&Kpi> {
+        self.kpis.iter().find(|k| &k.id == key)
+    }
+
+    /// The value of a KPI, if it exists and has one.
+    pub fn value(&self, id: KpiId) -> Option<f64> {
+        self.kpi(id).and_then(|k| k.value)
+    }
+}
+
+/// Facts about the run that outputs need besides the figures.
+#[derive(Debug, Clone, Default)]
+pub struct Context {
+    /// Authority for NIS reports this year ("MSB" or "MCF").
+    pub nis_authority: String,
+    /// Where the configuration came from ("standard", or the files merged on top).
+    pub config_sources: Vec<String>,
+    /// The configuration in force, as TOML, for the Källor sheet.
+    pub config_toml: String,
+    pub high_risk_threshold: f64,
+    pub imy_deadline_hours: i64,
+    /// Which input kinds were present, for the ISO 9.3 sheet.
+    pub kinds_present: Vec<InputKind>,
+    /// Text sections supplied in the input folder: (file stem, Markdown).
+    pub sections: Vec<(String, String)>,
+}
+
+/// One block of the review text.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Block {
+    Heading1(String),
+    Heading2(String),
+    Heading3(String),
+    Paragraph(String),
+    Bullet(String),
+    /// An item of a numbered list, with its number.
+    Numbered(u64, String),
+    /// A table: header cells, then rows.
+    Table(Vec<String>, Vec<Vec<String>>),
+    PageBreak,
+}
+
+impl Block {
+    /// The block's text without formatting, one line per row (for tests and search).
+    pub fn plain_text(&self) -> String {
+        match self {
+            Block::Heading1(t)
+            | Block::Heading2(t)
+            | Block::Heading3(t)
+            | Block::Paragraph(t)
+            | Block::Bullet(t) => t.clone(),
+            Block::Numbered(n, t) => format!("{n}. {t}"),
+            Block::Table(head, rows) => std::iter::once(head)
+                .chain(rows)
+                .map(|r| r.join(" | "))
+                .collect::<Vec<_>>()
+                .join("\n"),
+            Block::PageBreak => String::new(),
+        }
+    }
+}
+
+/// One row of the ISO 27001 9.3 sheet.
+#[derive(Debug, Clone)]
+pub struct IsoRow {
+    /// "9.3.2 a)" … "9.3.3".
+    pub clause: String,
+    /// What the standard asks for, in Swedish.
+    pub requirement: String,
+    /// True when the workbook answers it from the inputs.
+    pub covered: bool,
+    /// Where the workbook answers it (sheet and range, or text section), or what is missing.
+    pub answer: String,
+}
+
+/// The whole review of one unit and year.
+#[derive(Debug, Clone, Serialize)]
+pub struct Review {
+    #[serde(flatten)]
+    pub figures: Figures,
+    /// The review text (Rapport sheet, the Markdown file).
+    #[serde(skip)]
+    pub text: Vec<Block>,
+    /// The same text as Markdown.
+    #[serde(skip)]
+    pub markdown: String,
+    /// ISO/IEC 27001 9.3.2 a)–g) and 9.3.3, for the "ISO 27001 9.3" sheet.
+    #[serde(skip)]
+    pub iso: Vec<IsoRow>,
+}
+
+impl std::ops::Deref for Review {
+    type Target = Figures;
+    fn deref(&self) -> &Figures {
+        &self.figures
+    }
+}
+
+/// Builds the review of `unit` for `year` from the loaded inputs.
+pub fn build(
+    inputs: &Inputs,
+    cfg: &Config,
+    config_sources: &[String],
+    unit: &str,
+    year: i32,
+) -> Result<Review, Error> {
+    let set = kpi::compute(inputs, cfg, year).map_err(|source| Error::Kpi {
+        unit: unit.to_string(),
+        source,
+    })?;
+    let mut problems = inputs.problems.clone();
+    problems.extend(set.notes);
+    let warnings = problems
+        .iter()
+        .filter(|p| p.severity != Severity::Note || p.place.row.is_none())
+        .map(|p| p.one_line())
+        .collect();
+    let figures = Figures {
+        unit: unit.to_string(),
+        year,
+        generated_by: format!("genomgang {}", env!("CARGO_PKG_VERSION")),
+        kpis: set.kpis,
+        breakdowns: set.breakdowns,
+        sources: inputs.sources.clone(),
+        warnings,
+        problems,
+        context: Context {
+            nis_authority: cfg.nis_authority(year),
+            config_sources: config_sources.to_vec(),
+            config_toml: toml::to_string(cfg).unwrap_or_default(),
+            high_risk_threshold: cfg.risks.high_threshold,
+            imy_deadline_hours: cfg.incidents.imy_deadline_hours,
+            kinds_present: inputs.kinds_present(),
+            sections: inputs.sections.clone(),
+        },
+    };
+    let iso = iso::rows(&figures);
+    let markdown = text::render_markdown(&figures, cfg)?;
+    let text = text::to_blocks(&markdown);
+    Ok(Review {
+        figures,
+        text,
+        markdown,
+        iso,
+    })
+}
