@@ -133,62 +133,93 @@ pub struct TemplatesArgs {
     pub config: Option<PathBuf>,
 }
 
-/// Parses the arguments; on a mistake, says what is wrong in Swedish and exits with 2.
+/// Parses the arguments; on a mistake, says what is wrong in Swedish (through clap's own
+/// error formatting, so suggestions and the usage line survive) and exits with 2.
 pub fn parse() -> Cli {
-    use clap::error::{ContextKind, ErrorKind};
     match Cli::try_parse() {
         Ok(cli) => cli,
-        Err(e) => {
-            if matches!(
-                e.kind(),
-                ErrorKind::DisplayHelp
-                    | ErrorKind::DisplayVersion
-                    | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
-            ) {
-                e.exit();
+        Err(e) => e.apply::<SwedishErrors>().exit(),
+    }
+}
+
+/// clap's errors in Swedish: what is wrong, "menade du …" when clap has a suggestion,
+/// the usage line, and where to read more.
+pub struct SwedishErrors;
+
+impl clap::error::ErrorFormatter for SwedishErrors {
+    fn format_error(error: &clap::error::Error<Self>) -> clap::builder::StyledStr {
+        use clap::error::{ContextKind, ContextValue, ErrorKind};
+        let context = |k: ContextKind| match error.get(k) {
+            Some(ContextValue::String(s)) => s.clone(),
+            Some(ContextValue::Strings(v)) => v.join(", "),
+            Some(ContextValue::StyledStr(s)) => s.to_string(),
+            Some(ContextValue::StyledStrs(v)) => v
+                .iter()
+                .map(|s| s.to_string())
+                .collect::<Vec<_>>()
+                .join(", "),
+            Some(ContextValue::Number(n)) => n.to_string(),
+            Some(ContextValue::Bool(b)) => b.to_string(),
+            _ => String::new(),
+        };
+        let what = match error.kind() {
+            ErrorKind::MissingRequiredArgument => {
+                format!("argument saknas: {}", context(ContextKind::InvalidArg))
             }
-            let context = |k: ContextKind| e.get(k).map(|v| v.to_string()).unwrap_or_default();
-            let what = match e.kind() {
-                ErrorKind::MissingRequiredArgument => {
-                    format!("argument saknas: {}", context(ContextKind::InvalidArg))
-                }
-                ErrorKind::MissingSubcommand => {
-                    "ange ett kommando: report, batch, check eller templates".to_string()
-                }
-                ErrorKind::InvalidSubcommand => format!(
-                    "okänt kommando {}; använd report, batch, check eller templates",
-                    context(ContextKind::InvalidSubcommand)
-                ),
-                ErrorKind::UnknownArgument => {
-                    format!("okänd flagga {}", context(ContextKind::InvalidArg))
-                }
-                ErrorKind::InvalidValue | ErrorKind::ValueValidation => format!(
-                    "ogiltigt värde {} för {}",
+            ErrorKind::MissingSubcommand | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+                "ange ett kommando: report, batch, check eller templates".to_string()
+            }
+            ErrorKind::InvalidSubcommand => format!(
+                "okänt kommando {}; använd report, batch, check eller templates",
+                context(ContextKind::InvalidSubcommand)
+            ),
+            ErrorKind::UnknownArgument => {
+                format!("okänd flagga {}", context(ContextKind::InvalidArg))
+            }
+            ErrorKind::InvalidValue | ErrorKind::ValueValidation => {
+                let valid = context(ContextKind::ValidValue);
+                let mut text = format!(
+                    "ogiltigt värde \"{}\" för {}",
                     context(ContextKind::InvalidValue),
                     context(ContextKind::InvalidArg)
-                ),
-                ErrorKind::NoEquals
-                | ErrorKind::TooManyValues
-                | ErrorKind::TooFewValues
-                | ErrorKind::WrongNumberOfValues => {
-                    format!("fel antal värden för {}", context(ContextKind::InvalidArg))
+                );
+                if !valid.is_empty() {
+                    text.push_str(&format!(" (tillåtna: {valid})"));
                 }
-                ErrorKind::ArgumentConflict => format!(
-                    "{} kan inte användas tillsammans med {}",
-                    context(ContextKind::InvalidArg),
-                    context(ContextKind::PriorArg)
-                ),
-                _ => e
-                    .render()
-                    .to_string()
-                    .lines()
-                    .next()
-                    .unwrap_or_default()
-                    .trim_start_matches("error: ")
-                    .to_string(),
-            };
-            eprintln!("genomgang: {what}. Se genomgang --help.");
-            std::process::exit(2);
+                text
+            }
+            ErrorKind::NoEquals
+            | ErrorKind::TooManyValues
+            | ErrorKind::TooFewValues
+            | ErrorKind::WrongNumberOfValues => {
+                format!("fel antal värden för {}", context(ContextKind::InvalidArg))
+            }
+            ErrorKind::ArgumentConflict => format!(
+                "{} kan inte användas tillsammans med {}",
+                context(ContextKind::InvalidArg),
+                context(ContextKind::PriorArg)
+            ),
+            ErrorKind::InvalidUtf8 => "argumenten är inte giltig text (UTF-8)".to_string(),
+            _ => "argumenten kunde inte tolkas".to_string(),
+        };
+        let mut out = format!("genomgang: {what}.");
+        let suggestion = [
+            ContextKind::SuggestedSubcommand,
+            ContextKind::SuggestedArg,
+            ContextKind::SuggestedValue,
+        ]
+        .into_iter()
+        .map(context)
+        .find(|s| !s.is_empty());
+        if let Some(s) = suggestion {
+            out.push_str(&format!(" Menade du {s}?"));
         }
+        let usage = context(ContextKind::Usage);
+        if !usage.is_empty() {
+            let usage = usage.trim_start_matches("Usage:").trim();
+            out.push_str(&format!("\n\nAnvändning: {usage}"));
+        }
+        out.push_str("\n\nSe genomgang --help.\n");
+        clap::builder::StyledStr::from(out)
     }
 }

@@ -5,6 +5,7 @@
 use std::borrow::Cow;
 
 use crate::config::Limits;
+use crate::ingest::error::ReadError;
 use crate::ingest::value::Cell;
 use crate::ingest::RawSheet;
 
@@ -28,20 +29,17 @@ impl Encoding {
 
 /// Decodes bytes as UTF-8 (BOM stripped) or Windows-1252. Refuses binary data and
 /// UTF-16, which Windows-1252 would "decode" into garbage.
-pub fn decode(bytes: &[u8]) -> Result<(Cow<'_, str>, Encoding), String> {
+pub fn decode(bytes: &[u8]) -> Result<(Cow<'_, str>, Encoding), ReadError> {
     if bytes.is_empty() {
-        return Err("filen är tom (0 byte). Exportera den igen".to_string());
+        return Err(ReadError::Empty);
     }
     if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
-        return Err("filen är i teckenkodningen UTF-16, som inte stöds. Spara den som CSV UTF-8 (kommaavgränsad) i Excel".to_string());
+        return Err(ReadError::Utf16);
     }
     if let Some(rest) = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
         return match std::str::from_utf8(rest) {
             Ok(s) => Ok((Cow::Borrowed(s), Encoding::Utf8Bom)),
-            Err(_) => Err(
-                "filen börjar som UTF-8 men innehåller ogiltiga tecken. Spara om den som CSV UTF-8"
-                    .to_string(),
-            ),
+            Err(_) => Err(ReadError::BadUtf8AfterBom),
         };
     }
     let controls = bytes
@@ -50,16 +48,14 @@ pub fn decode(bytes: &[u8]) -> Result<(Cow<'_, str>, Encoding), String> {
         .filter(|b| **b < 0x20 && !matches!(**b, b'\t' | b'\n' | b'\r' | 0x0C))
         .count();
     if controls > 0 {
-        return Err("filen innehåller binära tecken och är varken UTF-8- eller Windows-1252-text. Spara den som CSV (UTF-8) eller som .xlsx".to_string());
+        return Err(ReadError::Binary);
     }
     match std::str::from_utf8(bytes) {
         Ok(s) => Ok((Cow::Borrowed(s), Encoding::Utf8)),
         Err(_) => {
             let (text, _, had_errors) = encoding_rs::WINDOWS_1252.decode(bytes);
             if had_errors {
-                return Err(
-                    "filens teckenkodning kunde inte avgöras. Spara den som CSV UTF-8".to_string(),
-                );
+                return Err(ReadError::UnknownEncoding);
             }
             Ok((text, Encoding::Windows1252))
         }
@@ -113,7 +109,10 @@ fn count_outside_quotes(line: &str, delim: u8) -> usize {
 }
 
 /// Reads a delimited text file into one sheet. `None` when the text is prose, not a table.
-pub fn read_delimited(bytes: &[u8], limits: &Limits) -> Result<(RawSheet, Encoding, u8), String> {
+pub fn read_delimited(
+    bytes: &[u8],
+    limits: &Limits,
+) -> Result<(RawSheet, Encoding, u8), ReadError> {
     let (text, encoding) = decode(bytes)?;
     let delimiter = detect_delimiter(&text);
     let mut reader = csv::ReaderBuilder::new()
@@ -124,26 +123,22 @@ pub fn read_delimited(bytes: &[u8], limits: &Limits) -> Result<(RawSheet, Encodi
     let mut rows: Vec<Vec<Cell>> = Vec::new();
     let mut cells_total: u64 = 0;
     for (i, record) in reader.records().enumerate() {
-        let record = record.map_err(|e| {
-            format!(
-                "rad {} kunde inte tolkas som CSV ({e}). Kontrollera citattecknen",
-                i + 1
-            )
+        let record = record.map_err(|e| ReadError::CsvSyntax {
+            line: i + 1,
+            source: ReadError::cause(e),
         })?;
         if record.len() > limits.max_columns {
-            return Err(format!(
-                "rad {} har {} kolumner, fler än gränsen {} (limits.max_columns). Är det rätt avgränsare och rätt fil?",
-                i + 1,
-                record.len(),
-                limits.max_columns
-            ));
+            return Err(ReadError::CsvTooManyColumns {
+                line: i + 1,
+                columns: record.len(),
+                limit: limits.max_columns,
+            });
         }
         cells_total += record.len() as u64;
         if cells_total > limits.max_cells {
-            return Err(format!(
-                "filen har fler än {} celler (limits.max_cells). Dela upp filen eller höj gränsen",
-                limits.max_cells
-            ));
+            return Err(ReadError::CsvTooManyCells {
+                limit: limits.max_cells,
+            });
         }
         // Blank lines are skipped by the parser; pad so row numbers stay the file's lines.
         // (The reported position is where the parser started, before any blank lines.)

@@ -8,6 +8,7 @@ use std::io::{Cursor, Read};
 use calamine::{Data, Ods, Reader, SheetVisible, Xls, Xlsb, Xlsx};
 
 use crate::config::Limits;
+use crate::ingest::error::ReadError;
 use crate::ingest::value::{parse_datetime_text, Cell};
 use crate::ingest::RawSheet;
 
@@ -19,20 +20,21 @@ pub fn read_workbook(
     bytes: &[u8],
     extension: &str,
     limits: &Limits,
-) -> Result<Vec<RawSheet>, String> {
+) -> Result<Vec<RawSheet>, ReadError> {
     if bytes.is_empty() {
-        return Err("filen är tom (0 byte). Exportera den igen".to_string());
+        return Err(ReadError::Empty);
     }
     let is_zip = bytes.starts_with(ZIP_MAGIC);
     let is_ole = bytes.starts_with(OLE_MAGIC);
     if is_ole && matches!(extension, "xlsx" | "xlsm" | "xlsb") && looks_encrypted(bytes) {
-        return Err(password_message());
+        return Err(ReadError::Password);
     }
     if !is_zip && !is_ole {
+        let extension = extension.to_string();
         return Err(if looks_like_text(bytes) {
-            format!("filen heter .{extension} men är en textfil, inte ett kalkylark. Om den är en CSV-export: byt filändelse till .csv; annars öppna den i Excel och spara som .xlsx")
+            ReadError::TextWithSpreadsheetName { extension }
         } else {
-            format!("filen är inget läsbart kalkylark (varken Excel- eller OpenDocument-format), trots filändelsen .{extension}. Den kan vara skadad: exportera den igen")
+            ReadError::NotASpreadsheet { extension }
         });
     }
     if is_zip {
@@ -42,35 +44,32 @@ pub fn read_workbook(
     if is_ole {
         calamine::open_workbook_from_rs::<Xls<_>, _>(cursor)
             .map_err(|e| match e {
-                calamine::XlsError::Password => password_message(),
-                other => damaged(&other.to_string()),
+                calamine::XlsError::Password => ReadError::Password,
+                other => damaged(other),
             })
             .and_then(|wb| collect(wb, limits))
     } else if is_ods(bytes) {
         calamine::open_workbook_from_rs::<Ods<_>, _>(cursor)
-            .map_err(|e| damaged(&e.to_string()))
+            .map_err(damaged)
             .and_then(|wb| collect(wb, limits))
     } else if extension == "xlsb" {
         calamine::open_workbook_from_rs::<Xlsb<_>, _>(cursor)
-            .map_err(|e| damaged(&e.to_string()))
+            .map_err(damaged)
             .and_then(|wb| collect(wb, limits))
     } else {
         calamine::open_workbook_from_rs::<Xlsx<_>, _>(cursor)
             .map_err(|e| match e {
-                calamine::XlsxError::Password => password_message(),
-                other => damaged(&other.to_string()),
+                calamine::XlsxError::Password => ReadError::Password,
+                other => damaged(other),
             })
             .and_then(|wb| collect_xlsx(wb, limits))
     }
 }
 
-fn password_message() -> String {
-    "arbetsboken är lösenordsskyddad — spara en kopia utan lösenord och lägg den i mappen"
-        .to_string()
-}
-
-fn damaged(detail: &str) -> String {
-    format!("filen kunde inte läsas som kalkylark; den verkar skadad eller ofullständig ({detail}). Öppna den i Excel och spara om den, eller exportera den igen")
+fn damaged<E: std::error::Error + Send + Sync + 'static>(e: E) -> ReadError {
+    ReadError::Damaged {
+        source: ReadError::cause(e),
+    }
 }
 
 /// Encrypted OOXML files are OLE containers holding an "EncryptedPackage" stream.
@@ -96,60 +95,77 @@ fn is_ods(bytes: &[u8]) -> bool {
 }
 
 /// Refuses a zip whose entries claim more than the limit when unpacked (a zip bomb).
-fn check_zip_sizes(bytes: &[u8], limits: &Limits) -> Result<(), String> {
-    let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| {
-        format!("filen är en trasig zip-behållare ({e}); den är troligen avbruten mitt i kopieringen. Exportera den igen")
-    })?;
+fn check_zip_sizes(bytes: &[u8], limits: &Limits) -> Result<(), ReadError> {
+    let mut archive =
+        zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| ReadError::BrokenZip {
+            source: ReadError::cause(e),
+        })?;
     let limit = limits.max_unpacked_mib * 1024 * 1024;
     let mut total: u64 = 0;
     for i in 0..archive.len() {
-        let entry = archive
-            .by_index_raw(i)
-            .map_err(|e| damaged(&e.to_string()))?;
+        let entry = archive.by_index_raw(i).map_err(damaged)?;
         let size = entry.size();
         let entry_name = entry.name().map(|n| n.to_string()).unwrap_or_default();
         total = total.saturating_add(size);
         if size > limit || total > limit.saturating_mul(2) {
-            return Err(format!(
-                "filen packas upp till mer än {} MiB ({} i \"{}\") och läses inte, för att skydda datorns minne. Är filen verkligen en export? Gränsen ändras med limits.max_unpacked_mib i genomgang.toml",
-                limits.max_unpacked_mib,
-                human_size(size.max(total)),
-                entry_name
-            ));
+            return Err(ReadError::ZipBomb {
+                entry: entry_name,
+                size_mib: size.max(total) / MIB,
+                limit_mib: limits.max_unpacked_mib,
+                lying: false,
+            });
         }
         // A compressed part that inflates far beyond its declared size is cut off here.
         if entry_name.starts_with("xl/worksheets/") || entry_name == "content.xml" {
+            let stored = entry.compression() == zip::CompressionMethod::Stored;
             drop(entry);
-            let mut part = archive.by_index(i).map_err(|e| damaged(&e.to_string()))?;
-            let mut sink = std::io::sink();
-            let read = std::io::copy(&mut (&mut part).take(limit + 1), &mut sink).map_err(|e| {
-                if e.to_string().contains("larger than its declared") {
-                    "en del av filen packas upp till mer än den uppger (möjlig zip-bomb) och läses inte, för att skydda datorns minne. Exportera filen igen från källsystemet".to_string()
-                } else {
-                    damaged(&e.to_string())
+            // Inflate the raw part ourselves and count what it really unpacks to: the
+            // zip reader would stop at the declared size with an error that says nothing
+            // we can decide on.
+            let raw = archive.by_index_raw(i).map_err(damaged)?;
+            let mut reader: Box<dyn Read> = if stored {
+                Box::new(raw)
+            } else {
+                Box::new(flate2::read::DeflateDecoder::new(raw))
+            };
+            let mut buffer = vec![0u8; 64 * 1024];
+            let mut read: u64 = 0;
+            loop {
+                match reader.read(&mut buffer) {
+                    Ok(0) => break,
+                    Ok(n) => read += n as u64,
+                    Err(e) => return Err(damaged(e)),
                 }
-            })?;
-            if read > limit {
-                return Err(format!(
-                    "en del av filen packas upp till mer än {} MiB och läses inte, för att skydda datorns minne (möjlig zip-bomb). Gränsen ändras med limits.max_unpacked_mib i genomgang.toml",
-                    limits.max_unpacked_mib
-                ));
+                if read > limit {
+                    return Err(ReadError::ZipBomb {
+                        entry: String::new(),
+                        size_mib: read / MIB,
+                        limit_mib: limits.max_unpacked_mib,
+                        lying: false,
+                    });
+                }
+            }
+            if read > size {
+                return Err(ReadError::ZipBomb {
+                    entry: entry_name,
+                    size_mib: read / MIB,
+                    limit_mib: limits.max_unpacked_mib,
+                    lying: true,
+                });
             }
         }
     }
     Ok(())
 }
 
-fn human_size(bytes: u64) -> String {
-    format!("{:.0} MiB", bytes as f64 / 1024.0 / 1024.0)
-}
+const MIB: u64 = 1024 * 1024;
 
 fn collect<RS: std::io::Read + std::io::Seek, R: Reader<RS>>(
     mut wb: R,
     limits: &Limits,
-) -> Result<Vec<RawSheet>, String>
+) -> Result<Vec<RawSheet>, ReadError>
 where
-    R::Error: std::fmt::Display,
+    R::Error: std::error::Error + Send + Sync + 'static,
 {
     let metas: Vec<(String, bool)> = wb
         .sheets_metadata()
@@ -164,7 +180,9 @@ where
             Err(e) => {
                 sheets.push(RawSheet::failed(
                     &name,
-                    format!("bladet kunde inte läsas ({e})"),
+                    ReadError::Sheet {
+                        source: ReadError::cause(e),
+                    },
                 ));
                 continue;
             }
@@ -173,14 +191,20 @@ where
         if width > limits.max_columns {
             sheets.push(RawSheet::failed(
                 &name,
-                format!("bladet har {width} kolumner, fler än gränsen {} (limits.max_columns); en export har sällan fler än några tiotal. Ta bort tomma kolumner och spara om", limits.max_columns),
+                ReadError::TooManyColumns {
+                    columns: width,
+                    limit: limits.max_columns,
+                },
             ));
             continue;
         }
         if (height as u64).saturating_mul(width as u64) > limits.max_cells {
             sheets.push(RawSheet::failed(
                 &name,
-                format!("bladet har {} celler, fler än gränsen {} (limits.max_cells). Dela upp filen eller höj gränsen", height as u64 * width as u64, limits.max_cells),
+                ReadError::TooManyCells {
+                    cells: height as u64 * width as u64,
+                    limit: limits.max_cells,
+                },
             ));
             continue;
         }
@@ -223,7 +247,7 @@ where
 fn collect_xlsx<RS: std::io::Read + std::io::Seek>(
     mut wb: Xlsx<RS>,
     limits: &Limits,
-) -> Result<Vec<RawSheet>, String> {
+) -> Result<Vec<RawSheet>, ReadError> {
     let metas: Vec<(String, bool)> = wb
         .sheets_metadata()
         .iter()
@@ -241,7 +265,7 @@ fn collect_xlsx<RS: std::io::Read + std::io::Seek>(
                 error: None,
                 row_numbers: Vec::new(),
             }),
-            Err(message) => sheets.push(RawSheet::failed(&name, message)),
+            Err(error) => sheets.push(RawSheet::failed(&name, error)),
         }
     }
     Ok(sheets)
@@ -251,11 +275,15 @@ fn read_xlsx_sheet<RS: std::io::Read + std::io::Seek>(
     wb: &mut Xlsx<RS>,
     name: &str,
     limits: &Limits,
-) -> Result<Vec<Vec<Cell>>, String> {
+) -> Result<Vec<Vec<Cell>>, ReadError> {
     let mut reader = match wb.worksheet_cells_reader(name) {
         Ok(r) => r,
         Err(calamine::XlsxError::NotAWorksheet(_)) => return Ok(Vec::new()),
-        Err(e) => return Err(format!("bladet kunde inte läsas ({e})")),
+        Err(e) => {
+            return Err(ReadError::Sheet {
+                source: ReadError::cause(e),
+            })
+        }
     };
     // A declared used range beyond the limits means an export gone wrong or a hostile file.
     let dim = reader.dimensions();
@@ -264,15 +292,17 @@ fn read_xlsx_sheet<RS: std::io::Read + std::io::Seek>(
     if width > limits.max_columns as u64
         || width.saturating_mul(height) > limits.max_cells.saturating_mul(4)
     {
-        return Err(format!(
-            "bladet anger att det omfattar {}{}:{}{} ({} kolumner × {} rader), långt mer än en export brukar; det läses inte för att skydda datorns minne. Kopiera de använda cellerna till en ny arbetsbok och spara den",
-            crate::ingest::header::column_letter(dim.start.1 as usize),
-            dim.start.0 + 1,
-            crate::ingest::header::column_letter(dim.end.1 as usize),
-            dim.end.0 + 1,
-            width,
-            height
-        ));
+        return Err(ReadError::HugeDimension {
+            range: format!(
+                "{}{}:{}{}",
+                crate::ingest::header::column_letter(dim.start.1 as usize),
+                dim.start.0 + 1,
+                crate::ingest::header::column_letter(dim.end.1 as usize),
+                dim.end.0 + 1,
+            ),
+            columns: width,
+            rows: height,
+        });
     }
     let mut rows: Vec<Vec<Cell>> = Vec::new();
     let mut count: u64 = 0;
@@ -282,9 +312,9 @@ fn read_xlsx_sheet<RS: std::io::Read + std::io::Seek>(
             Ok(Some(c)) => c,
             Ok(None) => break,
             Err(e) => {
-                return Err(format!(
-                    "bladet kunde inte läsas; filen verkar skadad ({e})"
-                ))
+                return Err(ReadError::SheetDamaged {
+                    source: ReadError::cause(e),
+                })
             }
         };
         let value = convert_ref(cell.get_value());
@@ -293,15 +323,16 @@ fn read_xlsx_sheet<RS: std::io::Read + std::io::Seek>(
         }
         let (row, col) = cell.get_position();
         if col as usize >= limits.max_columns {
-            return Err(format!(
-                "bladet har värden i kolumn {}, bortom gränsen {} kolumner (limits.max_columns). Ta bort innehållet långt till höger och spara om",
-                crate::ingest::header::column_letter(col as usize),
-                limits.max_columns
-            ));
+            return Err(ReadError::ValueBeyondColumns {
+                column: crate::ingest::header::column_letter(col as usize),
+                limit: limits.max_columns,
+            });
         }
         count += 1;
         if count > limits.max_cells || row >= MAX_ROWS {
-            return Err(format!("bladet har fler än {} ifyllda celler (limits.max_cells). Dela upp filen eller höj gränsen", limits.max_cells));
+            return Err(ReadError::TooManyFilledCells {
+                limit: limits.max_cells,
+            });
         }
         let (row, col) = (row as usize, col as usize);
         if rows.len() <= row {
@@ -361,19 +392,22 @@ fn convert(d: &Data) -> Cell {
 }
 
 /// Reads a whole file, refusing files over the size limit before reading them.
-pub fn read_limited(path: &std::path::Path, limits: &Limits) -> Result<Vec<u8>, String> {
-    let meta = std::fs::metadata(path).map_err(|e| format!("filen kunde inte öppnas ({e})"))?;
-    let limit = limits.max_file_mib * 1024 * 1024;
+pub fn read_limited(path: &std::path::Path, limits: &Limits) -> Result<Vec<u8>, ReadError> {
+    let meta = std::fs::metadata(path).map_err(|e| ReadError::Open {
+        source: ReadError::cause(e),
+    })?;
+    let limit = limits.max_file_mib * MIB;
     if meta.len() > limit {
-        return Err(format!(
-            "filen är {} stor, större än gränsen {} MiB (limits.max_file_mib). Exportera bara det år som behövs, eller höj gränsen",
-            human_size(meta.len()),
-            limits.max_file_mib
-        ));
+        return Err(ReadError::TooLarge {
+            size_mib: meta.len() / MIB,
+            limit_mib: limits.max_file_mib,
+        });
     }
     let mut bytes = Vec::with_capacity(meta.len() as usize);
     std::fs::File::open(path)
         .and_then(|mut f| f.read_to_end(&mut bytes))
-        .map_err(|e| format!("filen kunde inte läsas ({e})"))?;
+        .map_err(|e| ReadError::Io {
+            source: ReadError::cause(e),
+        })?;
     Ok(bytes)
 }

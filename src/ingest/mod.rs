@@ -3,6 +3,7 @@
 //! `header`, value parsing in `value`. Nothing here knows what a KPI is.
 
 pub mod csv;
+pub mod error;
 pub mod excel;
 pub mod header;
 pub mod value;
@@ -12,6 +13,7 @@ use std::path::{Path, PathBuf};
 use sha2::{Digest, Sha256};
 
 use crate::config::Limits;
+pub use error::ReadError;
 pub use header::{HeaderMap, Recogniser};
 pub use value::Cell;
 
@@ -25,20 +27,20 @@ pub struct RawSheet {
     pub row_offset: u32,
     pub hidden: bool,
     /// Why this sheet could not be read, if it could not.
-    pub error: Option<String>,
+    pub error: Option<ReadError>,
     /// Explicit 1-based row numbers per index, for a sheet cut out of a larger one
     /// (a city-wide file split by förvaltning). Empty: rows are consecutive.
     pub row_numbers: Vec<u32>,
 }
 
 impl RawSheet {
-    pub fn failed(name: &str, message: String) -> RawSheet {
+    pub fn failed(name: &str, error: ReadError) -> RawSheet {
         RawSheet {
             sheet: Some(name.to_string()),
             rows: Vec::new(),
             row_offset: 0,
             hidden: false,
-            error: Some(message),
+            error: Some(error),
             row_numbers: Vec::new(),
         }
     }
@@ -152,7 +154,7 @@ pub struct ReadFile {
 
 /// Reads one input file. Never panics: a reader that panics on a malformed file is
 /// caught and reported as an unreadable file.
-pub fn read_file(path: &Path, limits: &Limits) -> Result<ReadFile, (String, Option<String>)> {
+pub fn read_file(path: &Path, limits: &Limits) -> Result<ReadFile, (ReadError, Option<String>)> {
     let bytes = excel::read_limited(path, limits).map_err(|e| (e, None))?;
     read_bytes(bytes, &extension(path), limits)
 }
@@ -162,27 +164,29 @@ pub fn read_bytes(
     bytes: Vec<u8>,
     ext: &str,
     limits: &Limits,
-) -> Result<ReadFile, (String, Option<String>)> {
+) -> Result<ReadFile, (ReadError, Option<String>)> {
     let sha = sha256_hex(&bytes);
     let ext = ext.to_lowercase();
     let limits = limits.clone();
-    let outcome = std::panic::catch_unwind(move || -> Result<(Vec<RawSheet>, String), String> {
-        if SPREADSHEET_EXTENSIONS.contains(&ext.as_str()) {
-            Ok((excel::read_workbook(&bytes, &ext, &limits)?, String::new()))
-        } else {
-            let (sheet, enc, delim) = csv::read_delimited(&bytes, &limits)?;
-            Ok((
-                vec![sheet],
-                format!("{}, {}", enc.label(), csv::delimiter_label(delim)),
-            ))
-        }
-    });
+    let outcome =
+        std::panic::catch_unwind(move || -> Result<(Vec<RawSheet>, String), ReadError> {
+            if SPREADSHEET_EXTENSIONS.contains(&ext.as_str()) {
+                Ok((excel::read_workbook(&bytes, &ext, &limits)?, String::new()))
+            } else {
+                let (sheet, enc, delim) = csv::read_delimited(&bytes, &limits)?;
+                Ok((
+                    vec![sheet],
+                    format!("{}, {}", enc.label(), csv::delimiter_label(delim)),
+                ))
+            }
+        });
     match outcome {
-        Ok(Ok((sheets, format_note))) => Ok(ReadFile { sheets, sha256: sha, format_note }),
+        Ok(Ok((sheets, format_note))) => Ok(ReadFile {
+            sheets,
+            sha256: sha,
+            format_note,
+        }),
         Ok(Err(message)) => Err((message, Some(sha))),
-        Err(_) => Err((
-            "filen kunde inte läsas: läsaren stötte på en oväntad struktur i filen. Öppna den i Excel och spara om den".to_string(),
-            Some(sha),
-        )),
+        Err(_) => Err((ReadError::ReaderPanicked, Some(sha))),
     }
 }

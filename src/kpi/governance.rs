@@ -1,8 +1,15 @@
 //! KPIs of the registers that describe the ISMS itself: the register of processing,
 //! information classification, the risk register and the action plan.
+//!
+//! Plain iterators, not polars: these registers hold tens to hundreds of rows, every
+//! figure is a count over booleans the model already computed, and a frame added only
+//! a round trip (build columns, sum, read back). `examples/kpi_timing.rs` measures each
+//! family (figures in the README). Training and incidents keep polars, where
+//! group-bys over 10⁵ rows are what a frame is for.
+
+use std::collections::BTreeMap;
 
 use chrono::{Months, NaiveDate};
-use polars::prelude::*;
 
 use crate::config::Config;
 use crate::kpi::{
@@ -10,6 +17,7 @@ use crate::kpi::{
 };
 use crate::model::{InputKind, Inputs};
 use crate::schema::{KpiId, ART30_FIELDS, ASPECTS};
+use crate::textnorm::swedish_cmp;
 
 fn present(inputs: &Inputs, kind: InputKind) -> bool {
     inputs.sources.iter().any(|s| s.kind == Some(kind))
@@ -19,46 +27,12 @@ fn ratio(n: u32, d: usize) -> Option<f64> {
     (d > 0).then(|| n as f64 / d as f64)
 }
 
-pub fn register(
-    inputs: &Inputs,
-    cfg: &Config,
-    year: i32,
-    b: &mut Breakdowns,
-) -> PolarsResult<Vec<Kpi>> {
+pub fn register(inputs: &Inputs, cfg: &Config, year: i32, b: &mut Breakdowns) -> Vec<Kpi> {
     let have = present(inputs, InputKind::Register);
     let acts = &inputs.activities;
     let n = acts.len();
-    let mut columns: Vec<Column> = ART30_FIELDS
-        .iter()
-        .enumerate()
-        .map(|(i, (role, _))| {
-            Column::new(
-                (*role).into(),
-                acts.iter().map(|a| a.filled[i]).collect::<Vec<bool>>(),
-            )
-        })
-        .collect();
-    columns.push(Column::new(
-        "complete".into(),
-        acts.iter()
-            .map(|a| a.filled.iter().all(|f| *f))
-            .collect::<Vec<bool>>(),
-    ));
-    let df = DataFrame::new(n, columns)?;
-    let names: Vec<&str> = ART30_FIELDS
-        .iter()
-        .map(|(role, _)| *role)
-        .chain(["complete"])
-        .collect();
-    let sums = df
-        .clone()
-        .lazy()
-        .select(names.iter().map(|c| col(*c).sum()).collect::<Vec<_>>())
-        .collect()?;
-    let sum_of =
-        |name: &str| -> PolarsResult<u32> { Ok(sums.column(name)?.u32()?.get(0).unwrap_or(0)) };
-    for (role, label) in ART30_FIELDS {
-        let filled = sum_of(role)?;
+    for (i, (_, label)) in ART30_FIELDS.iter().enumerate() {
+        let filled = acts.iter().filter(|a| a.filled[i]).count() as u32;
         b.register_fields.push(FieldRow {
             field: label.to_string(),
             filled,
@@ -66,7 +40,7 @@ pub fn register(
             rate: ratio(filled, n),
         });
     }
-    let complete = sum_of("complete")?;
+    let complete = acts.iter().filter(|a| a.filled.iter().all(|f| *f)).count() as u32;
     if !have {
         b.register_fields.clear();
     }
@@ -107,7 +81,7 @@ pub fn register(
         })
         .then(|| stale_at(year - 1).len() as f64);
     let v = |x: Option<f64>| if have { x } else { None };
-    Ok(vec![
+    vec![
         Kpi::new(
             KpiId::RegisterActivities,
             "Behandlingar i registerförteckningen",
@@ -129,69 +103,33 @@ pub fn register(
             v(Some(stale)),
             if have { stale_prev } else { None },
         ),
-    ])
+    ]
 }
 
-pub fn classification(inputs: &Inputs, b: &mut Breakdowns) -> PolarsResult<Vec<Kpi>> {
+pub fn classification(inputs: &Inputs, b: &mut Breakdowns) -> Vec<Kpi> {
     let have = present(inputs, InputKind::Classification);
     let assets = &inputs.assets;
     let n = assets.len();
-    let mut columns: Vec<Column> = ASPECTS
-        .iter()
-        .enumerate()
-        .map(|(i, (role, _))| {
-            Column::new(
-                (*role).into(),
-                assets
-                    .iter()
-                    .map(|a| a.levels[i].map(|l| l as i32))
-                    .collect::<Vec<Option<i32>>>(),
-            )
-        })
-        .collect();
-    columns.push(Column::new(
-        "asset".into(),
-        assets
-            .iter()
-            .map(|a| a.name.clone())
-            .collect::<Vec<String>>(),
-    ));
-    let df = DataFrame::new(n, columns)?;
-    for (role, label) in ASPECTS {
-        let counts = df
-            .clone()
-            .lazy()
-            .group_by([col(role)])
-            .agg([len().alias("n")])
-            .collect()?;
-        let (lvl, cnt) = (counts.column(role)?.i32()?, counts.column("n")?.u32()?);
+    for (i, (_, label)) in ASPECTS.iter().enumerate() {
         let mut row = LevelRow {
             aspect: label.to_string(),
             levels: [0; 5],
             missing: 0,
         };
-        for i in 0..counts.height() {
-            let c = cnt.get(i).unwrap_or(0);
-            match lvl.get(i) {
-                Some(l @ 0..=4) => row.levels[l as usize] = c,
-                _ => row.missing += c,
+        for a in assets {
+            match a.levels[i] {
+                Some(l @ 0..=4) => row.levels[l as usize] += 1,
+                _ => row.missing += 1,
             }
         }
         if have {
             b.classification_levels.push(row);
         }
     }
-    let classified = df
-        .clone()
-        .lazy()
-        .filter(
-            col("confidentiality")
-                .is_not_null()
-                .and(col("integrity").is_not_null())
-                .and(col("availability").is_not_null()),
-        )
-        .collect()?
-        .height() as u32;
+    let classified = assets
+        .iter()
+        .filter(|a| a.levels.iter().all(|l| l.is_some()))
+        .count() as u32;
     for a in assets
         .iter()
         .filter(|a| a.levels.iter().any(|l| l.is_none()))
@@ -208,7 +146,7 @@ pub fn classification(inputs: &Inputs, b: &mut Breakdowns) -> PolarsResult<Vec<K
         });
     }
     let v = |x: Option<f64>| if have { x } else { None };
-    Ok(vec![
+    vec![
         Kpi::new(
             KpiId::ClassificationAssets,
             "Informationstillgångar i förteckningen",
@@ -221,68 +159,29 @@ pub fn classification(inputs: &Inputs, b: &mut Breakdowns) -> PolarsResult<Vec<K
             v(ratio(classified, n)),
             None,
         ),
-    ])
+    ]
 }
 
-pub fn risks(inputs: &Inputs, cfg: &Config, b: &mut Breakdowns) -> PolarsResult<Vec<Kpi>> {
+pub fn risks(inputs: &Inputs, cfg: &Config, b: &mut Breakdowns) -> Vec<Kpi> {
     let have = present(inputs, InputKind::Risks);
     let risks = &inputs.risks;
     let threshold = cfg.risks.high_threshold;
-    let df = DataFrame::new(
-        risks.len(),
-        vec![
-            Column::new(
-                "l".into(),
-                risks
-                    .iter()
-                    .map(|r| r.likelihood.round().clamp(1.0, 10.0) as i32)
-                    .collect::<Vec<i32>>(),
-            ),
-            Column::new(
-                "c".into(),
-                risks
-                    .iter()
-                    .map(|r| r.consequence.round().clamp(1.0, 10.0) as i32)
-                    .collect::<Vec<i32>>(),
-            ),
-            Column::new(
-                "value".into(),
-                risks.iter().map(|r| r.value).collect::<Vec<f64>>(),
-            ),
-        ],
-    )?;
     let scale = risks
         .iter()
         .map(|r| r.likelihood.max(r.consequence).round() as usize)
         .max()
         .unwrap_or(5)
         .clamp(4, 10);
-    let cells = df
-        .clone()
-        .lazy()
-        .group_by([col("l"), col("c")])
-        .agg([len().alias("n")])
-        .collect()?;
     let mut matrix = vec![vec![0u32; scale]; scale];
-    let (l, c, n) = (
-        cells.column("l")?.i32()?,
-        cells.column("c")?.i32()?,
-        cells.column("n")?.u32()?,
-    );
-    for i in 0..cells.height() {
-        if let (Some(l), Some(c), Some(n)) = (l.get(i), c.get(i), n.get(i)) {
-            matrix[(l as usize - 1).min(scale - 1)][(c as usize - 1).min(scale - 1)] += n;
-        }
+    for r in risks {
+        let l = r.likelihood.round().clamp(1.0, 10.0) as usize;
+        let c = r.consequence.round().clamp(1.0, 10.0) as usize;
+        matrix[(l - 1).min(scale - 1)][(c - 1).min(scale - 1)] += 1;
     }
     if have {
         b.risk_matrix = matrix;
     }
-    let high = df
-        .clone()
-        .lazy()
-        .filter(col("value").gt_eq(lit(threshold)))
-        .collect()?
-        .height();
+    let high = risks.iter().filter(|r| r.value >= threshold).count();
     let mut rows: Vec<RiskRow> = risks
         .iter()
         .map(|r| RiskRow {
@@ -295,10 +194,14 @@ pub fn risks(inputs: &Inputs, cfg: &Config, b: &mut Breakdowns) -> PolarsResult<
             action: r.action.clone(),
         })
         .collect();
-    rows.sort_by(|a, b| b.value.total_cmp(&a.value).then(a.risk.cmp(&b.risk)));
+    rows.sort_by(|a, b| {
+        b.value
+            .total_cmp(&a.value)
+            .then_with(|| swedish_cmp(&a.risk, &b.risk))
+    });
     b.risks = rows;
     let v = |x: usize| have.then_some(x as f64);
-    Ok(vec![
+    vec![
         Kpi::new(
             KpiId::RisksTotal,
             "Risker i riskregistret",
@@ -311,10 +214,10 @@ pub fn risks(inputs: &Inputs, cfg: &Config, b: &mut Breakdowns) -> PolarsResult<
             v(high),
             None,
         ),
-    ])
+    ]
 }
 
-pub fn actions(inputs: &Inputs, year: i32, b: &mut Breakdowns) -> PolarsResult<Vec<Kpi>> {
+pub fn actions(inputs: &Inputs, year: i32, b: &mut Breakdowns) -> Vec<Kpi> {
     let have = present(inputs, InputKind::Actions);
     let acts = &inputs.actions;
     let cutoff = NaiveDate::from_ymd_opt(year, 12, 31).unwrap_or(NaiveDate::MAX);
@@ -325,69 +228,31 @@ pub fn actions(inputs: &Inputs, year: i32, b: &mut Breakdowns) -> PolarsResult<V
             s.trim().to_string()
         }
     };
-    let df = DataFrame::new(
-        acts.len(),
-        vec![
-            Column::new(
-                "status".into(),
-                acts.iter()
-                    .map(|a| status_label(&a.status))
-                    .collect::<Vec<String>>(),
-            ),
-            Column::new(
-                "done".into(),
-                acts.iter().map(|a| a.done).collect::<Vec<bool>>(),
-            ),
-            Column::new(
-                "overdue".into(),
-                acts.iter()
-                    .map(|a| !a.done && a.deadline.is_some_and(|d| d <= cutoff))
-                    .collect::<Vec<bool>>(),
-            ),
-        ],
-    )?;
-    let by_status = df
-        .clone()
-        .lazy()
-        .group_by([col("status")])
-        .agg([len().alias("n")])
-        .sort(["status"], Default::default())
-        .collect()?;
-    let (s, n) = (
-        by_status.column("status")?.str()?,
-        by_status.column("n")?.u32()?,
-    );
-    for i in 0..by_status.height() {
-        if let (Some(s), Some(n)) = (s.get(i), n.get(i)) {
-            b.actions_by_status.push(TextCount {
-                text: s.to_string(),
-                count: n,
-            });
-        }
+    let mut by_status: BTreeMap<String, u32> = BTreeMap::new();
+    for a in acts {
+        *by_status.entry(status_label(&a.status)).or_default() += 1;
     }
-    let sums = df
-        .clone()
-        .lazy()
-        .select([col("done").sum(), col("overdue").sum()])
-        .collect()?;
-    let done = sums.column("done")?.u32()?.get(0).unwrap_or(0);
-    let overdue = sums.column("overdue")?.u32()?.get(0).unwrap_or(0);
+    let mut by_status: Vec<TextCount> = by_status
+        .into_iter()
+        .map(|(text, count)| TextCount { text, count })
+        .collect();
+    by_status.sort_by(|a, b| swedish_cmp(&a.text, &b.text));
+    b.actions_by_status = by_status;
+    let is_overdue = |a: &&crate::model::Action| !a.done && a.deadline.is_some_and(|d| d <= cutoff);
+    let done = acts.iter().filter(|a| a.done).count();
+    let overdue = acts.iter().filter(is_overdue).count();
     let row = |a: &crate::model::Action| ActionRow {
         action: a.name.clone(),
         deadline: a.deadline,
         status: status_label(&a.status),
         year: a.year,
     };
-    b.actions_overdue = acts
-        .iter()
-        .filter(|a| !a.done && a.deadline.is_some_and(|d| d <= cutoff))
-        .map(row)
-        .collect();
+    b.actions_overdue = acts.iter().filter(is_overdue).map(row).collect();
     let mut open: Vec<ActionRow> = acts.iter().filter(|a| !a.done).map(row).collect();
     open.sort_by_key(|a| (a.deadline.unwrap_or(NaiveDate::MAX), a.action.clone()));
     b.actions_open = open;
     let v = |x: f64| have.then_some(x);
-    Ok(vec![
+    vec![
         Kpi::new(
             KpiId::ActionsTotal,
             "Planerade åtgärder",
@@ -406,5 +271,5 @@ pub fn actions(inputs: &Inputs, year: i32, b: &mut Breakdowns) -> PolarsResult<V
             v(overdue as f64),
             None,
         ),
-    ])
+    ]
 }

@@ -15,6 +15,28 @@ pub const MONTHS: [&str; 12] = [
     "jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov", "dec",
 ];
 
+/// Incidents of one year, counted.
+#[derive(Debug, Clone, Copy, Default)]
+struct YearCounts {
+    total: u32,
+    personal: u32,
+    /// Reported to IMY.
+    imy: u32,
+    /// Reported to MSB/MCF.
+    msb: u32,
+    /// Reported to IMY later than the deadline after discovery.
+    late: u32,
+    /// Reported to IMY without the dates to judge the delay.
+    late_unknown: u32,
+}
+
+impl YearCounts {
+    /// Every IMY report lacks the dates to judge it: the number of late ones is unknown.
+    fn late_unknowable(&self) -> bool {
+        self.imy > 0 && self.late_unknown == self.imy
+    }
+}
+
 fn frame(incidents: &[Incident], cfg: &Config) -> PolarsResult<DataFrame> {
     let deadline = chrono::Duration::hours(cfg.incidents.imy_deadline_hours);
     let late: Vec<Option<bool>> = incidents
@@ -157,20 +179,32 @@ pub fn compute(
         ])
         .sort(["year"], Default::default())
         .collect()?;
-    let mut years: BTreeMap<i32, [u32; 6]> = BTreeMap::new();
+    let mut years: BTreeMap<i32, YearCounts> = BTreeMap::new();
     {
         let y = by_year.column("year")?.i32()?;
-        let cols: Vec<&UInt32Chunked> = ["total", "personal", "imy", "msb", "late", "late_unknown"]
-            .iter()
-            .map(|c| by_year.column(c).and_then(|c| c.u32()))
-            .collect::<PolarsResult<_>>()?;
+        let count = |name: &str| -> PolarsResult<&UInt32Chunked> { by_year.column(name)?.u32() };
+        let (total, personal, imy, msb, late, late_unknown) = (
+            count("total")?,
+            count("personal")?,
+            count("imy")?,
+            count("msb")?,
+            count("late")?,
+            count("late_unknown")?,
+        );
         for i in 0..by_year.height() {
             if let Some(year) = y.get(i) {
-                let mut v = [0u32; 6];
-                for (j, c) in cols.iter().enumerate() {
-                    v[j] = c.get(i).unwrap_or(0);
-                }
-                years.insert(year, v);
+                let at = |c: &UInt32Chunked| c.get(i).unwrap_or(0);
+                years.insert(
+                    year,
+                    YearCounts {
+                        total: at(total),
+                        personal: at(personal),
+                        imy: at(imy),
+                        msb: at(msb),
+                        late: at(late),
+                        late_unknown: at(late_unknown),
+                    },
+                );
             }
         }
     }
@@ -179,14 +213,14 @@ pub fn compute(
         .filter(|(y, _)| **y <= year)
         .map(|(y, v)| YearRow {
             year: *y,
-            total: v[0],
-            personal_data: v[1],
-            reported_imy: v[2],
-            reported_msb: v[3],
+            total: v.total,
+            personal_data: v.personal,
+            reported_imy: v.imy,
+            reported_msb: v.msb,
         })
         .collect();
     let has_prev = years.contains_key(&(year - 1));
-    let this = years.get(&year).copied().unwrap_or([0; 6]);
+    let this = years.get(&year).copied().unwrap_or_default();
     let prev = years.get(&(year - 1)).copied();
 
     if have {
@@ -265,50 +299,49 @@ pub fn compute(
                 );
             }
         }
-        if this[5] > 0 {
+        if this.late_unknown > 0 {
             notes.push(Problem::note(
                 Place::file("(incidenter)"),
-                &format!("{} {year} saknar upptäcktsdatum eller anmälningsdatum", crate::kpi::count_noun(this[5] as usize, "IMY-anmäld incident", "IMY-anmälda incidenter")),
+                &format!("{} {year} saknar upptäcktsdatum eller anmälningsdatum", crate::kpi::count_noun(this.late_unknown as usize, "IMY-anmäld incident", "IMY-anmälda incidenter")),
                 "Deras tid till anmälan kan inte bedömas och de ingår inte i antalet sena anmälningar.",
             ));
         }
     }
 
     let v = |x: u32| have.then_some(x as f64);
-    let p = |i: usize| prev.map(|pr| pr[i] as f64);
+    let p = |f: fn(&YearCounts) -> u32| prev.map(|pr| f(&pr) as f64);
     // Late reports: unknown when every IMY report lacks the dates to judge it.
-    let late_value = if !have || (this[2] > 0 && this[5] == this[2]) {
+    let late_value = if !have || this.late_unknowable() {
         None
     } else {
-        Some(this[4] as f64)
+        Some(this.late as f64)
     };
-    let late_prev = prev.and_then(|pr| {
-        if pr[2] > 0 && pr[5] == pr[2] {
-            None
-        } else {
-            Some(pr[4] as f64)
-        }
-    });
+    let late_prev = prev.and_then(|pr| (!pr.late_unknowable()).then_some(pr.late as f64));
     let hours = cfg.incidents.imy_deadline_hours;
     let mut kpis = vec![
-        Kpi::new(KpiId::IncidentsTotal, "Antal incidenter", v(this[0]), p(0)),
+        Kpi::new(
+            KpiId::IncidentsTotal,
+            "Antal incidenter",
+            v(this.total),
+            p(|c| c.total),
+        ),
         Kpi::new(
             KpiId::IncidentsPersonalData,
             "Personuppgiftsincidenter",
-            v(this[1]),
-            p(1),
+            v(this.personal),
+            p(|c| c.personal),
         ),
         Kpi::new(
             KpiId::IncidentsReportedImy,
             "Anmälda till IMY",
-            v(this[2]),
-            p(2),
+            v(this.imy),
+            p(|c| c.imy),
         ),
         Kpi::new(
             KpiId::IncidentsReportedMsb,
             &format!("Anmälda till {authority} (NIS/cybersäkerhetslagen)"),
-            v(this[3]),
-            p(3),
+            v(this.msb),
+            p(|c| c.msb),
         ),
         Kpi::new(
             KpiId::IncidentsImyLate,

@@ -83,10 +83,10 @@ pub fn compute(inputs: &Inputs, cfg: &Config, year: i32) -> PolarsResult<KpiSet>
     kpis.extend(incidents::compute(
         inputs, cfg, year, &authority, &mut b, &mut notes,
     )?);
-    kpis.extend(governance::register(inputs, cfg, year, &mut b)?);
-    kpis.extend(governance::classification(inputs, &mut b)?);
-    kpis.extend(governance::risks(inputs, cfg, &mut b)?);
-    kpis.extend(governance::actions(inputs, year, &mut b)?);
+    kpis.extend(governance::register(inputs, cfg, year, &mut b));
+    kpis.extend(governance::classification(inputs, &mut b));
+    kpis.extend(governance::risks(inputs, cfg, &mut b));
+    kpis.extend(governance::actions(inputs, year, &mut b));
     for k in kpis.iter_mut() {
         let target = cfg.targets.get(&k.id.to_string());
         k.target = target.map(|t| t.target);

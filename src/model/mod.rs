@@ -180,6 +180,22 @@ pub struct Source {
     pub note: String,
 }
 
+impl Source {
+    /// A file or sheet with nothing read from it yet.
+    pub fn new(file: &str, sheet: Option<String>, sha256: &str, note: &str) -> Source {
+        Source {
+            file: file.to_string(),
+            sheet,
+            kind: None,
+            header_row: None,
+            rows_read: 0,
+            rows_rejected: 0,
+            sha256: sha256.to_string(),
+            note: note.to_string(),
+        }
+    }
+}
+
 /// Identifiers of one person, normalised (lowercase, trimmed). Never written out.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub struct PersonIds {

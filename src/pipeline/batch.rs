@@ -269,7 +269,7 @@ fn split_city_file(
             problems.push(Problem::file_error(
                 &display,
                 None,
-                &message,
+                &message.to_string(),
                 "Filen hoppades över.",
             ));
             return;

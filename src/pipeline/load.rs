@@ -57,18 +57,14 @@ pub fn load_file(path: &Path, name: &str, cfg: &Config, rec: &Recogniser, inputs
                     inputs
                         .sections
                         .push((ingest::section_key(&stem), text.into_owned()));
-                    inputs.sources.push(Source {
-                        file: name.to_string(),
-                        sheet: None,
-                        kind: None,
-                        header_row: None,
-                        rows_read: 0,
-                        rows_rejected: 0,
-                        sha256: ingest::sha256_hex(&bytes),
-                        note: "Textavsnitt till rapporten".to_string(),
-                    });
+                    inputs.sources.push(Source::new(
+                        name,
+                        None,
+                        &ingest::sha256_hex(&bytes),
+                        "Textavsnitt till rapporten",
+                    ));
                 }
-                Err(e) => file_error(inputs, name, None, &e),
+                Err(e) => file_error(inputs, name, None, &e.to_string()),
             },
             Err(e) => file_error(inputs, name, None, &format!("filen kunde inte läsas ({e})")),
         },
@@ -76,7 +72,7 @@ pub fn load_file(path: &Path, name: &str, cfg: &Config, rec: &Recogniser, inputs
             let read = match ingest::read_file(path, &cfg.limits) {
                 Ok(r) => r,
                 Err((message, sha)) => {
-                    file_error(inputs, name, sha, &message);
+                    file_error(inputs, name, sha, &message.to_string());
                     return;
                 }
             };
@@ -97,7 +93,7 @@ pub fn load_file(path: &Path, name: &str, cfg: &Config, rec: &Recogniser, inputs
 
 /// Hands the sheets of a read file (or its read error) to the input kinds.
 pub fn load_read(
-    read: Result<ingest::ReadFile, (String, Option<String>)>,
+    read: Result<ingest::ReadFile, (ingest::ReadError, Option<String>)>,
     name: &str,
     cfg: &Config,
     rec: &Recogniser,
@@ -117,43 +113,31 @@ pub fn load_read(
                 );
             }
         }
-        Err((message, sha)) => file_error(inputs, name, sha, &message),
+        Err((error, sha)) => file_error(inputs, name, sha, &error.to_string()),
     }
 }
 
 fn note_source(path: &Path, name: &str, note: &str) -> Source {
-    Source {
-        file: name.to_string(),
-        sheet: None,
-        kind: None,
-        header_row: None,
-        rows_read: 0,
-        rows_rejected: 0,
-        // Large ignored files (videos, PDFs) are not read just to hash them.
-        sha256: match std::fs::metadata(path) {
-            Ok(m) if m.len() <= 50 * 1024 * 1024 => std::fs::read(path)
-                .map(|b| ingest::sha256_hex(&b))
-                .unwrap_or_default(),
-            _ => String::new(),
-        },
-        note: note.to_string(),
-    }
+    // Large ignored files (videos, PDFs) are not read just to hash them.
+    let sha256 = match std::fs::metadata(path) {
+        Ok(m) if m.len() <= 50 * 1024 * 1024 => std::fs::read(path)
+            .map(|b| ingest::sha256_hex(&b))
+            .unwrap_or_default(),
+        _ => String::new(),
+    };
+    Source::new(name, None, &sha256, note)
 }
 
 fn file_error(inputs: &mut Inputs, name: &str, sha: Option<String>, message: &str) {
     inputs
         .problems
         .push(Problem::file_error(name, None, message, FILE_SKIPPED));
-    inputs.sources.push(Source {
-        file: name.to_string(),
-        sheet: None,
-        kind: None,
-        header_row: None,
-        rows_read: 0,
-        rows_rejected: 0,
-        sha256: sha.unwrap_or_default(),
-        note: format!("Oläslig: {message}"),
-    });
+    inputs.sources.push(Source::new(
+        name,
+        None,
+        &sha.unwrap_or_default(),
+        &format!("Oläslig: {message}"),
+    ));
 }
 
 pub fn load_sheet(
@@ -165,21 +149,12 @@ pub fn load_sheet(
     rec: &Recogniser,
     inputs: &mut Inputs,
 ) {
-    let mut source = Source {
-        file: name.to_string(),
-        sheet: sheet.sheet.clone(),
-        kind: None,
-        header_row: None,
-        rows_read: 0,
-        rows_rejected: 0,
-        sha256: sha.to_string(),
-        note: String::new(),
-    };
+    let mut source = Source::new(name, sheet.sheet.clone(), sha, "");
     if let Some(err) = &sheet.error {
         inputs.problems.push(Problem::file_error(
             name,
             sheet.sheet.clone(),
-            err,
+            &err.to_string(),
             "Bladet hoppades över.",
         ));
         source.note = format!("Oläsligt: {err}");
