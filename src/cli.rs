@@ -132,9 +132,19 @@ pub struct TemplatesArgs {
 
 /// Parses the arguments; on a mistake, says what is wrong in Swedish and exits with 2.
 pub fn parse() -> Cli {
+    parse_from(std::env::args_os()).unwrap_or_else(|code| std::process::exit(code.into()))
+}
+
+/// Parses `args` (program name first). Help and version are printed here; a mistake is
+/// said in Swedish. Either way the error is the exit status to end with.
+pub fn parse_from<I, T>(args: I) -> Result<Cli, u8>
+where
+    I: IntoIterator<Item = T>,
+    T: Into<std::ffi::OsString> + Clone,
+{
     use clap::error::{ContextKind, ErrorKind};
-    match Cli::try_parse() {
-        Ok(cli) => cli,
+    match Cli::try_parse_from(args) {
+        Ok(cli) => Ok(cli),
         Err(e) => {
             if matches!(
                 e.kind(),
@@ -142,7 +152,8 @@ pub fn parse() -> Cli {
                     | ErrorKind::DisplayVersion
                     | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
             ) {
-                e.exit();
+                let _ = e.print();
+                return Err(e.exit_code().clamp(0, 255) as u8);
             }
             let context = |k: ContextKind| e.get(k).map(|v| v.to_string()).unwrap_or_default();
             let what = match e.kind() {
@@ -185,7 +196,7 @@ pub fn parse() -> Cli {
                     .to_string(),
             };
             eprintln!("genomgang: {what}. Se genomgang --help.");
-            std::process::exit(2);
+            Err(2)
         }
     }
 }

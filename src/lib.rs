@@ -14,4 +14,5 @@ pub mod ingest;
 pub mod kpi;
 pub mod load;
 pub mod model;
+pub mod platform;
 pub mod report;

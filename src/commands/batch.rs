@@ -88,6 +88,7 @@ fn run_inner(args: &BatchArgs) -> Result<u8, Error> {
             path: args.root_dir.clone(),
         })?
         .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| !crate::platform::skipped_silently(p))
         .collect();
     entries.sort();
     for dir in entries.iter().filter(|p| p.is_dir()) {

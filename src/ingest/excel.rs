@@ -374,6 +374,6 @@ pub fn read_limited(path: &std::path::Path, limits: &Limits) -> Result<Vec<u8>, 
     let mut bytes = Vec::with_capacity(meta.len() as usize);
     std::fs::File::open(path)
         .and_then(|mut f| f.read_to_end(&mut bytes))
-        .map_err(|e| format!("filen kunde inte läsas ({e})"))?;
+        .map_err(|e| crate::platform::read_error(&e))?;
     Ok(bytes)
 }
