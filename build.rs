@@ -52,6 +52,7 @@ fn resource_script() -> String {
     format!(
         r#"#pragma code_page(65001)
 #include <winver.h>
+LANGUAGE 0x1D, 0x01
 1 VERSIONINFO
 FILEVERSION {numbers}
 PRODUCTVERSION {numbers}
