@@ -76,9 +76,24 @@ fn zip_dir(out: &Path, dir: &Path) -> Result<(), String> {
     let mut files = Vec::new();
     collect(dir, &mut files).map_err(|e| err(&e))?;
     files.sort();
+    // Dated now (local time, as Explorer shows it), not zip's default of 1980.
+    let now = chrono::Local::now().naive_local();
+    let stamp = {
+        use chrono::{Datelike, Timelike};
+        zip::DateTime::from_date_and_time(
+            now.year() as u16,
+            now.month() as u8,
+            now.day() as u8,
+            now.hour() as u8,
+            now.minute() as u8,
+            now.second() as u8,
+        )
+        .unwrap_or_default()
+    };
     let options = SimpleFileOptions::default()
         .compression_method(zip::CompressionMethod::Deflated)
-        .compression_level(Some(9));
+        .compression_level(Some(9))
+        .last_modified_time(stamp);
     let mut z = zip::ZipWriter::new(std::fs::File::create(out).map_err(|e| err(&e))?);
     for file in files {
         let rel = file.strip_prefix(dir).map_err(|e| err(&e))?;
