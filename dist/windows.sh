@@ -54,10 +54,7 @@ apt_install() {
     done
     if ((${#missing[@]})); then
         say "apt-get install ${missing[*]}"
-        if [[ ! -e /var/lib/apt/periodic/genomgang-updated ]]; then
-            apt-get update -qq
-            mkdir -p /var/lib/apt/periodic && touch /var/lib/apt/periodic/genomgang-updated
-        fi
+        apt-get update -qq
         DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
     fi
 }
