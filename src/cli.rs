@@ -136,9 +136,23 @@ pub struct TemplatesArgs {
 /// Parses the arguments; on a mistake, says what is wrong in Swedish (through clap's own
 /// error formatting, so suggestions and the usage line survive) and exits with 2.
 pub fn parse() -> Cli {
-    match Cli::try_parse() {
-        Ok(cli) => cli,
-        Err(e) => e.apply::<SwedishErrors>().exit(),
+    parse_from(std::env::args_os()).unwrap_or_else(|code| std::process::exit(code.into()))
+}
+
+/// Parses `args` (program name first). Help, version and mistakes (in Swedish) are
+/// printed here; the error is the exit status to end with.
+pub fn parse_from<I, T>(args: I) -> Result<Cli, u8>
+where
+    I: IntoIterator<Item = T>,
+    T: Into<std::ffi::OsString> + Clone,
+{
+    match Cli::try_parse_from(args) {
+        Ok(cli) => Ok(cli),
+        Err(e) => {
+            let e = e.apply::<SwedishErrors>();
+            let _ = e.print();
+            Err(e.exit_code().clamp(0, 255) as u8)
+        }
     }
 }
 

@@ -206,6 +206,7 @@ fn discover_units(
             source,
         })?
         .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| !crate::platform::skipped_silently(p))
         .collect();
     entries.sort();
     let mut units: BTreeMap<String, Unit> = BTreeMap::new();

@@ -66,7 +66,7 @@ pub fn load_file(path: &Path, name: &str, cfg: &Config, rec: &Recogniser, inputs
                 }
                 Err(e) => file_error(inputs, name, None, &e.to_string()),
             },
-            Err(e) => file_error(inputs, name, None, &format!("filen kunde inte läsas ({e})")),
+            Err(e) => file_error(inputs, name, None, &crate::platform::read_error(&e)),
         },
         FileType::Spreadsheet | FileType::Delimited => {
             let read = match ingest::read_file(path, &cfg.limits) {

@@ -32,7 +32,9 @@ pub fn temp_path(path: &Path) -> PathBuf {
     path.with_file_name(format!(".{name}.tmp-{}", std::process::id()))
 }
 
-/// File-name-safe version of a unit name.
+/// File-name-safe version of a unit name, valid on Windows as on Linux: no `/ \ : * ? " < > |`
+/// or control characters, no leading or trailing dots and spaces (Windows drops them),
+/// not a reserved device name (CON, PRN, AUX, NUL, COM1–9, LPT1–9), at most 100 characters.
 pub fn safe_file_name(name: &str) -> String {
     let cleaned: String = name
         .chars()
@@ -43,10 +45,30 @@ pub fn safe_file_name(name: &str) -> String {
                 c
             }
         })
+        .take(100)
         .collect();
-    let trimmed = cleaned.trim().trim_matches('.').to_string();
+    let trimmed = cleaned
+        .trim_matches(|c: char| c == '.' || c.is_whitespace())
+        .to_string();
     if trimmed.is_empty() {
-        "enhet".to_string()
+        return "enhet".to_string();
+    }
+    let base = trimmed
+        .split('.')
+        .next()
+        .unwrap_or("")
+        .trim_end()
+        .to_uppercase();
+    let reserved = matches!(
+        base.as_str(),
+        "CON" | "PRN" | "AUX" | "NUL" | "CONIN$" | "CONOUT$"
+    ) || ((base.starts_with("COM") || base.starts_with("LPT"))
+        && base.chars().count() == 4
+        && base[3..]
+            .chars()
+            .all(|c| matches!(c, '0'..='9' | '¹' | '²' | '³')));
+    if reserved {
+        format!("{trimmed}_")
     } else {
         trimmed
     }
