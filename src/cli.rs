@@ -4,6 +4,8 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 
+use crate::pipeline::Format;
+
 /// Help laid out with Swedish headings (clap's own are English).
 const TOP_HELP: &str =
     "{about-with-newline}\nAnvändning: {usage}\n\nKommandon:\n{subcommands}\n\nFlaggor:\n{options}{after-help}";
@@ -72,7 +74,17 @@ pub struct ReportArgs {
     /// Skriv nyckeltalen som JSON till en fil, eller till standard ut med "-".
     #[arg(long, value_name = "FIL|-")]
     pub json: Option<PathBuf>,
-    /// Skriv också huvuddiagrammen som PNG under UTMAPP/diagram/.
+    /// Filer att skriva, kommaseparerade: xlsx (arbetsboken), docx (Word-dokumentet), md (rapporttexten som Markdown), png (diagrammen som bilder under UTMAPP/diagram/). Standard: xlsx,docx,md.
+    #[arg(
+        long,
+        value_name = "FORMAT",
+        value_delimiter = ',',
+        default_value = "xlsx,docx,md",
+        hide_default_value = true,
+        hide_possible_values = true
+    )]
+    pub format: Vec<Format>,
+    /// Skriv också huvuddiagrammen som PNG under UTMAPP/diagram/ (som png i --format).
     #[arg(long)]
     pub png: bool,
 }
@@ -106,6 +118,27 @@ pub struct BatchArgs {
     /// Skriv tidsåtgången per steg (läsa, nyckeltal, skriva) när körningen är klar.
     #[arg(long)]
     pub timings: bool,
+    /// Filer att skriva för varje förvaltning, kommaseparerade: xlsx (arbetsboken), docx (Word-dokumentet), md (rapporttexten som Markdown), png (diagrammen som bilder under UTMAPP/diagram/FÖRVALTNING/). Standard: xlsx,docx,md.
+    #[arg(
+        long,
+        value_name = "FORMAT",
+        value_delimiter = ',',
+        default_value = "xlsx,docx,md",
+        hide_default_value = true,
+        hide_possible_values = true
+    )]
+    pub format: Vec<Format>,
+}
+
+/// `--format` values: the names of [`Format`].
+impl clap::ValueEnum for Format {
+    fn value_variants<'a>() -> &'a [Self] {
+        &Format::ALL
+    }
+
+    fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
+        Some(clap::builder::PossibleValue::new(self.name()))
+    }
 }
 
 #[derive(Debug, clap::Args)]

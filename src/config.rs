@@ -51,6 +51,25 @@ pub struct Config {
     /// Standing items for the second year of the prioritised work.
     #[serde(default)]
     pub standing_priorities: Vec<String>,
+    /// The organisation's Word template (`.docx` or `.dotx`) for the review document: its
+    /// styles, header and footer are used. A relative path is looked up in the input
+    /// folder, then beside the `--config` file.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dokumentmall: Option<String>,
+    /// Name on the Word document's title page as Informationssäkerhetssamordnare.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub informationssakerhetssamordnare: Option<String>,
+    /// Name on the Word document's title page as Dataskyddsombud.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dataskyddsombud: Option<String>,
+    /// Author in the Word document's properties (default: the
+    /// Informationssäkerhetssamordnare, else the unit).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub forfattare: Option<String>,
+    /// The Word document's date, ÅÅÅÅ-MM-DD (default: SOURCE_DATE_EPOCH when set, else
+    /// the day of the run).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dokumentdatum: Option<String>,
 }
 
 /// `[[files]]`: for files whose name matches `file` (`*` and `?` wildcards, case
@@ -322,6 +341,10 @@ impl Config {
         if let Some(year) = self.year {
             range("year", year, 2000, 2100)?;
         }
+        if let Some(date) = &self.dokumentdatum {
+            chrono::NaiveDate::parse_from_str(date.trim(), "%Y-%m-%d")
+                .map_err(|_| format!("dokumentdatum = \"{date}\" är inte ett datum ÅÅÅÅ-MM-DD"))?;
+        }
         range(
             "incidents.imy_deadline_hours",
             self.incidents.imy_deadline_hours,
@@ -470,6 +493,11 @@ const ROOT: Shape = Table(&[
     ("unit", Value),
     ("year", Value),
     ("standing_priorities", Value),
+    ("dokumentmall", Value),
+    ("informationssakerhetssamordnare", Value),
+    ("dataskyddsombud", Value),
+    ("forfattare", Value),
+    ("dokumentdatum", Value),
     (
         "training",
         Table(&[
@@ -713,6 +741,21 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(err.contains("finns två gånger"), "{err}");
+    }
+
+    #[test]
+    fn document_keys_are_known_and_checked() {
+        let c = load_text(
+            "docx",
+            "dokumentmall = \"Stadens mall.docx\"\ninformationssakerhetssamordnare = \"Isa\"\ndataskyddsombud = \"Dora\"\nforfattare = \"Isa\"\ndokumentdatum = \"2026-02-15\"\n",
+        )
+        .unwrap();
+        assert_eq!(c.dokumentmall.as_deref(), Some("Stadens mall.docx"));
+        assert_eq!(c.dokumentdatum.as_deref(), Some("2026-02-15"));
+        let err = load_text("docx-date", "dokumentdatum = \"15/2 2026\"\n")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("dokumentdatum"), "{err}");
     }
 
     #[test]

@@ -14,8 +14,10 @@ use crate::ingest::{self, FileType, RawSheet, Recogniser};
 use crate::model::{Inputs, Problem, Severity};
 use crate::pipeline::{
     config_sources, current_year, default_year, load, load_config, unit_name, write_outputs,
+    Formats, Outputs,
 };
 use crate::report;
+use crate::report::docx::DocxOptions;
 use crate::review::{self, Review};
 use crate::textnorm::unit_key;
 
@@ -27,6 +29,8 @@ pub struct BatchRequest<'a> {
     pub config: Option<&'a Path>,
     pub json: Option<&'a Path>,
     pub jobs: usize,
+    /// The files written for each unit (PNG charts under `diagram/UNIT/`).
+    pub formats: Formats,
 }
 
 /// Where the run tells what it is doing: messages and finished units. The command
@@ -134,7 +138,7 @@ pub fn run_batch(req: &BatchRequest, progress: &dyn Progress) -> Result<BatchOut
         .or(root_cfg.year)
         .or_else(|| most_configured_year(&units));
     let report_unit = |unit: &Unit, inputs: &Inputs, year: i32| {
-        let result = run_unit(unit, inputs, year, req.out, &times, progress);
+        let result = run_unit(unit, inputs, year, req, &times, progress);
         progress.unit_done(&unit.name);
         result
     };
@@ -399,12 +403,13 @@ fn read_unit(unit: &mut Unit, times: &StageTimes) -> Inputs {
     inputs
 }
 
-/// Builds and writes one unit's review.
+/// Builds and writes one unit's review: the chosen files (the workbook, the Word
+/// document, the Markdown text; PNG charts under `diagram/UNIT/`).
 fn run_unit(
     unit: &Unit,
     inputs: &Inputs,
     year: i32,
-    out: &Path,
+    req: &BatchRequest,
     times: &StageTimes,
     progress: &dyn Progress,
 ) -> (UnitStatus, Option<Review>) {
@@ -426,8 +431,33 @@ fn run_unit(
     };
     StageTimes::add(&times.review_ns, clock);
     let clock = Instant::now();
-    if let Err(e) = write_outputs(&review, out) {
-        return failed(format!("fel: {e}"));
+    // A relative dokumentmall: in the unit's folder, the root, then beside --config.
+    let dirs: Vec<&Path> = unit
+        .dir
+        .as_deref()
+        .into_iter()
+        .chain(std::iter::once(req.root))
+        .chain(req.config.and_then(Path::parent))
+        .collect();
+    let (docx, warnings) = DocxOptions::from_config(&unit.cfg, &dirs);
+    let outputs = Outputs {
+        formats: &req.formats,
+        docx,
+        charts_dir: req
+            .out
+            .join("diagram")
+            .join(report::safe_file_name(&unit.name)),
+    };
+    let written = match write_outputs(&review, req.out, &outputs) {
+        Ok(w) => w,
+        Err(e) => return failed(format!("fel: {e}")),
+    };
+    for note in warnings
+        .iter()
+        .map(|w| format!("Varning: {w}"))
+        .chain(written.notes)
+    {
+        progress.message(&format!("{}: {note}", unit.name));
     }
     StageTimes::add(&times.write_ns, clock);
     let count = |severity: Severity| {

@@ -14,6 +14,7 @@ use crate::config::Config;
 use crate::error::Error;
 use crate::model::{Inputs, Severity};
 use crate::report;
+use crate::report::docx::DocxOptions;
 use crate::review::{self, Review};
 
 /// Where the configuration of a run came from, for the Källor sheet.
@@ -76,6 +77,79 @@ pub fn default_year(inputs: &Inputs) -> Option<i32> {
     incidents.chain(training).max()
 }
 
+/// One kind of output file of a unit (`--format`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// The review workbook.
+    Xlsx,
+    /// The Word document.
+    Docx,
+    /// The review text as Markdown.
+    Md,
+    /// The charts as PNG images under `diagram/`.
+    Png,
+}
+
+impl Format {
+    pub const ALL: [Format; 4] = [Format::Xlsx, Format::Docx, Format::Md, Format::Png];
+
+    /// The name on the command line.
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Xlsx => "xlsx",
+            Format::Docx => "docx",
+            Format::Md => "md",
+            Format::Png => "png",
+        }
+    }
+}
+
+/// Which files to write for each unit.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Formats(Vec<Format>);
+
+impl Default for Formats {
+    /// The workbook, the Word document and the Markdown text.
+    fn default() -> Formats {
+        Formats(vec![Format::Xlsx, Format::Docx, Format::Md])
+    }
+}
+
+impl Formats {
+    /// The formats chosen, and PNG too when `png` (the older `--png` flag).
+    pub fn new(chosen: &[Format], png: bool) -> Formats {
+        let mut list: Vec<Format> = Format::ALL
+            .into_iter()
+            .filter(|f| chosen.contains(f))
+            .collect();
+        if png && !list.contains(&Format::Png) {
+            list.push(Format::Png);
+        }
+        Formats(list)
+    }
+
+    pub fn has(&self, format: Format) -> bool {
+        self.0.contains(&format)
+    }
+}
+
+/// What the writing of one unit's files needs besides the review.
+pub struct Outputs<'a> {
+    pub formats: &'a Formats,
+    /// Names, date and template for the Word document.
+    pub docx: DocxOptions,
+    /// Where `png` writes the charts.
+    pub charts_dir: PathBuf,
+}
+
+/// What writing one unit's files produced.
+#[derive(Debug, Default)]
+pub struct Written {
+    pub files: Vec<PathBuf>,
+    /// Messages for stderr, in Swedish: charts skipped, a template that could not be used.
+    pub notes: Vec<String>,
+}
+
 /// What `report` was asked to do.
 pub struct ReportRequest<'a> {
     pub input_dir: &'a Path,
@@ -84,7 +158,7 @@ pub struct ReportRequest<'a> {
     pub unit: Option<&'a str>,
     pub config: Option<&'a Path>,
     pub json: Option<&'a Path>,
-    pub png: bool,
+    pub formats: Formats,
 }
 
 /// What a `report` run produced.
@@ -123,30 +197,62 @@ pub fn run_report(req: &ReportRequest) -> Result<ReportOutcome, Error> {
         .unwrap_or_else(current_year);
     let review = review::build(&inputs, &cfg, &sources, &unit, year)?;
     std::fs::create_dir_all(req.out).map_err(|e| Error::write(req.out, e))?;
-    let mut written = write_outputs(&review, req.out)?;
-    let mut notes = Vec::new();
-    if req.png {
-        let charts = report::png::write_charts(&review, &req.out.join("diagram"))?;
-        notes.extend(charts.skipped);
-        written.extend(charts.written);
-    }
+    // A relative dokumentmall: in the input folder, then beside --config.
+    let dirs: Vec<&Path> = std::iter::once(req.input_dir)
+        .chain(req.config.and_then(Path::parent))
+        .collect();
+    let (docx, warnings) = DocxOptions::from_config(&cfg, &dirs);
+    let outputs = Outputs {
+        formats: &req.formats,
+        docx,
+        charts_dir: req.out.join("diagram"),
+    };
+    let written = write_outputs(&review, req.out, &outputs)?;
     if let Some(target) = req.json {
         report::json::write_json(std::slice::from_ref(&review), false, target)?;
     }
+    let notes = warnings
+        .iter()
+        .map(|w| format!("Varning: {w}"))
+        .chain(written.notes)
+        .collect();
     Ok(ReportOutcome {
-        written,
+        written: written.files,
         partial: inputs.has_file_errors(),
         notes,
     })
 }
 
-/// Writes the workbook and the Markdown text into `out`; returns the files written.
-pub fn write_outputs(review: &Review, out: &Path) -> Result<Vec<PathBuf>, Error> {
+/// Writes the chosen files of one review into `out` (the charts into
+/// `outputs.charts_dir`): the workbook, the Word document, the Markdown text, the PNG
+/// charts.
+pub fn write_outputs(review: &Review, out: &Path, outputs: &Outputs) -> Result<Written, Error> {
+    let wants = |f: Format| outputs.formats.has(f);
     let path = out.join(report::workbook_file_name(review.year, &review.unit));
-    report::workbook::write_workbook(review, &path)?;
-    let md = path.with_extension("md");
-    report::write_atomically(&md, review.markdown.as_bytes())?;
-    Ok(vec![path, md])
+    let mut written = Written::default();
+    if wants(Format::Xlsx) {
+        report::workbook::write_workbook(review, &path)?;
+        written.files.push(path.clone());
+    }
+    if wants(Format::Docx) {
+        let docx = out.join(report::docx::docx_file_name(review.year, &review.unit));
+        let warnings = report::docx::write_docx(review, &docx, &outputs.docx)?;
+        written
+            .notes
+            .extend(warnings.iter().map(|w| format!("Varning: {w}")));
+        written.files.push(docx);
+    }
+    if wants(Format::Md) {
+        let md = path.with_extension("md");
+        report::write_atomically(&md, review.markdown.as_bytes())?;
+        written.files.push(md);
+    }
+    if wants(Format::Png) {
+        let charts = report::png::write_charts(review, &outputs.charts_dir)?;
+        written.notes.extend(charts.skipped);
+        written.files.extend(charts.written);
+    }
+    Ok(written)
 }
 
 /// Problems to stderr: every unreadable file, and a count of the rest.

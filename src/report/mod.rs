@@ -1,8 +1,9 @@
 //! Outputs, all written from one [`crate::review::Review`]: the workbook (one module per
-//! sheet family), the comparison workbook, the JSON document, the PNG charts and the
-//! Markdown text.
+//! sheet family), the Word document, the comparison workbook, the JSON document, the PNG
+//! charts and the Markdown text.
 
 pub mod comparison;
+pub mod docx;
 pub mod json;
 pub mod png;
 pub mod workbook;
