@@ -51,6 +51,10 @@ pub struct Config {
     /// Standing items for the second year of the prioritised work.
     #[serde(default)]
     pub standing_priorities: Vec<String>,
+    /// Themes of the prioritised work: rules and the action plan's actions are grouped
+    /// under them, one item per theme.
+    #[serde(default)]
+    pub themes: Vec<ThemeConfig>,
     /// The organisation's Word template (`.docx` or `.dotx`) for the review document: its
     /// styles, header and footer are used. A relative path is looked up in the input
     /// folder, then beside the `--config` file.
@@ -124,8 +128,29 @@ pub struct PriorityRule {
     pub kpi: KpiKey,
     pub when: When,
     pub threshold: f64,
+    /// The theme the rule belongs to (a `[[themes]]` title, or a theme of its own).
     pub title: String,
+    /// What to do, in the infinitive ("Ta fram …").
     pub text: String,
+    /// The figure behind it, as a sentence; added after the action plan's actions.
+    #[serde(default)]
+    pub evidence: Option<String>,
+}
+
+/// `[[themes]]`: a theme of the prioritised work.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ThemeConfig {
+    pub title: String,
+    /// Words in an action's name that put it under this theme.
+    #[serde(default)]
+    pub keywords: Vec<String>,
+    /// A legal obligation in force from this review year on: always proposed, first.
+    #[serde(default)]
+    pub legal_from_year: Option<i32>,
+    /// The proposal for a legal obligation; `{myndighet}` is the NIS authority.
+    #[serde(default)]
+    pub legal_text: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -549,6 +574,16 @@ const ROOT: Shape = Table(&[
             ("threshold", Value),
             ("title", Value),
             ("text", Value),
+            ("evidence", Value),
+        ]),
+    ),
+    (
+        "themes",
+        List(&[
+            ("title", Value),
+            ("keywords", Value),
+            ("legal_from_year", Value),
+            ("legal_text", Value),
         ]),
     ),
 ]);

@@ -160,3 +160,86 @@ fn committed_sample_is_what_the_generator_writes() {
         );
     }
 }
+
+/// Section 4 of the sample's text is a plan: one item per theme, NIS2 first (the review
+/// year is 2025), the action plan's actions merged into their themes, nothing repeated;
+/// the text opens with conclusions and numbered proposals.
+#[test]
+fn sample_text_opens_with_decisions_and_plans_by_theme() {
+    let t = TempDir::new("sample-plan");
+    let out = t.join("ut");
+    let (code, _doc, xlsx, err) = report(
+        std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/samples/kungsholmen")),
+        &out,
+        &["--format", "xlsx,md"],
+    );
+    assert_eq!(code, 0, "{err}");
+    let md = std::fs::read_to_string(xlsx.with_extension("md")).unwrap();
+    let decision = md
+        .find("## Sammanfattning och förslag till beslut")
+        .unwrap();
+    assert!(decision < md.find("## 1 Vad är Ledningens genomgång").unwrap());
+    assert!(md.contains("### Förslag till beslut"));
+    assert!(md.contains("1. att godkänna Ledningens genomgång 2025 för Kungsholmen,"));
+    assert!(md.contains("| Beslut | Datum | Namn |"));
+    let conclusions: Vec<&str> = md[decision..]
+        .lines()
+        .skip_while(|l| *l != "### Slutsatser")
+        .skip(1)
+        .take_while(|l| !l.starts_with("###"))
+        .filter(|l| l.starts_with("- "))
+        .collect();
+    assert!((3..=5).contains(&conclusions.len()), "{conclusions:?}");
+
+    let plan = &md[md.find("## 4 Prioriterat arbete som föreslås").unwrap()..];
+    let next: Vec<&str> = plan
+        .lines()
+        .skip_while(|l| *l != "### 2026")
+        .skip(1)
+        .take_while(|l| !l.starts_with("###"))
+        .filter(|l| l.starts_with("- "))
+        .collect();
+    let titles: Vec<&str> = next
+        .iter()
+        .map(|l| l.trim_start_matches("- **").split("**").next().unwrap())
+        .collect();
+    assert_eq!(titles[0], "NIS2 och cybersäkerhetslagen", "{next:#?}");
+    let mut unique = titles.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(unique.len(), titles.len(), "a theme repeated: {titles:?}");
+    for theme in [
+        "Registerförteckning",
+        "Incidentrutin",
+        "Informationsklassning",
+        "Utbildning",
+    ] {
+        assert!(titles.contains(&theme), "{theme} missing: {titles:?}");
+    }
+    // The action plan's own routine is proposed, not the generic "Se över rutinen".
+    let incident = next
+        .iter()
+        .find(|l| l.contains("**Incidentrutin**"))
+        .unwrap();
+    assert!(
+        incident.contains("Ta fram en rutin för informationssäkerhetsincident"),
+        "{incident}"
+    );
+    assert!(!incident.contains("Se över rutinen"), "{incident}");
+    // Each overdue action appears once, in its theme.
+    assert_eq!(plan.matches("Revidera lokal anvisning").count(), 1);
+    // No line of the text starts with a digit.
+    for line in md.lines() {
+        let text = line.trim_start_matches(['-', '#', ' ', '*']);
+        let starts_list_number = line
+            .split_once(". ")
+            .is_some_and(|(n, _)| n.chars().all(|c| c.is_ascii_digit()));
+        let heading_number = line.starts_with('#');
+        if !starts_list_number && !heading_number && !text.starts_with("20") {
+            assert!(
+                !text.starts_with(|c: char| c.is_ascii_digit()),
+                "a sentence starts with a digit: {line}"
+            );
+        }
+    }
+}

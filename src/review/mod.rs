@@ -6,6 +6,7 @@
 //! sources, problems and context), then the text and ISO rows written from them.
 
 pub mod iso;
+pub mod plan;
 pub mod text;
 
 use serde::Serialize;
@@ -127,6 +128,9 @@ pub struct Review {
     /// ISO/IEC 27001 9.3.2 a)–g) and 9.3.3, for the "ISO 27001 9.3" sheet.
     #[serde(skip)]
     pub iso: Vec<IsoRow>,
+    /// Conclusions, proposals and the prioritised work (also in `text`).
+    #[serde(skip)]
+    pub plan: plan::Plan,
 }
 
 impl std::ops::Deref for Review {
@@ -175,12 +179,14 @@ pub fn build(
         },
     };
     let iso = iso::rows(&figures);
-    let markdown = text::render_markdown(&figures, cfg)?;
+    let plan = plan::build(&figures, cfg);
+    let markdown = text::render_markdown(&figures, &plan)?;
     let text = text::to_blocks(&markdown);
     Ok(Review {
         figures,
         text,
         markdown,
         iso,
+        plan,
     })
 }

@@ -950,7 +950,6 @@ fn chart_caption(report: &Review, file: &str) -> String {
 enum Extra {
     KpiTable,
     Chart(&'static str),
-    DecisionBlock,
 }
 
 fn extras_for(anchor: Anchor) -> &'static [Extra] {
@@ -958,7 +957,8 @@ fn extras_for(anchor: Anchor) -> &'static [Extra] {
         Anchor::Happened => &[Extra::KpiTable, Extra::Chart(TRAINING_FILE)],
         Anchor::Risks => &[Extra::Chart(RISK_FILE)],
         Anchor::Incidents => &[Extra::Chart(CATEGORY_FILE), Extra::Chart(MONTH_FILE)],
-        Anchor::Decision => &[Extra::DecisionBlock],
+        // The review text brings its own "Beslut / Datum / Namn" table.
+        Anchor::Decision => &[],
     }
 }
 
@@ -1124,7 +1124,6 @@ fn flush(
                     w.figure(image, &chart_caption(report, file));
                 }
             }
-            Extra::DecisionBlock => w.decision_block(),
         }
         placed.push(e);
     }
