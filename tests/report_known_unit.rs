@@ -365,7 +365,8 @@ fn workbook_has_the_sheets_kpis_and_native_charts() {
             "Åtgärder",
             "ISO 27001 9.3",
             "Datakvalitet",
-            "Källor"
+            "Källor",
+            "Konfiguration"
         ]
     );
     // KPI values on the summary sheet.

@@ -49,7 +49,13 @@ fn numbered_list_link_and_table_survive() {
 
     let rapport: Vec<String> = sheet_rows(&xlsx, "Rapport")
         .iter()
-        .filter_map(|r| r.first().map(|c| c.to_string()))
+        .map(|r| {
+            r.iter()
+                .map(|c| c.to_string())
+                .filter(|c| !c.is_empty())
+                .collect::<Vec<_>>()
+                .join("  ")
+        })
         .collect();
     let has = |text: &str| rapport.iter().any(|r| r == text);
     assert!(has("1.  Nätfiske är vanligast."), "{rapport:#?}");

@@ -30,11 +30,9 @@ pub fn load_folder(dir: &Path, cfg: &Config) -> std::io::Result<Inputs> {
 /// Reads one file into `inputs`, under the display name `name`.
 pub fn load_file(path: &Path, name: &str, cfg: &Config, rec: &Recogniser, inputs: &mut Inputs) {
     match ingest::file_type(path) {
-        FileType::Config => {
-            inputs
-                .sources
-                .push(note_source(path, name, "Konfiguration (genomgang.toml)"))
-        }
+        FileType::Config => inputs.sources.push(
+            note_source(path, name, "Konfiguration (genomgang.toml)").used_as("Konfiguration"),
+        ),
         FileType::Ignored => {
             let hidden = name.starts_with('.') || name.starts_with("~$");
             if !hidden {
@@ -57,12 +55,15 @@ pub fn load_file(path: &Path, name: &str, cfg: &Config, rec: &Recogniser, inputs
                     inputs
                         .sections
                         .push((ingest::section_key(&stem), text.into_owned()));
-                    inputs.sources.push(Source::new(
-                        name,
-                        None,
-                        &ingest::sha256_hex(&bytes),
-                        "Textavsnitt till rapporten",
-                    ));
+                    inputs.sources.push(
+                        Source::new(
+                            name,
+                            None,
+                            &ingest::sha256_hex(&bytes),
+                            "Textavsnitt till rapporten",
+                        )
+                        .used_as("Textavsnitt"),
+                    );
                 }
                 Err(e) => file_error(inputs, name, None, &e.to_string()),
             },

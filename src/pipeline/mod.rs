@@ -43,11 +43,28 @@ pub fn load_config(
     Ok((cfg, config_sources(&files)))
 }
 
-/// The Källor sheet's list of configuration sources: the defaults, then each file.
+/// The Källor sheet's list of configuration sources: the defaults, then each file by
+/// its name and folder name only (no absolute paths in what management reads).
 pub fn config_sources(files: &[&Path]) -> Vec<String> {
     std::iter::once(DEFAULT_CONFIG_SOURCE.to_string())
-        .chain(files.iter().map(|f| f.display().to_string()))
+        .chain(files.iter().map(|f| short_path(f)))
         .collect()
+}
+
+/// "kungsholmen/genomgang.toml": a file and the folder it sits in.
+fn short_path(path: &Path) -> String {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_default();
+    match path
+        .parent()
+        .and_then(|p| p.file_name())
+        .map(|n| n.to_string_lossy().to_string())
+    {
+        Some(folder) if !folder.is_empty() => format!("{folder}/{name}"),
+        _ => name,
+    }
 }
 
 /// The unit name: `--unit`, else `unit` in the configuration, else the folder's name.

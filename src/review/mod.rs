@@ -101,6 +101,17 @@ impl Block {
     }
 }
 
+impl IsoRow {
+    /// "Ja", "Nej – saknas", or what a partial answer waits for.
+    pub fn status(&self) -> &str {
+        match (self.partly, self.covered) {
+            (Some(p), _) => p,
+            (None, true) => "Ja",
+            (None, false) => "Nej – saknas",
+        }
+    }
+}
+
 /// One row of the ISO 27001 9.3 sheet.
 #[derive(Debug, Clone)]
 pub struct IsoRow {
@@ -110,6 +121,9 @@ pub struct IsoRow {
     pub requirement: String,
     /// True when the workbook answers it from the inputs.
     pub covered: bool,
+    /// Answered only in part until something happens (9.3.3: until management decides);
+    /// the text says what.
+    pub partly: Option<&'static str>,
     /// Where the workbook answers it (sheet and range, or text section), or what is missing.
     pub answer: String,
 }

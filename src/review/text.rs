@@ -356,13 +356,8 @@ pub fn to_blocks(markdown: &str) -> Vec<Block> {
                 text.clear();
                 let block = match level {
                     HeadingLevel::H1 => Block::Heading1(t),
-                    HeadingLevel::H2 => {
-                        if !blocks.is_empty() && !matches!(blocks.last(), Some(Block::Heading1(_)))
-                        {
-                            blocks.push(Block::PageBreak);
-                        }
-                        Block::Heading2(t)
-                    }
+                    // Chapters run on; a page break is a rule (`---`) in the text.
+                    HeadingLevel::H2 => Block::Heading2(t),
                     _ => Block::Heading3(t),
                 };
                 blocks.push(block);
