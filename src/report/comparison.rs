@@ -1,44 +1,145 @@
-//! `Jämförelse YYYY.xlsx`: every KPI by förvaltning in one table, with the city total and
-//! median, incidents per 100 employees, a ranking, conditional formats, native charts
-//! and a Källor sheet.
+//! `Jämförelse YYYY.xlsx`: the units of a city side by side, for a city director.
+//!
+//! Truth first: a rate's numerator and denominator come from the same units (incidents
+//! per 100 employees only over units that have a headcount), a unit without an input
+//! shows "Underlag saknas" (never 0 or an empty bar), medians only over three or more
+//! units with data, and colours say Röd/Gul/Grön against each KPI's target, never a
+//! scale relative to the other units. The KPIs are split over tables that fit an A4
+//! page, with the city total and median under each; an overview ranks the units and
+//! counts their red figures and missing inputs, and three lines of conclusions open it.
 
 use std::path::Path;
 
 use rust_xlsxwriter::{
-    Chart, ChartType, Color, ConditionalFormat3ColorScale, ConditionalFormatDataBar, DocProperties,
-    ExcelDateTime, Format, FormatAlign, FormatBorder, Table, TableColumn, Workbook, Worksheet,
-    XlsxError,
+    Chart, ChartType, Color, DocProperties, ExcelDateTime, Format, FormatAlign, Workbook,
+    Worksheet, XlsxError,
 };
 
 use crate::error::Error;
+use crate::kpi::Status;
 use crate::model::Severity;
+use crate::report::workbook::{
+    charts, data_sheet_for, write_table, Formats, Out, TablePlace, GREEN_FILL, GREEN_TEXT,
+    RED_FILL, RED_TEXT, YELLOW_FILL, YELLOW_TEXT,
+};
+use crate::review::text::{number, percent};
 use crate::review::Review;
-use crate::schema::{Better, KpiId, ValueKind};
+use crate::schema::{InputKind, KpiId, ValueKind};
+use crate::textnorm::swedish_cmp;
 
-/// The city-wide value of a KPI: sums for counts, pooled ratios for rates.
-fn city_value(reports: &[Review], id: KpiId) -> Option<f64> {
-    let sum = |k: KpiId| -> Option<f64> {
-        let values: Vec<f64> = reports.iter().filter_map(|r| r.value(k)).collect();
-        (!values.is_empty()).then(|| values.iter().sum())
-    };
-    let pooled = |rate: KpiId, base: KpiId| -> Option<f64> {
-        let (mut num, mut den) = (0.0, 0.0);
-        for r in reports {
-            if let (Some(v), Some(b)) = (r.value(rate), r.value(base)) {
-                num += v * b;
-                den += b;
-            }
-        }
-        (den > 0.0).then(|| num / den)
-    };
-    match id.denominator() {
-        Some(base) => pooled(id, base),
-        None => sum(id),
+/// What a unit shows where no input carries the figure.
+const NO_DATA: &str = "Underlag saknas";
+
+/// Medians are shown only over at least this many units with data.
+const MEDIAN_MIN_UNITS: usize = 3;
+
+/// The KPI tables, each narrow enough for an A4 landscape page.
+const TABLES: [(&str, &str, &[KpiId]); 2] = [
+    (
+        "Utbildning och incidenter",
+        "JamforelseUtbildningIncidenter",
+        &[
+            KpiId::TrainingHeadcount,
+            KpiId::TrainingCompletedAll,
+            KpiId::TrainingCompletionRateAll,
+            KpiId::IncidentsTotal,
+            KpiId::IncidentsPersonalData,
+            KpiId::IncidentsReportedImy,
+            KpiId::IncidentsReportedMsb,
+            KpiId::IncidentsImyLate,
+        ],
+    ),
+    (
+        "Registerförteckning, informationsklassning, risker och åtgärder",
+        "JamforelseStyrning",
+        &[
+            KpiId::RegisterActivities,
+            KpiId::RegisterCompleteRate,
+            KpiId::RegisterStale,
+            KpiId::ClassificationAssets,
+            KpiId::ClassificationClassifiedRate,
+            KpiId::RisksTotal,
+            KpiId::RisksHigh,
+            KpiId::ActionsTotal,
+            KpiId::ActionsDone,
+            KpiId::ActionsOverdue,
+        ],
+    ),
+];
+
+/// The counts shown per 100 employees.
+const PER_HUNDRED: [(KpiId, &str); 3] = [
+    (KpiId::IncidentsTotal, "Incidenter per 100 medarbetare"),
+    (
+        KpiId::IncidentsPersonalData,
+        "Personuppgiftsincidenter per 100 medarbetare",
+    ),
+    (
+        KpiId::IncidentsReportedImy,
+        "IMY-anmälningar per 100 medarbetare",
+    ),
+];
+
+/// The inputs a unit is expected to have, for "which inputs each unit lacks".
+const INPUTS: [(&[InputKind], &str); 6] = [
+    (
+        &[InputKind::Training, InputKind::TrainingWide],
+        "utbildning",
+    ),
+    (&[InputKind::Incidents], "incidenter"),
+    (&[InputKind::Register], "registerförteckning"),
+    (&[InputKind::Classification], "klassning"),
+    (&[InputKind::Risks], "risker"),
+    (&[InputKind::Actions], "åtgärder"),
+];
+
+/// A count per 100 employees, when the unit has both (and a headcount above zero).
+pub fn per_hundred(r: &Review, id: KpiId) -> Option<f64> {
+    match (r.value(id), r.value(KpiId::TrainingHeadcount)) {
+        (Some(n), Some(h)) if h > 0.0 => Some(n * 100.0 / h),
+        _ => None,
     }
 }
 
-fn median(mut values: Vec<f64>) -> Option<f64> {
-    if values.is_empty() {
+/// The city's count per 100 employees: numerator and denominator over the same units,
+/// those with both a headcount and the count.
+pub fn city_per_hundred(reviews: &[&Review], id: KpiId) -> Option<f64> {
+    let (mut n, mut h) = (0.0, 0.0);
+    for r in reviews {
+        if let (Some(count), Some(heads)) = (r.value(id), r.value(KpiId::TrainingHeadcount)) {
+            if heads > 0.0 {
+                n += count;
+                h += heads;
+            }
+        }
+    }
+    (h > 0.0).then(|| n * 100.0 / h)
+}
+
+/// The city-wide value of a KPI: sums for counts, pooled ratios for rates (over the
+/// units that have both the rate and its base).
+pub fn city_value(reviews: &[&Review], id: KpiId) -> Option<f64> {
+    match id.denominator() {
+        Some(base) => {
+            let (mut num, mut den) = (0.0, 0.0);
+            for r in reviews {
+                if let (Some(v), Some(b)) = (r.value(id), r.value(base)) {
+                    num += v * b;
+                    den += b;
+                }
+            }
+            (den > 0.0).then(|| num / den)
+        }
+        None => {
+            let values: Vec<f64> = reviews.iter().filter_map(|r| r.value(id)).collect();
+            (!values.is_empty()).then(|| values.iter().sum())
+        }
+    }
+}
+
+/// The median of the units that have a value, when there are enough of them.
+pub fn median(mut values: Vec<f64>) -> Option<f64> {
+    if values.len() < MEDIAN_MIN_UNITS {
         return None;
     }
     values.sort_by(|a, b| a.total_cmp(b));
@@ -50,49 +151,18 @@ fn median(mut values: Vec<f64>) -> Option<f64> {
     })
 }
 
-fn per_hundred(r: &Review) -> Option<f64> {
-    match (
-        r.value(KpiId::IncidentsTotal),
-        r.value(KpiId::TrainingHeadcount),
-    ) {
-        (Some(i), Some(h)) if h > 0.0 => Some(i * 100.0 / h),
-        _ => None,
-    }
+/// How many of a unit's KPIs are red against their targets.
+fn red_count(r: &Review) -> usize {
+    r.kpis.iter().filter(|k| k.status == Status::Bad).count()
 }
 
-struct Formats {
-    title: Format,
-    header: Format,
-    count: Format,
-    rate: Format,
-    decimal: Format,
-    bold_count: Format,
-    bold_rate: Format,
-    bold_decimal: Format,
-    bold: Format,
-    wrap: Format,
-}
-
-fn formats() -> Formats {
-    let header = Format::new()
-        .set_bold()
-        .set_text_wrap()
-        .set_align(FormatAlign::Top)
-        .set_background_color(Color::RGB(0x1F4E79))
-        .set_font_color(Color::White);
-    let total = Format::new().set_bold().set_border_top(FormatBorder::Thin);
-    Formats {
-        title: Format::new().set_bold().set_font_size(16),
-        header,
-        count: Format::new().set_num_format("#,##0"),
-        rate: Format::new().set_num_format("0\" \"%"),
-        decimal: Format::new().set_num_format("0.0"),
-        bold_count: total.clone().set_num_format("#,##0"),
-        bold_rate: total.clone().set_num_format("0\" \"%"),
-        bold_decimal: total.clone().set_num_format("0.0"),
-        bold: total,
-        wrap: Format::new().set_text_wrap().set_align(FormatAlign::Top),
-    }
+/// The inputs a unit lacks, in words.
+fn missing_inputs(r: &Review) -> Vec<&'static str> {
+    INPUTS
+        .iter()
+        .filter(|(kinds, _)| !kinds.iter().any(|k| r.context.kinds_present.contains(k)))
+        .map(|(_, name)| *name)
+        .collect()
 }
 
 pub fn write_comparison(reports: &[Review], year: i32, path: &Path) -> Result<(), Error> {
@@ -103,196 +173,535 @@ pub fn write_comparison(reports: &[Review], year: i32, path: &Path) -> Result<()
     crate::report::write_atomically(path, &bytes)
 }
 
+/// Status formats for a value cell, by the unit's KPI status against its target.
+struct StatusFormats {
+    count: [Format; 4],
+    rate: [Format; 4],
+    no_data: Format,
+}
+
+impl StatusFormats {
+    fn new(f: &Formats) -> StatusFormats {
+        let coloured = |base: &Format| {
+            let with = |fill: u32, text: u32| {
+                base.clone()
+                    .set_background_color(Color::RGB(fill))
+                    .set_font_color(Color::RGB(text))
+            };
+            [
+                with(GREEN_FILL, GREEN_TEXT),
+                with(YELLOW_FILL, YELLOW_TEXT),
+                with(RED_FILL, RED_TEXT),
+                base.clone(),
+            ]
+        };
+        StatusFormats {
+            count: coloured(&f.count),
+            rate: coloured(&f.rate),
+            no_data: Format::new()
+                .set_italic()
+                .set_font_color(Color::RGB(0x7F7F7F))
+                .set_align(FormatAlign::Right)
+                .set_align(FormatAlign::Top),
+        }
+    }
+
+    fn of(&self, kind: ValueKind, status: Status) -> &Format {
+        let i = match status {
+            Status::Good => 0,
+            Status::Warning => 1,
+            Status::Bad => 2,
+            Status::Info => 3,
+        };
+        match kind {
+            ValueKind::Count => &self.count[i],
+            ValueKind::Rate => &self.rate[i],
+        }
+    }
+}
+
 fn build(reports: &[Review], year: i32) -> Result<Vec<u8>, XlsxError> {
     let mut wb = Workbook::new();
     let created = ExcelDateTime::from_ymd((year + 1).clamp(1900, 9999) as u16, 1, 1)?;
     wb.set_properties(
         &DocProperties::new()
             .set_title(format!("Jämförelse {year}"))
+            .set_subject("Ledningens genomgång per förvaltning")
             .set_creation_datetime(&created),
     );
-    let f = formats();
-    let authority = reports
+    let f = Formats::new();
+    let sf = StatusFormats::new(&f);
+    let mut units: Vec<&Review> = reports.iter().collect();
+    units.sort_by(|a, b| swedish_cmp(&a.unit, &b.unit));
+    let authority = units
         .first()
         .map(|r| r.context.nis_authority.clone())
         .unwrap_or_else(|| "MSB".into());
-    let mut units: Vec<&Review> = reports.iter().collect();
-    units.sort_by(|a, b| crate::textnorm::swedish_cmp(&a.unit, &b.unit));
+    let title = format!("Jämförelse {year}");
 
-    // --- Jämförelse: units as rows.
-    let ws = wb.add_worksheet();
-    ws.set_name("Jämförelse")?;
+    let mut ws = data_sheet_for("Jämförelse", &title)?;
     ws.write_string_with_format(
         0,
         0,
         format!("Jämförelse {year} – {} förvaltningar", units.len()),
         &f.title,
     )?;
-    ws.write_string(1, 0, "Nyckeltal per förvaltning. Staden totalt: summor, och för andelar den sammanvägda andelen. Rangordning efter andel som genomfört de obligatoriska utbildningarna.")?;
-    let first = 3u32;
+    ws.write_string_with_format(
+        1,
+        0,
+        format!("Nyckeltal per förvaltning. Staden totalt: summor, och för andelar och per 100 medarbetare bara de förvaltningar som har både täljare och nämnare. Median när minst {MEDIAN_MIN_UNITS} förvaltningar har underlag. Färg: Röd/Gul/Grön mot målen i genomgang.toml."),
+        &f.subtitle,
+    )?;
+    let mut row = 3;
+    ws.write_string_with_format(row, 0, "Slutsatser", &f.heading)?;
+    row += 1;
+    for line in conclusions(&units, year) {
+        ws.write_string_with_format(row, 0, format!("•  {line}"), &f.text)?;
+        row += 1;
+    }
+    row += 1;
+
+    // Overview: red figures, missing inputs, training rank and per-100 rates.
+    let rank = training_rank(&units);
+    let mut headers: Vec<String> = vec![
+        "Förvaltning".into(),
+        "Röda nyckeltal".into(),
+        "Underlag som saknas".into(),
+        "Andel genomfört utbildning".into(),
+        "Rang utbildning".into(),
+    ];
+    headers.extend(PER_HUNDRED.iter().map(|(_, l)| l.to_string()));
+    let rows: Vec<Vec<Out>> = units
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            let missing = missing_inputs(r);
+            let mut cells = vec![
+                Out::text(&r.unit),
+                Out::count(red_count(r) as f64),
+                Out::Wrapped(if missing.is_empty() {
+                    "–".into()
+                } else {
+                    missing.join(", ")
+                }),
+                Out::Rate(r.value(KpiId::TrainingCompletionRateAll)),
+                rank[i]
+                    .map(|p| Out::count(p as f64))
+                    .unwrap_or(Out::Missing),
+            ];
+            cells.extend(PER_HUNDRED.iter().map(|(id, _)| {
+                per_hundred(r, *id)
+                    .map(Out::Decimal)
+                    .unwrap_or(Out::Missing)
+            }));
+            cells
+        })
+        .collect();
+    let overview = write_table(
+        &mut ws,
+        row,
+        "Översikt",
+        "JamforelseOversikt",
+        &headers,
+        &rows,
+        &f,
+    )?;
+    for (i, r) in units.iter().enumerate() {
+        let at = overview.first_row + i as u32;
+        status_cell(&mut ws, at, 3, r, KpiId::TrainingCompletionRateAll, &sf)?;
+        for (j, (id, _)) in PER_HUNDRED.iter().enumerate() {
+            if per_hundred(r, *id).is_none() {
+                ws.write_string_with_format(at, 5 + j as u16, NO_DATA, &sf.no_data)?;
+            }
+        }
+        if rank[i].is_none() {
+            ws.write_string_with_format(at, 4, NO_DATA, &sf.no_data)?;
+        }
+    }
+    let mut end = totals(
+        &mut ws,
+        &overview,
+        &f,
+        |col| match col {
+            3 => city_value(&units, KpiId::TrainingCompletionRateAll).map(|v| Out::Rate(Some(v))),
+            5..=7 => city_per_hundred(&units, PER_HUNDRED[col as usize - 5].0).map(Out::Decimal),
+            _ => None,
+        },
+        |col| match col {
+            3 => median(
+                units
+                    .iter()
+                    .filter_map(|r| r.value(KpiId::TrainingCompletionRateAll))
+                    .collect(),
+            )
+            .map(|v| Out::Rate(Some(v))),
+            5..=7 => median(
+                units
+                    .iter()
+                    .filter_map(|r| per_hundred(r, PER_HUNDRED[col as usize - 5].0))
+                    .collect(),
+            )
+            .map(Out::Decimal),
+            _ => None,
+        },
+    )?;
+
+    // The KPI tables.
+    for (heading, name, ids) in TABLES {
+        let mut headers: Vec<String> = vec!["Förvaltning".into()];
+        headers.extend(ids.iter().map(|id| id.short_label(&authority)));
+        let rows: Vec<Vec<Out>> = units
+            .iter()
+            .map(|r| {
+                let mut cells = vec![Out::text(&r.unit)];
+                cells.extend(ids.iter().map(|id| match (r.value(*id), id.kind()) {
+                    (None, _) => Out::Missing,
+                    (Some(v), ValueKind::Rate) => Out::Rate(Some(v)),
+                    (Some(v), ValueKind::Count) => Out::Count(v),
+                }));
+                cells
+            })
+            .collect();
+        let place = write_table(&mut ws, end + 3, heading, name, &headers, &rows, &f)?;
+        if !place.empty {
+            ws.set_row_height(place.header_row, 47)?;
+        }
+        for (i, r) in units.iter().enumerate() {
+            for (j, id) in ids.iter().enumerate() {
+                status_cell(
+                    &mut ws,
+                    place.first_row + i as u32,
+                    1 + j as u16,
+                    r,
+                    *id,
+                    &sf,
+                )?;
+            }
+        }
+        end = totals(
+            &mut ws,
+            &place,
+            &f,
+            |col| {
+                let id = ids[col as usize - 1];
+                city_value(&units, id).map(|v| value_out(id, v))
+            },
+            |col| {
+                let id = ids[col as usize - 1];
+                median(units.iter().filter_map(|r| r.value(id)).collect()).map(|v| value_out(id, v))
+            },
+        )?;
+    }
+
+    // Last year and the change, for the figures that have a previous year.
+    let change_ids = [
+        KpiId::TrainingCompletionRateAll,
+        KpiId::IncidentsTotal,
+        KpiId::IncidentsPersonalData,
+        KpiId::IncidentsReportedImy,
+    ];
     let mut headers: Vec<String> = vec!["Förvaltning".into()];
-    headers.extend(KpiId::ALL.iter().map(|id| id.short_label(&authority)));
-    headers.push("Incidenter per 100 medarbetare".into());
-    headers.push("Rang utbildning".into());
-    let per100_col = (KpiId::ALL.len() + 1) as u16;
-    let rank_col = per100_col + 1;
+    for id in change_ids {
+        let label = id.short_label(&authority);
+        headers.push(format!("{label} {year}"));
+        headers.push(format!("{label} {}", year - 1));
+    }
+    let rows: Vec<Vec<Out>> = units
+        .iter()
+        .map(|r| {
+            let mut cells = vec![Out::text(&r.unit)];
+            for id in change_ids {
+                let k = r.kpi(id);
+                let out = |v: Option<f64>| match v {
+                    None => Out::Missing,
+                    Some(v) => value_out(id, v),
+                };
+                cells.push(out(k.and_then(|k| k.value)));
+                cells.push(out(k.and_then(|k| k.previous)));
+            }
+            cells
+        })
+        .collect();
+    let changes = write_table(
+        &mut ws,
+        end + 3,
+        &format!("Förändring mot {}", year - 1),
+        "JamforelseForandring",
+        &headers,
+        &rows,
+        &f,
+    )?;
+    for (i, r) in units.iter().enumerate() {
+        for (j, id) in change_ids.iter().enumerate() {
+            let k = r.kpi(*id);
+            for (offset, v) in [
+                (0u16, k.and_then(|k| k.value)),
+                (1, k.and_then(|k| k.previous)),
+            ] {
+                if v.is_none() {
+                    ws.write_string_with_format(
+                        changes.first_row + i as u32,
+                        1 + 2 * j as u16 + offset,
+                        NO_DATA,
+                        &sf.no_data,
+                    )?;
+                }
+            }
+        }
+    }
+    let chart_row = changes.last_row + 3;
+
+    ws.set_column_width(0, 28)?;
+    for c in 1..=10u16 {
+        ws.set_column_width(c, 13)?;
+    }
+    ws.set_column_width(2, 22)?;
+    for place in [&overview, &changes] {
+        if !place.empty {
+            ws.set_row_height(place.header_row, 47)?;
+        }
+    }
+    ws.set_freeze_panes(0, 1)?;
+
+    // Chart: training completion of the units that have training data, ranked, against
+    // the target — no empty bar for a unit without data.
+    let with_rate: Vec<(&str, f64, Option<f64>)> = {
+        let mut v: Vec<(&str, f64, Option<f64>)> = units
+            .iter()
+            .filter_map(|r| {
+                let k = r.kpi(KpiId::TrainingCompletionRateAll)?;
+                Some((r.unit.as_str(), k.value?, k.target))
+            })
+            .collect();
+        v.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| swedish_cmp(a.0, b.0)));
+        v
+    };
+    if !with_rate.is_empty() {
+        let headers: Vec<String> =
+            vec!["Förvaltning".into(), "Andel genomfört".into(), "Mål".into()];
+        let rows: Vec<Vec<Out>> = with_rate
+            .iter()
+            .map(|(u, v, t)| vec![Out::text(*u), Out::Rate(Some(*v)), Out::Rate(*t)])
+            .collect();
+        let place = write_table(
+            &mut ws,
+            chart_row,
+            "Andel som genomfört de obligatoriska utbildningarna, förvaltningar med underlag",
+            "JamforelseUtbildningRang",
+            &headers,
+            &rows,
+            &f,
+        )?;
+        let range = crate::report::workbook::ChartRange {
+            sheet: "Jämförelse".into(),
+            first_row: place.first_row,
+            last_row: place.last_row,
+            has_previous: false,
+            max: 1.0,
+        };
+        let mut chart = Chart::new(ChartType::Column);
+        let series = chart
+            .add_series()
+            .set_name("Andel genomfört")
+            .set_categories(("Jämförelse", place.first_row, 0, place.last_row, 0))
+            .set_values(("Jämförelse", place.first_row, 1, place.last_row, 1))
+            .set_format(&mut charts::fill(charts::THIS_YEAR));
+        charts::label_values(series);
+        if with_rate.iter().any(|(_, _, t)| t.is_some()) {
+            let mut target = Chart::new(ChartType::Line);
+            charts::target_series(&mut target, &range, 2, "Mål");
+            chart.combine(&target);
+        }
+        chart
+            .title()
+            .set_name("Andel som genomfört de obligatoriska utbildningarna");
+        charts::rate_axis(chart.y_axis());
+        chart
+            .legend()
+            .set_position(rust_xlsxwriter::ChartLegendPosition::Bottom);
+        chart
+            .set_width((200 + 60 * with_rate.len() as u32).clamp(560, 1000))
+            .set_height(340);
+        ws.insert_chart(place.last_row + 2, 0, &chart)?;
+    }
+    wb.push_worksheet(ws);
+
+    wb.push_worksheet(categories_sheet(&units, year, &title, &f)?);
+    wb.push_worksheet(sources_sheet(&units, &title, &f)?);
+    wb.save_to_buffer()
+}
+
+fn value_out(id: KpiId, v: f64) -> Out {
+    match id.kind() {
+        ValueKind::Rate => Out::Rate(Some(v)),
+        ValueKind::Count => Out::Count(v),
+    }
+}
+
+/// Writes a unit's value with its status colour, or "Underlag saknas".
+fn status_cell(
+    ws: &mut Worksheet,
+    row: u32,
+    col: u16,
+    r: &Review,
+    id: KpiId,
+    sf: &StatusFormats,
+) -> Result<(), XlsxError> {
+    match r.kpi(id) {
+        Some(k) => match k.value {
+            Some(v) => ws.write_number_with_format(row, col, v, sf.of(k.kind, k.status))?,
+            None => ws.write_string_with_format(row, col, NO_DATA, &sf.no_data)?,
+        },
+        None => ws.write_string_with_format(row, col, NO_DATA, &sf.no_data)?,
+    };
+    Ok(())
+}
+
+/// "Staden totalt" and "Median" rows under a table; `total` and `median` give a
+/// column's value (columns without one stay empty). Returns the last row written.
+fn totals(
+    ws: &mut Worksheet,
+    place: &TablePlace,
+    f: &Formats,
+    total: impl Fn(u16) -> Option<Out>,
+    median_of: impl Fn(u16) -> Option<Out>,
+) -> Result<u32, XlsxError> {
+    if place.empty {
+        return Ok(place.last_row);
+    }
+    let (total_row, median_row) = (place.last_row + 1, place.last_row + 2);
+    ws.write_string_with_format(total_row, 0, "Staden totalt", &f.bold)?;
+    let columns = ws_columns(place);
+    let any_median = (1..=columns).any(|c| median_of(c).is_some());
+    if any_median {
+        ws.write_string_with_format(median_row, 0, "Median", &f.text)?;
+    }
+    for col in 1..=columns {
+        match total(col) {
+            Some(Out::Count(v)) => ws.write_number_with_format(total_row, col, v, &f.bold_count)?,
+            Some(Out::Rate(Some(v))) => {
+                ws.write_number_with_format(total_row, col, v, &f.bold_rate)?
+            }
+            Some(Out::Decimal(v)) => {
+                ws.write_number_with_format(total_row, col, v, &f.bold_decimal)?
+            }
+            _ => ws.write_string_with_format(total_row, col, "", &f.bold)?,
+        };
+        match median_of(col) {
+            Some(Out::Count(v)) if v.fract() == 0.0 => {
+                ws.write_number_with_format(median_row, col, v, &f.count)?
+            }
+            Some(Out::Count(v) | Out::Decimal(v)) => {
+                ws.write_number_with_format(median_row, col, v, &f.decimal)?
+            }
+            Some(Out::Rate(Some(v))) => ws.write_number_with_format(median_row, col, v, &f.rate)?,
+            _ => ws,
+        };
+    }
+    Ok(if any_median { median_row } else { total_row })
+}
+
+fn ws_columns(place: &TablePlace) -> u16 {
+    place.columns.saturating_sub(1)
+}
+
+/// Each unit's rank by training completion (1 = highest), `None` without data.
+fn training_rank(units: &[&Review]) -> Vec<Option<usize>> {
     let mut rates: Vec<(usize, f64)> = units
         .iter()
         .enumerate()
         .filter_map(|(i, r)| r.value(KpiId::TrainingCompletionRateAll).map(|v| (i, v)))
         .collect();
     rates.sort_by(|a, b| b.1.total_cmp(&a.1));
-    for (i, r) in units.iter().enumerate() {
-        let row = first + 1 + i as u32;
-        ws.write_string(row, 0, &r.unit)?;
-        for (j, &id) in KpiId::ALL.iter().enumerate() {
-            let col = j as u16 + 1;
-            match r.value(id) {
-                Some(v) => ws.write_number_with_format(
-                    row,
-                    col,
-                    v,
-                    if id.kind() == ValueKind::Rate {
-                        &f.rate
-                    } else {
-                        &f.count
-                    },
-                )?,
-                None => ws.write_string(row, col, "–")?,
-            };
-        }
-        match per_hundred(r) {
-            Some(v) => ws.write_number_with_format(row, per100_col, v, &f.decimal)?,
-            None => ws.write_string(row, per100_col, "–")?,
-        };
-        match rates.iter().position(|(k, _)| *k == i) {
-            Some(p) => ws.write_number(row, rank_col, (p + 1) as f64)?,
-            None => ws.write_string(row, rank_col, "–")?,
-        };
-    }
-    let last = first + units.len() as u32;
-    let columns: Vec<TableColumn> = headers
+    (0..units.len())
+        .map(|i| rates.iter().position(|(k, _)| *k == i).map(|p| p + 1))
+        .collect()
+}
+
+/// Three lines for a city director: training against the target, incidents per 100
+/// employees, and the units with the most red figures or missing inputs.
+fn conclusions(units: &[&Review], year: i32) -> Vec<String> {
+    let mut out = Vec::new();
+    let with_training: Vec<&&Review> = units
         .iter()
-        .map(|h| {
-            TableColumn::new()
-                .set_header(h.as_str())
-                .set_header_format(&f.header)
-        })
+        .filter(|r| r.value(KpiId::TrainingCompletionRateAll).is_some())
         .collect();
-    ws.add_table(
-        first,
-        0,
-        last,
-        rank_col,
-        &Table::new().set_name("Jamforelse").set_columns(&columns),
-    )?;
-    // City total and median below the table.
-    let total_row = last + 1;
-    let median_row = last + 2;
-    ws.write_string_with_format(total_row, 0, "Staden totalt", &f.bold)?;
-    ws.write_string_with_format(median_row, 0, "Median", &f.bold)?;
-    for (j, &id) in KpiId::ALL.iter().enumerate() {
-        let col = j as u16 + 1;
-        let rate = id.kind() == ValueKind::Rate;
-        let (fmt_total, fmt_median) = if rate {
-            (&f.bold_rate, &f.rate)
-        } else {
-            (&f.bold_count, &f.decimal)
-        };
-        match city_value(reports, id) {
-            Some(v) => ws.write_number_with_format(total_row, col, v, fmt_total)?,
-            None => ws.write_string_with_format(total_row, col, "–", &f.bold)?,
-        };
-        match median(units.iter().filter_map(|r| r.value(id)).collect()) {
-            // A median of counts is whole unless the middle falls between two units.
-            Some(v) if !rate && v.fract() == 0.0 => {
-                ws.write_number_with_format(median_row, col, v, &f.count)?
-            }
-            Some(v) => ws.write_number_with_format(median_row, col, v, fmt_median)?,
-            None => ws.write_string(median_row, col, "–")?,
-        };
-    }
-    let city_per100 = match (
-        city_value(reports, KpiId::IncidentsTotal),
-        city_value(reports, KpiId::TrainingHeadcount),
-    ) {
-        (Some(i), Some(h)) if h > 0.0 => Some(i * 100.0 / h),
-        _ => None,
-    };
-    if let Some(v) = city_per100 {
-        ws.write_number_with_format(total_row, per100_col, v, &f.bold_decimal)?;
-    }
-    if let Some(v) = median(units.iter().filter_map(|r| per_hundred(r)).collect()) {
-        ws.write_number_with_format(median_row, per100_col, v, &f.decimal)?;
-    }
-    // Colour scales: rates green high, per-100 and overdue red high.
-    if !units.is_empty() {
-        for (j, &id) in KpiId::ALL.iter().enumerate() {
-            let col = j as u16 + 1;
-            if id.kind() == ValueKind::Rate {
-                let scale = ConditionalFormat3ColorScale::new()
-                    .set_minimum_color(Color::RGB(0xF8696B))
-                    .set_midpoint_color(Color::RGB(0xFFEB84))
-                    .set_maximum_color(Color::RGB(0x63BE7B));
-                ws.add_conditional_format(first + 1, col, last, col, &scale)?;
-            } else if id.better() == Better::Lower {
-                let scale = ConditionalFormat3ColorScale::new()
-                    .set_minimum_color(Color::RGB(0x63BE7B))
-                    .set_midpoint_color(Color::RGB(0xFFEB84))
-                    .set_maximum_color(Color::RGB(0xF8696B));
-                ws.add_conditional_format(first + 1, col, last, col, &scale)?;
-            }
+    match city_value(units, KpiId::TrainingCompletionRateAll) {
+        Some(rate) => {
+            let target = with_training.iter().find_map(|r| {
+                r.kpi(KpiId::TrainingCompletionRateAll)
+                    .and_then(|k| k.target)
+            });
+            let reached = with_training
+                .iter()
+                .filter(|r| {
+                    r.kpi(KpiId::TrainingCompletionRateAll)
+                        .is_some_and(|k| k.status == Status::Good)
+                })
+                .count();
+            out.push(match target {
+                Some(t) => format!(
+                    "Staden som helhet: {} av medarbetarna har genomfört de obligatoriska utbildningarna (målet är {}); {} av {} förvaltningar med underlag når målet.",
+                    percent(rate),
+                    percent(t),
+                    number(reached as f64),
+                    number(with_training.len() as f64)
+                ),
+                None => format!(
+                    "Staden som helhet: {} av medarbetarna har genomfört de obligatoriska utbildningarna.",
+                    percent(rate)
+                ),
+            });
         }
-        ws.add_conditional_format(
-            first + 1,
-            per100_col,
-            last,
-            per100_col,
-            &ConditionalFormatDataBar::new(),
-        )?;
+        None => out.push("Ingen förvaltning har underlag om utbildning.".to_string()),
     }
-    ws.set_column_width(0, 30)?;
-    for c in 1..=rank_col {
-        ws.set_column_width(c, 14)?;
+    match city_per_hundred(units, KpiId::IncidentsTotal) {
+        Some(v) => out.push(format!(
+            "Under {year} registrerades {} incidenter per 100 medarbetare i de förvaltningar som har både incidentlogg och personalförteckning.",
+            format!("{v:.1}").replace('.', ",")
+        )),
+        None => out.push(format!(
+            "Incidenter per 100 medarbetare kan inte anges för {year}: ingen förvaltning har både incidentlogg och personalförteckning."
+        )),
     }
-    ws.set_row_height(first, 45)?;
-    ws.set_freeze_panes(first + 1, 1)?;
-    ws.set_landscape().set_print_fit_to_pages(1, 0);
+    let lacking: Vec<String> = units
+        .iter()
+        .filter(|r| !missing_inputs(r).is_empty())
+        .map(|r| r.unit.clone())
+        .collect();
+    let most_red = units
+        .iter()
+        .map(|r| (red_count(r), r.unit.as_str()))
+        .max_by(|a, b| a.0.cmp(&b.0).then_with(|| swedish_cmp(b.1, a.1)));
+    let mut third = match most_red {
+        Some((n, unit)) if n > 0 => {
+            format!("Flest röda nyckeltal har {unit} ({}).", number(n as f64))
+        }
+        _ => "Ingen förvaltning har röda nyckeltal.".to_string(),
+    };
+    if !lacking.is_empty() {
+        third.push_str(&format!(
+            " Underlag saknas delvis för {} förvaltningar: {}.",
+            number(lacking.len() as f64),
+            lacking.join(", ")
+        ));
+    }
+    out.push(third);
+    out
+}
 
-    // Chart: training completion rate by unit.
-    let rate_col = 3u16;
-    let charts_row = median_row + 3;
-    let mut chart = Chart::new(ChartType::Bar);
-    chart
-        .add_series()
-        .set_name("Andel genomfört")
-        .set_categories(("Jämförelse", first + 1, 0, last, 0))
-        .set_values(("Jämförelse", first + 1, rate_col, last, rate_col));
-    chart
-        .title()
-        .set_name("Andel som genomfört de obligatoriska utbildningarna");
-    chart
-        .x_axis()
-        .set_num_format("0\" \"%")
-        .set_min(0.0)
-        .set_max(1.0);
-    chart.legend().set_hidden();
-    chart
-        .set_width(620)
-        .set_height((120 + 22 * units.len() as u32).min(900));
-    ws.insert_chart(charts_row, 0, &chart)?;
-
-    // --- Incidenter per kategori: units × categories, and a stacked chart.
-    let ws2 = wb.add_worksheet();
-    ws2.set_name("Incidenter per kategori")?;
-    ws2.write_string_with_format(
-        0,
-        0,
-        format!("Incidenter {year} per kategori och förvaltning"),
-        &f.title,
-    )?;
+/// Incidents per category and unit.
+fn categories_sheet(
+    units: &[&Review],
+    year: i32,
+    title: &str,
+    f: &Formats,
+) -> Result<Worksheet, XlsxError> {
+    let name = "Incidenter per kategori";
+    let mut ws = data_sheet_for(name, title)?;
     let categories: Vec<(String, String)> = units
-        .first()
+        .iter()
+        .find(|r| !r.breakdowns.incidents_by_category.is_empty())
         .map(|r| {
             r.breakdowns
                 .incidents_by_category
@@ -301,79 +710,179 @@ fn build(reports: &[Review], year: i32) -> Result<Vec<u8>, XlsxError> {
                 .collect()
         })
         .unwrap_or_default();
-    let mut cols = vec![TableColumn::new()
-        .set_header("Förvaltning")
-        .set_header_format(&f.header)];
-    cols.extend(categories.iter().map(|(_, l)| {
-        TableColumn::new()
-            .set_header(l.as_str())
-            .set_header_format(&f.header)
-    }));
-    cols.push(
-        TableColumn::new()
-            .set_header("Totalt")
-            .set_header_format(&f.header),
-    );
-    let top = 2u32;
-    for (i, r) in units.iter().enumerate() {
-        let row = top + 1 + i as u32;
-        ws2.write_string(row, 0, &r.unit)?;
-        let mut total = 0u32;
-        for (j, (slug, _)) in categories.iter().enumerate() {
-            let count = r
-                .breakdowns
-                .incidents_by_category
-                .iter()
-                .find(|c| &c.slug == slug)
-                .map(|c| c.count)
-                .unwrap_or(0);
-            total += count;
-            ws2.write_number(row, j as u16 + 1, count as f64)?;
-        }
-        ws2.write_number(row, categories.len() as u16 + 1, total as f64)?;
-    }
-    let last2 = top + units.len() as u32;
-    ws2.add_table(
-        top,
-        0,
-        last2,
-        categories.len() as u16 + 1,
-        &Table::new()
-            .set_name("IncidenterKategori")
-            .set_columns(&cols),
+    let with_incidents: Vec<&&Review> = units
+        .iter()
+        .filter(|r| r.value(KpiId::IncidentsTotal).is_some())
+        .collect();
+    let mut headers: Vec<String> = vec!["Förvaltning".into()];
+    headers.extend(categories.iter().map(|(_, l)| l.clone()));
+    headers.push("Totalt".into());
+    let rows: Vec<Vec<Out>> = with_incidents
+        .iter()
+        .map(|r| {
+            let mut cells = vec![Out::text(&r.unit)];
+            let mut total = 0u32;
+            for (slug, _) in &categories {
+                let n = r
+                    .breakdowns
+                    .incidents_by_category
+                    .iter()
+                    .find(|c| &c.slug == slug)
+                    .map(|c| c.count)
+                    .unwrap_or(0);
+                total += n;
+                cells.push(Out::count(n));
+            }
+            cells.push(Out::count(total));
+            cells
+        })
+        .collect();
+    let place = write_table(
+        &mut ws,
+        3,
+        &format!("Incidenter {year} per kategori, förvaltningar med incidentlogg"),
+        "IncidenterKategori",
+        &headers,
+        &rows,
+        f,
     )?;
-    ws2.set_column_width(0, 30)?;
-    for c in 1..=categories.len() as u16 + 1 {
-        ws2.set_column_width(c, 13)?;
+    let mut end = place.last_row;
+    if !place.empty {
+        end = totals(
+            &mut ws,
+            &place,
+            f,
+            |col| {
+                let sum: f64 = rows
+                    .iter()
+                    .filter_map(|r| match r.get(col as usize) {
+                        Some(Out::Count(n)) => Some(*n),
+                        _ => None,
+                    })
+                    .sum();
+                Some(Out::Count(sum))
+            },
+            |_| None,
+        )?;
     }
-    ws2.set_row_height(top, 32)?;
-    ws2.set_freeze_panes(top + 1, 1)?;
-    ws2.set_landscape().set_print_fit_to_pages(1, 0);
-    if !categories.is_empty() && !units.is_empty() {
+    let without: Vec<&str> = units
+        .iter()
+        .filter(|r| r.value(KpiId::IncidentsTotal).is_none())
+        .map(|r| r.unit.as_str())
+        .collect();
+    if !without.is_empty() {
+        ws.write_string_with_format(
+            end + 2,
+            0,
+            format!(
+                "Underlag saknas (ingen incidentlogg): {}.",
+                without.join(", ")
+            ),
+            &f.subtitle,
+        )?;
+    }
+    ws.write_string_with_format(0, 0, format!("Incidenter {year} per kategori"), &f.title)?;
+    ws.set_column_width(0, 28)?;
+    for c in 1..=categories.len() as u16 + 1 {
+        ws.set_column_width(c, 12)?;
+    }
+    if !place.empty {
+        ws.set_row_height(place.header_row, 32)?;
         let mut stacked = Chart::new(ChartType::BarStacked);
         for (j, (_, label)) in categories.iter().enumerate() {
             let col = j as u16 + 1;
             stacked
                 .add_series()
                 .set_name(label.as_str())
-                .set_categories(("Incidenter per kategori", top + 1, 0, last2, 0))
-                .set_values(("Incidenter per kategori", top + 1, col, last2, col));
+                .set_categories((name, place.first_row, 0, place.last_row, 0))
+                .set_values((name, place.first_row, col, place.last_row, col));
         }
         stacked
             .title()
             .set_name(&format!("Incidenter {year} per kategori och förvaltning"));
+        stacked.y_axis().set_reverse();
+        let max = rows
+            .iter()
+            .filter_map(|r| match r.last() {
+                Some(Out::Count(n)) => Some(*n),
+                _ => None,
+            })
+            .fold(0.0, f64::max);
+        charts::count_axis(stacked.x_axis(), max);
         stacked
             .set_width(760)
-            .set_height((160 + 22 * units.len() as u32).min(1000));
-        ws2.insert_chart(last2 + 3, 0, &stacked)?;
+            .set_height((160 + 22 * with_incidents.len() as u32).min(1000));
+        ws.insert_chart(end + 4, 0, &stacked)?;
     }
+    Ok(ws)
+}
 
-    // --- Källor: what each unit's review was built from.
-    let ws3 = wb.add_worksheet();
-    ws3.set_name("Källor")?;
-    write_sources(ws3, &units, &f)?;
-    ws3.write_string(
-        units.len() as u32 + 4,
+/// What each unit's review was built from.
+fn sources_sheet(units: &[&Review], title: &str, f: &Formats) -> Result<Worksheet, XlsxError> {
+    let mut ws = data_sheet_for("Källor", title)?;
+    let headers: Vec<String> = [
+        "Förvaltning",
+        "Filer",
+        "Blad med indata",
+        "Rader lästa",
+        "Rader utelämnade",
+        "Oläsliga filer",
+        "Problem i Datakvalitet",
+        "Typer av indata",
+    ]
+    .iter()
+    .map(|h| h.to_string())
+    .collect();
+    let rows: Vec<Vec<Out>> = units
+        .iter()
+        .map(|r| {
+            let mut files: Vec<&str> = r.sources.iter().map(|s| s.file.as_str()).collect();
+            files.sort();
+            files.dedup();
+            let used = r.sources.iter().filter(|s| s.kind.is_some()).count();
+            let read: usize = r.sources.iter().map(|s| s.rows_read).sum();
+            let rejected: usize = r.sources.iter().map(|s| s.rows_rejected).sum();
+            let unreadable = r
+                .problems
+                .iter()
+                .filter(|p| p.severity == Severity::FileError)
+                .count();
+            let mut kinds: Vec<&str> = r
+                .sources
+                .iter()
+                .filter_map(|s| s.kind.map(|k| k.label()))
+                .collect();
+            kinds.sort_by(|a, b| swedish_cmp(a, b));
+            kinds.dedup();
+            vec![
+                Out::text(&r.unit),
+                Out::count(files.len() as f64),
+                Out::count(used as f64),
+                Out::count(read as f64),
+                Out::count(rejected as f64),
+                Out::count(unreadable as f64),
+                Out::count(r.problems.len() as f64),
+                Out::Wrapped(kinds.join(", ")),
+            ]
+        })
+        .collect();
+    let place = write_table(
+        &mut ws,
+        3,
+        "Underlag per förvaltning",
+        "KallorPerForvaltning",
+        &headers,
+        &rows,
+        f,
+    )?;
+    ws.write_string_with_format(0, 0, "Källor", &f.title)?;
+    ws.set_column_width(0, 28)?;
+    for c in 1..=6 {
+        ws.set_column_width(c, 11)?;
+    }
+    crate::report::workbook::fit_wrapped_rows(&mut ws, &place, &rows, &[(7, 60.0)])?;
+    ws.write_string(
+        place.last_row + 2,
         0,
         format!(
             "Skapad av {}",
@@ -383,74 +892,5 @@ fn build(reports: &[Review], year: i32) -> Result<Vec<u8>, XlsxError> {
                 .unwrap_or("genomgang")
         ),
     )?;
-
-    wb.save_to_buffer()
-}
-
-fn write_sources(ws: &mut Worksheet, units: &[&Review], f: &Formats) -> Result<(), XlsxError> {
-    ws.write_string_with_format(0, 0, "Underlag per förvaltning", &f.title)?;
-    let headers = [
-        "Förvaltning",
-        "Filer",
-        "Blad med indata",
-        "Rader lästa",
-        "Rader utelämnade",
-        "Oläsliga filer",
-        "Problem i Datakvalitet",
-        "Typer av indata",
-    ];
-    for (i, r) in units.iter().enumerate() {
-        let row = 3 + i as u32;
-        let mut files: Vec<&str> = r.sources.iter().map(|s| s.file.as_str()).collect();
-        files.sort();
-        files.dedup();
-        let used = r.sources.iter().filter(|s| s.kind.is_some()).count();
-        let read: usize = r.sources.iter().map(|s| s.rows_read).sum();
-        let rejected: usize = r.sources.iter().map(|s| s.rows_rejected).sum();
-        let unreadable = r
-            .problems
-            .iter()
-            .filter(|p| p.severity == Severity::FileError)
-            .count();
-        let mut kinds: Vec<&str> = r
-            .sources
-            .iter()
-            .filter_map(|s| s.kind.map(|k| k.label()))
-            .collect();
-        kinds.sort();
-        kinds.dedup();
-        ws.write_string(row, 0, &r.unit)?;
-        ws.write_number(row, 1, files.len() as f64)?;
-        ws.write_number(row, 2, used as f64)?;
-        ws.write_number(row, 3, read as f64)?;
-        ws.write_number(row, 4, rejected as f64)?;
-        ws.write_number(row, 5, unreadable as f64)?;
-        ws.write_number(row, 6, r.problems.len() as f64)?;
-        ws.write_string_with_format(row, 7, kinds.join(", "), &f.wrap)?;
-    }
-    let cols: Vec<TableColumn> = headers
-        .iter()
-        .map(|h| {
-            TableColumn::new()
-                .set_header(*h)
-                .set_header_format(&f.header)
-        })
-        .collect();
-    ws.add_table(
-        2,
-        0,
-        2 + units.len() as u32,
-        7,
-        &Table::new()
-            .set_name("KallorPerForvaltning")
-            .set_columns(&cols),
-    )?;
-    ws.set_column_width(0, 30)?;
-    for c in 1..=6 {
-        ws.set_column_width(c, 12)?;
-    }
-    ws.set_column_width(7, 60)?;
-    ws.set_freeze_panes(3, 1)?;
-    ws.set_landscape().set_print_fit_to_pages(1, 0);
-    Ok(())
+    Ok(ws)
 }

@@ -7,7 +7,7 @@
 //! into the workbook in the order the reader meets them. The file is built in memory and
 //! renamed into place, so an interrupted run leaves no half-written workbook.
 
-mod charts;
+pub(crate) mod charts;
 mod governance;
 mod incidents;
 mod quality;
@@ -128,6 +128,7 @@ pub(crate) struct Formats {
     pub bold: Format,
     pub bold_count: Format,
     pub bold_rate: Format,
+    pub bold_decimal: Format,
     pub change_count: Format,
     pub change_points: Format,
     pub h1: Format,
@@ -158,7 +159,7 @@ pub(crate) const RED_FILL: u32 = 0xFFC7CE;
 pub(crate) const RED_TEXT: u32 = 0x9C0006;
 
 impl Formats {
-    fn new() -> Formats {
+    pub(crate) fn new() -> Formats {
         let top = || Format::new().set_align(FormatAlign::Top);
         let total = Format::new().set_bold().set_border_top(FormatBorder::Thin);
         let cell = |fill: u32, text: u32| {
@@ -204,7 +205,8 @@ impl Formats {
             date: top().set_num_format("yyyy-mm-dd"),
             bold: total.clone(),
             bold_count: total.clone().set_num_format("#,##0"),
-            bold_rate: total.set_num_format(RATE_FORMAT),
+            bold_rate: total.clone().set_num_format(RATE_FORMAT),
+            bold_decimal: total.set_num_format("0.0"),
             change_count: top().set_num_format("+#,##0;-#,##0;0"),
             change_points: top().set_num_format("+0.0\" p.e.\";-0.0\" p.e.\";0.0\" p.e.\""),
             h1: Format::new()
@@ -330,6 +332,7 @@ pub(crate) fn write_table(
         ws.write_string_with_format(header_row, 0, "Inga rader.", &f.subtitle)?;
         return Ok(TablePlace {
             header_row,
+            columns: headers.len() as u16,
             first_row: header_row,
             last_row: header_row,
             empty: true,
@@ -371,6 +374,7 @@ pub(crate) fn write_table(
     )?;
     Ok(TablePlace {
         header_row,
+        columns: headers.len() as u16,
         first_row: header_row + 1,
         last_row,
         empty: false,
@@ -491,6 +495,8 @@ fn char_width(c: char) -> f64 {
 /// Where a table landed on its sheet.
 pub(crate) struct TablePlace {
     pub header_row: u32,
+    /// Number of columns.
+    pub columns: u16,
     pub first_row: u32,
     pub last_row: u32,
     pub empty: bool,
@@ -506,24 +512,36 @@ impl TablePlace {
 /// A new data sheet with the print setup every data sheet shares: landscape, fit to one
 /// page wide, a header naming the review and a page number in the footer.
 pub(crate) fn data_sheet(name: &str, report: &Review) -> Result<Worksheet, XlsxError> {
-    let mut ws = page_sheet(name, report)?;
+    data_sheet_for(name, &review_title(report))
+}
+
+/// [`data_sheet`] with the running header's title given.
+pub(crate) fn data_sheet_for(name: &str, title: &str) -> Result<Worksheet, XlsxError> {
+    let mut ws = page_sheet_for(name, title)?;
     ws.set_landscape();
     ws.set_print_fit_to_pages(1, 0);
     ws.set_margins(0.5, 0.5, 0.75, 0.75, 0.3, 0.3);
     Ok(ws)
 }
 
+/// "Ledningens genomgång 2025 – Kungsholmen".
+fn review_title(report: &Review) -> String {
+    format!("Ledningens genomgång {} – {}", report.year, report.unit)
+}
+
 /// A new sheet on A4 with the review's running header and page numbers.
 pub(crate) fn page_sheet(name: &str, report: &Review) -> Result<Worksheet, XlsxError> {
+    page_sheet_for(name, &review_title(report))
+}
+
+/// A new sheet on A4 with a running header (title left, sheet right) and page numbers.
+pub(crate) fn page_sheet_for(name: &str, title: &str) -> Result<Worksheet, XlsxError> {
     let mut ws = Worksheet::new();
     ws.set_name(name)?;
     ws.set_paper_size(9); // A4
     ws.set_header(format!(
         "&L{}&R{}",
-        header_escape(&format!(
-            "Ledningens genomgång {} – {}",
-            report.year, report.unit
-        )),
+        header_escape(title),
         header_escape(name)
     ));
     ws.set_footer("&CSida &P av &N");
