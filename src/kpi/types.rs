@@ -145,16 +145,18 @@ pub struct MonthRow {
 pub struct YearRow {
     pub year: i32,
     pub total: u32,
-    pub personal_data: u32,
-    pub reported_imy: u32,
-    pub reported_msb: u32,
+    /// `None` when no incident of the year carries the fact.
+    pub personal_data: Option<u32>,
+    pub reported_imy: Option<u32>,
+    pub reported_msb: Option<u32>,
 }
 
 #[derive(Debug, Clone, Serialize)]
 pub struct UnitCountRow {
     pub unit: String,
     pub count: u32,
-    pub personal_data: u32,
+    /// `None` when no incident carries the personal-data fact.
+    pub personal_data: Option<u32>,
 }
 
 #[derive(Debug, Clone, Serialize)]

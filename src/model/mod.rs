@@ -178,6 +178,10 @@ pub struct Source {
     pub sha256: String,
     /// Column mapping, or why the sheet was ignored.
     pub note: String,
+    /// How the kind and each column not named by an exact synonym were decided, for
+    /// `check` (not written to outputs: the notes say enough there).
+    #[serde(skip)]
+    pub explain: Vec<String>,
 }
 
 impl Source {
@@ -192,6 +196,7 @@ impl Source {
             rows_rejected: 0,
             sha256: sha256.to_string(),
             note: note.to_string(),
+            explain: Vec::new(),
         }
     }
 }
