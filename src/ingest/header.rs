@@ -226,6 +226,14 @@ pub fn column_letter(index: usize) -> String {
     String::from_utf8(s).unwrap_or_default()
 }
 
+/// The header text of a column, trimmed.
+fn column_text(index: usize, headers: &[String]) -> String {
+    headers
+        .get(index)
+        .map(|h| h.trim().to_string())
+        .unwrap_or_default()
+}
+
 /// "C (Händelsedatum)".
 pub fn column_ref(index: usize, headers: &[String]) -> String {
     match headers
@@ -273,7 +281,14 @@ const FLAG_ROLES: [&str; 5] = [
 
 /// The best incomplete reading of a sheet: header row, kind, missing required roles,
 /// the column decisions and the headers no role used.
-type Partial<'a> = (usize, InputKind, Vec<&'a str>, Vec<Decision>, Vec<String>);
+type Partial<'a> = (
+    usize,
+    InputKind,
+    Vec<&'a str>,
+    Vec<Decision>,
+    Vec<String>,
+    Vec<String>,
+);
 
 /// Evidence that a column has a role: score, column, role order, role, synonym, the
 /// words of the heading it covered, and how it matched.
@@ -448,9 +463,11 @@ impl Recogniser {
                         },
                         m.score,
                     ));
-                } else if missing.len() < spec.required.len() {
+                } else {
                     let found = spec.required.len() - missing.len();
-                    if found > best_partial_found && m.roles.len() >= 2 {
+                    let weak = m.decisions.iter().any(|d| d.outcome != Outcome::Taken);
+                    let better = best_partial.is_none() || found > best_partial_found;
+                    if better && (found >= 1 || weak) && m.roles.len() + usize::from(weak) >= 2 {
                         best_partial_found = found;
                         let unused: Vec<String> = headers
                             .iter()
@@ -460,7 +477,14 @@ impl Recogniser {
                             })
                             .map(|(_, h)| h.trim().to_string())
                             .collect();
-                        best_partial = Some((index, spec.kind, missing, m.decisions, unused));
+                        best_partial = Some((
+                            index,
+                            spec.kind,
+                            missing,
+                            m.decisions,
+                            unused,
+                            headers.clone(),
+                        ));
                     }
                 }
             }
@@ -547,12 +571,18 @@ impl Recogniser {
             }
         }
         Err(match best_partial {
-            Some((index, kind, missing, decisions, unused)) => {
+            Some((index, kind, missing, decisions, unused, unused_headers)) => {
                 let names: Vec<&str> = missing.iter().map(|r| role_label(r)).collect();
                 let mut cands: Vec<String> = decisions
                     .iter()
-                    .filter(|d| d.outcome != Outcome::Taken && missing.contains(&d.role.as_str()))
-                    .map(|d| format!("\"{}\"?", d.synonym))
+                    .filter(|d| d.outcome != Outcome::Taken)
+                    .map(|d| {
+                        format!(
+                            "\"{}\" som {}?",
+                            column_text(d.col, &unused_headers),
+                            role_label(&d.role)
+                        )
+                    })
                     .collect();
                 if cands.is_empty() {
                     cands = unused.iter().take(4).map(|h| format!("\"{h}\"")).collect();
