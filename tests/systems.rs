@@ -249,6 +249,26 @@ fn a_folder_mixing_every_system_gives_the_combined_kpis() {
             ("classification.classified_rate", Some(0.75)),
         ],
     );
+    // The match rate is a figure: 9 people in the training lists, 7 matched; Gustav Ahl
+    // (a name two roster people share) and Ivar Jonsson (not in the roster) are not.
+    let rows = sheet_rows(&xlsx, "Utbildning");
+    let at = rows
+        .iter()
+        .position(
+            |r| matches!(r.first(), Some(Data::String(s)) if s == "Personer i utbildningslistorna"),
+        )
+        .expect("match table");
+    let figures: Vec<f64> = rows[at + 1]
+        .iter()
+        .filter_map(|c| match c {
+            Data::Float(x) => Some(*x),
+            Data::Int(x) => Some(*x as f64),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(figures[..4], [9.0, 7.0, 2.0, 1.0], "{:?}", rows[at + 1]);
+    assert!((figures[4] - 7.0 / 9.0).abs() < 1e-9);
+    assert!(all_parts_text(&xlsx).contains("G***** A**"));
     // Privacy: no personnummer, e-mail address or name from the inputs in the workbook.
     let parts = all_parts_text(&xlsx);
     for secret in [

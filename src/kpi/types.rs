@@ -82,6 +82,8 @@ pub struct Breakdowns {
     /// Mandatory course labels, in configuration order.
     pub mandatory_courses: Vec<String>,
     pub training_by_unit: Vec<TrainingUnitRow>,
+    /// How the people of the training lists matched the roster (when there is one).
+    pub roster_match: Option<RosterMatch>,
     pub training_by_course: Vec<CourseRow>,
     pub incidents_by_category: Vec<CategoryRow>,
     /// Always 12 rows, January to December.
@@ -102,6 +104,18 @@ pub struct Breakdowns {
     pub actions_by_status: Vec<TextCount>,
     pub actions_overdue: Vec<ActionRow>,
     pub actions_open: Vec<ActionRow>,
+}
+
+/// People of the training lists against the roster: matched by a shared identifier
+/// (most reliable first), not found, or sharing a name with two roster people.
+#[derive(Debug, Clone, Serialize)]
+pub struct RosterMatch {
+    pub persons: u32,
+    pub matched: u32,
+    pub unmatched: u32,
+    /// Of the unmatched: their only identifier is a name two roster people share.
+    pub ambiguous: u32,
+    pub rate: Option<f64>,
 }
 
 #[derive(Debug, Clone, Serialize)]
