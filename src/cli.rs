@@ -150,6 +150,10 @@ pub struct CheckArgs {
     /// Konfigurationsfil som läggs ovanpå standardinställningarna.
     #[arg(long, value_name = "FIL")]
     pub config: Option<PathBuf>,
+    /// Skriv ett färdigt [[files]]-block för varje fil som inte kunde placeras helt,
+    /// att klistra in i genomgang.toml.
+    #[arg(long)]
+    pub suggest: bool,
 }
 
 #[derive(Debug, clap::Args)]

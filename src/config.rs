@@ -86,7 +86,30 @@ pub struct FileMapping {
     #[serde(default)]
     pub sheet: Option<String>,
     /// Header text as written in the file → role (the keys of a `[headers.*]` table).
+    #[serde(default)]
     pub columns: BTreeMap<String, String>,
+    /// Role → value for every row, for facts the file does not hold in a column:
+    /// `set = { course = "Informationssäkerhet", personal_data = true }`.
+    #[serde(default)]
+    pub set: BTreeMap<String, toml::Value>,
+}
+
+impl FileMapping {
+    /// The `set` values as cell texts (true → "Ja").
+    pub fn constants(&self) -> BTreeMap<String, String> {
+        self.set
+            .iter()
+            .map(|(role, v)| {
+                let text = match v {
+                    toml::Value::String(s) => s.clone(),
+                    toml::Value::Boolean(true) => "Ja".to_string(),
+                    toml::Value::Boolean(false) => "Nej".to_string(),
+                    other => other.to_string(),
+                };
+                (role.clone(), text)
+            })
+            .collect()
+    }
 }
 
 /// Case-insensitive match of a file name against a pattern with `*`, `?` and `[…]`
@@ -106,19 +129,21 @@ impl Config {
         file: &str,
         sheet: Option<&str>,
     ) -> Option<&BTreeMap<String, String>> {
+        self.file_mapping(file, sheet).map(|m| &m.columns)
+    }
+
+    /// The `[[files]]` entry for a file and sheet, if any.
+    pub fn file_mapping(&self, file: &str, sheet: Option<&str>) -> Option<&FileMapping> {
         let base = std::path::Path::new(file)
             .file_name()
             .map(|n| n.to_string_lossy().to_string())
             .unwrap_or_else(|| file.to_string());
-        self.files
-            .iter()
-            .find(|m| {
-                (name_matches(&m.file, &base) || name_matches(&m.file, file))
-                    && m.sheet
-                        .as_deref()
-                        .is_none_or(|s| sheet.is_some_and(|t| t.to_lowercase() == s.to_lowercase()))
-            })
-            .map(|m| &m.columns)
+        self.files.iter().find(|m| {
+            (name_matches(&m.file, &base) || name_matches(&m.file, file))
+                && m.sheet
+                    .as_deref()
+                    .is_none_or(|s| sheet.is_some_and(|t| t.to_lowercase() == s.to_lowercase()))
+        })
     }
 }
 
@@ -158,6 +183,10 @@ pub struct ThemeConfig {
 pub struct TrainingConfig {
     pub mandatory: Vec<MandatoryCourse>,
     pub values: CompletionValues,
+    /// File name prefixes after which a one-file-per-course export names its course
+    /// (Moodle's `completion-<course>.csv`).
+    #[serde(default)]
+    pub course_file_prefixes: Vec<String>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -173,6 +202,12 @@ pub struct MandatoryCourse {
 pub struct CompletionValues {
     pub completed: Vec<String>,
     pub not_completed: Vec<String>,
+    /// Added to `completed` (so one new word does not repeat the list).
+    #[serde(default)]
+    pub extra_completed: Vec<String>,
+    /// Added to `not_completed`.
+    #[serde(default)]
+    pub extra_not_completed: Vec<String>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -181,6 +216,9 @@ pub struct IncidentConfig {
     pub nis_authority: Vec<AuthorityName>,
     pub imy_deadline_hours: i64,
     pub categories: Vec<CategoryConfig>,
+    /// Category slug → synonyms added to that category's list.
+    #[serde(default)]
+    pub extra_synonyms: BTreeMap<String, Vec<String>>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -208,12 +246,25 @@ pub struct RiskConfig {
 #[serde(deny_unknown_fields)]
 pub struct ActionConfig {
     pub done: Vec<String>,
+    /// Added to `done`.
+    #[serde(default)]
+    pub extra_done: Vec<String>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct RegisterConfig {
     pub stale_after_months: u32,
+    /// The Art. 30 fields an activity must have filled to count as complete (roles).
+    #[serde(default = "default_required_fields")]
+    pub required: Vec<String>,
+}
+
+fn default_required_fields() -> Vec<String> {
+    crate::schema::ART30_FIELDS
+        .iter()
+        .map(|(r, _)| r.to_string())
+        .collect()
 }
 
 /// When a priority rule fires: its KPI below or above the threshold.
@@ -311,6 +362,13 @@ impl Config {
                 list.extend(synonyms.iter().cloned());
             }
         }
+        cfg.merge_extras().map_err(|message| Error::Config {
+            path: overrides
+                .last()
+                .map(|p| p.to_path_buf())
+                .unwrap_or_default(),
+            message,
+        })?;
         for mapping in &cfg.files {
             if let Err(e) = globset::Glob::new(&mapping.file) {
                 return Err(Error::Config {
@@ -325,7 +383,11 @@ impl Config {
                     ),
                 });
             }
-            for (header, role) in &mapping.columns {
+            for (header, role) in mapping
+                .columns
+                .iter()
+                .chain(mapping.set.keys().map(|k| (k, k)))
+            {
                 if !cfg.headers.values().any(|roles| roles.contains_key(role)) {
                     return Err(Error::Config {
                         path: overrides.last().map(|p| p.to_path_buf()).unwrap_or_default(),
@@ -345,6 +407,50 @@ impl Config {
             message,
         })?;
         Ok(cfg)
+    }
+
+    /// Adds the `extra_*` lists to the lists they extend.
+    fn merge_extras(&mut self) -> Result<(), String> {
+        let v = &mut self.training.values;
+        v.completed.append(&mut v.extra_completed);
+        v.not_completed.append(&mut v.extra_not_completed);
+        self.actions.done.append(&mut self.actions.extra_done);
+        for (slug, extra) in std::mem::take(&mut self.incidents.extra_synonyms) {
+            let Some(cat) = self
+                .incidents
+                .categories
+                .iter_mut()
+                .find(|c| c.slug == slug)
+            else {
+                return Err(format!(
+                    "[incidents.extra_synonyms]: kategorin \"{slug}\" finns inte; tillåtna: {}",
+                    self.incidents
+                        .categories
+                        .iter()
+                        .map(|c| c.slug.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ));
+            };
+            cat.synonyms.extend(extra);
+        }
+        for role in &self.register.required {
+            if !crate::schema::ART30_FIELDS.iter().any(|(r, _)| r == role)
+                && ![
+                    "third_country",
+                    "sensitive",
+                    "processor",
+                    "owner",
+                    "last_reviewed",
+                ]
+                .contains(&role.as_str())
+            {
+                return Err(format!(
+                    "register.required: \"{role}\" är inget fält i registerförteckningen"
+                ));
+            }
+        }
+        Ok(())
     }
 
     /// Range and consistency checks of values, after merging: every number within what
@@ -529,8 +635,14 @@ const ROOT: Shape = Table(&[
             ("mandatory", List(&[("label", Value), ("match", Value)])),
             (
                 "values",
-                Table(&[("completed", Value), ("not_completed", Value)]),
+                Table(&[
+                    ("completed", Value),
+                    ("not_completed", Value),
+                    ("extra_completed", Value),
+                    ("extra_not_completed", Value),
+                ]),
             ),
+            ("course_file_prefixes", Value),
         ]),
     ),
     (
@@ -545,17 +657,26 @@ const ROOT: Shape = Table(&[
                 "categories",
                 List(&[("slug", Value), ("label", Value), ("synonyms", Value)]),
             ),
+            ("extra_synonyms", Value),
         ]),
     ),
     ("risks", Table(&[("high_threshold", Value)])),
-    ("actions", Table(&[("done", Value)])),
-    ("register", Table(&[("stale_after_months", Value)])),
+    ("actions", Table(&[("done", Value), ("extra_done", Value)])),
+    (
+        "register",
+        Table(&[("stale_after_months", Value), ("required", Value)]),
+    ),
     ("targets", Keyed(check_kpi_id, &TARGET)),
     ("headers", Keyed(check_group, &ROLE_LISTS)),
     ("extra_headers", Keyed(check_group, &ROLE_LISTS)),
     (
         "files",
-        List(&[("file", Value), ("sheet", Value), ("columns", Value)]),
+        List(&[
+            ("file", Value),
+            ("sheet", Value),
+            ("columns", Value),
+            ("set", Value),
+        ]),
     ),
     (
         "limits",

@@ -73,6 +73,8 @@ pub const ROLES: &[RoleInfo] = &[
     role("user_id", "användar-id", true),
     role("email", "e-post", true),
     role("name", "namn", true),
+    role("first_name", "förnamn", true),
+    role("last_name", "efternamn", true),
     role("unit", "enhet", false),
     role("administration", "förvaltning", false),
     role("course", "kurs", false),

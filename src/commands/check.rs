@@ -4,7 +4,8 @@ use std::path::{Path, PathBuf};
 
 use crate::cli::CheckArgs;
 use crate::commands::{fail, EXIT_FAILED, EXIT_OK, EXIT_PARTIAL};
-use crate::ingest::Recogniser;
+use crate::config::Config;
+use crate::ingest::{Recogniser, SheetFacts};
 use crate::model::{Inputs, Severity};
 use crate::pipeline::load_config;
 
@@ -46,6 +47,9 @@ pub fn run(args: &CheckArgs) -> u8 {
         let mut inputs = Inputs::default();
         crate::pipeline::load::load_file(path, &name, &cfg, &rec, &mut inputs);
         print_file(&name, path, &inputs);
+        if args.suggest {
+            print_suggestions(path, &cfg, &rec, &inputs);
+        }
         any_usable |= !inputs.kinds_present().is_empty();
         any_error |= inputs.has_file_errors();
     }
@@ -56,6 +60,65 @@ pub fn run(args: &CheckArgs) -> u8 {
     } else {
         EXIT_OK
     }
+}
+
+/// A `[[files]]` block for every sheet of the file that was not placed, or placed
+/// without some of its kind's columns: the best guess for each column, and a comment
+/// for what is still missing.
+fn print_suggestions(path: &Path, cfg: &Config, rec: &Recogniser, inputs: &Inputs) {
+    let file = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_default();
+    let Ok(read) = crate::ingest::read_file(path, &cfg.limits) else {
+        return;
+    };
+    for sheet in &read.sheets {
+        let placed = inputs.sources.iter().any(|s| {
+            s.sheet == sheet.sheet
+                && s.kind.is_some()
+                && !s.explain.iter().any(|l| l.contains("inte tagen"))
+        });
+        if placed || sheet.rows.is_empty() {
+            continue;
+        }
+        let facts = SheetFacts {
+            file: file.clone(),
+            constants: Default::default(),
+        };
+        let Some(s) = rec.suggest(&sheet.rows, &facts) else {
+            say!("# {file}: inget förslag, inga kolumnnamn liknar något genomgang känner till.");
+            continue;
+        };
+        say!(
+            "# Förslag för {file}: {} (rubrikrad {})",
+            s.kind.label(),
+            s.header_index + 1
+        );
+        say!("[[files]]");
+        say!("file = {}", toml_string(&file));
+        if let Some(name) = &sheet.sheet {
+            say!("sheet = {}", toml_string(name));
+        }
+        let columns: Vec<String> = s
+            .columns
+            .iter()
+            .map(|(h, r)| format!("{} = {}", toml_string(h), toml_string(r)))
+            .collect();
+        say!("columns = {{ {} }}", columns.join(", "));
+        for role in &s.missing {
+            say!(
+                "# saknas: {} ({role}); skriv kolumnens namn ovan, eller set = {{ {role} = \"…\" }} om värdet är samma för alla rader",
+                crate::schema::role_label(role)
+            );
+        }
+        say!();
+    }
+}
+
+/// A TOML basic string.
+fn toml_string(s: &str) -> String {
+    toml::Value::String(s.to_string()).to_string()
 }
 
 fn print_file(name: &str, _path: &Path, inputs: &Inputs) {
@@ -76,6 +139,9 @@ fn print_file(name: &str, _path: &Path, inputs: &Inputs) {
                     s.rows_rejected
                 );
                 say!("    Kolumner: {}", s.note);
+                for line in &s.explain {
+                    say!("    Beslut: {line}");
+                }
             }
             None => say!("{sheet}{}", s.note),
         }

@@ -4,6 +4,7 @@
 
 pub mod csv;
 pub mod error;
+pub mod evidence;
 pub mod excel;
 pub mod header;
 pub mod value;
@@ -14,7 +15,7 @@ use sha2::{Digest, Sha256};
 
 use crate::config::Limits;
 pub use error::ReadError;
-pub use header::{HeaderMap, Recogniser};
+pub use header::{HeaderMap, Recogniser, SheetFacts};
 pub use value::Cell;
 
 /// One sheet of a workbook, or a whole CSV file, as rows of cells.

@@ -77,28 +77,78 @@ pub fn from_excel_serial(serial: f64) -> Option<NaiveDateTime> {
     base.checked_add_signed(chrono::Duration::milliseconds(millis))
 }
 
+/// Whether a date with two short numbers before the year is day first (Swedish,
+/// `14/03/25`) or month first (US, `03/14/2025`). Decided per column, never per cell.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DateOrder {
+    DayFirst,
+    MonthFirst,
+}
+
 /// Reads a date (with or without time) from a cell.
 pub fn parse_datetime(cell: &Cell) -> Option<NaiveDateTime> {
+    parse_datetime_in(cell, DateOrder::DayFirst)
+}
+
+/// As [`parse_datetime`], with the column's day/month order.
+pub fn parse_datetime_in(cell: &Cell, order: DateOrder) -> Option<NaiveDateTime> {
     match cell {
         Cell::DateTime(d) => Some(*d),
         Cell::Number(n) => from_excel_serial(*n),
-        Cell::Text(t) => parse_datetime_text(t),
+        Cell::Text(t) => parse_datetime_text_in(t, order),
         _ => None,
+    }
+}
+
+/// The order of a column's slash dates: month first when some value can only be read
+/// so (a second number above 12), day first otherwise. The flag says whether a value
+/// decided it (false: every value reads both ways, or none is a slash date with both
+/// numbers at most 12 … in which case day first is a default, not a finding).
+pub fn decide_date_order<'a>(texts: impl Iterator<Item = &'a str>) -> (DateOrder, bool) {
+    let (mut day_first, mut month_first, mut ambiguous) = (false, false, false);
+    for t in texts {
+        let date = t.trim().split([' ', 'T']).next().unwrap_or("");
+        let date = date.trim_end_matches(',');
+        let parts: Vec<&str> = date.split(['/', '.', '-']).collect();
+        if parts.len() != 3 || parts[0].len() == 4 || !date.contains('/') {
+            continue;
+        }
+        let (Ok(a), Ok(b)) = (parts[0].parse::<u32>(), parts[1].parse::<u32>()) else {
+            continue;
+        };
+        match (a > 12, b > 12) {
+            (true, false) => day_first = true,
+            (false, true) => month_first = true,
+            (false, false) if a != b => ambiguous = true,
+            _ => {}
+        }
+    }
+    if month_first && !day_first {
+        (DateOrder::MonthFirst, true)
+    } else {
+        (DateOrder::DayFirst, day_first || !ambiguous)
     }
 }
 
 /// Reads a date from text: `2025-03-14`, `2025-03-14 10:22[:33]`, `2025-03-14T10:22`,
 /// `14/3/2025`, `14.03.2025`, `14-03-2025`, `2025/03/14`, `20250314`, or a serial number.
 pub fn parse_datetime_text(text: &str) -> Option<NaiveDateTime> {
+    parse_datetime_text_in(text, DateOrder::DayFirst)
+}
+
+/// As [`parse_datetime_text`], with slash dates read in the given order; also Moodle's
+/// `14/03/25, 10:22` (a comma after the date) and ISO `2025-03-14T10:22:33.123Z`.
+pub fn parse_datetime_text_in(text: &str, order: DateOrder) -> Option<NaiveDateTime> {
     let t = text.trim().trim_end_matches('Z');
     if t.is_empty() {
         return None;
     }
     let (date_part, time_part) = match t.find([' ', 'T']) {
-        Some(i) if i >= 8 => (&t[..i], Some(t[i + 1..].trim())),
+        Some(i) if i >= 6 => (&t[..i], Some(t[i + 1..].trim())),
         _ => (t, None),
     };
-    let date = parse_date_part(date_part)?;
+    let date_part = date_part.trim_end_matches(',');
+    let date = parse_date_part(date_part, order)?;
     let time = match time_part {
         None | Some("") => NaiveTime::MIN,
         Some(tp) => parse_time_part(tp)?,
@@ -106,7 +156,7 @@ pub fn parse_datetime_text(text: &str) -> Option<NaiveDateTime> {
     Some(date.and_time(time))
 }
 
-fn parse_date_part(s: &str) -> Option<NaiveDate> {
+fn parse_date_part(s: &str, order: DateOrder) -> Option<NaiveDate> {
     let s = s.trim();
     if s.len() == 8 && s.bytes().all(|b| b.is_ascii_digit()) {
         return NaiveDate::parse_from_str(s, "%Y%m%d").ok();
@@ -127,13 +177,19 @@ fn parse_date_part(s: &str) -> Option<NaiveDate> {
         .iter()
         .map(|p| p.parse().ok())
         .collect::<Option<_>>()?;
+    let month_first = order == DateOrder::MonthFirst && sep == '/';
+    let (dm, mm) = if month_first {
+        (nums[1], nums[0])
+    } else {
+        (nums[0], nums[1])
+    };
     let (y, m, d) = if parts[0].len() == 4 {
         (nums[0] as i32, nums[1], nums[2])
     } else if parts[2].len() == 4 {
-        // Swedish and European order: day first.
-        (nums[2] as i32, nums[1], nums[0])
+        // Swedish and European order: day first, unless the column says otherwise.
+        (nums[2] as i32, mm, dm)
     } else if parts[2].len() == 2 && sep != '-' {
-        (2000 + nums[2] as i32, nums[1], nums[0])
+        (2000 + nums[2] as i32, mm, dm)
     } else {
         return None;
     };
@@ -258,6 +314,29 @@ mod tests {
             parse_datetime_text("14.03.2025 10:22"),
             Some(dt(2025, 3, 14, 10, 22))
         );
+    }
+
+    #[test]
+    fn dates_as_the_systems_write_them() {
+        assert_eq!(
+            parse_datetime_text("14/03/25, 10:22"),
+            Some(dt(2025, 3, 14, 10, 22))
+        );
+        assert_eq!(
+            parse_datetime_text("2025-03-14T10:22:33.123Z"),
+            Some(dt(2025, 3, 14, 10, 22) + chrono::Duration::milliseconds(33_123))
+        );
+        assert_eq!(
+            parse_datetime_text_in("03/14/2025", DateOrder::MonthFirst),
+            Some(dt(2025, 3, 14, 0, 0))
+        );
+        assert_eq!(parse_datetime_text("03/14/2025"), None);
+        let (o, decided) = decide_date_order(["03/14/2025", "04/01/2025"].into_iter());
+        assert_eq!((o, decided), (DateOrder::MonthFirst, true));
+        let (o, decided) = decide_date_order(["03/04/25", "05/06/25"].into_iter());
+        assert_eq!((o, decided), (DateOrder::DayFirst, false));
+        let (o, decided) = decide_date_order(["14/03/25, 10:22"].into_iter());
+        assert_eq!((o, decided), (DateOrder::DayFirst, true));
     }
 
     #[test]

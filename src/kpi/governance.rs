@@ -16,7 +16,7 @@ use crate::kpi::{
     ActionRow, Breakdowns, FieldRow, IncompleteRow, Kpi, LevelRow, RiskRow, StaleRow, TextCount,
 };
 use crate::model::{InputKind, Inputs};
-use crate::schema::{KpiId, ART30_FIELDS, ASPECTS};
+use crate::schema::{KpiId, ASPECTS};
 use crate::textnorm::swedish_cmp;
 
 fn present(inputs: &Inputs, kind: InputKind) -> bool {
@@ -31,8 +31,13 @@ pub fn register(inputs: &Inputs, cfg: &Config, year: i32, b: &mut Breakdowns) ->
     let have = present(inputs, InputKind::Register);
     let acts = &inputs.activities;
     let n = acts.len();
-    for (i, (_, label)) in ART30_FIELDS.iter().enumerate() {
-        let filled = acts.iter().filter(|a| a.filled[i]).count() as u32;
+    let required = &cfg.register.required;
+    for (i, role) in required.iter().enumerate() {
+        let label = crate::model::register::field_label(role);
+        let filled = acts
+            .iter()
+            .filter(|a| a.filled.get(i) == Some(&true))
+            .count() as u32;
         b.register_fields.push(FieldRow {
             field: label.to_string(),
             filled,
@@ -45,11 +50,11 @@ pub fn register(inputs: &Inputs, cfg: &Config, year: i32, b: &mut Breakdowns) ->
         b.register_fields.clear();
     }
     for a in acts.iter().filter(|a| !a.filled.iter().all(|f| *f)) {
-        let missing: Vec<&str> = ART30_FIELDS
+        let missing: Vec<&str> = required
             .iter()
-            .zip(a.filled)
-            .filter(|(_, f)| !f)
-            .map(|((_, l), _)| *l)
+            .zip(&a.filled)
+            .filter(|(_, f)| !**f)
+            .map(|(role, _)| crate::model::register::field_label(role))
             .collect();
         b.register_incomplete.push(IncompleteRow {
             name: a.name.clone(),
@@ -69,8 +74,14 @@ pub fn register(inputs: &Inputs, cfg: &Config, year: i32, b: &mut Breakdowns) ->
             })
             .collect()
     };
-    b.register_stale = stale_at(year);
-    let stale = b.register_stale.len() as f64;
+    // Unknown, not "all stale", when no register has a review-date column.
+    let review_known = acts.iter().any(|a| a.review_known);
+    b.register_stale = if review_known {
+        stale_at(year)
+    } else {
+        Vec::new()
+    };
+    let stale = review_known.then_some(b.register_stale.len() as f64);
     // The previous year's staleness is knowable only from review dates, and only when
     // some activity was reviewed before the year started.
     let stale_prev = acts
@@ -100,8 +111,12 @@ pub fn register(inputs: &Inputs, cfg: &Config, year: i32, b: &mut Breakdowns) ->
                 "Behandlingar ej reviderade de senaste {} månaderna",
                 cfg.register.stale_after_months
             ),
-            v(Some(stale)),
-            if have { stale_prev } else { None },
+            v(stale),
+            if have && review_known {
+                stale_prev
+            } else {
+                None
+            },
         ),
     ]
 }

@@ -28,9 +28,31 @@ struct YearCounts {
     late: u32,
     /// Reported to IMY without the dates to judge the delay.
     late_unknown: u32,
+    /// Incidents whose personal-data flag, IMY report and MSB report are known.
+    personal_known: u32,
+    imy_known: u32,
+    msb_known: u32,
 }
 
 impl YearCounts {
+    /// A count of flagged incidents, or unknown when the year has incidents but none of
+    /// them carries the fact (no input has the column): unknown is not zero.
+    fn flagged(&self, count: u32, known: u32) -> Option<f64> {
+        (self.total == 0 || known > 0).then_some(count as f64)
+    }
+
+    fn personal(&self) -> Option<f64> {
+        self.flagged(self.personal, self.personal_known)
+    }
+
+    fn imy(&self) -> Option<f64> {
+        self.flagged(self.imy, self.imy_known)
+    }
+
+    fn msb(&self) -> Option<f64> {
+        self.flagged(self.msb, self.msb_known)
+    }
+
     /// Every IMY report lacks the dates to judge it: the number of late ones is unknown.
     fn late_unknowable(&self) -> bool {
         self.imy > 0 && self.late_unknown == self.imy
@@ -108,6 +130,27 @@ fn frame(incidents: &[Incident], cfg: &Config) -> PolarsResult<DataFrame> {
                 .collect::<Vec<bool>>(),
         ),
         Column::new("late".into(), late),
+        Column::new(
+            "personal_known".into(),
+            incidents
+                .iter()
+                .map(|i| i.personal_data.is_some())
+                .collect::<Vec<bool>>(),
+        ),
+        Column::new(
+            "imy_known".into(),
+            incidents
+                .iter()
+                .map(|i| i.reported_imy.is_some())
+                .collect::<Vec<bool>>(),
+        ),
+        Column::new(
+            "msb_known".into(),
+            incidents
+                .iter()
+                .map(|i| i.reported_msb.is_some())
+                .collect::<Vec<bool>>(),
+        ),
     ])
 }
 
@@ -176,6 +219,9 @@ pub fn compute(
                 .and(col("late").is_null())
                 .sum()
                 .alias("late_unknown"),
+            col("personal_known").sum().alias("personal_known"),
+            col("imy_known").sum().alias("imy_known"),
+            col("msb_known").sum().alias("msb_known"),
         ])
         .sort(["year"], Default::default())
         .collect()?;
@@ -191,6 +237,11 @@ pub fn compute(
             count("late")?,
             count("late_unknown")?,
         );
+        let (personal_known, imy_known, msb_known) = (
+            count("personal_known")?,
+            count("imy_known")?,
+            count("msb_known")?,
+        );
         for i in 0..by_year.height() {
             if let Some(year) = y.get(i) {
                 let at = |c: &UInt32Chunked| c.get(i).unwrap_or(0);
@@ -203,6 +254,9 @@ pub fn compute(
                         msb: at(msb),
                         late: at(late),
                         late_unknown: at(late_unknown),
+                        personal_known: at(personal_known),
+                        imy_known: at(imy_known),
+                        msb_known: at(msb_known),
                     },
                 );
             }
@@ -214,9 +268,9 @@ pub fn compute(
         .map(|(y, v)| YearRow {
             year: *y,
             total: v.total,
-            personal_data: v.personal,
-            reported_imy: v.imy,
-            reported_msb: v.msb,
+            personal_data: v.personal().map(|x| x as u32),
+            reported_imy: v.imy().map(|x| x as u32),
+            reported_msb: v.msb().map(|x| x as u32),
         })
         .collect();
     let has_prev = years.contains_key(&(year - 1));
@@ -249,7 +303,7 @@ pub fn compute(
             .map(|(unit, (count, personal_data))| UnitCountRow {
                 unit,
                 count,
-                personal_data,
+                personal_data: this.personal().map(|_| personal_data),
             })
             .collect();
         units.sort_by(|a, b| b.count.cmp(&a.count).then(a.unit.cmp(&b.unit)));
@@ -308,15 +362,47 @@ pub fn compute(
         }
     }
 
+    if have {
+        for (what, known) in [
+            ("personuppgiftsincident", this.personal_known),
+            ("anmälan till IMY", this.imy_known),
+            ("anmälan till MSB/MCF", this.msb_known),
+        ] {
+            if this.total > 0 && known == 0 {
+                notes.push(Problem::note(
+                    Place::file("(incidenter)"),
+                    &format!("ingen incidentlogg har en kolumn för {what}"),
+                    "Nyckeltalet anges som uppgift saknas (–), inte som noll.",
+                ));
+            } else if known < this.total {
+                notes.push(Problem::note(
+                    Place::file("(incidenter)"),
+                    &format!(
+                        "{} {year} saknar uppgift om {what}",
+                        crate::kpi::count_noun(
+                            (this.total - known) as usize,
+                            "incident",
+                            "incidenter"
+                        )
+                    ),
+                    "De räknas inte i det nyckeltalet.",
+                ));
+            }
+        }
+    }
     let v = |x: u32| have.then_some(x as f64);
     let p = |f: fn(&YearCounts) -> u32| prev.map(|pr| f(&pr) as f64);
-    // Late reports: unknown when every IMY report lacks the dates to judge it.
-    let late_value = if !have || this.late_unknowable() {
+    let known = |f: fn(&YearCounts) -> Option<f64>| if have { f(&this) } else { None };
+    let pk = |f: fn(&YearCounts) -> Option<f64>| prev.and_then(|pr| f(&pr));
+    // Late reports: unknown when every IMY report lacks the dates to judge it, or when
+    // no input says which incidents were reported.
+    let late_value = if !have || this.late_unknowable() || this.imy().is_none() {
         None
     } else {
         Some(this.late as f64)
     };
-    let late_prev = prev.and_then(|pr| (!pr.late_unknowable()).then_some(pr.late as f64));
+    let late_prev =
+        prev.and_then(|pr| (!pr.late_unknowable() && pr.imy().is_some()).then_some(pr.late as f64));
     let hours = cfg.incidents.imy_deadline_hours;
     let mut kpis = vec![
         Kpi::new(
@@ -328,20 +414,20 @@ pub fn compute(
         Kpi::new(
             KpiId::IncidentsPersonalData,
             "Personuppgiftsincidenter",
-            v(this.personal),
-            p(|c| c.personal),
+            known(YearCounts::personal),
+            pk(YearCounts::personal),
         ),
         Kpi::new(
             KpiId::IncidentsReportedImy,
             "Anmälda till IMY",
-            v(this.imy),
-            p(|c| c.imy),
+            known(YearCounts::imy),
+            pk(YearCounts::imy),
         ),
         Kpi::new(
             KpiId::IncidentsReportedMsb,
             &format!("Anmälda till {authority} (NIS/cybersäkerhetslagen)"),
-            v(this.msb),
-            p(|c| c.msb),
+            known(YearCounts::msb),
+            pk(YearCounts::msb),
         ),
         Kpi::new(
             KpiId::IncidentsImyLate,

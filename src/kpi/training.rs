@@ -104,6 +104,8 @@ pub fn compute(
         people.insert(&e.ids, e.unit.as_ref());
     }
     let mut outsiders = People::default();
+    let mut matched: HashSet<usize> = HashSet::new();
+    let mut ambiguous = People::default();
     let mut person_col: Vec<u32> = Vec::new();
     let mut course_col: Vec<i32> = Vec::new();
     let mut name_col: Vec<String> = Vec::new();
@@ -113,9 +115,19 @@ pub fn compute(
     for c in &inputs.completions {
         let person = if inputs.has_roster {
             match people.find(&c.ids) {
-                Some(p) => p,
+                Some(p) => {
+                    matched.insert(p);
+                    p
+                }
                 None => {
                     outsiders.insert(&c.ids, None);
+                    if c.ids
+                        .name
+                        .as_ref()
+                        .is_some_and(|n| people.ambiguous_names.contains(n))
+                    {
+                        ambiguous.insert(&c.ids, None);
+                    }
                     continue;
                 }
             }
@@ -152,6 +164,34 @@ pub fn compute(
             ),
             "De räknas inte i andelen som genomfört utbildningarna.",
         ));
+    }
+    if inputs.has_roster && !inputs.completions.is_empty() {
+        let unmatched = outsiders.units.len() as u32;
+        let persons = matched.len() as u32 + unmatched;
+        b.roster_match = Some(crate::kpi::RosterMatch {
+            persons,
+            matched: matched.len() as u32,
+            unmatched,
+            ambiguous: ambiguous.units.len() as u32,
+            rate: (persons > 0).then(|| matched.len() as f64 / persons as f64),
+        });
+        let mut names: Vec<String> = ambiguous
+            .index
+            .keys()
+            .filter(|(k, _)| *k == NAME_KEY)
+            .map(|(_, n)| mask_name(n))
+            .collect();
+        names.sort();
+        if !names.is_empty() {
+            notes.push(note(
+                format!(
+                    "{} i utbildningslistorna har bara ett namn som flera i personallistan delar ({})",
+                    crate::kpi::count_noun(names.len(), "person", "personer"),
+                    names.join(", ")
+                ),
+                "De matchas inte mot någon av dem och räknas inte som genomförda.",
+            ));
+        }
     }
     if undated > 0 {
         notes.push(note(
@@ -354,6 +394,21 @@ fn completers(done: &DataFrame, cutoff: i32, n_mandatory: u32) -> PolarsResult<D
         .filter(col("n").eq(lit(n_mandatory)))
         .select([col("person")])
         .collect()
+}
+
+/// A name masked for the Datakvalitet sheet: "gustav ahl" → "G***** A**".
+fn mask_name(name: &str) -> String {
+    name.split_whitespace()
+        .map(|w| {
+            let mut c = w.chars();
+            let first: String = c
+                .next()
+                .map(|f| f.to_uppercase().collect())
+                .unwrap_or_default();
+            format!("{first}{}", "*".repeat(c.count()))
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 fn note(message: String, action: &str) -> Problem {

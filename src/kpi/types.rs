@@ -82,6 +82,8 @@ pub struct Breakdowns {
     /// Mandatory course labels, in configuration order.
     pub mandatory_courses: Vec<String>,
     pub training_by_unit: Vec<TrainingUnitRow>,
+    /// How the people of the training lists matched the roster (when there is one).
+    pub roster_match: Option<RosterMatch>,
     pub training_by_course: Vec<CourseRow>,
     pub incidents_by_category: Vec<CategoryRow>,
     /// Always 12 rows, January to December.
@@ -102,6 +104,18 @@ pub struct Breakdowns {
     pub actions_by_status: Vec<TextCount>,
     pub actions_overdue: Vec<ActionRow>,
     pub actions_open: Vec<ActionRow>,
+}
+
+/// People of the training lists against the roster: matched by a shared identifier
+/// (most reliable first), not found, or sharing a name with two roster people.
+#[derive(Debug, Clone, Serialize)]
+pub struct RosterMatch {
+    pub persons: u32,
+    pub matched: u32,
+    pub unmatched: u32,
+    /// Of the unmatched: their only identifier is a name two roster people share.
+    pub ambiguous: u32,
+    pub rate: Option<f64>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -145,16 +159,18 @@ pub struct MonthRow {
 pub struct YearRow {
     pub year: i32,
     pub total: u32,
-    pub personal_data: u32,
-    pub reported_imy: u32,
-    pub reported_msb: u32,
+    /// `None` when no incident of the year carries the fact.
+    pub personal_data: Option<u32>,
+    pub reported_imy: Option<u32>,
+    pub reported_msb: Option<u32>,
 }
 
 #[derive(Debug, Clone, Serialize)]
 pub struct UnitCountRow {
     pub unit: String,
     pub count: u32,
-    pub personal_data: u32,
+    /// `None` when no incident carries the personal-data fact.
+    pub personal_data: Option<u32>,
 }
 
 #[derive(Debug, Clone, Serialize)]

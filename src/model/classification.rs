@@ -3,6 +3,7 @@
 
 use crate::ingest::Cell;
 use crate::model::sheet::SheetReader;
+use crate::model::Severity;
 use crate::schema::ASPECTS;
 use crate::textnorm::normalize;
 
@@ -74,6 +75,21 @@ pub fn parse_level(cell: &Cell) -> Result<Option<u8>, UnreadableLevel> {
     Err(UnreadableLevel)
 }
 
+/// A level written as a range, "1–2" or "2-3": the higher (stricter) level.
+pub fn level_range(cell: &Cell) -> Option<u8> {
+    let Cell::Text(t) = cell else { return None };
+    let t = t.trim();
+    let (a, b) = t.split_once(['–', '-', '—', '/'])?;
+    let (a, b) = (a.trim(), b.trim());
+    let level = |s: &str| {
+        (s.len() == 1)
+            .then(|| s.parse::<u8>().ok())
+            .flatten()
+            .filter(|l| *l <= 4)
+    };
+    Some(level(a)?.max(level(b)?))
+}
+
 pub fn read(r: &mut SheetReader) -> Vec<Asset> {
     let mut out = Vec::new();
     'rows: for row in r.rows() {
@@ -83,6 +99,17 @@ pub fn read(r: &mut SheetReader) -> Vec<Asset> {
         };
         let mut levels = [None; 3];
         for (i, (role, _)) in ASPECTS.iter().enumerate() {
+            if let Some(level) = level_range(r.cell(row, role)) {
+                r.problem(
+                    row,
+                    role,
+                    Severity::Note,
+                    "nivån är angiven som ett intervall",
+                    &format!("Den högre (strängare) nivån {level} används."),
+                );
+                levels[i] = Some(level);
+                continue;
+            }
             match parse_level(r.cell(row, role)) {
                 Ok(l) => levels[i] = l,
                 Err(UnreadableLevel) => {
@@ -117,5 +144,8 @@ mod tests {
         assert_eq!(t("kanske"), Err(UnreadableLevel));
         assert_eq!(parse_level(&Cell::Number(3.0)), Ok(Some(3)));
         assert_eq!(parse_level(&Cell::Number(7.0)), Err(UnreadableLevel));
+        assert_eq!(level_range(&Cell::Text("1–2".into())), Some(2));
+        assert_eq!(level_range(&Cell::Text("3-2".into())), Some(3));
+        assert_eq!(level_range(&Cell::Text("2 - Betydande".into())), None);
     }
 }

@@ -4,7 +4,7 @@
 use chrono::{NaiveDate, NaiveDateTime};
 
 use crate::config::Config;
-use crate::ingest::value::{parse_bool, parse_datetime};
+use crate::ingest::value::parse_bool;
 use crate::model::sheet::{Row, SheetReader};
 use crate::model::{Place, Severity};
 use crate::textnorm::normalize;
@@ -101,6 +101,8 @@ impl CategoryMatcher {
 pub fn read(r: &mut SheetReader, cfg: &Config) -> Vec<Incident> {
     let mut categories = CategoryMatcher::new(cfg);
     let mut out = Vec::new();
+    // Rows whose event date came from the discovery or registration date.
+    let mut stand_ins = 0usize;
     for row in r.rows() {
         let mut date = None;
         let mut bad = false;
@@ -109,10 +111,13 @@ pub fn read(r: &mut SheetReader, cfg: &Config) -> Vec<Incident> {
             if cell.is_empty() {
                 continue;
             }
-            match parse_datetime(cell) {
+            match r.datetime(row, role) {
                 Some(d) => {
                     if date.is_none() {
                         date = Some(d.date());
+                        if role != "event_date" {
+                            stand_ins += 1;
+                        }
                     }
                 }
                 None => {
@@ -137,7 +142,7 @@ pub fn read(r: &mut SheetReader, cfg: &Config) -> Vec<Incident> {
             );
             continue;
         };
-        let discovered = parse_datetime(r.cell(row, "discovered_date"));
+        let discovered = r.datetime(row, "discovered_date");
         let category_raw = r.text(row, "category").unwrap_or_default();
         let category = match categories.map(&category_raw) {
             Some(slug) => slug,
@@ -155,11 +160,13 @@ pub fn read(r: &mut SheetReader, cfg: &Config) -> Vec<Incident> {
             }
         };
         let personal_data = flag(r, row, "personal_data", "personuppgiftsincidenter");
-        let reported_at = parse_datetime(r.cell(row, "reported_date"));
+        let reported_at = r.datetime(row, "reported_date");
         let reported_imy = if r.has("reported_imy") {
             flag(r, row, "reported_imy", "anmälda till IMY")
-        } else {
+        } else if r.has("reported_date") {
             Some(reported_at.is_some())
+        } else {
+            None
         };
         let reported_msb = flag(r, row, "reported_msb", "anmälda till MSB/MCF");
         if !r.cell(row, "reported_date").is_empty() && reported_at.is_none() {
@@ -189,13 +196,30 @@ pub fn read(r: &mut SheetReader, cfg: &Config) -> Vec<Incident> {
             place,
         });
     }
+    if stand_ins > 0 {
+        let what = if r.has_column("event_date") {
+            let noun = if stand_ins == 1 {
+                "incident"
+            } else {
+                "incidenter"
+            };
+            format!("{stand_ins} {noun} saknar händelsedatum")
+        } else {
+            "bladet har ingen kolumn för händelsedatum".to_string()
+        };
+        r.note(
+            &what,
+            "Upptäcktsdatumet (annars registreringsdatumet) används som händelsedatum, så att incidenten räknas till rätt år och månad.",
+        );
+    }
     out
 }
 
-/// A yes/no column; `None` (with a problem) when the value cannot be read.
+/// A yes/no column; `None` (with a problem) when the value cannot be read, and `None`
+/// without one when the sheet has no such column: unknown is not "no".
 fn flag<'a>(r: &mut SheetReader<'a>, row: Row<'a>, role: &str, what: &str) -> Option<bool> {
     if !r.has(role) {
-        return Some(false);
+        return None;
     }
     let v = parse_bool(r.cell(row, role));
     if v.is_none() {

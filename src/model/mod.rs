@@ -182,6 +182,10 @@ pub struct Source {
     /// "Konfiguration"); `None` for data sheets and unused files.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub used_as: Option<&'static str>,
+    /// How the kind and each column not named by an exact synonym were decided, for
+    /// `check` (not written to outputs: the notes say enough there).
+    #[serde(skip)]
+    pub explain: Vec<String>,
 }
 
 impl Source {
@@ -197,6 +201,7 @@ impl Source {
             sha256: sha256.to_string(),
             note: note.to_string(),
             used_as: None,
+            explain: Vec::new(),
         }
     }
 

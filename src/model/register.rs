@@ -3,6 +3,7 @@
 
 use chrono::NaiveDate;
 
+use crate::config::Config;
 use crate::ingest::value::parse_datetime;
 use crate::model::sheet::SheetReader;
 use crate::model::Severity;
@@ -12,9 +13,11 @@ use crate::textnorm::normalize;
 #[derive(Debug, Clone)]
 pub struct Activity {
     pub name: String,
-    /// Filled state of each field in [`ART30_FIELDS`] order.
-    pub filled: [bool; 7],
+    /// Filled state of each required field, in the order of `register.required`.
+    pub filled: Vec<bool>,
     pub last_reviewed: Option<NaiveDate>,
+    /// False when the sheet has no review-date column: staleness is then unknown.
+    pub review_known: bool,
     /// True when the review date was written but could not be read.
     pub review_unreadable: bool,
 }
@@ -40,12 +43,22 @@ fn is_placeholder(text: &str) -> bool {
         .all(|c| matches!(c, '-' | '–' | '?' | '.' | ' '))
 }
 
-pub fn read(r: &mut SheetReader) -> Vec<Activity> {
-    let mut out = Vec::new();
-    let missing_columns: Vec<&str> = ART30_FIELDS
+/// The Swedish label of a required register field.
+pub fn field_label(role: &str) -> &str {
+    ART30_FIELDS
         .iter()
-        .filter(|(role, _)| !r.has(role))
-        .map(|(_, label)| *label)
+        .find(|(r, _)| *r == role)
+        .map(|(_, l)| *l)
+        .unwrap_or_else(|| crate::schema::role_label(role))
+}
+
+pub fn read(r: &mut SheetReader, cfg: &Config) -> Vec<Activity> {
+    let mut out = Vec::new();
+    let required = &cfg.register.required;
+    let missing_columns: Vec<&str> = required
+        .iter()
+        .filter(|role| !r.has(role))
+        .map(|role| field_label(role))
         .collect();
     if !missing_columns.is_empty() {
         r.note(
@@ -59,7 +72,7 @@ pub fn read(r: &mut SheetReader) -> Vec<Activity> {
     if !r.has("last_reviewed") {
         r.note(
             "registerförteckningen saknar kolumn för senast reviderad",
-            "Alla behandlingar räknas som ej reviderade.",
+            "Antalet ej reviderade behandlingar anges som uppgift saknas.",
         );
     }
     for row in r.rows() {
@@ -67,10 +80,10 @@ pub fn read(r: &mut SheetReader) -> Vec<Activity> {
             r.reject(row, "activity", "raden saknar benämning på behandlingen");
             continue;
         };
-        let mut filled = [false; 7];
-        for (i, (role, _)) in ART30_FIELDS.iter().enumerate() {
-            filled[i] = r.text(row, role).is_some_and(|t| !is_placeholder(&t));
-        }
+        let filled: Vec<bool> = required
+            .iter()
+            .map(|role| r.text(row, role).is_some_and(|t| !is_placeholder(&t)))
+            .collect();
         let cell = r.cell(row, "last_reviewed");
         let (last_reviewed, review_unreadable) = if cell.is_empty() {
             (None, false)
@@ -95,6 +108,7 @@ pub fn read(r: &mut SheetReader) -> Vec<Activity> {
             filled,
             last_reviewed,
             review_unreadable,
+            review_known: r.has("last_reviewed"),
         });
     }
     out

@@ -21,7 +21,17 @@ pub fn person_ids(r: &SheetReader, row: Row) -> PersonIds {
         user_id: get("user_id"),
         personal_number: get("personal_number").map(|p| p.replace(['-', '+', ' '], "")),
         email: get("email"),
-        name: get("name"),
+        // With no single name column, Förnamn + Efternamn make the name.
+        name: get("name").or_else(|| {
+            let first = get("first_name");
+            let last = get("last_name");
+            match (first, last) {
+                (Some(f), Some(l)) => norm_id(&format!("{f} {l}")),
+                (Some(f), None) => Some(f),
+                (None, Some(l)) => Some(l),
+                (None, None) => None,
+            }
+        }),
     }
 }
 

@@ -3,6 +3,7 @@
 //! problems with their file, sheet, row and column.
 
 use crate::ingest::header::{column_ref, HeaderMap};
+use crate::ingest::value::DateOrder;
 use crate::ingest::{Cell, RawSheet};
 use crate::model::{Place, Problem, Severity};
 use crate::schema::role_is_masked;
@@ -16,6 +17,8 @@ pub struct SheetReader<'a> {
     pub problems: Vec<Problem>,
     pub rows_read: usize,
     pub rows_rejected: usize,
+    /// Date order decided per column (role → order).
+    date_orders: Vec<(String, DateOrder)>,
 }
 
 /// One data row.
@@ -42,6 +45,7 @@ impl<'a> SheetReader<'a> {
             problems: Vec::new(),
             rows_read: 0,
             rows_rejected: 0,
+            date_orders: Vec::new(),
         }
     }
 
@@ -65,15 +69,81 @@ impl<'a> SheetReader<'a> {
             .collect()
     }
 
+    /// The cell of a role in a row; a constant for every row when the role comes from
+    /// outside the columns (file name, title row, `[[files]] set`).
     pub fn cell(&self, row: Row<'a>, role: &str) -> &'a Cell {
         match self.map.col(role) {
             Some(c) => row.at(c),
-            None => &EMPTY,
+            None => self.map.constants.get(role).unwrap_or(&EMPTY),
         }
     }
 
     pub fn has(&self, role: &str) -> bool {
+        self.map.col(role).is_some() || self.map.constants.contains_key(role)
+    }
+
+    /// True when the role has a column of its own (not a constant).
+    pub fn has_column(&self, role: &str) -> bool {
         self.map.col(role).is_some()
+    }
+
+    /// Reads a date of a role's column in the order (day or month first) decided for
+    /// the whole column.
+    pub fn datetime(&mut self, row: Row<'a>, role: &str) -> Option<chrono::NaiveDateTime> {
+        let order = self.date_order(role);
+        crate::ingest::value::parse_datetime_in(self.cell(row, role), order)
+    }
+
+    /// The day/month order of a column's slash dates, decided once from every value in
+    /// it; an undecidable column is read day first (Swedish), and either decision that
+    /// is not the default is noted.
+    pub fn date_order(&mut self, role: &str) -> DateOrder {
+        if let Some(o) = self.date_orders.iter().find(|(r, _)| r == role) {
+            return o.1;
+        }
+        let order = match self.map.col(role) {
+            None => DateOrder::DayFirst,
+            Some(col) => {
+                let texts: Vec<String> = self
+                    .rows()
+                    .iter()
+                    .filter_map(|r| match r.at(col) {
+                        Cell::Text(t) => Some(t.clone()),
+                        _ => None,
+                    })
+                    .collect();
+                let (order, decided) =
+                    crate::ingest::value::decide_date_order(texts.iter().map(String::as_str));
+                let label = column_ref(col, &self.map.headers);
+                match (order, decided) {
+                    (DateOrder::MonthFirst, _) => self.note_column(
+                        &label,
+                        "datumen står med månaden först (MM/DD/ÅÅÅÅ, amerikansk ordning): minst ett datum har en dag över 12 på andra plats",
+                        "Hela kolumnen läses med månaden först.",
+                    ),
+                    (DateOrder::DayFirst, false) => self.note_column(
+                        &label,
+                        "datumen med snedstreck kan läsas både med dagen och med månaden först (t.ex. 03/04/25)",
+                        "Hela kolumnen läses med dagen först (svensk ordning). Kontrollera exporten om systemet skriver amerikanska datum.",
+                    ),
+                    _ => {}
+                }
+                order
+            }
+        };
+        self.date_orders.push((role.to_string(), order));
+        order
+    }
+
+    fn note_column(&mut self, column: &str, message: &str, action: &str) {
+        self.push(
+            None,
+            Some(column.to_string()),
+            None,
+            Severity::Note,
+            message,
+            action,
+        );
     }
 
     /// Text of a role's cell, trimmed; `None` when blank.

@@ -117,7 +117,7 @@ pub fn read_long(r: &mut SheetReader, cfg: &Config, rec: &Recogniser) -> Vec<Com
                         (false, None)
                     }
                 } else {
-                    match parse_datetime(date_cell) {
+                    match r.datetime(row, "completion_date") {
                         Some(d) => (true, Some(d.date())),
                         None => {
                             r.reject(

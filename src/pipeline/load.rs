@@ -167,11 +167,14 @@ pub fn load_sheet(
         inputs.sources.push(source);
         return;
     }
-    let file_rec = cfg
-        .file_columns(name, sheet.sheet.as_deref())
-        .map(|columns| rec.with_columns(columns));
+    let mapping = cfg.file_mapping(name, sheet.sheet.as_deref());
+    let file_rec = mapping.map(|m| rec.with_columns(&m.columns));
     let rec = file_rec.as_ref().unwrap_or(rec);
-    let map = match rec.recognise(&sheet.rows) {
+    let facts = ingest::SheetFacts {
+        file: name.to_string(),
+        constants: mapping.map(|m| m.constants()).unwrap_or_default(),
+    };
+    let map = match rec.recognise_in(&sheet.rows, &facts) {
         Ok(map) => map,
         Err(reason) => {
             source.note = format!("Ignorerat: {reason}");
@@ -180,6 +183,9 @@ pub fn load_sheet(
         }
     };
     let mut reader = SheetReader::new(name, sheet, &map);
+    for note in &map.notes {
+        reader.note(note, "Gäller alla rader i bladet.");
+    }
     match map.kind {
         InputKind::Training => {
             inputs
@@ -199,7 +205,9 @@ pub fn load_sheet(
         InputKind::Incidents => inputs
             .incidents
             .extend(model::incidents::read(&mut reader, cfg)),
-        InputKind::Register => inputs.activities.extend(model::register::read(&mut reader)),
+        InputKind::Register => inputs
+            .activities
+            .extend(model::register::read(&mut reader, cfg)),
         InputKind::Classification => inputs
             .assets
             .extend(model::classification::read(&mut reader)),
@@ -208,6 +216,7 @@ pub fn load_sheet(
             .actions
             .extend(model::actions::read(&mut reader, cfg)),
     }
+    source.explain = map.explain();
     if reader.rows_read == 0 && reader.rows_rejected == 0 {
         if sheet.sheet.is_none() {
             // A CSV of only a header is a failed export, not an empty register.

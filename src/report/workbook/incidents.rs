@@ -150,9 +150,9 @@ pub(crate) fn sheet(
             vec![
                 Out::text(y.year.to_string()),
                 Out::count(y.total),
-                Out::count(y.personal_data),
-                Out::count(y.reported_imy),
-                Out::count(y.reported_msb),
+                Out::opt_count(y.personal_data),
+                Out::opt_count(y.reported_imy),
+                Out::opt_count(y.reported_msb),
             ]
         })
         .collect();
@@ -179,7 +179,7 @@ pub(crate) fn sheet(
             vec![
                 Out::text(&u.unit),
                 Out::count(u.count),
-                Out::count(u.personal_data),
+                Out::opt_count(u.personal_data),
             ]
         })
         .collect();

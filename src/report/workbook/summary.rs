@@ -61,7 +61,12 @@ pub(crate) fn sheet(
                 value(k.previous, k.kind),
                 Out::Missing,
                 value(k.target, k.kind),
-                Out::text(k.status.label()),
+                // Unknown is not zero: say so beside the "–".
+                Out::text(if k.value.is_none() {
+                    "Uppgift saknas"
+                } else {
+                    k.status.label()
+                }),
                 Out::text(k.sheet),
             ]
         })

@@ -137,6 +137,31 @@ pub(crate) fn sheet(
         &rows,
         f,
     )?;
+    if let Some(m) = &b.roster_match {
+        let headers: Vec<String> = vec![
+            "Personer i utbildningslistorna".into(),
+            "Matchade mot personallistan".into(),
+            "Ej matchade".into(),
+            "Varav namn som flera i personallistan delar".into(),
+            "Andel matchade".into(),
+        ];
+        let rows = vec![vec![
+            Out::count(m.persons),
+            Out::count(m.matched),
+            Out::count(m.unmatched),
+            Out::count(m.ambiguous),
+            Out::Rate(m.rate),
+        ]];
+        write_table(
+            &mut ws,
+            courses.next(),
+            "Matchning av utbildningslistornas personer mot personallistan (gemensam identitet, säkraste först)",
+            "UtbildningMatchning",
+            &headers,
+            &rows,
+            f,
+        )?;
+    }
     ws.set_freeze_panes(FIRST_ROW + 2, 1)?;
     finish_sheet(
         &mut ws,
