@@ -24,14 +24,12 @@ fn the_latest_year_in_any_unit_is_the_city_year() {
     incidents(&root.join("Beta"), &[(2023, 3, 1), (2024, 6, 1)]);
     let out = TempDir::new("batch-year-out");
     let json = out.join("stad.json");
-    let o = run(&[
+    let o = run_on(
         "batch",
-        root.path().to_str().unwrap(),
-        "--out",
-        out.path().to_str().unwrap(),
-        "--json",
-        json.to_str().unwrap(),
-    ]);
+        &root.path(),
+        &out.path(),
+        &["--json", json.to_str().unwrap()],
+    );
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert!(out.join("Jämförelse 2025.xlsx").is_file());
     let doc: serde_json::Value =

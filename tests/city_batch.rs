@@ -17,14 +17,7 @@ fn batch_over_a_city_matches_the_facit() {
     let generated = make_city::write_city(&city, 0.02).expect("generate the city");
     assert_eq!(generated.facit.len(), 28);
     let json = out.join("city.json");
-    let o = run(&[
-        "batch",
-        city.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-        "--json",
-        json.to_str().unwrap(),
-    ]);
+    let o = run_on("batch", &city, &out, &["--json", json.to_str().unwrap()]);
     let err = stderr(&o);
     assert_eq!(o.status.code(), Some(0), "{err}");
 

@@ -58,16 +58,12 @@ fn rates_over_units_with_both_parts_and_no_zero_for_missing_data() {
     // Östra has a roster but no incident log: no incidents per 100, not 0.
     unit(&root.join("Östra"), Some(5), 5, None);
     let out = t.join("ut");
-    let o = run(&[
+    let o = run_on(
         "batch",
-        root.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-        "--year",
-        "2025",
-        "--format",
-        "xlsx",
-    ]);
+        &root,
+        &out,
+        &["--year", "2025", "--format", "xlsx"],
+    );
     assert!(o.status.code() == Some(0), "{}", stderr(&o));
     let xlsx = out.join("Jämförelse 2025.xlsx");
     let rows = sheet_rows(&xlsx, "Jämförelse");

@@ -24,12 +24,7 @@ fn folder_without_any_input_kind_is_exit_2_and_writes_nothing() {
     std::fs::create_dir_all(&input).unwrap();
     std::fs::write(input.join("anteckningar.csv"), "Foo;Bar\n1;2\n").unwrap();
     let out = t.join("ut");
-    let o = run(&[
-        "report",
-        input.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-    ]);
+    let o = run_on("report", &input, &out, &[]);
     assert_eq!(o.status.code(), Some(2));
     assert!(
         stderr(&o).contains("Inga användbara indata"),

@@ -280,16 +280,12 @@ fn report_format(test: &str, format: &str, dir: &Path) -> serde_json::Value {
     let out = t.join("ut");
     let json = out.join("k.json");
     std::fs::create_dir_all(&out).unwrap();
-    let o = run(&[
+    let o = run_on(
         "report",
-        dir.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-        "--json",
-        json.to_str().unwrap(),
-        "--year",
-        "2025",
-    ]);
+        &dir,
+        &out,
+        &["--json", json.to_str().unwrap(), "--year", "2025"],
+    );
     assert_eq!(o.status.code(), Some(0), "{format}: {}", stderr(&o));
     serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap()
 }

@@ -103,15 +103,7 @@ fn incidents(dir: &Path) {
 
 /// Runs `report DIR --out OUT --png`; returns (exit code, stderr).
 fn report_png(input: &Path, out: &Path) -> (i32, String) {
-    let o = run(&[
-        "report",
-        input.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-        "--year",
-        "2025",
-        "--png",
-    ]);
+    let o = run_on("report", &input, &out, &["--year", "2025", "--png"]);
     (o.status.code().unwrap_or(-1), stderr(&o))
 }
 
@@ -191,12 +183,7 @@ fn without_png_no_chart_folder_is_made() {
     std::fs::create_dir_all(&input).unwrap();
     roster_training_risks(&input);
     let out = t.join("ut");
-    let o = run(&[
-        "report",
-        input.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-    ]);
+    let o = run_on("report", &input, &out, &[]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert!(!out.join("diagram").exists());
 }

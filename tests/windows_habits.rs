@@ -103,14 +103,7 @@ fn a_batch_root_skips_system_files_too() {
     std::fs::write(root.join("Thumbs.db"), b"x").unwrap();
     std::fs::write(root.join("Kungsholmen/desktop.ini"), b"x").unwrap();
     let out = t.join("ut");
-    let o = run(&[
-        "batch",
-        root.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-        "--year",
-        "2025",
-    ]);
+    let o = run_on("batch", &root, &out, &["--year", "2025"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert_eq!(
         xlsx_files(&out),

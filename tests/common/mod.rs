@@ -221,3 +221,15 @@ pub fn zip_part(path: &Path, name: &str) -> String {
     part.read_to_string(&mut s).unwrap();
     s
 }
+
+/// Runs `genomgang COMMAND INPUT --out OUT EXTRA…` (report or batch).
+pub fn run_on(command: &str, input: &Path, out: &Path, extra: &[&str]) -> Output {
+    let mut args = vec![
+        command,
+        input.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ];
+    args.extend_from_slice(extra);
+    run(&args)
+}
