@@ -31,9 +31,7 @@ pub fn load_folder(dir: &Path, cfg: &Config) -> std::io::Result<Inputs> {
 pub fn load_file(path: &Path, name: &str, cfg: &Config, rec: &Recogniser, inputs: &mut Inputs) {
     match ingest::file_type(path) {
         FileType::Config => {
-            inputs
-                .sources
-                .push(note_source(path, name, "Konfiguration (genomgang.toml)"))
+            inputs.add_source(note_source(path, name, "Konfiguration (genomgang.toml)"))
         }
         FileType::Ignored => {
             let hidden = name.starts_with('.') || name.starts_with("~$");
@@ -44,7 +42,7 @@ pub fn load_file(path: &Path, name: &str, cfg: &Config, rec: &Recogniser, inputs
                 } else {
                     format!("Ignorerad: filtypen .{ext} läses inte")
                 };
-                inputs.sources.push(note_source(path, name, &why));
+                inputs.add_source(note_source(path, name, &why));
             }
         }
         FileType::Section => match std::fs::read(path) {
@@ -57,7 +55,7 @@ pub fn load_file(path: &Path, name: &str, cfg: &Config, rec: &Recogniser, inputs
                     inputs
                         .sections
                         .push((ingest::section_key(&stem), text.into_owned()));
-                    inputs.sources.push(Source::new(
+                    inputs.add_source(Source::new(
                         name,
                         None,
                         &ingest::sha256_hex(&bytes),
@@ -132,7 +130,7 @@ fn file_error(inputs: &mut Inputs, name: &str, sha: Option<String>, message: &st
     inputs
         .problems
         .push(Problem::file_error(name, None, message, FILE_SKIPPED));
-    inputs.sources.push(Source::new(
+    inputs.add_source(Source::new(
         name,
         None,
         &sha.unwrap_or_default(),
@@ -158,12 +156,12 @@ pub fn load_sheet(
             "Bladet hoppades över.",
         ));
         source.note = format!("Oläsligt: {err}");
-        inputs.sources.push(source);
+        inputs.add_source(source);
         return;
     }
     if sheet.rows.iter().all(|r| r.iter().all(|c| c.is_empty())) {
         source.note = "Ignorerat: bladet är tomt".to_string();
-        inputs.sources.push(source);
+        inputs.add_source(source);
         return;
     }
     let file_rec = cfg
@@ -174,7 +172,7 @@ pub fn load_sheet(
         Ok(map) => map,
         Err(reason) => {
             source.note = format!("Ignorerat: {reason}");
-            inputs.sources.push(source);
+            inputs.add_source(source);
             return;
         }
     };
@@ -216,7 +214,7 @@ pub fn load_sheet(
                 .push(Problem::file_error(name, None, message, FILE_SKIPPED));
             source.header_row = Some(sheet.excel_row(map.header_index));
             source.note = format!("Oläslig: {message}");
-            inputs.sources.push(source);
+            inputs.add_source(source);
             return;
         }
         reader.note(
@@ -237,7 +235,7 @@ pub fn load_sheet(
     }
     source.note = note;
     inputs.problems.extend(reader.problems);
-    inputs.sources.push(source);
+    inputs.add_source(source);
 }
 
 /// Cross-file clean-up: the same incident (same case number) in two files counts once.
