@@ -275,6 +275,11 @@ pub struct Inputs {
     pub problems: Vec<Problem>,
     /// Text sections (e.g. omvarld.md): file stem → Markdown text.
     pub sections: Vec<(String, String)>,
+    /// Contents read so far (SHA-256 → file name): a file with the same bytes as one
+    /// already read is a copy and is read once.
+    pub read_contents: std::collections::HashMap<String, String>,
+    /// Workbooks genomgang wrote that were found among the inputs and not read.
+    pub own_outputs: usize,
 }
 
 impl Inputs {

@@ -106,6 +106,23 @@ struct Unit {
     /// Parts of city-wide files: (display name, sha256, sheet).
     parts: Vec<(String, String, RawSheet)>,
     inputs: Inputs,
+    /// Why this unit cannot be run (a broken genomgang.toml, a name another folder
+    /// has too); the other units go on.
+    failed: Option<String>,
+}
+
+impl Unit {
+    fn new(name: String, dir: Option<PathBuf>, cfg: Config, sources: Vec<String>) -> Unit {
+        Unit {
+            name,
+            dir,
+            cfg,
+            sources,
+            parts: Vec::new(),
+            inputs: Inputs::default(),
+            failed: None,
+        }
+    }
 }
 
 /// Runs the whole batch.
@@ -119,7 +136,12 @@ pub fn run_batch(req: &BatchRequest, progress: &dyn Progress) -> Result<BatchOut
     let (root_cfg, _) = load_config(Some(req.root), req.config)?;
     let (mut units, root_problems) = discover_units(req, &root_cfg)?;
     for p in &root_problems {
-        progress.message(&format!("Fel: {}", p.one_line()));
+        let label = if p.severity == Severity::FileError {
+            "Fel"
+        } else {
+            "Notering"
+        };
+        progress.message(&format!("{label}: {}", p.one_line()));
     }
     if units.is_empty() {
         return Err(Error::NothingUsable {
@@ -178,7 +200,10 @@ pub fn run_batch(req: &BatchRequest, progress: &dyn Progress) -> Result<BatchOut
         }
         Some(path)
     };
-    let partial = !root_problems.is_empty() || statuses.iter().any(|s| s.partial);
+    let partial = root_problems
+        .iter()
+        .any(|p| p.severity == Severity::FileError)
+        || statuses.iter().any(|s| s.partial);
     Ok(BatchOutcome {
         year,
         units: statuses,
@@ -194,8 +219,10 @@ pub fn run_batch(req: &BatchRequest, progress: &dyn Progress) -> Result<BatchOut
     })
 }
 
-/// The units of the city, keyed by their normalised name, and the problems of files
-/// directly in the root that could not be placed.
+/// The units of the city, keyed by their normalised name, and the problems of files and
+/// folders directly in the root that could not be placed (errors) or are not used
+/// (notes). The output folder is never a unit, and two folders whose unit names are
+/// the same after normalisation are both refused, named, rather than merged.
 fn discover_units(
     req: &BatchRequest,
     root_cfg: &Config,
@@ -208,32 +235,92 @@ fn discover_units(
         .filter_map(|e| e.ok().map(|e| e.path()))
         .collect();
     entries.sort();
+    let out = std::fs::canonicalize(req.out).ok();
     let mut units: BTreeMap<String, Unit> = BTreeMap::new();
+    let mut problems = Vec::new();
+    let mut refused: Vec<Unit> = Vec::new();
     for dir in entries.iter().filter(|p| p.is_dir()) {
-        if !has_inputs(dir) {
+        let folder = display_name(dir);
+        if out.is_some() && std::fs::canonicalize(dir).ok() == out {
             continue;
         }
-        let (cfg, sources) = unit_config(req.root, dir, req.config)?;
-        let name = unit_name(None, &cfg, dir);
-        units.insert(
-            unit_key(&name),
-            Unit {
-                name,
-                dir: Some(dir.clone()),
-                cfg,
-                sources,
-                parts: Vec::new(),
-                inputs: Inputs::default(),
-            },
-        );
+        if folder.starts_with('.') {
+            continue;
+        }
+        if !has_inputs(dir) {
+            if let Some(inner) = nested_inputs(dir) {
+                problems.push(Problem::file_error(
+                    &format!("{folder}/"),
+                    None,
+                    &format!("mappen har inga indatafiler direkt i sig, men undermappen \"{inner}\" har"),
+                    "Förvaltningen kördes inte. Flytta upp filerna ett steg, till förvaltningens mapp.",
+                ));
+            }
+            continue;
+        }
+        let (cfg, sources, failed) = match unit_config(req.root, dir, req.config) {
+            Ok((cfg, sources)) => (cfg, sources, None),
+            Err(e) => (
+                root_cfg.clone(),
+                config_sources(&[]),
+                Some(format!("fel: {e}")),
+            ),
+        };
+        let name = crate::privacy::clean_name(&unit_name(None, &cfg, dir));
+        let mut unit = Unit::new(name, Some(dir.clone()), cfg, sources);
+        unit.failed = failed;
+        let key = unit_key(&unit.name);
+        if let Some(other) = units.get_mut(&key) {
+            let first = other.dir.as_deref().map(display_name).unwrap_or_default();
+            let clash = |this: &str, that: &str, name: &str| {
+                format!("fel: mappen \"{this}\" och mappen \"{that}\" får samma förvaltningsnamn (\"{name}\"). Ge dem olika namn (unit i genomgang.toml eller mappens namn); ingen av dem kördes")
+            };
+            other.failed = Some(clash(&first, &folder, &other.name));
+            unit.failed = Some(clash(&folder, &first, &unit.name));
+            refused.push(unit);
+            continue;
+        }
+        units.insert(key, unit);
     }
-    let mut problems = Vec::new();
     let rec = Recogniser::new(root_cfg);
-    let root_files = entries.iter().filter(|p| p.is_file() && is_data_file(p));
-    for file in root_files {
-        split_city_file(req.root, file, root_cfg, &rec, &mut units, &mut problems);
+    for file in entries.iter().filter(|p| p.is_file()) {
+        let name = display_name(file);
+        if is_data_file(file) {
+            split_city_file(req.root, file, root_cfg, &rec, &mut units, &mut problems);
+        } else if !matches!(ingest::file_type(file), FileType::Config)
+            && !name.starts_with('.')
+            && !name.starts_with("~$")
+        {
+            problems.push(Problem::note(
+                crate::model::Place::file(&name),
+                "filen ligger direkt i rotmappen och är ingen tabell (xlsx, xls, ods, csv …)",
+                "Den användes inte. Lägg den i en förvaltnings mapp om den hör till en förvaltning.",
+            ));
+        }
     }
-    Ok((units.into_values().collect(), problems))
+    let mut list: Vec<Unit> = units.into_values().collect();
+    list.extend(refused);
+    Ok((list, problems))
+}
+
+fn display_name(path: &Path) -> String {
+    path.file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_default()
+}
+
+/// The first subfolder of `dir` that holds input files (a unit's files one level too deep).
+fn nested_inputs(dir: &Path) -> Option<String> {
+    let mut subdirs: Vec<PathBuf> = std::fs::read_dir(dir)
+        .ok()?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.is_dir())
+        .collect();
+    subdirs.sort();
+    subdirs
+        .into_iter()
+        .find(|d| has_inputs(d))
+        .map(|d| display_name(&d))
 }
 
 fn is_data_file(path: &Path) -> bool {
@@ -275,22 +362,45 @@ fn split_city_file(
             return;
         }
     };
+    if read.own_output {
+        // A comparison or review written here by an earlier run: never an input.
+        problems.push(Problem::note(
+            crate::model::Place::file(&display),
+            "filen är en arbetsbok som genomgang har skrivit, inte en export",
+            "Den lästes inte som underlag.",
+        ));
+        return;
+    }
+    let mut recognised = false;
     for sheet in &read.sheets {
         let Ok(map) = rec.recognise(&sheet.rows) else {
             continue;
         };
+        recognised = true;
         match load::split_by_administration(sheet, &map) {
-            Some(parts) => {
+            Some((parts, blank)) => {
+                if !blank.is_empty() {
+                    problems.push(Problem::new(
+                        Severity::RowRejected,
+                        crate::model::Place::sheet(&display, sheet.sheet.clone()),
+                        &format!(
+                            "{} saknar förvaltning ({})",
+                            crate::kpi::count_noun(blank.len(), "rad", "rader"),
+                            row_list(&blank)
+                        ),
+                        "Raderna hör inte till någon förvaltning och räknas inte. Fyll i förvaltningen i källsystemet.",
+                    ));
+                }
                 for part in parts {
                     let unit = units
                         .entry(unit_key(&part.administration))
-                        .or_insert_with(|| Unit {
-                            name: part.administration.clone(),
-                            dir: None,
-                            cfg: root_cfg.clone(),
-                            sources: config_sources(&[]),
-                            parts: Vec::new(),
-                            inputs: Inputs::default(),
+                        .or_insert_with(|| {
+                            Unit::new(
+                                crate::privacy::clean_name(&part.administration),
+                                None,
+                                root_cfg.clone(),
+                                config_sources(&[]),
+                            )
                         });
                     unit.parts
                         .push((display.clone(), read.sha256.clone(), part.sheet));
@@ -304,6 +414,20 @@ fn split_city_file(
             )),
         }
     }
+    if !recognised {
+        problems.push(Problem::note(
+            crate::model::Place::file(&display),
+            "filen ligger direkt i rotmappen men inget blad känns igen som underlag",
+            "Den användes inte. Kör `genomgang check` på filen för att se varför.",
+        ));
+    }
+}
+
+/// "rad 5, 9, 12" — at most ten numbers, then "…".
+fn row_list(rows: &[u32]) -> String {
+    let shown: Vec<String> = rows.iter().take(10).map(|r| r.to_string()).collect();
+    let more = if rows.len() > 10 { ", …" } else { "" };
+    format!("rad {}{more}", shown.join(", "))
 }
 
 /// Without `--year` or a city-wide setting, the year the units' own genomgang.toml
@@ -376,6 +500,9 @@ fn for_each_unit<R: Send>(
 
 /// Reads one unit's folder and its parts of the city-wide files.
 fn read_unit(unit: &mut Unit, times: &StageTimes) -> Inputs {
+    if unit.failed.is_some() {
+        return Inputs::default();
+    }
     let clock = Instant::now();
     let rec = Recogniser::new(&unit.cfg);
     let mut inputs = match &unit.dir {
@@ -415,7 +542,21 @@ fn run_unit(
         };
         (status, None)
     };
+    if let Some(why) = &unit.failed {
+        return failed(why.clone());
+    }
     if inputs.kinds_present().is_empty() {
+        if inputs.own_outputs > 0 && !inputs.has_file_errors() {
+            // An output folder of an earlier run: nothing to report, nothing wrong.
+            let status = UnitStatus {
+                name: unit.name.clone(),
+                status:
+                    "hoppades över: mappen innehåller bara arbetsböcker som genomgang har skrivit"
+                        .to_string(),
+                partial: false,
+            };
+            return (status, None);
+        }
         return failed("inga användbara indata".to_string());
     }
     let clock = Instant::now();

@@ -13,8 +13,17 @@ use crate::model::{self, InputKind, Inputs, Problem, Source};
 const FILE_SKIPPED: &str = "Filen hoppades över; övriga filer är lästa.";
 
 /// Reads every input file directly in `dir`. Call [`finish`] when all inputs are in.
+/// Files whose names say they are copies ("… - Kopia", "… (2)") come after the
+/// others, so that of two identical files the original is the one read.
 pub fn load_folder(dir: &Path, cfg: &Config) -> std::io::Result<Inputs> {
-    let files = ingest::list_files(dir)?;
+    let mut files = ingest::list_files(dir)?;
+    files.sort_by_key(|p| {
+        let name = p
+            .file_name()
+            .map(|n| n.to_string_lossy().to_lowercase())
+            .unwrap_or_default();
+        (looks_like_copy(&name), name)
+    });
     let mut inputs = Inputs::default();
     let rec = Recogniser::new(cfg);
     for path in files {
@@ -25,6 +34,20 @@ pub fn load_folder(dir: &Path, cfg: &Config) -> std::io::Result<Inputs> {
         load_file(&path, &name, cfg, &rec, &mut inputs);
     }
     Ok(inputs)
+}
+
+/// "Riskregister - Kopia.xlsx", "Riskregister - Copy.xlsx", "Riskregister (2).xlsx".
+fn looks_like_copy(lower_name: &str) -> bool {
+    let stem = lower_name
+        .rsplit_once('.')
+        .map(|(s, _)| s)
+        .unwrap_or(lower_name);
+    stem.contains("kopia")
+        || stem.contains("copy")
+        || stem.ends_with(')')
+            && stem
+                .rsplit_once('(')
+                .is_some_and(|(_, n)| n.trim_end_matches(')').chars().all(|c| c.is_ascii_digit()))
 }
 
 /// Reads one file into `inputs`, under the display name `name`.
@@ -74,6 +97,9 @@ pub fn load_file(path: &Path, name: &str, cfg: &Config, rec: &Recogniser, inputs
                     return;
                 }
             };
+            if !accept_content(&read, name, inputs) {
+                return;
+            }
             for sheet in &read.sheets {
                 load_sheet(
                     sheet,
@@ -112,6 +138,45 @@ pub fn load_read(
             }
         }
         Err((error, sha)) => file_error(inputs, name, sha, &error.to_string()),
+    }
+}
+
+/// False (with a note) for a file that must not be read as an export: a workbook
+/// genomgang wrote, or the same bytes as a file already read.
+fn accept_content(read: &ingest::ReadFile, name: &str, inputs: &mut Inputs) -> bool {
+    let skip = if read.own_output {
+        inputs.own_outputs += 1;
+        Some((
+            "filen är en arbetsbok som genomgang har skrivit (en tidigare genomgång eller jämförelse), inte en export".to_string(),
+            "Den lästes inte som underlag. Lägg utdata i en annan mapp än indata (--out).",
+        ))
+    } else {
+        inputs.read_contents.get(&read.sha256).map(|first| {
+            (
+                format!("filen har exakt samma innehåll som {first} (samma SHA-256)"),
+                "Den lästes en gång; kopian räknas inte.",
+            )
+        })
+    };
+    match skip {
+        Some((message, action)) => {
+            inputs
+                .problems
+                .push(Problem::note(model::Place::file(name), &message, action));
+            inputs.add_source(Source::new(
+                name,
+                None,
+                &read.sha256,
+                &format!("Inte läst: {message}"),
+            ));
+            false
+        }
+        None => {
+            inputs
+                .read_contents
+                .insert(read.sha256.clone(), crate::privacy::screen(name));
+            true
+        }
     }
 }
 
@@ -238,28 +303,56 @@ pub fn load_sheet(
     inputs.add_source(source);
 }
 
-/// Cross-file clean-up: the same incident (same case number) in two files counts once.
+/// How far apart two dates of the same incident may be (an event date in one system, a
+/// registration date in another).
+const SAME_INCIDENT_DAYS: i64 = 3;
+
+/// Cross-file clean-up: the same incident in two files counts once. The same case number
+/// alone is not enough (two systems may both number from 1): the dates must lie within
+/// [`SAME_INCIDENT_DAYS`] of each other and the categories agree. A case number shared
+/// by different incidents keeps both, and the clash is listed.
 pub fn finish(inputs: &mut Inputs) {
-    let mut seen: HashMap<String, String> = HashMap::new();
-    let mut kept = Vec::with_capacity(inputs.incidents.len());
+    let mut seen: HashMap<String, Vec<usize>> = HashMap::new();
+    let mut kept: Vec<model::Incident> = Vec::with_capacity(inputs.incidents.len());
     for incident in std::mem::take(&mut inputs.incidents) {
         if let Some(id) = incident
             .case_id
             .as_deref()
             .and_then(crate::textnorm::norm_id)
         {
-            if let Some(first) = seen.get(&id) {
+            let earlier = seen.entry(id).or_default();
+            let same = earlier.iter().map(|i| &kept[*i]).find(|first| {
+                (first.date - incident.date).num_days().abs() <= SAME_INCIDENT_DAYS
+                    && first.category == incident.category
+            });
+            if let Some(first) = same {
                 inputs.problems.push(
                     Problem::note(
                         incident.place.clone().at_column("Ärendenummer"),
-                        &format!("samma ärendenummer finns redan ({first})"),
+                        &format!(
+                            "samma incident (ärendenummer, datum och kategori) finns redan ({})",
+                            first.place.describe()
+                        ),
                         "Incidenten räknas en gång.",
                     )
                     .with_value(incident.case_id.clone()),
                 );
                 continue;
             }
-            seen.insert(id, incident.place.describe());
+            if let Some(first) = earlier.first().map(|i| &kept[*i]) {
+                inputs.problems.push(
+                    Problem::note(
+                        incident.place.clone().at_column("Ärendenummer"),
+                        &format!(
+                            "samma ärendenummer som {} men annat datum eller annan kategori",
+                            first.place.describe()
+                        ),
+                        "Båda räknas som olika incidenter. Kontrollera om två system numrerar sina ärenden likadant.",
+                    )
+                    .with_value(incident.case_id.clone()),
+                );
+            }
+            earlier.push(kept.len());
         }
         kept.push(incident);
     }
@@ -275,16 +368,24 @@ pub struct SplitSheet {
 
 /// Splits a recognised sheet by its förvaltning column; `None` when it has none.
 /// The header and the rows above it go to every part; row numbers stay the original's.
-pub fn split_by_administration(sheet: &RawSheet, map: &HeaderMap) -> Option<Vec<SplitSheet>> {
+/// Data rows with a blank förvaltning are returned by their row numbers, to be listed.
+pub fn split_by_administration(
+    sheet: &RawSheet,
+    map: &HeaderMap,
+) -> Option<(Vec<SplitSheet>, Vec<u32>)> {
     let col = map.col("administration")?;
     let mut order: Vec<String> = Vec::new();
     let mut parts: HashMap<String, (String, Vec<usize>)> = HashMap::new();
+    let mut blank = Vec::new();
     for (index, row) in sheet.rows.iter().enumerate().skip(map.header_index + 1) {
         let Some(value) = row
             .get(col)
             .map(|c| c.text())
             .filter(|t| !t.trim().is_empty())
         else {
+            if row.iter().any(|c| !c.is_empty()) {
+                blank.push(sheet.excel_row(index));
+            }
             continue;
         };
         let key = crate::textnorm::unit_key(&value);
@@ -294,30 +395,29 @@ pub fn split_by_administration(sheet: &RawSheet, map: &HeaderMap) -> Option<Vec<
         });
         entry.1.push(index);
     }
-    Some(
-        order
-            .into_iter()
-            .filter_map(|key| parts.remove(&key))
-            .map(|(administration, indices)| {
-                let head = 0..=map.header_index;
-                let mut rows: Vec<Vec<ingest::Cell>> = sheet.rows[head.clone()].to_vec();
-                let mut row_numbers: Vec<u32> = head.map(|i| sheet.excel_row(i)).collect();
-                for i in indices {
-                    rows.push(sheet.rows[i].clone());
-                    row_numbers.push(sheet.excel_row(i));
-                }
-                SplitSheet {
-                    administration,
-                    sheet: RawSheet {
-                        sheet: sheet.sheet.clone(),
-                        rows,
-                        row_offset: sheet.row_offset,
-                        hidden: sheet.hidden,
-                        error: None,
-                        row_numbers,
-                    },
-                }
-            })
-            .collect(),
-    )
+    let parts = order
+        .into_iter()
+        .filter_map(|key| parts.remove(&key))
+        .map(|(administration, indices)| {
+            let head = 0..=map.header_index;
+            let mut rows: Vec<Vec<ingest::Cell>> = sheet.rows[head.clone()].to_vec();
+            let mut row_numbers: Vec<u32> = head.map(|i| sheet.excel_row(i)).collect();
+            for i in indices {
+                rows.push(sheet.rows[i].clone());
+                row_numbers.push(sheet.excel_row(i));
+            }
+            SplitSheet {
+                administration,
+                sheet: RawSheet {
+                    sheet: sheet.sheet.clone(),
+                    rows,
+                    row_offset: sheet.row_offset,
+                    hidden: sheet.hidden,
+                    error: None,
+                    row_numbers,
+                },
+            }
+        })
+        .collect();
+    Some((parts, blank))
 }

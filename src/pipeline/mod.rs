@@ -49,16 +49,20 @@ pub fn config_sources(files: &[&Path]) -> Vec<String> {
         .collect()
 }
 
-/// The unit name: `--unit`, else `unit` in the configuration, else the folder's name.
+/// The unit name: `--unit`, else `unit` in the configuration, else the folder's name;
+/// cleaned for titles and file names (control and direction characters removed,
+/// identifiers screened, at most [`crate::privacy::MAX_NAME_CHARS`] characters).
 pub fn unit_name(explicit: Option<&str>, cfg: &Config, dir: &Path) -> String {
-    explicit
-        .map(str::to_string)
-        .or_else(|| cfg.unit.clone())
-        .or_else(|| {
-            std::fs::canonicalize(dir)
-                .ok()
-                .and_then(|d| d.file_name().map(|n| n.to_string_lossy().to_string()))
-        })
+    let folder = || {
+        std::fs::canonicalize(dir)
+            .ok()
+            .and_then(|d| d.file_name().map(|n| n.to_string_lossy().to_string()))
+    };
+    [explicit.map(str::to_string), cfg.unit.clone(), folder()]
+        .into_iter()
+        .flatten()
+        .map(|n| crate::privacy::clean_name(&n))
+        .find(|n| !n.is_empty())
         .unwrap_or_else(|| "Förvaltningen".to_string())
 }
 

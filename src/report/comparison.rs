@@ -109,7 +109,8 @@ fn build(reports: &[Review], year: i32) -> Result<Vec<u8>, XlsxError> {
     wb.set_properties(
         &DocProperties::new()
             .set_title(format!("Jämförelse {year}"))
-            .set_creation_datetime(&created),
+            .set_creation_datetime(&created)
+            .set_custom_property(crate::ingest::OUTPUT_MARKER_PROPERTY, "ja"),
     );
     let f = formats();
     let authority = reports

@@ -34,7 +34,7 @@ pub fn temp_path(path: &Path) -> PathBuf {
 
 /// File-name-safe version of a unit name.
 pub fn safe_file_name(name: &str) -> String {
-    let cleaned: String = name
+    let cleaned: String = crate::privacy::clean_name(name)
         .chars()
         .map(|c| {
             if matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|') || c.is_control() {
@@ -44,7 +44,16 @@ pub fn safe_file_name(name: &str) -> String {
             }
         })
         .collect();
-    let trimmed = cleaned.trim().trim_matches('.').to_string();
+    // Whole characters within 150 bytes: with "Ledningens genomgång YYYY - " and the
+    // extension the file name stays under the 255 bytes file systems allow.
+    let mut end = 0;
+    for (i, c) in cleaned.char_indices() {
+        if i + c.len_utf8() > 150 {
+            break;
+        }
+        end = i + c.len_utf8();
+    }
+    let trimmed = cleaned[..end].trim().trim_matches('.').to_string();
     if trimmed.is_empty() {
         "enhet".to_string()
     } else {

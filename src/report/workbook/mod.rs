@@ -51,7 +51,8 @@ pub fn build(report: &Review) -> Result<Vec<u8>, XlsxError> {
             ))
             .set_subject("Informationssäkerhet och dataskydd, ISO/IEC 27001 9.3")
             .set_company(report.unit.as_str())
-            .set_creation_datetime(&created),
+            .set_creation_datetime(&created)
+            .set_custom_property(crate::ingest::OUTPUT_MARKER_PROPERTY, "ja"),
     );
 
     let mut charts = ChartSources::default();
