@@ -316,6 +316,18 @@ pub fn describe_text(text: &str) -> String {
     }
 }
 
+/// The most characters Excel holds in one cell.
+pub const EXCEL_CELL_CHARS: usize = 32_767;
+
+/// `text` cut to what one Excel cell holds, ending in "…" when cut; `None` when it fits.
+pub fn fit_cell(text: &str) -> Option<String> {
+    // Byte length bounds the character count from above: most texts need no count.
+    if text.len() <= EXCEL_CELL_CHARS || text.chars().count() <= EXCEL_CELL_CHARS {
+        return None;
+    }
+    Some(shorten(text, EXCEL_CELL_CHARS))
+}
+
 /// The longest name kept for a unit (file names stay within 255 bytes with the
 /// "Ledningens genomgång YYYY - " prefix and ".xlsx").
 pub const MAX_NAME_CHARS: usize = 80;

@@ -69,7 +69,8 @@ pub enum FileType {
 pub const SPREADSHEET_EXTENSIONS: [&str; 5] = ["xlsx", "xlsm", "xls", "xlsb", "ods"];
 
 /// Text section files that replace a default part of the report text.
-pub const SECTION_FILES: [&str; 7] = [
+pub const SECTION_FILES: [&str; 8] = [
+    "inledning",
     "omvarld",
     "sverige-eu",
     "staden",

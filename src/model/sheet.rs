@@ -83,9 +83,26 @@ impl<'a> SheetReader<'a> {
     }
 
     /// Text of a role's cell, trimmed and screened for identifiers; `None` when blank.
-    /// This is the text that may reach an output (a title, a unit, a category).
-    pub fn text(&self, row: Row<'a>, role: &str) -> Option<String> {
-        self.identity(row, role).map(|t| privacy::screen(&t))
+    /// This is the text that may reach an output (a title, a unit, a category), so a
+    /// text longer than an Excel cell holds is cut, with a note.
+    pub fn text(&mut self, row: Row<'a>, role: &str) -> Option<String> {
+        let text = privacy::screen(&self.identity(row, role)?);
+        match privacy::fit_cell(&text) {
+            None => Some(text),
+            Some(cut) => {
+                self.problem(
+                    row,
+                    role,
+                    Severity::Note,
+                    &format!(
+                        "texten är längre än de {} tecken en cell i Excel rymmer",
+                        privacy::EXCEL_CELL_CHARS
+                    ),
+                    "Texten kortades.",
+                );
+                Some(cut)
+            }
+        }
     }
 
     /// The raw text of a role's cell, trimmed; `None` when blank. Only for values that

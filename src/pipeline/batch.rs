@@ -13,7 +13,8 @@ use crate::error::Error;
 use crate::ingest::{self, FileType, RawSheet, Recogniser};
 use crate::model::{Inputs, Problem, Severity};
 use crate::pipeline::{
-    config_sources, current_year, default_year, load, load_config, unit_name, write_outputs,
+    choose_year, config_sources, dated_years, load, load_config, unit_name, write_outputs,
+    YearChoice,
 };
 use crate::report;
 use crate::review::{self, Review};
@@ -151,22 +152,27 @@ pub fn run_batch(req: &BatchRequest, progress: &dyn Progress) -> Result<BatchOut
     std::fs::create_dir_all(req.out).map_err(|e| Error::write(req.out, e))?;
     progress.start(units.len());
     let times = StageTimes::default();
-    let known_year = req
-        .year
-        .or(root_cfg.year)
-        .or_else(|| most_configured_year(&units));
-    let report_unit = |unit: &Unit, inputs: &Inputs, year: i32| {
+    let known_year = if req.year.is_some() || root_cfg.year.is_some() {
+        Some(choose_year(req.year, root_cfg.year, &BTreeMap::new()))
+    } else {
+        most_configured_year(&units).map(|year| YearChoice {
+            year,
+            how: "det år som flest förvaltningars genomgang.toml anger".to_string(),
+        })
+    };
+    let report_unit = |unit: &Unit, inputs: &Inputs, year: &YearChoice| {
         let result = run_unit(unit, inputs, year, req.out, &times, progress);
         progress.unit_done(&unit.name);
         result
     };
-    let (year, results): (i32, Vec<(UnitStatus, Option<Review>)>) = match known_year {
+    let (year, results): (YearChoice, Vec<(UnitStatus, Option<Review>)>) = match known_year {
         // The year is known before reading: each unit is read, reported and dropped in
         // one go, so memory holds only the `jobs` units in flight, not the whole city.
         Some(year) => {
+            progress.message(&format!("Granskningsår {}: {}.", year.year, year.how));
             let results = for_each_unit(&mut units, req.jobs, |unit| {
                 let inputs = read_unit(unit, &times);
-                report_unit(unit, &inputs, year)
+                report_unit(unit, &inputs, &year)
             });
             (year, results)
         }
@@ -175,19 +181,23 @@ pub fn run_batch(req: &BatchRequest, progress: &dyn Progress) -> Result<BatchOut
             for_each_unit(&mut units, req.jobs, |unit| {
                 unit.inputs = read_unit(unit, &times);
             });
-            let year = units
-                .iter()
-                .filter_map(|u| default_year(&u.inputs))
-                .max()
-                .unwrap_or_else(current_year);
+            let mut counts: BTreeMap<i32, usize> = BTreeMap::new();
+            for u in &units {
+                for (y, n) in dated_years(&u.inputs) {
+                    *counts.entry(y).or_default() += n;
+                }
+            }
+            let year = choose_year(None, None, &counts);
+            progress.message(&format!("Granskningsår {}: {}.", year.year, year.how));
             let results = for_each_unit(&mut units, req.jobs, |unit| {
                 let inputs = std::mem::take(&mut unit.inputs);
-                report_unit(unit, &inputs, year)
+                report_unit(unit, &inputs, &year)
             });
             (year, results)
         }
     };
     let units_wall = started.elapsed();
+    let year = year.year;
     let (statuses, reviews): (Vec<UnitStatus>, Vec<Option<Review>>) = results.into_iter().unzip();
     let reviews: Vec<Review> = reviews.into_iter().flatten().collect();
     let comparison = if reviews.is_empty() {
@@ -529,7 +539,7 @@ fn read_unit(unit: &mut Unit, times: &StageTimes) -> Inputs {
 fn run_unit(
     unit: &Unit,
     inputs: &Inputs,
-    year: i32,
+    year: &YearChoice,
     out: &Path,
     times: &StageTimes,
     progress: &dyn Progress,
@@ -560,14 +570,25 @@ fn run_unit(
         return failed("inga användbara indata".to_string());
     }
     let clock = Instant::now();
-    let review = match review::build(inputs, &unit.cfg, &unit.sources, &unit.name, year) {
+    let review = match review::build(
+        inputs,
+        &unit.cfg,
+        &unit.sources,
+        &unit.name,
+        year.year,
+        &year.how,
+    ) {
         Ok(r) => r,
         Err(e) => return failed(format!("fel: {e}")),
     };
     StageTimes::add(&times.review_ns, clock);
     let clock = Instant::now();
-    if let Err(e) = write_outputs(&review, out) {
-        return failed(format!("fel: {e}"));
+    let set = match write_outputs(&review, out, false) {
+        Ok(set) => set,
+        Err(e) => return failed(format!("fel: {e}")),
+    };
+    for e in &set.failed {
+        progress.message(&format!("Fel: {e}"));
     }
     StageTimes::add(&times.write_ns, clock);
     let count = |severity: Severity| {
@@ -593,7 +614,7 @@ fn run_unit(
     let status = UnitStatus {
         name: unit.name.clone(),
         status,
-        partial: file_errors > 0,
+        partial: file_errors > 0 || !set.failed.is_empty(),
     };
     (status, Some(review))
 }

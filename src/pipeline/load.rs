@@ -312,6 +312,7 @@ const SAME_INCIDENT_DAYS: i64 = 3;
 /// [`SAME_INCIDENT_DAYS`] of each other and the categories agree. A case number shared
 /// by different incidents keeps both, and the clash is listed.
 pub fn finish(inputs: &mut Inputs) {
+    drop_future_dates(inputs, chrono::Local::now().date_naive());
     let mut seen: HashMap<String, Vec<usize>> = HashMap::new();
     let mut kept: Vec<model::Incident> = Vec::with_capacity(inputs.incidents.len());
     for incident in std::mem::take(&mut inputs.incidents) {
@@ -357,6 +358,49 @@ pub fn finish(inputs: &mut Inputs) {
         kept.push(incident);
     }
     inputs.incidents = kept;
+}
+
+/// Dates after the run date are data errors: such incidents are listed and left out,
+/// such training completions are listed and left out, so that no typo (2052, a serial
+/// number 73 000) can pick the review year or count.
+pub fn drop_future_dates(inputs: &mut Inputs, today: chrono::NaiveDate) {
+    let (future, kept): (Vec<model::Incident>, Vec<model::Incident>) =
+        std::mem::take(&mut inputs.incidents)
+            .into_iter()
+            .partition(|i| i.date > today);
+    inputs.incidents = kept;
+    for incident in future {
+        inputs.problems.push(Problem::new(
+            model::Severity::RowRejected,
+            incident.place.clone(),
+            &format!(
+                "incidentens datum {} ligger efter dagens datum ({today})",
+                incident.date
+            ),
+            "Incidenten räknas inte och påverkar inte valet av år. Rätta datumet i källsystemet.",
+        ));
+    }
+    let before = inputs.completions.len();
+    let mut latest: Option<chrono::NaiveDate> = None;
+    inputs.completions.retain(|c| match c.date {
+        Some(d) if d > today => {
+            latest = latest.max(Some(d));
+            false
+        }
+        _ => true,
+    });
+    let dropped = before - inputs.completions.len();
+    if let Some(latest) = latest {
+        inputs.problems.push(Problem::new(
+            model::Severity::RowRejected,
+            model::Place::file("(utbildning)"),
+            &format!(
+                "{} har ett slutfört datum efter dagens datum ({today}; det senaste är {latest})",
+                crate::kpi::count_noun(dropped, "genomförd kurs", "genomförda kurser")
+            ),
+            "De räknas inte och påverkar inte valet av år. Rätta datumen i källsystemet.",
+        ));
+    }
 }
 
 /// One sheet of a city-wide file cut down to the rows of one förvaltning.

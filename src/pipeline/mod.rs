@@ -6,6 +6,7 @@
 pub mod batch;
 pub mod load;
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use chrono::Datelike;
@@ -70,14 +71,77 @@ pub fn current_year() -> i32 {
     chrono::Local::now().year()
 }
 
-/// The default review year: the latest calendar year with dated incidents or training.
-pub fn default_year(inputs: &Inputs) -> Option<i32> {
+/// Dated incidents and training completions per calendar year (dates after the run
+/// date were already left out by [`load::finish`]).
+pub fn dated_years(inputs: &Inputs) -> BTreeMap<i32, usize> {
     let incidents = inputs.incidents.iter().map(|i| i.date.year());
     let training = inputs
         .completions
         .iter()
         .filter_map(|c| c.date.map(|d| d.year()));
-    incidents.chain(training).max()
+    let mut counts = BTreeMap::new();
+    for y in incidents.chain(training) {
+        *counts.entry(y).or_insert(0) += 1;
+    }
+    counts
+}
+
+/// The review year and how it was chosen, in Swedish (for stderr and Källor).
+#[derive(Debug, Clone)]
+pub struct YearChoice {
+    pub year: i32,
+    pub how: String,
+}
+
+/// A year holds "a substantial share" of the dated rows when it has at least this
+/// fraction of the rows of the busiest year.
+const SUBSTANTIAL_SHARE: f64 = 0.1;
+
+/// `--year`, else `year` in the configuration, else the latest year with a substantial
+/// share of the dated rows (a few early dates of next year do not make it the review
+/// year), else the current year.
+pub fn choose_year(
+    explicit: Option<i32>,
+    configured: Option<i32>,
+    counts: &BTreeMap<i32, usize>,
+) -> YearChoice {
+    if let Some(year) = explicit {
+        return YearChoice {
+            year,
+            how: "angivet med --year".to_string(),
+        };
+    }
+    if let Some(year) = configured {
+        return YearChoice {
+            year,
+            how: "year i genomgang.toml".to_string(),
+        };
+    }
+    let busiest = counts.values().copied().max().unwrap_or(0);
+    let total: usize = counts.values().sum();
+    let chosen = counts
+        .iter()
+        .rev()
+        .find(|(_, n)| **n as f64 >= busiest as f64 * SUBSTANTIAL_SHARE);
+    match chosen {
+        Some((&year, &n)) => {
+            let later: usize = counts.range(year + 1..).map(|(_, n)| n).sum();
+            let mut how = format!(
+                "valt ur underlaget: senaste året med en väsentlig andel av de daterade incidenterna och utbildningarna ({n} av {total})"
+            );
+            if later > 0 {
+                how.push_str(&format!(
+                    "; {later} daterade efter {year} är för få för att vara ett eget granskningsår"
+                ));
+            }
+            YearChoice { year, how }
+        }
+        None => YearChoice {
+            year: current_year(),
+            how: "innevarande år: underlaget har inga daterade incidenter eller utbildningar"
+                .to_string(),
+        },
+    }
 }
 
 /// What `report` was asked to do.
@@ -120,37 +184,81 @@ pub fn run_report(req: &ReportRequest) -> Result<ReportOutcome, Error> {
         });
     }
     let unit = unit_name(req.unit, &cfg, req.input_dir);
-    let year = req
-        .year
-        .or(cfg.year)
-        .or_else(|| default_year(&inputs))
-        .unwrap_or_else(current_year);
-    let review = review::build(&inputs, &cfg, &sources, &unit, year)?;
-    std::fs::create_dir_all(req.out).map_err(|e| Error::write(req.out, e))?;
-    let mut written = write_outputs(&review, req.out)?;
-    let mut notes = Vec::new();
-    if req.png {
-        let charts = report::png::write_charts(&review, &req.out.join("diagram"))?;
-        notes.extend(charts.skipped);
-        written.extend(charts.written);
-    }
+    let choice = choose_year(req.year, cfg.year, &dated_years(&inputs));
+    eprintln!("Granskningsår {}: {}.", choice.year, choice.how);
+    let review = review::build(&inputs, &cfg, &sources, &unit, choice.year, &choice.how)?;
+    let set = write_outputs(&review, req.out, req.png)?;
+    let mut notes = set.notes;
+    let mut failed = !set.failed.is_empty();
+    notes.extend(set.failed.iter().map(|e| format!("Fel: {e}")));
     if let Some(target) = req.json {
-        report::json::write_json(std::slice::from_ref(&review), false, target)?;
+        // The workbook is written: a JSON that cannot be is a partial result, not none.
+        if let Err(e) = report::json::write_json(std::slice::from_ref(&review), false, target) {
+            notes.push(format!("Fel: {e}"));
+            failed = true;
+        }
     }
     Ok(ReportOutcome {
-        written,
-        partial: inputs.has_file_errors(),
+        written: set.written,
+        partial: inputs.has_file_errors() || failed,
         notes,
     })
 }
 
-/// Writes the workbook and the Markdown text into `out`; returns the files written.
-pub fn write_outputs(review: &Review, out: &Path) -> Result<Vec<PathBuf>, Error> {
+/// What [`write_outputs`] did.
+pub struct WrittenSet {
+    /// Files in place, the workbook first.
+    pub written: Vec<PathBuf>,
+    /// Outputs besides the workbook that could not be written (exit status 1).
+    pub failed: Vec<Error>,
+    /// Messages for stderr (charts skipped …).
+    pub notes: Vec<String>,
+}
+
+/// Writes one unit's files into `out` as one set ([`report::OutputSet`]): the
+/// workbook, the Markdown text and, with `png`, the charts under `diagram/`. Without
+/// a workbook there is no review (an error); any other file that fails is listed in
+/// [`WrittenSet::failed`] and the rest are still written. A new output joins the set
+/// with one more `stage`.
+pub fn write_outputs(review: &Review, out: &Path, png: bool) -> Result<WrittenSet, Error> {
     let path = out.join(report::workbook_file_name(review.year, &review.unit));
-    report::workbook::write_workbook(review, &path)?;
-    let md = path.with_extension("md");
-    report::write_atomically(&md, review.markdown.as_bytes())?;
-    Ok(vec![path, md])
+    let workbook = report::workbook::build(review).map_err(|source| Error::Workbook {
+        path: path.clone(),
+        source,
+    })?;
+    let mut set = report::OutputSet::begin(out)?;
+    set.stage(&path, &workbook)?;
+    let mut failed = Vec::new();
+    let mut notes = Vec::new();
+    if let Err(e) = set.stage(&path.with_extension("md"), review.markdown.as_bytes()) {
+        failed.push(e);
+    }
+    if png {
+        match report::png::render_charts(review, &out.join("diagram")) {
+            Ok(charts) => {
+                notes.extend(charts.skipped);
+                for (chart, bytes) in charts.charts {
+                    if let Err(e) = set.stage(&chart, &bytes) {
+                        failed.push(e);
+                    }
+                }
+            }
+            Err(e) => failed.push(e),
+        }
+    }
+    let mut written = Vec::new();
+    for (i, result) in set.commit().into_iter().enumerate() {
+        match result {
+            Ok(p) => written.push(p),
+            Err(e) if i == 0 => return Err(e),
+            Err(e) => failed.push(e),
+        }
+    }
+    Ok(WrittenSet {
+        written,
+        failed,
+        notes,
+    })
 }
 
 /// Problems to stderr: every unreadable file, and a count of the rest.

@@ -61,8 +61,29 @@ pub struct ChartsWritten {
 
 /// Writes the charts whose data exist into `dir` (created if needed).
 pub fn write_charts(report: &Review, dir: &Path) -> Result<ChartsWritten, Error> {
-    let _ = face();
     std::fs::create_dir_all(dir).map_err(|e| Error::write(dir, e))?;
+    let charts = render_charts(report, dir)?;
+    let mut result = ChartsWritten {
+        skipped: charts.skipped,
+        ..ChartsWritten::default()
+    };
+    for (path, bytes) in charts.charts {
+        crate::report::write_atomically(&path, &bytes)?;
+        result.written.push(path);
+    }
+    Ok(result)
+}
+
+/// The charts drawn in memory, each with the path it belongs at under `dir`.
+pub struct ChartsDrawn {
+    pub charts: Vec<(PathBuf, Vec<u8>)>,
+    /// Why a chart was left out, one sentence each.
+    pub skipped: Vec<String>,
+}
+
+/// Draws the charts that have data, for `dir`, without writing them.
+pub fn render_charts(report: &Review, dir: &Path) -> Result<ChartsDrawn, Error> {
+    let _ = face();
     type Draw = fn(&Review, &DrawingArea<Canvas<'_>, Shift>) -> DrawResult;
     let charts: [(&str, Option<&str>, Draw); 4] = [
         (
@@ -74,7 +95,10 @@ pub fn write_charts(report: &Review, dir: &Path) -> Result<ChartsWritten, Error>
         (TRAINING_FILE, missing_training(report), draw_training),
         (RISK_FILE, missing_risks(report), draw_risk_matrix),
     ];
-    let mut result = ChartsWritten::default();
+    let mut result = ChartsDrawn {
+        charts: Vec::new(),
+        skipped: Vec::new(),
+    };
     for (file, missing, draw) in charts {
         let path = dir.join(file);
         if let Some(reason) = missing {
@@ -87,8 +111,7 @@ pub fn write_charts(report: &Review, dir: &Path) -> Result<ChartsWritten, Error>
             path: path.clone(),
             message,
         })?;
-        crate::report::write_atomically(&path, &bytes)?;
-        result.written.push(path);
+        result.charts.push((path, bytes));
     }
     Ok(result)
 }

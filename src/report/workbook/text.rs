@@ -6,7 +6,8 @@ use rust_xlsxwriter::{
 };
 
 use super::{
-    data_sheet, finish_sheet, page_sheet, wrapped_lines, write_table, Formats, Out, FIRST_ROW,
+    data_sheet, finish_sheet, fitted, page_sheet, wrapped_lines, write_table, Formats, Out,
+    FIRST_ROW,
 };
 use crate::review::{Block, Review};
 
@@ -39,44 +40,62 @@ pub(crate) fn report_sheet(report: &Review, f: &Formats) -> Result<Worksheet, Xl
                 if row > 0 {
                     row += 1;
                 }
-                ws.write_string_with_format(row, 0, t, &f.h1)?;
-                ws.set_row_height(row, 24.0 * lines_at_size(t, 16.0) as f64 + 2.0)?;
+                write_text(&mut ws, row, t, &f.h1)?;
+                ws.set_row_height(
+                    row,
+                    (24.0 * lines_at_size(t, 16.0) as f64 + 2.0).min(MAX_ROW_HEIGHT),
+                )?;
                 row += 1;
             }
             Block::Heading2(t) => {
                 if row > 0 {
                     row += 1;
                 }
-                ws.write_string_with_format(row, 0, t, &f.h2)?;
-                ws.set_row_height(row, 20.0 * lines_at_size(t, 13.0) as f64 + 2.0)?;
+                write_text(&mut ws, row, t, &f.h2)?;
+                ws.set_row_height(
+                    row,
+                    (20.0 * lines_at_size(t, 13.0) as f64 + 2.0).min(MAX_ROW_HEIGHT),
+                )?;
                 row += 1;
             }
             Block::Heading3(t) => {
                 if previous_was_bullet {
                     row += 1;
                 }
-                ws.write_string_with_format(row, 0, t, &f.h3)?;
-                ws.set_row_height(row, 17.0 * lines_at_size(t, 11.0) as f64 + 1.0)?;
+                write_text(&mut ws, row, t, &f.h3)?;
+                ws.set_row_height(
+                    row,
+                    (17.0 * lines_at_size(t, 11.0) as f64 + 1.0).min(MAX_ROW_HEIGHT),
+                )?;
                 row += 1;
             }
             Block::Paragraph(t) => {
                 if previous_was_bullet {
                     row += 1;
                 }
-                ws.write_string_with_format(row, 0, t, &f.paragraph)?;
-                ws.set_row_height(row, 15.0 * lines_at_size(t, 11.0) as f64 + 3.0)?;
+                write_text(&mut ws, row, t, &f.paragraph)?;
+                ws.set_row_height(
+                    row,
+                    (15.0 * lines_at_size(t, 11.0) as f64 + 3.0).min(MAX_ROW_HEIGHT),
+                )?;
                 row += 2;
             }
             Block::Bullet(t) => {
                 let text = format!("•  {t}");
-                ws.write_string_with_format(row, 0, &text, &f.bullet)?;
-                ws.set_row_height(row, 15.0 * lines_at_size(&text, 11.0) as f64 + 1.0)?;
+                write_text(&mut ws, row, &text, &f.bullet)?;
+                ws.set_row_height(
+                    row,
+                    (15.0 * lines_at_size(&text, 11.0) as f64 + 1.0).min(MAX_ROW_HEIGHT),
+                )?;
                 row += 1;
             }
             Block::Numbered(n, t) => {
                 let text = format!("{n}.  {t}");
-                ws.write_string_with_format(row, 0, &text, &f.bullet)?;
-                ws.set_row_height(row, 15.0 * lines_at_size(&text, 11.0) as f64 + 1.0)?;
+                write_text(&mut ws, row, &text, &f.bullet)?;
+                ws.set_row_height(
+                    row,
+                    (15.0 * lines_at_size(&text, 11.0) as f64 + 1.0).min(MAX_ROW_HEIGHT),
+                )?;
                 row += 1;
             }
             Block::Table(head, rows) => {
@@ -88,8 +107,11 @@ pub(crate) fn report_sheet(report: &Review, f: &Formats) -> Result<Worksheet, Xl
                 for (i, cells) in std::iter::once(head).chain(rows).enumerate() {
                     let text = cells.join("  |  ");
                     let format = if i == 0 { &f.h3 } else { &f.paragraph };
-                    ws.write_string_with_format(row, 0, &text, format)?;
-                    ws.set_row_height(row, 15.0 * lines_at_size(&text, 11.0) as f64 + 1.0)?;
+                    write_text(&mut ws, row, &text, format)?;
+                    ws.set_row_height(
+                        row,
+                        (15.0 * lines_at_size(&text, 11.0) as f64 + 1.0).min(MAX_ROW_HEIGHT),
+                    )?;
                     row += 1;
                 }
                 row += 1;
@@ -143,10 +165,10 @@ pub(crate) fn iso_sheet(report: &Review, f: &Formats) -> Result<Worksheet, XlsxE
         for (i, r) in report.iso.iter().enumerate() {
             let row = place.first_row + i as u32;
             ws.write_string_with_format(row, 1, &r.requirement, &f.wrap)?;
-            ws.write_string_with_format(row, 3, &r.answer, &f.wrap)?;
+            ws.write_string_with_format(row, 3, fitted(&r.answer), &f.wrap)?;
             let lines = wrapped_lines(&r.requirement, REQUIREMENT_WIDTH)
                 .max(wrapped_lines(&r.answer, ANSWER_WIDTH));
-            ws.set_row_height(row, 15.0 * lines as f64 + 3.0)?;
+            ws.set_row_height(row, (15.0 * lines as f64 + 3.0).min(MAX_ROW_HEIGHT))?;
         }
         let yes = ConditionalFormatText::new()
             .set_rule(ConditionalFormatTextRule::BeginsWith("Ja".into()))
@@ -179,4 +201,13 @@ pub(crate) fn iso_sheet(report: &Review, f: &Formats) -> Result<Worksheet, XlsxE
     // "Besvaras av underlaget" wraps in its narrow column.
     ws.set_row_height(place.header_row, 32)?;
     Ok(ws)
+}
+
+/// Excel's tallest row, in points.
+const MAX_ROW_HEIGHT: f64 = 409.0;
+
+/// Column A of the text sheet, cut to what a cell holds.
+fn write_text(ws: &mut Worksheet, row: u32, text: &str, format: &Format) -> Result<(), XlsxError> {
+    ws.write_string_with_format(row, 0, fitted(text), format)?;
+    Ok(())
 }
