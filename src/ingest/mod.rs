@@ -31,6 +31,10 @@ pub struct RawSheet {
     /// Explicit 1-based row numbers per index, for a sheet cut out of a larger one
     /// (a city-wide file split by förvaltning). Empty: rows are consecutive.
     pub row_numbers: Vec<u32>,
+    /// Cells (e.g. "B4") that hold a formula without a saved value, read as the text
+    /// the user typed ("=Namn"): files written by scripts store text starting with "="
+    /// that way.
+    pub formula_texts: Vec<String>,
 }
 
 impl RawSheet {
@@ -42,6 +46,7 @@ impl RawSheet {
             hidden: false,
             error: Some(error),
             row_numbers: Vec::new(),
+            formula_texts: Vec::new(),
         }
     }
 

@@ -298,6 +298,15 @@ pub fn load_sheet(
     if sheet.hidden {
         note = format!("Dolt blad. {note}");
     }
+    if let Some(first) = sheet.formula_texts.first() {
+        reader.note(
+            &format!(
+                "{} är formler utan sparat värde (först {first}), som filer skapade av program sparar text som börjar med \"=\"",
+                crate::kpi::count_noun(sheet.formula_texts.len(), "cell", "celler")
+            ),
+            "Formelns text användes som cellens text. Kontrollera raderna.",
+        );
+    }
     source.note = note;
     inputs.problems.extend(reader.problems);
     inputs.add_source(source);
@@ -459,6 +468,7 @@ pub fn split_by_administration(
                     hidden: sheet.hidden,
                     error: None,
                     row_numbers,
+                    formula_texts: sheet.formula_texts.clone(),
                 },
             }
         })
