@@ -4,6 +4,8 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 
+use crate::pipeline::Format;
+
 /// Help laid out with Swedish headings (clap's own are English).
 const TOP_HELP: &str =
     "{about-with-newline}\nAnvändning: {usage}\n\nKommandon:\n{subcommands}\n\nFlaggor:\n{options}{after-help}";
@@ -72,7 +74,17 @@ pub struct ReportArgs {
     /// Skriv nyckeltalen som JSON till en fil, eller till standard ut med "-".
     #[arg(long, value_name = "FIL|-")]
     pub json: Option<PathBuf>,
-    /// Skriv också huvuddiagrammen som PNG under UTMAPP/diagram/.
+    /// Filer att skriva, kommaseparerade: xlsx (arbetsboken), docx (Word-dokumentet), md (rapporttexten som Markdown), png (diagrammen som bilder under UTMAPP/diagram/). Standard: xlsx,docx,md.
+    #[arg(
+        long,
+        value_name = "FORMAT",
+        value_delimiter = ',',
+        default_value = "xlsx,docx,md",
+        hide_default_value = true,
+        hide_possible_values = true
+    )]
+    pub format: Vec<Format>,
+    /// Skriv också huvuddiagrammen som PNG under UTMAPP/diagram/ (som png i --format).
     #[arg(long)]
     pub png: bool,
 }
@@ -106,6 +118,27 @@ pub struct BatchArgs {
     /// Skriv tidsåtgången per steg (läsa, nyckeltal, skriva) när körningen är klar.
     #[arg(long)]
     pub timings: bool,
+    /// Filer att skriva för varje förvaltning, kommaseparerade: xlsx (arbetsboken), docx (Word-dokumentet), md (rapporttexten som Markdown), png (diagrammen som bilder under UTMAPP/diagram/FÖRVALTNING/). Standard: xlsx,docx,md.
+    #[arg(
+        long,
+        value_name = "FORMAT",
+        value_delimiter = ',',
+        default_value = "xlsx,docx,md",
+        hide_default_value = true,
+        hide_possible_values = true
+    )]
+    pub format: Vec<Format>,
+}
+
+/// `--format` values: the names of [`Format`].
+impl clap::ValueEnum for Format {
+    fn value_variants<'a>() -> &'a [Self] {
+        &Format::ALL
+    }
+
+    fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
+        Some(clap::builder::PossibleValue::new(self.name()))
+    }
 }
 
 #[derive(Debug, clap::Args)]
@@ -136,9 +169,23 @@ pub struct TemplatesArgs {
 /// Parses the arguments; on a mistake, says what is wrong in Swedish (through clap's own
 /// error formatting, so suggestions and the usage line survive) and exits with 2.
 pub fn parse() -> Cli {
-    match Cli::try_parse() {
-        Ok(cli) => cli,
-        Err(e) => e.apply::<SwedishErrors>().exit(),
+    parse_from(std::env::args_os()).unwrap_or_else(|code| std::process::exit(code.into()))
+}
+
+/// Parses `args` (program name first). Help, version and mistakes (in Swedish) are
+/// printed here; the error is the exit status to end with.
+pub fn parse_from<I, T>(args: I) -> Result<Cli, u8>
+where
+    I: IntoIterator<Item = T>,
+    T: Into<std::ffi::OsString> + Clone,
+{
+    match Cli::try_parse_from(args) {
+        Ok(cli) => Ok(cli),
+        Err(e) => {
+            let e = e.apply::<SwedishErrors>();
+            let _ = e.print();
+            Err(e.exit_code().clamp(0, 255) as u8)
+        }
     }
 }
 

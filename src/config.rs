@@ -51,6 +51,29 @@ pub struct Config {
     /// Standing items for the second year of the prioritised work.
     #[serde(default)]
     pub standing_priorities: Vec<String>,
+    /// Themes of the prioritised work: rules and the action plan's actions are grouped
+    /// under them, one item per theme.
+    #[serde(default)]
+    pub themes: Vec<ThemeConfig>,
+    /// The organisation's Word template (`.docx` or `.dotx`) for the review document: its
+    /// styles, header and footer are used. A relative path is looked up in the input
+    /// folder, then beside the `--config` file.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dokumentmall: Option<String>,
+    /// Name on the Word document's title page as Informationssäkerhetssamordnare.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub informationssakerhetssamordnare: Option<String>,
+    /// Name on the Word document's title page as Dataskyddsombud.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dataskyddsombud: Option<String>,
+    /// Author in the Word document's properties (default: the
+    /// Informationssäkerhetssamordnare, else the unit).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub forfattare: Option<String>,
+    /// The Word document's date, ÅÅÅÅ-MM-DD (default: SOURCE_DATE_EPOCH when set, else
+    /// the day of the run).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dokumentdatum: Option<String>,
 }
 
 /// `[[files]]`: for files whose name matches `file` (`*` and `?` wildcards, case
@@ -105,8 +128,29 @@ pub struct PriorityRule {
     pub kpi: KpiKey,
     pub when: When,
     pub threshold: f64,
+    /// The theme the rule belongs to (a `[[themes]]` title, or a theme of its own).
     pub title: String,
+    /// What to do, in the infinitive ("Ta fram …").
     pub text: String,
+    /// The figure behind it, as a sentence; added after the action plan's actions.
+    #[serde(default)]
+    pub evidence: Option<String>,
+}
+
+/// `[[themes]]`: a theme of the prioritised work.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ThemeConfig {
+    pub title: String,
+    /// Words in an action's name that put it under this theme.
+    #[serde(default)]
+    pub keywords: Vec<String>,
+    /// A legal obligation in force from this review year on: always proposed, first.
+    #[serde(default)]
+    pub legal_from_year: Option<i32>,
+    /// The proposal for a legal obligation; `{myndighet}` is the NIS authority.
+    #[serde(default)]
+    pub legal_text: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -322,6 +366,10 @@ impl Config {
         if let Some(year) = self.year {
             range("year", year, 2000, 2100)?;
         }
+        if let Some(date) = &self.dokumentdatum {
+            chrono::NaiveDate::parse_from_str(date.trim(), "%Y-%m-%d")
+                .map_err(|_| format!("dokumentdatum = \"{date}\" är inte ett datum ÅÅÅÅ-MM-DD"))?;
+        }
         range(
             "incidents.imy_deadline_hours",
             self.incidents.imy_deadline_hours,
@@ -470,6 +518,11 @@ const ROOT: Shape = Table(&[
     ("unit", Value),
     ("year", Value),
     ("standing_priorities", Value),
+    ("dokumentmall", Value),
+    ("informationssakerhetssamordnare", Value),
+    ("dataskyddsombud", Value),
+    ("forfattare", Value),
+    ("dokumentdatum", Value),
     (
         "training",
         Table(&[
@@ -521,6 +574,16 @@ const ROOT: Shape = Table(&[
             ("threshold", Value),
             ("title", Value),
             ("text", Value),
+            ("evidence", Value),
+        ]),
+    ),
+    (
+        "themes",
+        List(&[
+            ("title", Value),
+            ("keywords", Value),
+            ("legal_from_year", Value),
+            ("legal_text", Value),
         ]),
     ),
 ]);
@@ -713,6 +776,21 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(err.contains("finns två gånger"), "{err}");
+    }
+
+    #[test]
+    fn document_keys_are_known_and_checked() {
+        let c = load_text(
+            "docx",
+            "dokumentmall = \"Stadens mall.docx\"\ninformationssakerhetssamordnare = \"Isa\"\ndataskyddsombud = \"Dora\"\nforfattare = \"Isa\"\ndokumentdatum = \"2026-02-15\"\n",
+        )
+        .unwrap();
+        assert_eq!(c.dokumentmall.as_deref(), Some("Stadens mall.docx"));
+        assert_eq!(c.dokumentdatum.as_deref(), Some("2026-02-15"));
+        let err = load_text("docx-date", "dokumentdatum = \"15/2 2026\"\n")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("dokumentdatum"), "{err}");
     }
 
     #[test]

@@ -52,6 +52,14 @@ pub enum Error {
         source: rust_xlsxwriter::XlsxError,
     },
 
+    /// The Word document could not be put together.
+    #[error("Word-dokumentet {path} kunde inte skapas: {source}")]
+    Document {
+        path: PathBuf,
+        #[source]
+        source: zip::result::ZipError,
+    },
+
     /// A PNG chart could not be drawn.
     #[error("Diagrammet {path} kunde inte ritas: {message}")]
     Chart { path: PathBuf, message: String },

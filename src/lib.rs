@@ -3,13 +3,15 @@
 //! already has.
 //!
 //! The layers import one way only, bottom to top (tests/layers.rs checks it):
-//! `schema`, `textnorm`, `privacy` (names, text rules, what may be shown) → `error` → `config` → `ingest` (files,
+//! `schema`, `textnorm` (names and text rules), `privacy` (what may be shown),
+//! `platform` (Windows habits in portable code) → `error` → `config` → `ingest` (files,
 //! formats, headers, values) → `model` (typed records, problems with their place) →
 //! `kpi` (pure figures) → `review` (figures + text + ISO mapping, built once) → `report`
 //! (workbook, comparison, PNG, JSON, Markdown) → `input_templates` (blank input
 //! workbooks) → `pipeline` (folder → review → files, for `report` and `batch`) → `cli`
 //! → `commands` (thin verbs).
 
+pub mod platform;
 pub mod privacy;
 pub mod schema;
 pub mod textnorm;

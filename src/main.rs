@@ -1,7 +1,35 @@
 use std::process::ExitCode;
 
+use genomgang::platform::{self, Launch};
+
 fn main() -> ExitCode {
-    let cli = genomgang::cli::parse();
-    let code = genomgang::commands::run(cli);
+    let _code_page = platform::console_utf8();
+    // Started from Explorer (double-click, or a folder dropped on the exe): the window
+    // closes when the program ends, so it waits for a key. Never from a terminal or script.
+    let own_window = platform::own_console_window();
+    let code = match platform::launch(std::env::args_os().collect(), own_window) {
+        Launch::DoubleClick => {
+            eprintln!("{}", platform::DOUBLE_CLICK_TEXT);
+            2
+        }
+        Launch::DroppedFile(path) => {
+            eprintln!("{}", platform::dropped_file_text(&path));
+            2
+        }
+        Launch::Args(args) => {
+            let code = match genomgang::cli::parse_from(args) {
+                Ok(cli) => genomgang::commands::run(cli),
+                Err(code) => code,
+            };
+            if own_window {
+                eprintln!();
+                eprintln!("{}", platform::outcome_line(code));
+            }
+            code
+        }
+    };
+    if own_window {
+        platform::wait_for_key();
+    }
     ExitCode::from(code)
 }

@@ -1,6 +1,6 @@
 //! `genomgang batch` over a generated city (examples/make_city.rs) at a small scale: every
-//! unit's KPIs match the facit the generator knows by construction, one workbook is written
-//! per unit plus the comparison workbook, and the run succeeds.
+//! unit's KPIs match the facit the generator knows by construction, one workbook and one
+//! Word document are written per unit plus the comparison workbook, and the run succeeds.
 
 mod common;
 
@@ -48,6 +48,8 @@ fn batch_over_a_city_matches_the_facit() {
         }
         let workbook = out.join(format!("Ledningens genomgång {year} - {name}.xlsx"));
         assert!(workbook.is_file(), "{} saknas", workbook.display());
+        let document = workbook.with_extension("docx");
+        assert!(document.is_file(), "{} saknas", document.display());
     }
     assert!(mismatches.is_empty(), "{}", mismatches.join("\n"));
     assert!(out.join(format!("Jämförelse {year}.xlsx")).is_file());

@@ -230,7 +230,7 @@ fn data_set() -> Vec<(&'static str, &'static str, Vec<Vec<V>>)> {
 
 /// The KPIs known by construction: (id, value, previous).
 const EXPECTED: [(&str, Option<f64>, Option<f64>); 16] = [
-    ("training.headcount", Some(12.0), Some(12.0)),
+    ("training.headcount", Some(12.0), None),
     ("training.completed_all", Some(9.0), Some(6.0)),
     ("training.completion_rate_all", Some(0.75), Some(0.5)),
     ("incidents.total", Some(7.0), Some(3.0)),

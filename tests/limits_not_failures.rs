@@ -281,14 +281,14 @@ fn the_workbook_and_its_text_are_written_as_one_set() {
         let in_md = md_of(&out).contains("AAAA");
         assert_eq!(in_xlsx, in_md, "workbook and .md from different runs");
     }
-    // Nothing but the set (and hidden bookkeeping) is left in the folder.
+    // Nothing but the set (workbook, Word document, text; hidden bookkeeping aside).
     let visible: Vec<String> = std::fs::read_dir(&out)
         .unwrap()
         .filter_map(|e| e.ok())
         .map(|e| e.file_name().to_string_lossy().to_string())
         .filter(|n| !n.starts_with('.'))
         .collect();
-    assert_eq!(visible.len(), 2, "{visible:?}");
+    assert_eq!(visible.len(), 3, "{visible:?}");
 }
 
 #[test]

@@ -1,7 +1,8 @@
 //! Privacy (SPEC §4.2, issue 11 defect 1): random identifier-shaped strings — personnummer,
 //! samordningsnummer, e-mail addresses, telephone numbers — typed into every text cell
 //! of every input kind, into file, sheet and unused header names, never appear in any
-//! output file: the workbook's parts, the .md, the JSON, the PNG charts' text chunks.
+//! output file: the workbook's and the Word document's parts, the .md, the JSON, the PNG
+//! charts' text chunks.
 //!
 //! `GENOMGANG_PRIVACY_ROUNDS=50 cargo test --test nothing_leaked` runs more rounds.
 
@@ -349,7 +350,7 @@ fn output_texts(out: &Path) -> Vec<(String, String)> {
             let name = path.display().to_string();
             texts.push((format!("{name} (filnamn)"), name.clone()));
             let text = match path.extension().and_then(|e| e.to_str()) {
-                Some("xlsx") => all_parts_text(&path),
+                Some("xlsx") | Some("docx") => all_parts_text(&path),
                 Some("png") => png_text_chunks(&std::fs::read(&path).unwrap()),
                 _ => String::from_utf8_lossy(&std::fs::read(&path).unwrap()).to_string(),
             };

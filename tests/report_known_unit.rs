@@ -284,7 +284,7 @@ fn every_kpi_of_the_known_unit() {
     assert_eq!(doc["unit"], "Testförvaltningen");
     assert_eq!(doc["year"], 2025);
     let expect = [
-        ("training.headcount", Some(10.0), Some(10.0)),
+        ("training.headcount", Some(10.0), None),
         ("training.completed_all", Some(4.0), Some(2.0)),
         ("training.completion_rate_all", Some(0.4), Some(0.2)),
         ("incidents.total", Some(8.0), Some(2.0)),
@@ -370,7 +370,8 @@ fn workbook_has_the_sheets_kpis_and_native_charts() {
             "Åtgärder",
             "ISO 27001 9.3",
             "Datakvalitet",
-            "Källor"
+            "Källor",
+            "Konfiguration"
         ]
     );
     // KPI values on the summary sheet.

@@ -89,14 +89,40 @@ fn sample_reproduces_the_example_review() {
             .unwrap_or_else(|| panic!("{clause} missing from the ISO sheet"))
             .clone()
     };
-    for clause in [
-        "9.3.2 a)", "9.3.2 b)", "9.3.2 d)", "9.3.2 f)", "9.3.2 g)", "9.3.3",
-    ] {
+    for clause in ["9.3.2 a)", "9.3.2 b)", "9.3.2 d)", "9.3.2 f)", "9.3.2 g)"] {
         assert!(
             row_of(clause).contains(&Data::String("Ja".into())),
             "{clause}"
         );
     }
+    // Decisions are taken at the review: until then 9.3.3 is answered in part.
+    assert!(row_of("9.3.3").contains(&Data::String(
+        "Delvis – beslut fattas vid genomgången".into()
+    )));
+    // The summary opens with the decision page.
+    let summary = sheet_rows(&xlsx, "Sammanfattning");
+    let cells: Vec<String> = summary.iter().flatten().map(|c| c.to_string()).collect();
+    let at = |text: &str| cells.iter().position(|c| c == text);
+    let proposals = at("Förslag till beslut").expect("Förslag till beslut on Sammanfattning");
+    assert!(at("Slutsatser").unwrap() < proposals);
+    assert!(proposals < at("Nyckeltal").expect("KPI table"));
+    for label in ["Beslut", "Datum", "Namn"] {
+        assert!(at(label).is_some(), "{label}");
+    }
+    // Status words come from the targets: 16 % against 90 % is red, 63 % against
+    // 100 % is red, no IMY report late beyond the target of 0 would be green.
+    let status_of = |label: &str| {
+        find_row(&summary, label)
+            .unwrap_or_else(|| panic!("{label}"))
+            .get(5)
+            .map(|c| c.to_string())
+            .unwrap_or_default()
+    };
+    assert_eq!(
+        status_of("Andel medarbetare som genomfört alla obligatoriska utbildningar"),
+        "Röd"
+    );
+    assert_eq!(status_of("Antal incidenter"), "Info");
     // No file on stakeholders' needs was given: said plainly, with the file that would.
     let c = row_of("9.3.2 c)");
     assert!(c.contains(&Data::String("Nej – saknas".into())), "{c:?}");
@@ -158,5 +184,88 @@ fn committed_sample_is_what_the_generator_writes() {
             a == b,
             "{n} differs from the generator's output: run `cargo run --example make_samples`"
         );
+    }
+}
+
+/// Section 4 of the sample's text is a plan: one item per theme, NIS2 first (the review
+/// year is 2025), the action plan's actions merged into their themes, nothing repeated;
+/// the text opens with conclusions and numbered proposals.
+#[test]
+fn sample_text_opens_with_decisions_and_plans_by_theme() {
+    let t = TempDir::new("sample-plan");
+    let out = t.join("ut");
+    let (code, _doc, xlsx, err) = report(
+        std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/samples/kungsholmen")),
+        &out,
+        &["--format", "xlsx,md"],
+    );
+    assert_eq!(code, 0, "{err}");
+    let md = std::fs::read_to_string(xlsx.with_extension("md")).unwrap();
+    let decision = md
+        .find("## Sammanfattning och förslag till beslut")
+        .unwrap();
+    assert!(decision < md.find("## 1 Vad är Ledningens genomgång").unwrap());
+    assert!(md.contains("### Förslag till beslut"));
+    assert!(md.contains("1. att godkänna Ledningens genomgång 2025 för Kungsholmen,"));
+    assert!(md.contains("| Beslut | Datum | Namn |"));
+    let conclusions: Vec<&str> = md[decision..]
+        .lines()
+        .skip_while(|l| *l != "### Slutsatser")
+        .skip(1)
+        .take_while(|l| !l.starts_with("###"))
+        .filter(|l| l.starts_with("- "))
+        .collect();
+    assert!((3..=5).contains(&conclusions.len()), "{conclusions:?}");
+
+    let plan = &md[md.find("## 4 Prioriterat arbete som föreslås").unwrap()..];
+    let next: Vec<&str> = plan
+        .lines()
+        .skip_while(|l| *l != "### 2026")
+        .skip(1)
+        .take_while(|l| !l.starts_with("###"))
+        .filter(|l| l.starts_with("- "))
+        .collect();
+    let titles: Vec<&str> = next
+        .iter()
+        .map(|l| l.trim_start_matches("- **").split("**").next().unwrap())
+        .collect();
+    assert_eq!(titles[0], "NIS2 och cybersäkerhetslagen", "{next:#?}");
+    let mut unique = titles.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(unique.len(), titles.len(), "a theme repeated: {titles:?}");
+    for theme in [
+        "Registerförteckning",
+        "Incidentrutin",
+        "Informationsklassning",
+        "Utbildning",
+    ] {
+        assert!(titles.contains(&theme), "{theme} missing: {titles:?}");
+    }
+    // The action plan's own routine is proposed, not the generic "Se över rutinen".
+    let incident = next
+        .iter()
+        .find(|l| l.contains("**Incidentrutin**"))
+        .unwrap();
+    assert!(
+        incident.contains("Ta fram en rutin för informationssäkerhetsincident"),
+        "{incident}"
+    );
+    assert!(!incident.contains("Se över rutinen"), "{incident}");
+    // Each overdue action appears once, in its theme.
+    assert_eq!(plan.matches("Revidera lokal anvisning").count(), 1);
+    // No line of the text starts with a digit.
+    for line in md.lines() {
+        let text = line.trim_start_matches(['-', '#', ' ', '*']);
+        let starts_list_number = line
+            .split_once(". ")
+            .is_some_and(|(n, _)| n.chars().all(|c| c.is_ascii_digit()));
+        let heading_number = line.starts_with('#');
+        if !starts_list_number && !heading_number && !text.starts_with("20") {
+            assert!(
+                !text.starts_with(|c: char| c.is_ascii_digit()),
+                "a sentence starts with a digit: {line}"
+            );
+        }
     }
 }

@@ -5,6 +5,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use crate::cli::BatchArgs;
 use crate::commands::{fail, EXIT_FAILED, EXIT_OK, EXIT_PARTIAL};
 use crate::pipeline::batch::{run_batch, BatchRequest, Progress};
+use crate::pipeline::Formats;
 
 pub fn run(args: &BatchArgs) -> u8 {
     let jobs = args
@@ -22,6 +23,7 @@ pub fn run(args: &BatchArgs) -> u8 {
         config: args.config.as_deref(),
         json: args.json.as_deref(),
         jobs,
+        formats: Formats::new(&args.format, false),
     };
     let progress = BarProgress::new();
     let outcome = match run_batch(&request, &progress) {

@@ -2,7 +2,7 @@
 
 use crate::cli::ReportArgs;
 use crate::commands::{fail, EXIT_OK, EXIT_PARTIAL};
-use crate::pipeline::{self, ReportRequest};
+use crate::pipeline::{self, Formats, ReportRequest};
 
 pub fn run(args: &ReportArgs) -> u8 {
     let request = ReportRequest {
@@ -12,7 +12,7 @@ pub fn run(args: &ReportArgs) -> u8 {
         unit: args.unit.as_deref(),
         config: args.config.as_deref(),
         json: args.json.as_deref(),
-        png: args.png,
+        formats: Formats::new(&args.format, args.png),
     };
     match pipeline::run_report(&request) {
         Ok(outcome) => {

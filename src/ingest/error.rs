@@ -26,6 +26,10 @@ pub enum ReadError {
         source: Cause,
     },
 
+    /// Another program (Excel) holds the file open without sharing it.
+    #[error("filen är öppen i ett annat program och kan inte läsas: stäng filen i Excel och försök igen")]
+    Locked,
+
     #[error("filen är {size_mib} MiB stor, större än gränsen {limit_mib} MiB (limits.max_file_mib). Exportera bara det år som behövs, eller höj gränsen")]
     TooLarge { size_mib: u64, limit_mib: u64 },
 

@@ -423,8 +423,14 @@ pub fn read_limited(path: &std::path::Path, limits: &Limits) -> Result<Vec<u8>, 
     let mut bytes = Vec::with_capacity(meta.len() as usize);
     std::fs::File::open(path)
         .and_then(|mut f| f.read_to_end(&mut bytes))
-        .map_err(|e| ReadError::Io {
-            source: ReadError::cause(e),
+        .map_err(|e| {
+            if crate::platform::is_sharing_violation(&e) {
+                ReadError::Locked
+            } else {
+                ReadError::Io {
+                    source: ReadError::cause(e),
+                }
+            }
         })?;
     Ok(bytes)
 }

@@ -135,11 +135,12 @@ pub fn extension(path: &Path) -> String {
 }
 
 /// Files directly in a folder, sorted by name so every run reads them in the same order.
+/// Lock files, system files and empty OneDrive placeholders are left out without a word.
 pub fn list_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(dir)?
         .filter_map(|e| e.ok())
         .map(|e| e.path())
-        .filter(|p| p.is_file())
+        .filter(|p| p.is_file() && !crate::platform::skipped_silently(p))
         .collect();
     files.sort();
     Ok(files)

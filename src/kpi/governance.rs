@@ -192,6 +192,7 @@ pub fn risks(inputs: &Inputs, cfg: &Config, b: &mut Breakdowns) -> Vec<Kpi> {
             high: r.value >= threshold,
             status: r.status.clone(),
             action: r.action.clone(),
+            owner: r.owner.clone(),
         })
         .collect();
     rows.sort_by(|a, b| {
@@ -229,8 +230,15 @@ pub fn actions(inputs: &Inputs, year: i32, b: &mut Breakdowns) -> Vec<Kpi> {
         }
     };
     let mut by_status: BTreeMap<String, u32> = BTreeMap::new();
+    // Statuses by meaning: every status the configuration counts as done ("Klar",
+    // "Avslutad", "Genomförd") is one slice, as the text counts them.
     for a in acts {
-        *by_status.entry(status_label(&a.status)).or_default() += 1;
+        let label = if a.done {
+            "Genomförd".to_string()
+        } else {
+            status_label(&a.status)
+        };
+        *by_status.entry(label).or_default() += 1;
     }
     let mut by_status: Vec<TextCount> = by_status
         .into_iter()
@@ -243,6 +251,7 @@ pub fn actions(inputs: &Inputs, year: i32, b: &mut Breakdowns) -> Vec<Kpi> {
     let overdue = acts.iter().filter(is_overdue).count();
     let row = |a: &crate::model::Action| ActionRow {
         action: a.name.clone(),
+        owner: a.owner.clone(),
         deadline: a.deadline,
         status: status_label(&a.status),
         year: a.year,

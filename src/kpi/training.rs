@@ -319,12 +319,9 @@ pub fn compute(
         _ => None,
     };
     Ok(vec![
-        Kpi::new(
-            KpiId::TrainingHeadcount,
-            "Antal medarbetare",
-            hc,
-            if previous_available { hc } else { None },
-        ),
+        // Last year's headcount would need last year's roster; the previous-year rate
+        // is measured on this year's population (see the README).
+        Kpi::new(KpiId::TrainingHeadcount, "Antal medarbetare", hc, None),
         Kpi::new(
             KpiId::TrainingCompletedAll,
             "Medarbetare som genomfört alla obligatoriska utbildningar",

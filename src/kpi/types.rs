@@ -204,11 +204,13 @@ pub struct RiskRow {
     pub high: bool,
     pub status: String,
     pub action: String,
+    pub owner: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
 pub struct ActionRow {
     pub action: String,
+    pub owner: Option<String>,
     pub deadline: Option<NaiveDate>,
     pub status: String,
     pub year: Option<i32>,

@@ -7,7 +7,7 @@ use crate::ingest::value::{parse_datetime, parse_number};
 use crate::ingest::Cell;
 use crate::model::sheet::SheetReader;
 use crate::model::Severity;
-use crate::textnorm::normalize;
+use crate::textnorm::{normalize, owner_label};
 
 #[derive(Debug, Clone)]
 pub struct Action {
@@ -18,6 +18,8 @@ pub struct Action {
     /// True when a deadline was written but could not be read.
     pub deadline_unreadable: bool,
     pub year: Option<i32>,
+    /// Who is responsible, as a function; see [`crate::textnorm::owner_label`].
+    pub owner: Option<String>,
 }
 
 /// A deadline as a date, or as a period: "2026", "Q2 2026", "VT 2026", "HT 2025", "juni 2026".
@@ -116,6 +118,7 @@ pub fn read(r: &mut SheetReader, cfg: &Config) -> Vec<Action> {
             deadline,
             deadline_unreadable,
             year,
+            owner: r.text(row, "owner").map(|o| owner_label(&o)),
         });
     }
     out

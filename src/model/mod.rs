@@ -207,6 +207,10 @@ pub struct Source {
     pub sha256: String,
     /// Column mapping, or why the sheet was ignored.
     pub note: String,
+    /// What a file that is not a data export was used for ("Textavsnitt",
+    /// "Konfiguration"); `None` for data sheets and unused files.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub used_as: Option<&'static str>,
 }
 
 impl Source {
@@ -221,7 +225,14 @@ impl Source {
             rows_rejected: 0,
             sha256: sha256.to_string(),
             note: privacy::screen(note),
+            used_as: None,
         }
+    }
+
+    /// A file used for something other than data: a text section or the configuration.
+    pub fn used_as(mut self, what: &'static str) -> Source {
+        self.used_as = Some(what);
+        self
     }
 }
 

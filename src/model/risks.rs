@@ -5,7 +5,7 @@ use crate::ingest::value::parse_number;
 use crate::ingest::Cell;
 use crate::model::sheet::SheetReader;
 use crate::model::Severity;
-use crate::textnorm::normalize;
+use crate::textnorm::{normalize, owner_label};
 
 #[derive(Debug, Clone)]
 pub struct Risk {
@@ -15,6 +15,8 @@ pub struct Risk {
     pub value: f64,
     pub status: String,
     pub action: String,
+    /// The risk owner as a function ("IT-chef"); see [`crate::textnorm::owner_label`].
+    pub owner: Option<String>,
 }
 
 /// A rating written as a number, "3 - Medel", or a word.
@@ -79,6 +81,7 @@ pub fn read(r: &mut SheetReader) -> Vec<Risk> {
             value,
             status: r.text(row, "status").unwrap_or_default(),
             action: r.text(row, "action").unwrap_or_default(),
+            owner: r.text(row, "owner").map(|o| owner_label(&o)),
         });
     }
     out

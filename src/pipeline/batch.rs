@@ -13,10 +13,11 @@ use crate::error::Error;
 use crate::ingest::{self, FileType, RawSheet, Recogniser};
 use crate::model::{Inputs, Problem, Severity};
 use crate::pipeline::{
-    choose_year, config_sources, dated_years, load, load_config, unit_name, write_outputs,
-    YearChoice,
+    choose_year, config_sources, dated_years, load, load_config, unit_name, write_outputs, Formats,
+    Outputs, YearChoice,
 };
 use crate::report;
+use crate::report::docx::DocxOptions;
 use crate::review::{self, Review};
 use crate::textnorm::unit_key;
 
@@ -28,6 +29,8 @@ pub struct BatchRequest<'a> {
     pub config: Option<&'a Path>,
     pub json: Option<&'a Path>,
     pub jobs: usize,
+    /// The files written for each unit (PNG charts under `diagram/UNIT/`).
+    pub formats: Formats,
 }
 
 /// Where the run tells what it is doing: messages and finished units. The command
@@ -161,7 +164,7 @@ pub fn run_batch(req: &BatchRequest, progress: &dyn Progress) -> Result<BatchOut
         })
     };
     let report_unit = |unit: &Unit, inputs: &Inputs, year: &YearChoice| {
-        let result = run_unit(unit, inputs, year, req.out, &times, progress);
+        let result = run_unit(unit, inputs, year, req, &times, progress);
         progress.unit_done(&unit.name);
         result
     };
@@ -243,6 +246,7 @@ fn discover_units(
             source,
         })?
         .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| !crate::platform::skipped_silently(p))
         .collect();
     entries.sort();
     let out = std::fs::canonicalize(req.out).ok();
@@ -535,12 +539,13 @@ fn read_unit(unit: &mut Unit, times: &StageTimes) -> Inputs {
     inputs
 }
 
-/// Builds and writes one unit's review.
+/// Builds and writes one unit's review: the chosen files (the workbook, the Word
+/// document, the Markdown text; PNG charts under `diagram/UNIT/`).
 fn run_unit(
     unit: &Unit,
     inputs: &Inputs,
     year: &YearChoice,
-    out: &Path,
+    req: &BatchRequest,
     times: &StageTimes,
     progress: &dyn Progress,
 ) -> (UnitStatus, Option<Review>) {
@@ -583,11 +588,35 @@ fn run_unit(
     };
     StageTimes::add(&times.review_ns, clock);
     let clock = Instant::now();
-    let set = match write_outputs(&review, out, false) {
-        Ok(set) => set,
+    // A relative dokumentmall: in the unit's folder, the root, then beside --config.
+    let dirs: Vec<&Path> = unit
+        .dir
+        .as_deref()
+        .into_iter()
+        .chain(std::iter::once(req.root))
+        .chain(req.config.and_then(Path::parent))
+        .collect();
+    let (docx, warnings) = DocxOptions::from_config(&unit.cfg, &dirs);
+    let outputs = Outputs {
+        formats: &req.formats,
+        docx,
+        charts_dir: req
+            .out
+            .join("diagram")
+            .join(report::safe_file_name(&unit.name)),
+    };
+    let written = match write_outputs(&review, req.out, &outputs) {
+        Ok(w) => w,
         Err(e) => return failed(format!("fel: {e}")),
     };
-    for e in &set.failed {
+    for note in warnings
+        .iter()
+        .map(|w| format!("Varning: {w}"))
+        .chain(written.notes)
+    {
+        progress.message(&format!("{}: {note}", unit.name));
+    }
+    for e in &written.failed {
         progress.message(&format!("Fel: {e}"));
     }
     StageTimes::add(&times.write_ns, clock);
@@ -614,7 +643,7 @@ fn run_unit(
     let status = UnitStatus {
         name: unit.name.clone(),
         status,
-        partial: file_errors > 0 || !set.failed.is_empty(),
+        partial: file_errors > 0 || !written.failed.is_empty(),
     };
     (status, Some(review))
 }

@@ -53,9 +53,9 @@ fn looks_like_copy(lower_name: &str) -> bool {
 /// Reads one file into `inputs`, under the display name `name`.
 pub fn load_file(path: &Path, name: &str, cfg: &Config, rec: &Recogniser, inputs: &mut Inputs) {
     match ingest::file_type(path) {
-        FileType::Config => {
-            inputs.add_source(note_source(path, name, "Konfiguration (genomgang.toml)"))
-        }
+        FileType::Config => inputs.add_source(
+            note_source(path, name, "Konfiguration (genomgang.toml)").used_as("Konfiguration"),
+        ),
         FileType::Ignored => {
             let hidden = name.starts_with('.') || name.starts_with("~$");
             if !hidden {
@@ -78,16 +78,19 @@ pub fn load_file(path: &Path, name: &str, cfg: &Config, rec: &Recogniser, inputs
                     inputs
                         .sections
                         .push((ingest::section_key(&stem), text.into_owned()));
-                    inputs.add_source(Source::new(
-                        name,
-                        None,
-                        &ingest::sha256_hex(&bytes),
-                        "Textavsnitt till rapporten",
-                    ));
+                    inputs.add_source(
+                        Source::new(
+                            name,
+                            None,
+                            &ingest::sha256_hex(&bytes),
+                            "Textavsnitt till rapporten",
+                        )
+                        .used_as("Textavsnitt"),
+                    );
                 }
                 Err(e) => file_error(inputs, name, None, &e.to_string()),
             },
-            Err(e) => file_error(inputs, name, None, &format!("filen kunde inte läsas ({e})")),
+            Err(e) => file_error(inputs, name, None, &crate::platform::read_error(&e)),
         },
         FileType::Spreadsheet | FileType::Delimited => {
             let read = match ingest::read_file(path, &cfg.limits) {

@@ -15,6 +15,7 @@ use crate::config::Config;
 use crate::error::Error;
 use crate::model::{Inputs, Severity};
 use crate::report;
+use crate::report::docx::DocxOptions;
 use crate::review::{self, Review};
 
 /// Where the configuration of a run came from, for the Källor sheet.
@@ -43,11 +44,28 @@ pub fn load_config(
     Ok((cfg, config_sources(&files)))
 }
 
-/// The Källor sheet's list of configuration sources: the defaults, then each file.
+/// The Källor sheet's list of configuration sources: the defaults, then each file by
+/// its name and folder name only (no absolute paths in what management reads).
 pub fn config_sources(files: &[&Path]) -> Vec<String> {
     std::iter::once(DEFAULT_CONFIG_SOURCE.to_string())
-        .chain(files.iter().map(|f| f.display().to_string()))
+        .chain(files.iter().map(|f| short_path(f)))
         .collect()
+}
+
+/// "kungsholmen/genomgang.toml": a file and the folder it sits in.
+fn short_path(path: &Path) -> String {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_default();
+    match path
+        .parent()
+        .and_then(|p| p.file_name())
+        .map(|n| n.to_string_lossy().to_string())
+    {
+        Some(folder) if !folder.is_empty() => format!("{folder}/{name}"),
+        _ => name,
+    }
 }
 
 /// The unit name: `--unit`, else `unit` in the configuration, else the folder's name;
@@ -144,6 +162,81 @@ pub fn choose_year(
     }
 }
 
+/// One kind of output file of a unit (`--format`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// The review workbook.
+    Xlsx,
+    /// The Word document.
+    Docx,
+    /// The review text as Markdown.
+    Md,
+    /// The charts as PNG images under `diagram/`.
+    Png,
+}
+
+impl Format {
+    pub const ALL: [Format; 4] = [Format::Xlsx, Format::Docx, Format::Md, Format::Png];
+
+    /// The name on the command line.
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Xlsx => "xlsx",
+            Format::Docx => "docx",
+            Format::Md => "md",
+            Format::Png => "png",
+        }
+    }
+}
+
+/// Which files to write for each unit.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Formats(Vec<Format>);
+
+impl Default for Formats {
+    /// The workbook, the Word document and the Markdown text.
+    fn default() -> Formats {
+        Formats(vec![Format::Xlsx, Format::Docx, Format::Md])
+    }
+}
+
+impl Formats {
+    /// The formats chosen, and PNG too when `png` (the older `--png` flag).
+    pub fn new(chosen: &[Format], png: bool) -> Formats {
+        let mut list: Vec<Format> = Format::ALL
+            .into_iter()
+            .filter(|f| chosen.contains(f))
+            .collect();
+        if png && !list.contains(&Format::Png) {
+            list.push(Format::Png);
+        }
+        Formats(list)
+    }
+
+    pub fn has(&self, format: Format) -> bool {
+        self.0.contains(&format)
+    }
+}
+
+/// What the writing of one unit's files needs besides the review.
+pub struct Outputs<'a> {
+    pub formats: &'a Formats,
+    /// Names, date and template for the Word document.
+    pub docx: DocxOptions,
+    /// Where `png` writes the charts.
+    pub charts_dir: PathBuf,
+}
+
+/// What writing one unit's files produced.
+#[derive(Debug, Default)]
+pub struct Written {
+    pub files: Vec<PathBuf>,
+    /// Messages for stderr, in Swedish: charts skipped, a template that could not be used.
+    pub notes: Vec<String>,
+    /// Files besides the review's first that could not be written (exit status 1).
+    pub failed: Vec<Error>,
+}
+
 /// What `report` was asked to do.
 pub struct ReportRequest<'a> {
     pub input_dir: &'a Path,
@@ -152,7 +245,7 @@ pub struct ReportRequest<'a> {
     pub unit: Option<&'a str>,
     pub config: Option<&'a Path>,
     pub json: Option<&'a Path>,
-    pub png: bool,
+    pub formats: Formats,
 }
 
 /// What a `report` run produced.
@@ -187,78 +280,117 @@ pub fn run_report(req: &ReportRequest) -> Result<ReportOutcome, Error> {
     let choice = choose_year(req.year, cfg.year, &dated_years(&inputs));
     eprintln!("Granskningsår {}: {}.", choice.year, choice.how);
     let review = review::build(&inputs, &cfg, &sources, &unit, choice.year, &choice.how)?;
-    let set = write_outputs(&review, req.out, req.png)?;
-    let mut notes = set.notes;
-    let mut failed = !set.failed.is_empty();
-    notes.extend(set.failed.iter().map(|e| format!("Fel: {e}")));
+    // A relative dokumentmall: in the input folder, then beside --config.
+    let dirs: Vec<&Path> = std::iter::once(req.input_dir)
+        .chain(req.config.and_then(Path::parent))
+        .collect();
+    let (docx, warnings) = DocxOptions::from_config(&cfg, &dirs);
+    let outputs = Outputs {
+        formats: &req.formats,
+        docx,
+        charts_dir: req.out.join("diagram"),
+    };
+    let written = write_outputs(&review, req.out, &outputs)?;
+    let mut failed = !written.failed.is_empty();
+    let mut errors: Vec<String> = written.failed.iter().map(|e| format!("Fel: {e}")).collect();
     if let Some(target) = req.json {
         // The workbook is written: a JSON that cannot be is a partial result, not none.
         if let Err(e) = report::json::write_json(std::slice::from_ref(&review), false, target) {
-            notes.push(format!("Fel: {e}"));
+            errors.push(format!("Fel: {e}"));
             failed = true;
         }
     }
+    let notes = warnings
+        .iter()
+        .map(|w| format!("Varning: {w}"))
+        .chain(written.notes)
+        .chain(errors)
+        .collect();
     Ok(ReportOutcome {
-        written: set.written,
+        written: written.files,
         partial: inputs.has_file_errors() || failed,
         notes,
     })
 }
 
-/// What [`write_outputs`] did.
-pub struct WrittenSet {
-    /// Files in place, the workbook first.
-    pub written: Vec<PathBuf>,
-    /// Outputs besides the workbook that could not be written (exit status 1).
-    pub failed: Vec<Error>,
-    /// Messages for stderr (charts skipped …).
-    pub notes: Vec<String>,
-}
-
-/// Writes one unit's files into `out` as one set ([`report::OutputSet`]): the
-/// workbook, the Markdown text and, with `png`, the charts under `diagram/`. Without
-/// a workbook there is no review (an error); any other file that fails is listed in
-/// [`WrittenSet::failed`] and the rest are still written. A new output joins the set
+/// Writes the chosen files of one review into `out` (the charts into
+/// `outputs.charts_dir`) as one set ([`report::OutputSet`]): the workbook, the Word
+/// document, the Markdown text, the PNG charts, each drawn in memory, staged in a
+/// hidden folder and renamed into place together under the folder's lock. The first
+/// file (the workbook, unless it was not asked for) is the review: if it cannot be
+/// written that is an error; any other file that fails is listed in
+/// [`Written::failed`] and the rest are still written. A new output joins the set
 /// with one more `stage`.
-pub fn write_outputs(review: &Review, out: &Path, png: bool) -> Result<WrittenSet, Error> {
+pub fn write_outputs(review: &Review, out: &Path, outputs: &Outputs) -> Result<Written, Error> {
+    let wants = |f: Format| outputs.formats.has(f);
     let path = out.join(report::workbook_file_name(review.year, &review.unit));
-    let workbook = report::workbook::build(review).map_err(|source| Error::Workbook {
-        path: path.clone(),
-        source,
-    })?;
+    let mut written = Written::default();
     let mut set = report::OutputSet::begin(out)?;
-    set.stage(&path, &workbook)?;
-    let mut failed = Vec::new();
-    let mut notes = Vec::new();
-    if let Err(e) = set.stage(&path.with_extension("md"), review.markdown.as_bytes()) {
-        failed.push(e);
+    // Whether the review's first file is staged: later failures are partial results.
+    let mut primary = false;
+    let mut stage = |set: &mut report::OutputSet,
+                     written: &mut Written,
+                     target: &Path,
+                     bytes: Result<Vec<u8>, Error>|
+     -> Result<(), Error> {
+        match bytes.and_then(|b| set.stage(target, &b)) {
+            Ok(()) => {
+                primary = true;
+                Ok(())
+            }
+            Err(e) if !primary => Err(e),
+            Err(e) => {
+                written.failed.push(e);
+                Ok(())
+            }
+        }
+    };
+    if wants(Format::Xlsx) {
+        let bytes = report::workbook::build(review).map_err(|source| Error::Workbook {
+            path: path.clone(),
+            source,
+        });
+        stage(&mut set, &mut written, &path, bytes)?;
     }
-    if png {
-        match report::png::render_charts(review, &out.join("diagram")) {
-            Ok(charts) => {
-                notes.extend(charts.skipped);
-                for (chart, bytes) in charts.charts {
-                    if let Err(e) = set.stage(&chart, &bytes) {
-                        failed.push(e);
-                    }
+    if wants(Format::Docx) {
+        let docx = out.join(report::docx::docx_file_name(review.year, &review.unit));
+        let bytes = report::docx::build(review, &outputs.docx).map(|(bytes, warnings)| {
+            written
+                .notes
+                .extend(warnings.iter().map(|w| format!("Varning: {w}")));
+            bytes
+        });
+        stage(&mut set, &mut written, &docx, bytes)?;
+    }
+    if wants(Format::Md) {
+        let md = path.with_extension("md");
+        stage(
+            &mut set,
+            &mut written,
+            &md,
+            Ok(review.markdown.as_bytes().to_vec()),
+        )?;
+    }
+    if wants(Format::Png) {
+        match report::png::render_charts(review, 1) {
+            Ok((images, skipped)) => {
+                written.notes.extend(skipped);
+                for image in images {
+                    let target = outputs.charts_dir.join(image.file);
+                    stage(&mut set, &mut written, &target, Ok(image.png))?;
                 }
             }
-            Err(e) => failed.push(e),
+            Err(e) => stage(&mut set, &mut written, &outputs.charts_dir, Err(e))?,
         }
     }
-    let mut written = Vec::new();
     for (i, result) in set.commit().into_iter().enumerate() {
         match result {
-            Ok(p) => written.push(p),
+            Ok(p) => written.files.push(p),
             Err(e) if i == 0 => return Err(e),
-            Err(e) => failed.push(e),
+            Err(e) => written.failed.push(e),
         }
     }
-    Ok(WrittenSet {
-        written,
-        failed,
-        notes,
-    })
+    Ok(written)
 }
 
 /// Problems to stderr: every unreadable file, and a count of the rest.

@@ -85,10 +85,10 @@ fn formats() -> Formats {
         title: Format::new().set_bold().set_font_size(16),
         header,
         count: Format::new().set_num_format("#,##0"),
-        rate: Format::new().set_num_format("0%"),
+        rate: Format::new().set_num_format("0\" \"%"),
         decimal: Format::new().set_num_format("0.0"),
         bold_count: total.clone().set_num_format("#,##0"),
-        bold_rate: total.clone().set_num_format("0%"),
+        bold_rate: total.clone().set_num_format("0\" \"%"),
         bold_decimal: total.clone().set_num_format("0.0"),
         bold: total,
         wrap: Format::new().set_text_wrap().set_align(FormatAlign::Top),
@@ -274,7 +274,7 @@ fn build(reports: &[Review], year: i32) -> Result<Vec<u8>, XlsxError> {
         .set_name("Andel som genomfört de obligatoriska utbildningarna");
     chart
         .x_axis()
-        .set_num_format("0%")
+        .set_num_format("0\" \"%")
         .set_min(0.0)
         .set_max(1.0);
     chart.legend().set_hidden();

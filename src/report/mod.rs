@@ -1,8 +1,9 @@
 //! Outputs, all written from one [`crate::review::Review`]: the workbook (one module per
-//! sheet family), the comparison workbook, the JSON document, the PNG charts and the
-//! Markdown text.
+//! sheet family), the Word document, the comparison workbook, the JSON document, the PNG
+//! charts and the Markdown text.
 
 pub mod comparison;
+pub mod docx;
 pub mod json;
 pub mod png;
 pub mod workbook;
@@ -116,7 +117,9 @@ pub fn temp_path(path: &Path) -> PathBuf {
     path.with_file_name(format!(".~${name}.tmp-{}", std::process::id()))
 }
 
-/// File-name-safe version of a unit name.
+/// File-name-safe version of a unit name, valid on Windows as on Linux: no `/ \ : * ? " < > |`
+/// or control characters, no leading or trailing dots and spaces (Windows drops them),
+/// not a reserved device name (CON, PRN, AUX, NUL, COM1–9, LPT1–9), at most 100 characters.
 pub fn safe_file_name(name: &str) -> String {
     let cleaned: String = crate::privacy::clean_name(name)
         .chars()
@@ -127,22 +130,47 @@ pub fn safe_file_name(name: &str) -> String {
                 c
             }
         })
+        .take(100)
         .collect();
-    // Whole characters within 150 bytes: with "Ledningens genomgång YYYY - " and the
-    // extension the file name stays under the 255 bytes file systems allow.
+    let trimmed = within_bytes(&cleaned, 150)
+        .trim_matches(|c: char| c == '.' || c.is_whitespace())
+        .to_string();
+    if trimmed.is_empty() {
+        return "enhet".to_string();
+    }
+    let base = trimmed
+        .split('.')
+        .next()
+        .unwrap_or("")
+        .trim_end()
+        .to_uppercase();
+    let reserved = matches!(
+        base.as_str(),
+        "CON" | "PRN" | "AUX" | "NUL" | "CONIN$" | "CONOUT$"
+    ) || ((base.starts_with("COM") || base.starts_with("LPT"))
+        && base.chars().count() == 4
+        && base[3..]
+            .chars()
+            .all(|c| matches!(c, '0'..='9' | '¹' | '²' | '³')));
+    if reserved {
+        format!("{trimmed}_")
+    } else {
+        trimmed
+    }
+}
+
+/// The longest prefix of `text` of whole characters within `max` bytes: with
+/// "Ledningens genomgång YYYY - " and the extension a file name stays under the 255
+/// bytes file systems allow, whatever the characters.
+fn within_bytes(text: &str, max: usize) -> &str {
     let mut end = 0;
-    for (i, c) in cleaned.char_indices() {
-        if i + c.len_utf8() > 150 {
+    for (i, c) in text.char_indices() {
+        if i + c.len_utf8() > max {
             break;
         }
         end = i + c.len_utf8();
     }
-    let trimmed = cleaned[..end].trim().trim_matches('.').to_string();
-    if trimmed.is_empty() {
-        "enhet".to_string()
-    } else {
-        trimmed
-    }
+    &text[..end]
 }
 
 /// `Ledningens genomgång YYYY - UNIT.xlsx`

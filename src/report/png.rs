@@ -59,33 +59,22 @@ pub struct ChartsWritten {
     pub skipped: Vec<String>,
 }
 
-/// Writes the charts whose data exist into `dir` (created if needed).
-pub fn write_charts(report: &Review, dir: &Path) -> Result<ChartsWritten, Error> {
-    std::fs::create_dir_all(dir).map_err(|e| Error::write(dir, e))?;
-    let charts = render_charts(report, dir)?;
-    let mut result = ChartsWritten {
-        skipped: charts.skipped,
-        ..ChartsWritten::default()
-    };
-    for (path, bytes) in charts.charts {
-        crate::report::write_atomically(&path, &bytes)?;
-        result.written.push(path);
-    }
-    Ok(result)
+/// One chart drawn into memory: its file name, PNG bytes and size in pixels.
+#[derive(Debug, Clone)]
+pub struct ChartImage {
+    pub file: &'static str,
+    pub png: Vec<u8>,
+    pub width: u32,
+    pub height: u32,
 }
 
-/// The charts drawn in memory, each with the path it belongs at under `dir`.
-pub struct ChartsDrawn {
-    pub charts: Vec<(PathBuf, Vec<u8>)>,
-    /// Why a chart was left out, one sentence each.
-    pub skipped: Vec<String>,
-}
-
-/// Draws the charts that have data, for `dir`, without writing them.
-pub fn render_charts(report: &Review, dir: &Path) -> Result<ChartsDrawn, Error> {
+/// The charts whose data exist, drawn at `scale` times [`WIDTH`] × [`HEIGHT`] (1 for
+/// slides, 2 for print) with the same layout; and, in Swedish, the charts skipped. A
+/// chart that cannot be drawn is an [`Error::Chart`] naming its file.
+pub fn render_charts(report: &Review, scale: u32) -> Result<(Vec<ChartImage>, Vec<String>), Error> {
     let _ = face();
     type Draw = fn(&Review, &DrawingArea<Canvas<'_>, Shift>) -> DrawResult;
-    let charts: [(&str, Option<&str>, Draw); 4] = [
+    let charts: [(&'static str, Option<&str>, Draw); 4] = [
         (
             CATEGORY_FILE,
             missing_categories(report),
@@ -95,23 +84,46 @@ pub fn render_charts(report: &Review, dir: &Path) -> Result<ChartsDrawn, Error> 
         (TRAINING_FILE, missing_training(report), draw_training),
         (RISK_FILE, missing_risks(report), draw_risk_matrix),
     ];
-    let mut result = ChartsDrawn {
-        charts: Vec::new(),
-        skipped: Vec::new(),
-    };
+    let scale = scale.clamp(1, 4);
+    let mut images = Vec::new();
+    let mut skipped = Vec::new();
     for (file, missing, draw) in charts {
-        let path = dir.join(file);
         if let Some(reason) = missing {
-            result
-                .skipped
-                .push(format!("Hoppade över diagrammet {file}: {reason}."));
+            skipped.push(format!("Hoppade över diagrammet {file}: {reason}."));
             continue;
         }
-        let bytes = render(|area| draw(report, area)).map_err(|message| Error::Chart {
-            path: path.clone(),
+        let png = render(scale, |area| draw(report, area)).map_err(|message| Error::Chart {
+            path: PathBuf::from(file),
             message,
         })?;
-        result.charts.push((path, bytes));
+        images.push(ChartImage {
+            file,
+            png,
+            width: WIDTH * scale,
+            height: HEIGHT * scale,
+        });
+    }
+    Ok((images, skipped))
+}
+
+/// Writes the charts whose data exist into `dir` (created if needed).
+pub fn write_charts(report: &Review, dir: &Path) -> Result<ChartsWritten, Error> {
+    std::fs::create_dir_all(dir).map_err(|e| Error::write(dir, e))?;
+    let (images, skipped) = render_charts(report, 1).map_err(|e| match e {
+        Error::Chart { path, message } => Error::Chart {
+            path: dir.join(path),
+            message,
+        },
+        other => other,
+    })?;
+    let mut result = ChartsWritten {
+        written: Vec::new(),
+        skipped,
+    };
+    for image in images {
+        let path = dir.join(image.file);
+        crate::report::write_atomically(&path, &image.png)?;
+        result.written.push(path);
     }
     Ok(result)
 }
@@ -151,24 +163,30 @@ fn missing_risks(report: &Review) -> Option<&'static str> {
         .then_some("inget riskregister i indata")
 }
 
-/// Draws on a white in-memory bitmap and encodes it as PNG.
+/// Draws on a white in-memory bitmap `scale` times the chart size and encodes it as PNG;
+/// the drawing code sees the chart size, the canvas scales.
 fn render(
+    scale: u32,
     draw: impl FnOnce(&DrawingArea<Canvas<'_>, Shift>) -> DrawResult,
 ) -> Result<Vec<u8>, String> {
-    let mut pixels = vec![255u8; (WIDTH * HEIGHT * 3) as usize];
+    let (width, height) = (WIDTH * scale, HEIGHT * scale);
+    let mut pixels = vec![255u8; (width * height * 3) as usize];
     {
-        let root =
-            Canvas(BitMapBackend::with_buffer(&mut pixels, (WIDTH, HEIGHT))).into_drawing_area();
+        let root = Canvas(
+            BitMapBackend::with_buffer(&mut pixels, (width, height)),
+            scale as i32,
+        )
+        .into_drawing_area();
         root.fill(&WHITE).map_err(|e| e.to_string())?;
         draw(&root)?;
         root.present().map_err(|e| e.to_string())?;
     }
-    encode_png(&pixels)
+    encode_png(&pixels, width, height)
 }
 
-fn encode_png(rgb: &[u8]) -> Result<Vec<u8>, String> {
+fn encode_png(rgb: &[u8], width: u32, height: u32) -> Result<Vec<u8>, String> {
     let mut out = Vec::new();
-    let mut encoder = png::Encoder::new(&mut out, WIDTH, HEIGHT);
+    let mut encoder = png::Encoder::new(&mut out, width, height);
     encoder.set_color(png::ColorType::Rgb);
     encoder.set_depth(png::BitDepth::Eight);
     encoder.set_compression(png::Compression::Balanced);
@@ -759,7 +777,27 @@ fn text_box(text: &str, size: f64) -> (u32, u32) {
 /// The bitmap backend with its own text rendering: plotters' built-in ab_glyph renderer
 /// (0.3.7) drops each glyph's side bearing, so letters are spaced unevenly, and it draws
 /// text about a quarter of its size too high. Everything else is the bitmap backend's.
-pub struct Canvas<'a>(BitMapBackend<'a>);
+/// The second field is the scale: the drawing code sees `WIDTH` × `HEIGHT`, and every
+/// coordinate, line width and text size is multiplied on the way to the bitmap.
+pub struct Canvas<'a>(BitMapBackend<'a>, i32);
+
+impl Canvas<'_> {
+    fn at(&self, (x, y): BackendCoord) -> BackendCoord {
+        (x * self.1, y * self.1)
+    }
+}
+
+/// A line or fill style with its stroke width multiplied by the canvas scale.
+struct Scaled<'s, S>(&'s S, u32);
+
+impl<S: plotters_backend::BackendStyle> plotters_backend::BackendStyle for Scaled<'_, S> {
+    fn color(&self) -> BackendColor {
+        self.0.color()
+    }
+    fn stroke_width(&self) -> u32 {
+        self.0.stroke_width() * self.1
+    }
+}
 
 type CanvasError<'a> = DrawingErrorKind<<BitMapBackend<'a> as DrawingBackend>::ErrorType>;
 
@@ -767,7 +805,8 @@ impl<'a> DrawingBackend for Canvas<'a> {
     type ErrorType = <BitMapBackend<'a> as DrawingBackend>::ErrorType;
 
     fn get_size(&self) -> (u32, u32) {
-        self.0.get_size()
+        let (w, h) = self.0.get_size();
+        (w / self.1 as u32, h / self.1 as u32)
     }
 
     fn ensure_prepared(&mut self) -> Result<(), CanvasError<'a>> {
@@ -783,7 +822,13 @@ impl<'a> DrawingBackend for Canvas<'a> {
         point: BackendCoord,
         color: BackendColor,
     ) -> Result<(), CanvasError<'a>> {
-        self.0.draw_pixel(point, color)
+        let (x, y) = self.at(point);
+        for dy in 0..self.1 {
+            for dx in 0..self.1 {
+                self.0.draw_pixel((x + dx, y + dy), color)?;
+            }
+        }
+        Ok(())
     }
 
     fn draw_line<S: plotters_backend::BackendStyle>(
@@ -792,7 +837,8 @@ impl<'a> DrawingBackend for Canvas<'a> {
         to: BackendCoord,
         style: &S,
     ) -> Result<(), CanvasError<'a>> {
-        self.0.draw_line(from, to, style)
+        let (from, to) = (self.at(from), self.at(to));
+        self.0.draw_line(from, to, &Scaled(style, self.1 as u32))
     }
 
     fn draw_rect<S: plotters_backend::BackendStyle>(
@@ -802,7 +848,11 @@ impl<'a> DrawingBackend for Canvas<'a> {
         style: &S,
         fill: bool,
     ) -> Result<(), CanvasError<'a>> {
-        self.0.draw_rect(upper_left, bottom_right, style, fill)
+        let s = self.1;
+        let upper_left = self.at(upper_left);
+        let bottom_right = (bottom_right.0 * s + s - 1, bottom_right.1 * s + s - 1);
+        self.0
+            .draw_rect(upper_left, bottom_right, &Scaled(style, s as u32), fill)
     }
 
     fn draw_path<S: plotters_backend::BackendStyle, I: IntoIterator<Item = BackendCoord>>(
@@ -810,7 +860,9 @@ impl<'a> DrawingBackend for Canvas<'a> {
         path: I,
         style: &S,
     ) -> Result<(), CanvasError<'a>> {
-        self.0.draw_path(path, style)
+        let s = self.1;
+        let path: Vec<BackendCoord> = path.into_iter().map(|(x, y)| (x * s, y * s)).collect();
+        self.0.draw_path(path, &Scaled(style, s as u32))
     }
 
     fn draw_circle<S: plotters_backend::BackendStyle>(
@@ -820,7 +872,10 @@ impl<'a> DrawingBackend for Canvas<'a> {
         style: &S,
         fill: bool,
     ) -> Result<(), CanvasError<'a>> {
-        self.0.draw_circle(center, radius, style, fill)
+        let center = self.at(center);
+        let s = self.1 as u32;
+        self.0
+            .draw_circle(center, radius * s, &Scaled(style, s), fill)
     }
 
     fn fill_polygon<S: plotters_backend::BackendStyle, I: IntoIterator<Item = BackendCoord>>(
@@ -828,7 +883,9 @@ impl<'a> DrawingBackend for Canvas<'a> {
         vert: I,
         style: &S,
     ) -> Result<(), CanvasError<'a>> {
-        self.0.fill_polygon(vert, style)
+        let s = self.1;
+        let vert: Vec<BackendCoord> = vert.into_iter().map(|(x, y)| (x * s, y * s)).collect();
+        self.0.fill_polygon(vert, &Scaled(style, s as u32))
     }
 
     fn blit_bitmap(
@@ -837,6 +894,8 @@ impl<'a> DrawingBackend for Canvas<'a> {
         size: (u32, u32),
         src: &[u8],
     ) -> Result<(), CanvasError<'a>> {
+        // Only used for embedded bitmaps, which the charts do not draw; placed unscaled.
+        let pos = self.at(pos);
         self.0.blit_bitmap(pos, size, src)
     }
 
@@ -858,7 +917,8 @@ impl<'a> DrawingBackend for Canvas<'a> {
         if color.alpha == 0.0 {
             return Ok(());
         }
-        let size = style.size();
+        let size = style.size() * f64::from(self.1);
+        let pos = self.at(pos);
         let (width, height) = text_box(text, size);
         let (width, height) = (width as f32, height as f32);
         let anchor = style.anchor();

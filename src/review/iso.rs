@@ -12,6 +12,7 @@ pub fn rows(report: &Figures) -> Vec<IsoRow> {
         clause: clause.to_string(),
         requirement: requirement.to_string(),
         covered,
+        partly: None,
         answer,
     };
     let training = has(InputKind::Training) || has(InputKind::TrainingWide);
@@ -131,11 +132,14 @@ pub fn rows(report: &Figures) -> Vec<IsoRow> {
             true,
             "Bladet Rapport, avsnitt 4 (prioriterat arbete, föreslaget utifrån nyckeltalen och åtgärdsplanen).".to_string(),
         ),
-        row(
-            "9.3.3",
-            "Resultat: beslut om förbättringsmöjligheter och behov av förändringar i ledningssystemet",
-            true,
-            "Förslag till beslut: Rapport avsnitt 4. Arbetsboken och ledningens beslut arkiveras som dokumenterad information.".to_string(),
-        ),
+        IsoRow {
+            partly: Some("Delvis – beslut fattas vid genomgången"),
+            ..row(
+                "9.3.3",
+                "Resultat: beslut om förbättringsmöjligheter och behov av förändringar i ledningssystemet",
+                false,
+                "Förslag till beslut finns överst på bladet Sammanfattning och i Rapport, med det prioriterade arbetet i avsnitt 4. Ledningens beslut förs in i blocket Beslut / Datum / Namn; arbetsboken och beslutet arkiveras som dokumenterad information.".to_string(),
+            )
+        },
     ]
 }

@@ -6,6 +6,7 @@
 //! sources, problems and context), then the text and ISO rows written from them.
 
 pub mod iso;
+pub mod plan;
 pub mod text;
 
 use serde::Serialize;
@@ -102,6 +103,17 @@ impl Block {
     }
 }
 
+impl IsoRow {
+    /// "Ja", "Nej – saknas", or what a partial answer waits for.
+    pub fn status(&self) -> &str {
+        match (self.partly, self.covered) {
+            (Some(p), _) => p,
+            (None, true) => "Ja",
+            (None, false) => "Nej – saknas",
+        }
+    }
+}
+
 /// One row of the ISO 27001 9.3 sheet.
 #[derive(Debug, Clone)]
 pub struct IsoRow {
@@ -111,6 +123,9 @@ pub struct IsoRow {
     pub requirement: String,
     /// True when the workbook answers it from the inputs.
     pub covered: bool,
+    /// Answered only in part until something happens (9.3.3: until management decides);
+    /// the text says what.
+    pub partly: Option<&'static str>,
     /// Where the workbook answers it (sheet and range, or text section), or what is missing.
     pub answer: String,
 }
@@ -129,6 +144,9 @@ pub struct Review {
     /// ISO/IEC 27001 9.3.2 a)–g) and 9.3.3, for the "ISO 27001 9.3" sheet.
     #[serde(skip)]
     pub iso: Vec<IsoRow>,
+    /// Conclusions, proposals and the prioritised work (also in `text`).
+    #[serde(skip)]
+    pub plan: plan::Plan,
 }
 
 impl std::ops::Deref for Review {
@@ -179,7 +197,8 @@ pub fn build(
         },
     };
     let iso = iso::rows(&figures);
-    let markdown = text::render_markdown(&figures, cfg)?;
+    let plan = plan::build(&figures, cfg);
+    let markdown = text::render_markdown(&figures, &plan)?;
     let mut text = text::to_blocks(&markdown);
     let mut figures = figures;
     if fit_blocks(&mut text) {
@@ -199,6 +218,7 @@ pub fn build(
         text,
         markdown,
         iso,
+        plan,
     })
 }
 

@@ -4,13 +4,12 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{Datelike, NaiveDate};
 use minijinja::value::{Serde, Value};
 use minijinja::{Environment, Error as TemplateError};
 use serde::Serialize;
 
-use crate::config::{Config, When};
 use crate::error::Error;
+use crate::review::plan::Plan;
 use crate::review::{Block, Figures};
 use crate::schema::{KpiId, ValueKind};
 
@@ -45,20 +44,6 @@ struct Category {
 }
 
 #[derive(Serialize)]
-struct Priority {
-    title: String,
-    text: String,
-}
-
-#[derive(Serialize)]
-struct PlannedAction {
-    action: String,
-    deadline: Option<String>,
-    /// The deadline passed within the review year without the action being done.
-    overdue: bool,
-}
-
-#[derive(Serialize)]
 struct TextContext {
     unit: String,
     year: i32,
@@ -70,10 +55,11 @@ struct TextContext {
     classification: BTreeMap<&'static str, Option<Number>>,
     actions: BTreeMap<&'static str, Option<Number>>,
     risks: Risks,
-    priorities: Vec<Priority>,
-    actions_next: Vec<PlannedAction>,
-    actions_later: Vec<PlannedAction>,
-    standing: Vec<String>,
+    /// Section 4 and the decision page.
+    plan: Plan,
+    /// The review is presented the year after the review year; facts in force by then
+    /// are phrased as facts.
+    presented: i32,
 }
 
 #[derive(Serialize)]
@@ -114,7 +100,26 @@ pub fn percent(rate: f64) -> String {
 pub fn format_value(value: f64, kind: ValueKind) -> String {
     match kind {
         ValueKind::Rate => percent(value),
-        ValueKind::Count => format!("{}", value.round() as i64),
+        ValueKind::Count => number(value),
+    }
+}
+
+/// A whole number as Swedish typography writes it: thousands separated by a no-break
+/// space ("2 130").
+pub fn number(value: f64) -> String {
+    let n = value.round() as i64;
+    let digits = n.unsigned_abs().to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push('\u{a0}');
+        }
+        out.push(c);
+    }
+    if n < 0 {
+        format!("−{out}")
+    } else {
+        out
     }
 }
 
@@ -251,42 +256,12 @@ fn demote_headings(markdown: &str) -> String {
         .join("\n")
 }
 
-fn priorities(report: &Figures, cfg: &Config) -> Vec<Priority> {
-    let mut out = Vec::new();
-    for rule in &cfg.priorities {
-        let Some(kpi) = report.kpi_by_key(&rule.kpi) else {
-            continue;
-        };
-        let Some(value) = kpi.value else { continue };
-        let fires = match rule.when {
-            When::Below => value < rule.threshold - 1e-9,
-            When::Above => value > rule.threshold + 1e-9,
-        };
-        if fires {
-            let previous = kpi
-                .previous
-                .map(|p| format_value(p, kpi.kind))
-                .unwrap_or_else(|| "–".to_string());
-            let text = rule
-                .text
-                .replace("{value}", &format_value(value, kpi.kind))
-                .replace("{threshold}", &format_value(rule.threshold, kpi.kind))
-                .replace("{previous}", &previous);
-            out.push(Priority {
-                title: rule.title.clone(),
-                text,
-            });
-        }
-    }
-    out
-}
-
 /// Renders the review text as Markdown.
-pub fn render_markdown(report: &Figures, cfg: &Config) -> Result<String, Error> {
-    render_template(report, cfg).map_err(|source| Error::Template { source })
+pub fn render_markdown(report: &Figures, plan: &Plan) -> Result<String, Error> {
+    render_template(report, plan).map_err(|source| Error::Template { source })
 }
 
-fn render_template(report: &Figures, cfg: &Config) -> Result<String, TemplateError> {
+fn render_template(report: &Figures, plan: &Plan) -> Result<String, TemplateError> {
     // Counts go to the template as whole numbers so they print as "21", not "21.0".
     let v = |id: KpiId| {
         report
@@ -299,19 +274,8 @@ fn render_template(report: &Figures, cfg: &Config) -> Result<String, TemplateErr
             .and_then(|k| k.previous.map(|x| whole(x, k.kind)))
     };
     let b = &report.breakdowns;
-    let next_end = NaiveDate::from_ymd_opt(report.year + 1, 12, 31).unwrap_or(NaiveDate::MAX);
-    let planned = |a: &crate::kpi::ActionRow| PlannedAction {
-        action: escape_markdown(&a.action),
-        deadline: a.deadline.map(|d| d.format("%Y-%m-%d").to_string()),
-        overdue: a.deadline.is_some_and(|d| d.year() <= report.year),
-    };
-    let is_next = |a: &crate::kpi::ActionRow| {
-        a.deadline
-            .map(|d| d <= next_end)
-            .unwrap_or(a.year.is_none_or(|y| y <= report.year + 1))
-    };
     let ctx = TextContext {
-        unit: escape_markdown(&report.unit),
+        unit: report.unit.clone(),
         year: report.year,
         authority: report.context.nis_authority.clone(),
         sections: report
@@ -368,23 +332,11 @@ fn render_template(report: &Figures, cfg: &Config) -> Result<String, TemplateErr
                 .iter()
                 .filter(|r| r.high)
                 .take(5)
-                .map(|r| escape_markdown(&r.risk))
+                .map(|r| r.risk.clone())
                 .collect(),
         },
-        priorities: priorities(report, cfg),
-        actions_next: b
-            .actions_open
-            .iter()
-            .filter(|a| is_next(a))
-            .map(planned)
-            .collect(),
-        actions_later: b
-            .actions_open
-            .iter()
-            .filter(|a| !is_next(a))
-            .map(planned)
-            .collect(),
-        standing: cfg.standing_priorities.clone(),
+        plan: plan.clone(),
+        presented: report.year + 1,
     };
     let mut env = Environment::new();
     env.set_syntax(
@@ -397,6 +349,10 @@ fn render_template(report: &Figures, cfg: &Config) -> Result<String, TemplateErr
         rate.map(percent).unwrap_or_else(|| "–".to_string())
     });
     env.add_filter("versal", upper_first);
+    env.add_filter("tal", |n: Option<f64>| {
+        n.map(number).unwrap_or_else(|| "–".to_string())
+    });
+    env.add_filter("md", |text: String| escape_markdown(&text));
     env.add_function(
         "antal",
         |n: Option<f64>, singular: String, plural: String| count_words(n, &singular, &plural),
@@ -466,13 +422,8 @@ pub fn to_blocks(markdown: &str) -> Vec<Block> {
                 text.clear();
                 let block = match level {
                     HeadingLevel::H1 => Block::Heading1(t),
-                    HeadingLevel::H2 => {
-                        if !blocks.is_empty() && !matches!(blocks.last(), Some(Block::Heading1(_)))
-                        {
-                            blocks.push(Block::PageBreak);
-                        }
-                        Block::Heading2(t)
-                    }
+                    // Chapters run on; a page break is a rule (`---`) in the text.
+                    HeadingLevel::H2 => Block::Heading2(t),
                     _ => Block::Heading3(t),
                 };
                 blocks.push(block);

@@ -208,3 +208,16 @@ pub fn report(
         .unwrap_or_default();
     (code, doc, xlsx, stderr(&o))
 }
+
+/// One part of a zip package (xlsx, docx) as text.
+pub fn zip_part(path: &Path, name: &str) -> String {
+    let f = std::fs::File::open(path).unwrap();
+    let mut z = zip::ZipArchive::new(f).unwrap();
+    let mut part = z
+        .by_name(name)
+        .unwrap_or_else(|_| panic!("{name} in {path:?}"));
+    let mut s = String::new();
+    use std::io::Read;
+    part.read_to_string(&mut s).unwrap();
+    s
+}

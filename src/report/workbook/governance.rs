@@ -5,7 +5,8 @@
 
 use rust_xlsxwriter::{Chart, ChartType, Worksheet, XlsxError};
 
-use super::{data_sheet, finish_sheet, write_table, Formats, Out, FIRST_ROW};
+use super::charts::{count_axis, fill, label_values, LAST_YEAR, LEVEL_SHADES, THIS_YEAR};
+use super::{data_sheet, finish_sheet, write_table, write_totals, Formats, Out, FIRST_ROW};
 use crate::review::Review;
 use crate::schema::KpiId;
 
@@ -99,24 +100,7 @@ fn register(report: &Review, f: &Formats) -> Result<Worksheet, XlsxError> {
         "Förteckning över behandlingar av personuppgifter enligt artikel 30 i dataskyddsförordningen. Behandlingar anges med namn, aldrig med personer.",
         f,
     )?;
-    if !fields.empty {
-        let mut chart = Chart::new(ChartType::Bar);
-        chart
-            .add_series()
-            .set_name("Andel ifyllda")
-            .set_categories((name, fields.first_row, 0, fields.last_row, 0))
-            .set_values((name, fields.first_row, 3, fields.last_row, 3));
-        chart.title().set_name("Ifyllda uppgifter enligt art. 30");
-        chart
-            .x_axis()
-            .set_num_format("0%")
-            .set_min(0.0)
-            .set_max(1.0);
-        chart.y_axis().set_reverse();
-        chart.legend().set_hidden();
-        chart.set_width(520).set_height(320);
-        ws.insert_chart(FIRST_ROW + 1, 5, &chart)?;
-    }
+    // No chart here: seven bars of near-equal shares say nothing the table does not.
     Ok(ws)
 }
 
@@ -165,7 +149,7 @@ fn classification(report: &Review, f: &Formats) -> Result<Worksheet, XlsxError> 
     finish_sheet(
         &mut ws,
         &format!("Informationsklassning {}", report.year),
-        "Skyddsnivåer enligt KLASSA: 0 = ingen, 1 = låg, 2 = måttlig, 3 = hög, 4 = mycket hög.",
+        "Skyddsnivåer enligt KLASSA: 0 = ingen eller försumbar skada, 1 = måttlig, 2 = betydande, 3 = allvarlig, 4 = synnerligen allvarlig.",
         f,
     )?;
     // The level counts are narrow; the second table's "what is missing" text runs on
@@ -175,15 +159,21 @@ fn classification(report: &Review, f: &Formats) -> Result<Worksheet, XlsxError> 
     }
     if !levels.empty {
         let mut chart = Chart::new(ChartType::BarStacked);
-        for col in 1..=6u16 {
-            chart
+        // Levels as shades of one blue, light to dark; "Ej klassad" in grey.
+        let colors = LEVEL_SHADES.iter().copied().chain([LAST_YEAR]);
+        for (col, color) in (1..=6u16).zip(colors) {
+            let series = chart
                 .add_series()
                 .set_name((name, levels.header_row, col))
                 .set_categories((name, levels.first_row, 0, levels.last_row, 0))
-                .set_values((name, levels.first_row, col, levels.last_row, col));
+                .set_values((name, levels.first_row, col, levels.last_row, col))
+                .set_format(&mut fill(color));
+            label_values(series);
         }
         chart.title().set_name("Skyddsnivåer per aspekt");
         chart.y_axis().set_reverse();
+        let assets = report.value(KpiId::ClassificationAssets).unwrap_or(0.0);
+        count_axis(chart.x_axis(), assets);
         chart.set_width(560).set_height(300);
         ws.insert_chart(
             levels.next() + b.classification_unclassified.len().max(1) as u32 + 3,
@@ -255,6 +245,7 @@ fn risks(report: &Review, f: &Formats) -> Result<Worksheet, XlsxError> {
         "Hög risk".into(),
         "Status".into(),
         "Åtgärd".into(),
+        "Riskägare".into(),
     ];
     let rows: Vec<Vec<Out>> = b
         .risks
@@ -267,7 +258,8 @@ fn risks(report: &Review, f: &Formats) -> Result<Worksheet, XlsxError> {
                 Out::Decimal(r.value),
                 Out::text(if r.high { "Ja" } else { "Nej" }),
                 Out::text(&r.status),
-                Out::text(&r.action),
+                Out::Wrapped(r.action.clone()),
+                r.owner.as_ref().map(Out::text).unwrap_or(Out::Missing),
             ]
         })
         .collect();
@@ -309,10 +301,21 @@ fn risks(report: &Review, f: &Formats) -> Result<Worksheet, XlsxError> {
         ),
         f,
     )?;
-    ws.set_column_width(0, 50)?;
+    // Risk and action texts wrap in their columns instead of being cut off.
+    for (i, r) in b.risks.iter().enumerate() {
+        ws.write_string_with_format(list.first_row + i as u32, 0, &r.risk, &f.wrap)?;
+    }
+    super::fit_wrapped_rows(&mut ws, &list, &rows, &[(0, 48.0), (6, 36.0)])?;
+    for (i, r) in b.risks.iter().enumerate() {
+        let lines = super::wrapped_lines(&r.risk, 48.0).max(super::wrapped_lines(&r.action, 36.0));
+        if lines > 1 {
+            ws.set_row_height(list.first_row + i as u32, 15.0 * lines as f64 + 2.0)?;
+        }
+    }
     for c in 1..=5u16 {
         ws.set_column_width(c, 12)?;
     }
+    ws.set_column_width(7, 22)?;
     Ok(ws)
 }
 
@@ -336,8 +339,20 @@ fn actions(report: &Review, f: &Formats) -> Result<Worksheet, XlsxError> {
         &rows,
         f,
     )?;
+    let total: u32 = b.actions_by_status.iter().map(|t| t.count).sum();
+    let status_end = if status.empty {
+        status.last_row
+    } else {
+        write_totals(
+            &mut ws,
+            &status,
+            &[Out::text("Totalt"), Out::count(total)],
+            f,
+        )?
+    };
     let headers: Vec<String> = vec![
         "Åtgärd".into(),
+        "Ansvarig".into(),
         "Slutdatum".into(),
         "Status".into(),
         "År".into(),
@@ -346,7 +361,8 @@ fn actions(report: &Review, f: &Formats) -> Result<Worksheet, XlsxError> {
         list.iter()
             .map(|a| {
                 vec![
-                    Out::text(&a.action),
+                    Out::Wrapped(a.action.clone()),
+                    a.owner.as_ref().map(Out::text).unwrap_or(Out::Missing),
                     Out::Date(a.deadline),
                     Out::text(&a.status),
                     a.year
@@ -356,43 +372,61 @@ fn actions(report: &Review, f: &Formats) -> Result<Worksheet, XlsxError> {
             })
             .collect()
     };
+    let overdue_rows = to_rows(&b.actions_overdue);
+    let open_rows = to_rows(&b.actions_open);
     let overdue = write_table(
         &mut ws,
-        status.next(),
+        status_end + 3,
         &format!(
             "Försenade åtgärder: slutdatum passerat senast {year}-12-31 utan att åtgärden är klar"
         ),
         "AtgarderForsenade",
         &headers,
-        &to_rows(&b.actions_overdue),
+        &overdue_rows,
         f,
     )?;
-    write_table(
+    let open = write_table(
         &mut ws,
         overdue.next(),
         "Alla åtgärder som inte är klara, försenade först (de förs över till nästa års arbete)",
         "AtgarderOppna",
         &headers,
-        &to_rows(&b.actions_open),
+        &open_rows,
         f,
     )?;
     ws.set_freeze_panes(FIRST_ROW + 2, 1)?;
     finish_sheet(
         &mut ws,
         &format!("Åtgärder {year}"),
-        "Handlingsplanen för informationssäkerhet och dataskydd.",
+        "Handlingsplanen för informationssäkerhet och dataskydd. Alla statusar som betyder klar (t.ex. Klar, Avslutad) räknas som Genomförd.",
         f,
     )?;
+    super::fit_wrapped_rows(&mut ws, &overdue, &overdue_rows, &[(0, 50.0)])?;
+    super::fit_wrapped_rows(&mut ws, &open, &open_rows, &[(0, 50.0)])?;
+    for (col, width) in [(1u16, 22.0), (2, 12.0), (3, 16.0), (4, 8.0)] {
+        ws.set_column_width(col, width)?;
+    }
     if !status.empty {
-        let mut chart = Chart::new(ChartType::Pie);
-        chart
+        let mut chart = Chart::new(ChartType::Column);
+        let series = chart
             .add_series()
             .set_name("Åtgärder per status")
             .set_categories((name, status.first_row, 0, status.last_row, 0))
-            .set_values((name, status.first_row, 1, status.last_row, 1));
+            .set_values((name, status.first_row, 1, status.last_row, 1))
+            .set_format(&mut fill(THIS_YEAR));
+        label_values(series);
         chart.title().set_name("Åtgärder per status");
+        chart.legend().set_hidden();
+        count_axis(
+            chart.y_axis(),
+            b.actions_by_status
+                .iter()
+                .map(|t| t.count)
+                .max()
+                .unwrap_or(0) as f64,
+        );
         chart.set_width(420).set_height(280);
-        ws.insert_chart(FIRST_ROW + 1, 5, &chart)?;
+        ws.insert_chart(FIRST_ROW + 1, 6, &chart)?;
     }
     Ok(ws)
 }

@@ -4,9 +4,10 @@
 
 use rust_xlsxwriter::{Chart, ChartType, Worksheet, XlsxError};
 
+use super::charts::{count_axis, fill, label_values, LAST_YEAR, THIS_YEAR};
 use super::{
-    data_sheet, finish_sheet, previous_year, write_table, ChartRange, ChartSources, Formats, Out,
-    FIRST_ROW,
+    data_sheet, finish_sheet, previous_year, write_table, write_totals, ChartRange, ChartSources,
+    Formats, Out, FIRST_ROW,
 };
 use crate::review::Review;
 use crate::schema::KpiId;
@@ -74,8 +75,22 @@ pub(crate) fn sheet(
             first_row: categories.first_row,
             last_row: categories.last_row,
             has_previous,
+            max: b
+                .incidents_by_category
+                .iter()
+                .map(|c| c.count.max(c.previous.unwrap_or(0)))
+                .max()
+                .unwrap_or(0) as f64,
         });
     }
+    let category_totals = totals_row(
+        &mut ws,
+        &categories,
+        b.incidents_by_category
+            .iter()
+            .map(|c| (c.count, c.previous)),
+        f,
+    )?;
 
     // By month.
     let headers: Vec<String> = vec!["Månad".into(), year.to_string(), prev.clone()];
@@ -92,7 +107,7 @@ pub(crate) fn sheet(
         .collect();
     let months = write_table(
         &mut ws,
-        categories.next(),
+        category_totals + 3,
         &format!("Incidenter per månad (händelsedatum), {year} och {prev}"),
         "IncidenterPerManad",
         &headers,
@@ -105,8 +120,20 @@ pub(crate) fn sheet(
             first_row: months.first_row,
             last_row: months.last_row,
             has_previous,
+            max: b
+                .incidents_by_month
+                .iter()
+                .map(|m| m.count.max(m.previous.unwrap_or(0)))
+                .max()
+                .unwrap_or(0) as f64,
         });
     }
+    let month_totals = totals_row(
+        &mut ws,
+        &months,
+        b.incidents_by_month.iter().map(|m| (m.count, m.previous)),
+        f,
+    )?;
 
     // By year: the trend and the reports to authorities.
     let headers: Vec<String> = vec![
@@ -131,7 +158,7 @@ pub(crate) fn sheet(
         .collect();
     let years = write_table(
         &mut ws,
-        months.next(),
+        month_totals + 3,
         "Incidenter per år och anmälningar till myndigheter",
         "IncidenterPerAr",
         &headers,
@@ -204,20 +231,59 @@ pub(crate) fn sheet(
     // The multi-year trend, when there are years to compare.
     if b.incidents_by_year.len() >= 2 && !years.empty {
         let mut chart = Chart::new(ChartType::Column);
-        for (col, label) in [
-            (1u16, "Incidenter"),
-            (2, "Personuppgiftsincidenter"),
-            (3, "Anmälda till IMY"),
+        for (col, label, color) in [
+            (1u16, "Incidenter", THIS_YEAR),
+            (2, "Personuppgiftsincidenter", 0x5B9BD5),
+            (3, "Anmälda till IMY", LAST_YEAR),
         ] {
-            chart
+            let series = chart
                 .add_series()
                 .set_name(label)
                 .set_categories((name, years.first_row, 0, years.last_row, 0))
-                .set_values((name, years.first_row, col, years.last_row, col));
+                .set_values((name, years.first_row, col, years.last_row, col))
+                .set_format(&mut fill(color));
+            label_values(series);
         }
         chart.title().set_name("Incidenter per år");
+        let max = b
+            .incidents_by_year
+            .iter()
+            .map(|y| y.total)
+            .max()
+            .unwrap_or(0);
+        count_axis(chart.y_axis(), max as f64);
         chart.set_width(560).set_height(320);
         ws.insert_chart(FIRST_ROW + 1, 6, &chart)?;
     }
     Ok(Some(ws))
+}
+
+/// "Totalt" below a table of (this year, last year) counts, with the change; returns the
+/// last row used.
+fn totals_row(
+    ws: &mut Worksheet,
+    place: &super::TablePlace,
+    counts: impl Iterator<Item = (u32, Option<u32>)>,
+    f: &Formats,
+) -> Result<u32, XlsxError> {
+    if place.empty {
+        return Ok(place.last_row);
+    }
+    let (mut now, mut before, mut has_before) = (0u32, 0u32, false);
+    for (n, p) in counts {
+        now += n;
+        if let Some(p) = p {
+            before += p;
+            has_before = true;
+        }
+    }
+    let mut cells = vec![Out::text("Totalt"), Out::count(now)];
+    if has_before {
+        cells.push(Out::count(before));
+    }
+    let row = write_totals(ws, place, &cells, f)?;
+    if has_before && place.header_row + 1 < place.last_row {
+        ws.write_number_with_format(row, 3, now as f64 - before as f64, &f.change_count)?;
+    }
+    Ok(row)
 }

@@ -7,6 +7,7 @@
 //! into the workbook in the order the reader meets them. The file is built in memory and
 //! renamed into place, so an interrupted run leaves no half-written workbook.
 
+mod charts;
 mod governance;
 mod incidents;
 mod quality;
@@ -80,6 +81,7 @@ pub fn build(report: &Review) -> Result<Vec<u8>, XlsxError> {
     wb.push_worksheet(text::iso_sheet(report, &f)?);
     wb.push_worksheet(quality::problems_sheet(report, &f)?);
     wb.push_worksheet(quality::sources_sheet(report, &f)?);
+    wb.push_worksheet(quality::configuration_sheet(report, &f)?);
     wb.save_to_buffer()
 }
 
@@ -91,8 +93,10 @@ pub(crate) struct ChartSources {
     pub incidents_by_category: Option<ChartRange>,
     /// Incidents per month: columns 1 = this year, 2 = previous year.
     pub incidents_by_month: Option<ChartRange>,
-    /// Training by unit: column 3 = completion rate.
+    /// Training by unit: column 3 = completion rate; the target in `target_column`.
     pub training_by_unit: Option<ChartRange>,
+    /// Column of the training table holding the target on every row, if there is one.
+    pub training_target_column: Option<u16>,
 }
 
 #[derive(Clone)]
@@ -102,6 +106,8 @@ pub(crate) struct ChartRange {
     pub last_row: u32,
     /// Whether the previous year's column holds data.
     pub has_previous: bool,
+    /// The largest value the chart draws (for whole-number ticks).
+    pub max: f64,
 }
 
 /// The formats every sheet uses.
@@ -110,6 +116,8 @@ pub(crate) struct Formats {
     pub subtitle: Format,
     pub heading: Format,
     pub header: Format,
+    /// Header of a numeric column: right-aligned over its numbers.
+    pub header_number: Format,
     pub text: Format,
     /// "–" for a missing value, aligned with the numbers.
     pub missing: Format,
@@ -128,8 +136,12 @@ pub(crate) struct Formats {
     pub h3: Format,
     pub paragraph: Format,
     pub bullet: Format,
+    /// A list marker ("•", "1.") in its own column, right-aligned against the text.
+    pub marker: Format,
     pub mono: Format,
     pub link: Format,
+    pub decision_label: Format,
+    pub decision_field: Format,
     pub matrix_header: Format,
     pub matrix_low: Format,
     pub matrix_medium: Format,
@@ -137,6 +149,8 @@ pub(crate) struct Formats {
 }
 
 pub(crate) const DARK_BLUE: u32 = 0x1F4E79;
+/// Percent as Swedish typography writes it: "16 %".
+pub(crate) const RATE_FORMAT: &str = "0\" \"%";
 pub(crate) const GREEN_FILL: u32 = 0xC6EFCE;
 pub(crate) const GREEN_TEXT: u32 = 0x006100;
 pub(crate) const YELLOW_FILL: u32 = 0xFFEB9C;
@@ -175,16 +189,23 @@ impl Formats {
                 .set_align(FormatAlign::Top)
                 .set_background_color(Color::RGB(DARK_BLUE))
                 .set_font_color(Color::White),
+            header_number: Format::new()
+                .set_bold()
+                .set_text_wrap()
+                .set_align(FormatAlign::Top)
+                .set_align(FormatAlign::Right)
+                .set_background_color(Color::RGB(DARK_BLUE))
+                .set_font_color(Color::White),
             text: top(),
             missing: top().set_align(FormatAlign::Right),
             wrap: top().set_text_wrap(),
             count: top().set_num_format("#,##0"),
-            rate: top().set_num_format("0%"),
+            rate: top().set_num_format(RATE_FORMAT),
             decimal: top().set_num_format("0.0"),
             date: top().set_num_format("yyyy-mm-dd"),
             bold: total.clone(),
             bold_count: total.clone().set_num_format("#,##0"),
-            bold_rate: total.set_num_format("0%"),
+            bold_rate: total.set_num_format(RATE_FORMAT),
             change_count: top().set_num_format("+#,##0;-#,##0;0"),
             change_points: top().set_num_format("+0.0\" p.e.\";-0.0\" p.e.\";0.0\" p.e.\""),
             h1: Format::new()
@@ -206,11 +227,20 @@ impl Formats {
                 .set_align(FormatAlign::Bottom),
             paragraph: top().set_text_wrap(),
             bullet: top().set_text_wrap().set_indent(1),
+            marker: top().set_align(FormatAlign::Right),
             mono: Format::new().set_font_name("Consolas").set_font_size(9),
             link: Format::new()
                 .set_font_color(Color::RGB(0x0563C1))
                 .set_underline(rust_xlsxwriter::FormatUnderline::Single)
                 .set_align(FormatAlign::Top),
+            decision_label: Format::new()
+                .set_bold()
+                .set_align(FormatAlign::Top)
+                .set_border(FormatBorder::Thin)
+                .set_background_color(Color::RGB(0xF2F2F2)),
+            decision_field: Format::new()
+                .set_align(FormatAlign::Top)
+                .set_border(FormatBorder::Thin),
             matrix_header: Format::new()
                 .set_bold()
                 .set_align(FormatAlign::Center)
@@ -323,12 +353,22 @@ pub(crate) fn write_table(
     let last_row = header_row + rows.len() as u32;
     let columns: Vec<TableColumn> = headers
         .iter()
-        .map(|h| {
+        .enumerate()
+        .map(|(c, h)| {
+            let format = if numeric_column(rows, c) {
+                &f.header_number
+            } else {
+                &f.header
+            };
             TableColumn::new()
                 .set_header(h.as_str())
-                .set_header_format(&f.header)
+                .set_header_format(format)
         })
         .collect();
+    // The sheet's first table repeats its header row on every printed page.
+    if row == FIRST_ROW {
+        ws.set_repeat_rows(header_row, header_row)?;
+    }
     ws.add_table(
         header_row,
         0,
@@ -345,6 +385,41 @@ pub(crate) fn write_table(
         last_row,
         empty: false,
     })
+}
+
+/// A column whose cells are numbers or dates (and "–" for missing ones): its header is
+/// right-aligned like its values.
+pub(crate) fn numeric_column(rows: &[Vec<Out>], col: usize) -> bool {
+    let mut any = false;
+    for r in rows {
+        match r.get(col) {
+            Some(Out::Count(_) | Out::Rate(_) | Out::Decimal(_) | Out::Date(_)) => any = true,
+            Some(Out::Missing) | None => {}
+            Some(Out::Text(_) | Out::Wrapped(_)) => return false,
+        }
+    }
+    any
+}
+
+/// Writes a bold totals row directly below a table (outside it, so sorting and
+/// filtering the table leave it in place). Returns the row written.
+pub(crate) fn write_totals(
+    ws: &mut Worksheet,
+    place: &TablePlace,
+    cells: &[Out],
+    f: &Formats,
+) -> Result<u32, XlsxError> {
+    let row = place.last_row + 1;
+    for (c, v) in cells.iter().enumerate() {
+        let col = c as u16;
+        match v {
+            Out::Count(n) => ws.write_number_with_format(row, col, *n, &f.bold_count)?,
+            Out::Rate(Some(r)) => ws.write_number_with_format(row, col, *r, &f.bold_rate)?,
+            Out::Text(t) | Out::Wrapped(t) => ws.write_string_with_format(row, col, t, &f.bold)?,
+            _ => ws.write_string_with_format(row, col, "", &f.bold)?,
+        };
+    }
+    Ok(row)
 }
 
 /// Sets the height of each table row to fit its wrapped cells: Excel and LibreOffice
@@ -381,13 +456,49 @@ pub(crate) fn fit_wrapped_rows(
     Ok(())
 }
 
-/// Lines a text needs when wrapped in a column `width` characters wide (Calibri 11,
-/// whose average letter is narrower than the digit the width is measured in).
+/// Lines a text needs when wrapped in a column `width` characters wide (Excel measures
+/// column width in widths of the digit 0 of Calibri 11). Word wrap is simulated with
+/// approximate Calibri letter widths, so a row is neither clipped nor left half empty.
 pub(crate) fn wrapped_lines(text: &str, width: f64) -> u32 {
-    let per_line = ((width * 1.1) as usize).max(1);
+    let capacity = (width - 0.5).max(1.0);
     text.split('\n')
-        .map(|l| l.chars().count().div_ceil(per_line).max(1) as u32)
+        .map(|paragraph| {
+            let mut lines = 1u32;
+            let mut used = 0.0f64;
+            for word in paragraph.split(' ') {
+                let w: f64 = word.chars().map(char_width).sum();
+                let needed = if used == 0.0 {
+                    w
+                } else {
+                    used + char_width(' ') + w
+                };
+                if needed <= capacity || used == 0.0 {
+                    used = needed;
+                    // A word longer than the line breaks inside itself.
+                    while used > capacity {
+                        lines += 1;
+                        used -= capacity;
+                    }
+                } else {
+                    lines += 1;
+                    used = w;
+                }
+            }
+            lines
+        })
         .sum()
+}
+
+/// Approximate width of a character in Calibri 11, in digit widths.
+fn char_width(c: char) -> f64 {
+    match c {
+        'i' | 'l' | 'j' | '\'' | '.' | ',' | ':' | ';' | '|' | '!' => 0.45,
+        ' ' | 'f' | 't' | 'r' | 'I' | '(' | ')' | '[' | ']' | '-' | '/' => 0.6,
+        'm' | 'w' | 'M' | 'W' | '%' | '@' => 1.5,
+        c if c.is_uppercase() => 1.15,
+        c if c.is_ascii_digit() => 1.0,
+        _ => 0.92,
+    }
 }
 
 /// Where a table landed on its sheet.

@@ -112,7 +112,12 @@ pub(crate) fn sources_sheet(report: &Review, f: &Formats) -> Result<Worksheet, X
             vec![
                 Out::text(&s.file),
                 s.sheet.as_ref().map(Out::text).unwrap_or(Out::Missing),
-                Out::text(s.kind.map(|k| k.label()).unwrap_or("Används inte")),
+                Out::text(
+                    s.kind
+                        .map(|k| k.label())
+                        .or(s.used_as)
+                        .unwrap_or("Används inte"),
+                ),
                 s.header_row
                     .map(|r| Out::count(r as f64))
                     .unwrap_or(Out::Missing),
@@ -163,13 +168,11 @@ pub(crate) fn sources_sheet(report: &Review, f: &Formats) -> Result<Worksheet, X
         )?;
         row += 1;
     }
-    row += 1;
-    ws.write_string_with_format(row, 0, "Konfiguration som användes (TOML)", &f.heading)?;
-    row += 1;
-    for line in report.context.config_toml.lines() {
-        ws.write_string_with_format(row, 0, line, &f.mono)?;
-        row += 1;
-    }
+    ws.write_string(
+        row,
+        0,
+        "Inställningarna som användes finns på det dolda bladet Konfiguration (visa det med Högerklick → Ta fram).",
+    )?;
     ws.write_string_with_format(0, 0, "Källor", &f.title)?;
     ws.write_string_with_format(
         1,
@@ -177,5 +180,18 @@ pub(crate) fn sources_sheet(report: &Review, f: &Formats) -> Result<Worksheet, X
         "Varje fil och blad som lästes, med kontrollsumma (SHA-256) så att underlaget kan spåras.",
         &f.subtitle,
     )?;
+    Ok(ws)
+}
+
+/// The configuration in force, as TOML, on a hidden sheet: kept with the review as
+/// evidence of how it was made, but out of what is read and printed.
+pub(crate) fn configuration_sheet(report: &Review, f: &Formats) -> Result<Worksheet, XlsxError> {
+    let mut ws = data_sheet("Konfiguration", report)?;
+    ws.write_string_with_format(0, 0, "Konfiguration som användes (TOML)", &f.title)?;
+    for (i, line) in report.context.config_toml.lines().enumerate() {
+        ws.write_string_with_format(2 + i as u32, 0, line, &f.mono)?;
+    }
+    ws.set_column_width(0, 120)?;
+    ws.set_hidden(true);
     Ok(ws)
 }

@@ -1,23 +1,27 @@
-//! The `Sammanfattning` sheet: every KPI with the previous year, the change, the target
-//! and a traffic-light status, a link to the sheet that breaks it down, and the main
-//! charts (incidents by category and by month, this year against last; training
-//! completion by unit), drawn from the tables on the data sheets.
+//! The `Sammanfattning` sheet: the decision page first (conclusions, "Förslag till
+//! beslut", an empty Beslut / Datum / Namn block), then every KPI with the previous year,
+//! the change, the target and a traffic-light status, a link to the sheet that breaks
+//! it down, and the main charts (incidents by category and by month, this year against
+//! last; training completion by unit against the target), drawn from the data sheets.
 
 use rust_xlsxwriter::{
     Chart, ChartType, Color, ConditionalFormatText, ConditionalFormatTextRule, Format, Url,
     Worksheet, XlsxError,
 };
 
+use super::charts::{
+    count_axis, fill, label_values, rate_axis, target_series, year_series, THIS_YEAR,
+};
 use super::{
-    data_sheet, previous_year, write_table, ChartSources, Formats, Out, FIRST_ROW, GREEN_FILL,
-    GREEN_TEXT, RED_FILL, RED_TEXT, YELLOW_FILL, YELLOW_TEXT,
+    data_sheet, previous_year, wrapped_lines, write_table, ChartSources, Formats, Out, FIRST_ROW,
+    GREEN_FILL, GREEN_TEXT, RED_FILL, RED_TEXT, YELLOW_FILL, YELLOW_TEXT,
 };
 use crate::model::Severity;
 use crate::review::Review;
 use crate::schema::ValueKind;
 
-/// Column where the charts start, right of the KPI table.
-const CHART_COLUMN: u16 = 8;
+/// Width of the KPI name column, in character units.
+const NAME_WIDTH: f64 = 52.0;
 
 pub(crate) fn sheet(
     report: &Review,
@@ -25,7 +29,10 @@ pub(crate) fn sheet(
     charts: &ChartSources,
     present: &[String],
 ) -> Result<Worksheet, XlsxError> {
+    // Portrait, one page wide: page 1 is the decision page and the KPI table, the
+    // charts follow on page 2.
     let mut ws = data_sheet("Sammanfattning", report)?;
+    ws.set_portrait();
     let year = report.year;
     let prev = previous_year(report);
     let headers: Vec<String> = vec![
@@ -59,9 +66,10 @@ pub(crate) fn sheet(
             ]
         })
         .collect();
+    let table_row = decision_block(&mut ws, report, f)?;
     let place = write_table(
         &mut ws,
-        FIRST_ROW,
+        table_row,
         &format!("Nyckeltal {year} jämfört med {prev}"),
         "Nyckeltal",
         &headers,
@@ -111,12 +119,11 @@ pub(crate) fn sheet(
         "Status: Grön = målet nås, Gul = nära målet, Röd = målet nås inte, Info = inget mål. Mål och gränser anges i genomgang.toml. Förändring för andelar i procentenheter (p.e.).",
         &f.subtitle,
     )?;
-    ws.set_freeze_panes(place.first_row, 1)?;
-    ws.set_autofit_max_width(440);
-    ws.autofit();
-    // Fixed widths for the figures: the fit would size them by the header and filter button.
+    // Fixed widths: the fit would size the figures by the header and filter button, and
+    // the decision block above is laid out for these widths.
     for (col, width) in [
-        (1u16, 10.0),
+        (0u16, NAME_WIDTH),
+        (1, 10.0),
         (2, 10.0),
         (3, 12.0),
         (4, 9.0),
@@ -164,65 +171,108 @@ pub(crate) fn sheet(
     }
     ws.write_string_with_format(1, 0, subtitle, &f.subtitle)?;
 
-    // The main charts, stacked to the right of the table.
-    let mut chart_row = FIRST_ROW;
+    // The main charts below the table, on a page of their own.
+    let mut chart_row = legend + 2;
+    ws.set_page_breaks(&[chart_row])?;
+    let mut side_by_side = false;
     if let Some(src) = &charts.incidents_by_category {
         let mut chart = Chart::new(ChartType::Bar);
-        year_series(&mut chart, src, year, &prev);
+        year_series(&mut chart, src, 1, year, &prev, false);
         chart.title().set_name("Incidenter per kategori");
         chart.y_axis().set_reverse();
-        chart.set_width(560).set_height(360);
-        ws.insert_chart(chart_row, CHART_COLUMN, &chart)?;
-        chart_row += 19;
+        count_axis(chart.x_axis(), src.max);
+        chart
+            .legend()
+            .set_position(rust_xlsxwriter::ChartLegendPosition::Bottom);
+        chart.set_width(520).set_height(400);
+        ws.insert_chart(chart_row, 0, &chart)?;
+        side_by_side = true;
     }
     if let Some(src) = &charts.incidents_by_month {
         let mut chart = Chart::new(ChartType::Line);
-        year_series(&mut chart, src, year, &prev);
+        year_series(&mut chart, src, 1, year, &prev, true);
         chart.title().set_name("Incidenter per månad");
-        chart.y_axis().set_min(0.0);
-        chart.set_width(560).set_height(300);
-        ws.insert_chart(chart_row, CHART_COLUMN, &chart)?;
-        chart_row += 16;
+        count_axis(chart.y_axis(), src.max);
+        chart
+            .legend()
+            .set_position(rust_xlsxwriter::ChartLegendPosition::Bottom);
+        chart.set_width(440).set_height(400);
+        ws.insert_chart(chart_row, if side_by_side { 3 } else { 0 }, &chart)?;
+        side_by_side = true;
+    }
+    if side_by_side {
+        chart_row += 22;
     }
     if let Some(src) = &charts.training_by_unit {
-        let mut chart = Chart::new(ChartType::Bar);
+        // Columns with the target as a dashed line across them.
+        let mut chart = Chart::new(ChartType::Column);
         let s = src.sheet.as_str();
-        chart
+        let series = chart
             .add_series()
-            .set_name("Andel som genomfört alla obligatoriska utbildningar")
+            .set_name(&format!(
+                "Andel som genomfört alla obligatoriska utbildningar {year}"
+            ))
             .set_categories((s, src.first_row, 0, src.last_row, 0))
-            .set_values((s, src.first_row, 3, src.last_row, 3));
+            .set_values((s, src.first_row, 3, src.last_row, 3))
+            .set_format(&mut fill(THIS_YEAR));
+        label_values(series);
+        if let Some(col) = charts.training_target_column {
+            let mut target = Chart::new(ChartType::Line);
+            target_series(&mut target, src, col, "Mål");
+            chart.combine(&target);
+        }
         chart
             .title()
             .set_name("Obligatoriska utbildningar genomförda, per enhet");
+        rate_axis(chart.y_axis());
         chart
-            .x_axis()
-            .set_num_format("0%")
-            .set_min(0.0)
-            .set_max(1.0);
-        chart.y_axis().set_reverse();
-        chart.legend().set_hidden();
-        let units = src.last_row - src.first_row + 1;
-        chart.set_width(560).set_height((140 + 24 * units).min(900));
-        ws.insert_chart(chart_row, CHART_COLUMN, &chart)?;
+            .legend()
+            .set_position(rust_xlsxwriter::ChartLegendPosition::Bottom);
+        chart.set_width(960).set_height(360);
+        ws.insert_chart(chart_row, 0, &chart)?;
     }
     Ok(ws)
 }
 
-/// This year's series (column 1) and, when the data has it, last year's (column 2) of a
-/// table whose column 0 holds the categories.
-fn year_series(chart: &mut Chart, src: &super::ChartRange, year: i32, prev: &String) {
-    let s = src.sheet.as_str();
-    chart
-        .add_series()
-        .set_name(&year.to_string())
-        .set_categories((s, src.first_row, 0, src.last_row, 0))
-        .set_values((s, src.first_row, 1, src.last_row, 1));
-    if src.has_previous {
-        chart
-            .add_series()
-            .set_name(prev)
-            .set_categories((s, src.first_row, 0, src.last_row, 0))
-            .set_values((s, src.first_row, 2, src.last_row, 2));
+/// The decision page at the top of the sheet: conclusions, the numbered proposals and
+/// an empty Beslut / Datum / Namn block. Returns the row where the KPI table starts.
+fn decision_block(ws: &mut Worksheet, report: &Review, f: &Formats) -> Result<u32, XlsxError> {
+    // The block spans the KPI table's seven columns.
+    const LAST_COL: u16 = 6;
+    const WIDTH: f64 = NAME_WIDTH + 90.0;
+    let mut row = FIRST_ROW;
+    let line = |ws: &mut Worksheet, row: &mut u32, text: &str, format: &Format| {
+        ws.merge_range(*row, 0, *row, LAST_COL, text, format)?;
+        let lines = wrapped_lines(text, WIDTH);
+        if lines > 1 {
+            ws.set_row_height(*row, 15.0 * lines as f64 + 2.0)?;
+        }
+        *row += 1;
+        Ok::<(), XlsxError>(())
+    };
+    ws.write_string_with_format(row, 0, "Slutsatser", &f.heading)?;
+    row += 1;
+    for c in &report.plan.conclusions {
+        line(ws, &mut row, &format!("•  {c}"), &f.bullet)?;
     }
+    row += 1;
+    ws.write_string_with_format(row, 0, "Förslag till beslut", &f.heading)?;
+    row += 1;
+    line(
+        ws,
+        &mut row,
+        "Förvaltningsledningen föreslås besluta",
+        &f.paragraph,
+    )?;
+    for (i, p) in report.plan.proposals.iter().enumerate() {
+        line(ws, &mut row, &format!("{}.  {p}", i + 1), &f.bullet)?;
+    }
+    row += 1;
+    for label in ["Beslut", "Datum", "Namn"] {
+        ws.write_string_with_format(row, 0, label, &f.decision_label)?;
+        ws.merge_range(row, 1, row, LAST_COL, "", &f.decision_field)?;
+        ws.set_row_height(row, if label == "Beslut" { 45.0 } else { 22.0 })?;
+        row += 1;
+    }
+    Ok(row + 1)
 }

@@ -11,8 +11,11 @@ use super::{
 };
 use crate::review::{Block, Review};
 
-/// Width of the text column, in character units.
+/// Width of the text (both columns), in character units.
 const TEXT_WIDTH: f64 = 84.0;
+
+/// Width of the list-marker column, in character units.
+const MARKER_WIDTH: f64 = 3.5;
 
 /// Widths of the ISO sheet's two text columns, in character units.
 const REQUIREMENT_WIDTH: f64 = 52.0;
@@ -26,24 +29,43 @@ fn lines_at_size(text: &str, points: f64) -> u32 {
 }
 
 pub(crate) fn report_sheet(report: &Review, f: &Formats) -> Result<Worksheet, XlsxError> {
-    // Portrait and not scaled: the text column is as wide as an A4 page.
+    // Portrait and not scaled: the two columns together are as wide as an A4 page.
+    // Column A holds list markers ("•", "1."), so list items hang: their wrapped lines
+    // start under the text, not under the marker. Everything else spans both columns.
     let mut ws = page_sheet("Rapport", report)?;
     ws.set_margins(0.8, 0.8, 0.9, 0.9, 0.3, 0.3);
-    ws.set_column_width(0, TEXT_WIDTH)?;
+    ws.set_column_width(0, MARKER_WIDTH)?;
+    ws.set_column_width(1, TEXT_WIDTH - MARKER_WIDTH)?;
     ws.set_screen_gridlines(false);
     let mut row = 0u32;
     let mut breaks: Vec<u32> = Vec::new();
-    let mut previous_was_bullet = false;
+    let mut previous_was_item = false;
+    let span = |ws: &mut Worksheet, row: u32, text: &str, format: &Format, height: f64| {
+        // Texts are cut to a cell (and noted) when the review is built; this is the
+        // last guard, with Excel's tallest row.
+        ws.merge_range(row, 0, row, 1, &fitted(text), format)?;
+        ws.set_row_height(row, height.min(409.0))?;
+        Ok::<(), XlsxError>(())
+    };
+    let item = |ws: &mut Worksheet, row: u32, marker: &str, text: &str| {
+        ws.write_string_with_format(row, 0, marker, &f.marker)?;
+        ws.write_string_with_format(row, 1, fitted(text), &f.paragraph)?;
+        let lines = wrapped_lines(text, TEXT_WIDTH - MARKER_WIDTH);
+        ws.set_row_height(row, (15.0 * lines as f64 + 1.0).min(409.0))?;
+        Ok::<(), XlsxError>(())
+    };
     for block in &report.text {
         match block {
             Block::Heading1(t) => {
                 if row > 0 {
                     row += 1;
                 }
-                write_text(&mut ws, row, t, &f.h1)?;
-                ws.set_row_height(
+                span(
+                    &mut ws,
                     row,
-                    (24.0 * lines_at_size(t, 16.0) as f64 + 2.0).min(MAX_ROW_HEIGHT),
+                    t,
+                    &f.h1,
+                    24.0 * lines_at_size(t, 16.0) as f64 + 2.0,
                 )?;
                 row += 1;
             }
@@ -51,66 +73,76 @@ pub(crate) fn report_sheet(report: &Review, f: &Formats) -> Result<Worksheet, Xl
                 if row > 0 {
                     row += 1;
                 }
-                write_text(&mut ws, row, t, &f.h2)?;
-                ws.set_row_height(
+                span(
+                    &mut ws,
                     row,
-                    (20.0 * lines_at_size(t, 13.0) as f64 + 2.0).min(MAX_ROW_HEIGHT),
+                    t,
+                    &f.h2,
+                    20.0 * lines_at_size(t, 13.0) as f64 + 2.0,
                 )?;
                 row += 1;
             }
             Block::Heading3(t) => {
-                if previous_was_bullet {
+                if previous_was_item {
                     row += 1;
                 }
-                write_text(&mut ws, row, t, &f.h3)?;
-                ws.set_row_height(
+                span(
+                    &mut ws,
                     row,
-                    (17.0 * lines_at_size(t, 11.0) as f64 + 1.0).min(MAX_ROW_HEIGHT),
+                    t,
+                    &f.h3,
+                    17.0 * lines_at_size(t, 11.0) as f64 + 1.0,
                 )?;
                 row += 1;
             }
             Block::Paragraph(t) => {
-                if previous_was_bullet {
+                if previous_was_item {
                     row += 1;
                 }
-                write_text(&mut ws, row, t, &f.paragraph)?;
-                ws.set_row_height(
+                span(
+                    &mut ws,
                     row,
-                    (15.0 * lines_at_size(t, 11.0) as f64 + 3.0).min(MAX_ROW_HEIGHT),
+                    t,
+                    &f.paragraph,
+                    15.0 * lines_at_size(t, 11.0) as f64 + 3.0,
                 )?;
                 row += 2;
             }
             Block::Bullet(t) => {
-                let text = format!("•  {t}");
-                write_text(&mut ws, row, &text, &f.bullet)?;
-                ws.set_row_height(
-                    row,
-                    (15.0 * lines_at_size(&text, 11.0) as f64 + 1.0).min(MAX_ROW_HEIGHT),
-                )?;
+                item(&mut ws, row, "•", t)?;
                 row += 1;
             }
             Block::Numbered(n, t) => {
-                let text = format!("{n}.  {t}");
-                write_text(&mut ws, row, &text, &f.bullet)?;
-                ws.set_row_height(
-                    row,
-                    (15.0 * lines_at_size(&text, 11.0) as f64 + 1.0).min(MAX_ROW_HEIGHT),
-                )?;
+                item(&mut ws, row, &format!("{n}."), t)?;
                 row += 1;
             }
             Block::Table(head, rows) => {
-                if previous_was_bullet {
+                if previous_was_item {
                     row += 1;
                 }
-                // A table of a section file: one line per row, cells separated by "|",
-                // the header row in bold.
+                // A form (a header and empty rows, like Beslut / Datum / Namn): each
+                // label with an empty bordered field to write in.
+                if rows.iter().all(|r| r.iter().all(|c| c.trim().is_empty())) {
+                    for label in head {
+                        span(&mut ws, row, label, &f.h3, 17.0)?;
+                        span(&mut ws, row + 1, "", &f.decision_field, 28.0)?;
+                        row += 2;
+                    }
+                    row += 1;
+                    previous_was_item = false;
+                    continue;
+                }
+                // A table of the text: one line per row, cells separated by "|", the
+                // header row in bold.
                 for (i, cells) in std::iter::once(head).chain(rows).enumerate() {
                     let text = cells.join("  |  ");
                     let format = if i == 0 { &f.h3 } else { &f.paragraph };
-                    write_text(&mut ws, row, &text, format)?;
-                    ws.set_row_height(
+                    span(
+                        &mut ws,
                         row,
-                        (15.0 * lines_at_size(&text, 11.0) as f64 + 1.0).min(MAX_ROW_HEIGHT),
+                        &text,
+                        format,
+                        15.0 * lines_at_size(&text, 11.0) as f64 + 1.0,
                     )?;
                     row += 1;
                 }
@@ -122,7 +154,7 @@ pub(crate) fn report_sheet(report: &Review, f: &Formats) -> Result<Worksheet, Xl
                 }
             }
         }
-        previous_was_bullet = matches!(block, Block::Bullet(_) | Block::Numbered(..));
+        previous_was_item = matches!(block, Block::Bullet(_) | Block::Numbered(..));
     }
     breaks.dedup();
     if !breaks.is_empty() {
@@ -146,7 +178,7 @@ pub(crate) fn iso_sheet(report: &Review, f: &Formats) -> Result<Worksheet, XlsxE
             vec![
                 Out::text(&r.clause),
                 Out::text(&r.requirement),
-                Out::text(if r.covered { "Ja" } else { "Nej – saknas" }),
+                Out::text(r.status()),
                 Out::text(&r.answer),
             ]
         })
@@ -166,9 +198,11 @@ pub(crate) fn iso_sheet(report: &Review, f: &Formats) -> Result<Worksheet, XlsxE
             let row = place.first_row + i as u32;
             ws.write_string_with_format(row, 1, &r.requirement, &f.wrap)?;
             ws.write_string_with_format(row, 3, fitted(&r.answer), &f.wrap)?;
+            ws.write_string_with_format(row, 2, r.status(), &f.wrap)?;
             let lines = wrapped_lines(&r.requirement, REQUIREMENT_WIDTH)
-                .max(wrapped_lines(&r.answer, ANSWER_WIDTH));
-            ws.set_row_height(row, (15.0 * lines as f64 + 3.0).min(MAX_ROW_HEIGHT))?;
+                .max(wrapped_lines(&r.answer, ANSWER_WIDTH))
+                .max(wrapped_lines(r.status(), 14.0));
+            ws.set_row_height(row, 15.0 * lines as f64 + 3.0)?;
         }
         let yes = ConditionalFormatText::new()
             .set_rule(ConditionalFormatTextRule::BeginsWith("Ja".into()))
@@ -184,8 +218,16 @@ pub(crate) fn iso_sheet(report: &Review, f: &Formats) -> Result<Worksheet, XlsxE
                     .set_background_color(Color::RGB(super::RED_FILL))
                     .set_font_color(Color::RGB(super::RED_TEXT)),
             );
+        let partly = ConditionalFormatText::new()
+            .set_rule(ConditionalFormatTextRule::BeginsWith("Delvis".into()))
+            .set_format(
+                Format::new()
+                    .set_background_color(Color::RGB(super::YELLOW_FILL))
+                    .set_font_color(Color::RGB(super::YELLOW_TEXT)),
+            );
         ws.add_conditional_format(place.first_row, 2, place.last_row, 2, &yes)?;
         ws.add_conditional_format(place.first_row, 2, place.last_row, 2, &no)?;
+        ws.add_conditional_format(place.first_row, 2, place.last_row, 2, &partly)?;
     }
     ws.set_freeze_panes(place.first_row, 0)?;
     finish_sheet(
@@ -201,13 +243,4 @@ pub(crate) fn iso_sheet(report: &Review, f: &Formats) -> Result<Worksheet, XlsxE
     // "Besvaras av underlaget" wraps in its narrow column.
     ws.set_row_height(place.header_row, 32)?;
     Ok(ws)
-}
-
-/// Excel's tallest row, in points.
-const MAX_ROW_HEIGHT: f64 = 409.0;
-
-/// Column A of the text sheet, cut to what a cell holds.
-fn write_text(ws: &mut Worksheet, row: u32, text: &str, format: &Format) -> Result<(), XlsxError> {
-    ws.write_string_with_format(row, 0, fitted(text), format)?;
-    Ok(())
 }

@@ -3,6 +3,7 @@
 
 use rust_xlsxwriter::{Chart, ChartType, Worksheet, XlsxError};
 
+use super::charts::{count_axis, year_series};
 use super::{
     data_sheet, finish_sheet, previous_year, write_table, ChartRange, ChartSources, Formats, Out,
     FIRST_ROW,
@@ -36,6 +37,13 @@ pub(crate) fn sheet(
             .iter()
             .map(|c| format!("Genomfört: {c}")),
     );
+    // The target on every row, for the chart's target line.
+    let target = report
+        .kpi(KpiId::TrainingCompletionRateAll)
+        .and_then(|k| k.target);
+    if target.is_some() {
+        headers.push("Mål".into());
+    }
     let rows: Vec<Vec<Out>> = b
         .training_by_unit
         .iter()
@@ -47,6 +55,9 @@ pub(crate) fn sheet(
                 Out::Rate(u.rate),
             ];
             r.extend(u.per_course.iter().map(|n| Out::count(*n)));
+            if let Some(t) = target {
+                r.push(Out::Rate(Some(t)));
+            }
             r
         })
         .collect();
@@ -82,11 +93,17 @@ pub(crate) fn sheet(
             ws.write_number_with_format(total_row, 4 + i as u16, n as f64, &f.bold_count)?;
         }
         next = total_row + 3;
+        if let Some(t) = target {
+            let col = 4 + b.mandatory_courses.len() as u16;
+            ws.write_number_with_format(total_row, col, t, &f.bold_rate)?;
+            charts.training_target_column = Some(col);
+        }
         charts.training_by_unit = Some(ChartRange {
             sheet: name.into(),
             first_row: units.first_row,
             last_row: units.last_row,
             has_previous: false,
+            max: 1.0,
         });
     }
 
@@ -141,23 +158,27 @@ pub(crate) fn sheet(
     // Chart: completions per course, this year against last.
     if !courses.empty {
         let mut chart = Chart::new(ChartType::Bar);
-        chart
-            .add_series()
-            .set_name(&year.to_string())
-            .set_categories((name, courses.first_row, 0, courses.last_row, 0))
-            .set_values((name, courses.first_row, 2, courses.last_row, 2));
-        if b.training_by_course
-            .iter()
-            .any(|c| c.completed_previous.is_some())
-        {
-            chart
-                .add_series()
-                .set_name(&prev)
-                .set_categories((name, courses.first_row, 0, courses.last_row, 0))
-                .set_values((name, courses.first_row, 3, courses.last_row, 3));
-        }
+        // Columns 2 and 3 hold this year and last year; the year series helper reads
+        // columns 1 and 2 of a range, so point it one column to the right.
+        let range = ChartRange {
+            sheet: name.into(),
+            first_row: courses.first_row,
+            last_row: courses.last_row,
+            has_previous: b
+                .training_by_course
+                .iter()
+                .any(|c| c.completed_previous.is_some()),
+            max: b
+                .training_by_course
+                .iter()
+                .map(|c| c.completed.max(c.completed_previous.unwrap_or(0)))
+                .max()
+                .unwrap_or(0) as f64,
+        };
+        year_series(&mut chart, &range, 2, year, &prev, false);
         chart.title().set_name("Genomförda utbildningar per kurs");
         chart.y_axis().set_reverse();
+        count_axis(chart.x_axis(), range.max);
         chart.set_width(560).set_height(320);
         ws.insert_chart(FIRST_ROW + 1, width + 1, &chart)?;
     }
