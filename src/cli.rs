@@ -63,10 +63,10 @@ pub struct ReportArgs {
     )]
     pub out: PathBuf,
     /// Året som genomgången avser (standard: year i genomgang.toml, annars senaste året med daterade incidenter eller utbildningar).
-    #[arg(long, value_name = "ÅR")]
+    #[arg(long, value_name = "ÅR", value_parser = clap::value_parser!(i32).range(2000..=2100))]
     pub year: Option<i32>,
     /// Organisationens namn i rapporten (standard: unit i genomgang.toml, annars mappens namn).
-    #[arg(long, value_name = "NAMN")]
+    #[arg(long, value_name = "NAMN", value_parser = parse_unit)]
     pub unit: Option<String>,
     /// Konfigurationsfil som läggs ovanpå standardinställningarna och mappens genomgang.toml.
     #[arg(long, value_name = "FIL")]
@@ -104,7 +104,7 @@ pub struct BatchArgs {
     )]
     pub out: PathBuf,
     /// Året som genomgången avser, samma för alla förvaltningar (standard: year i genomgang.toml, annars senaste året i underlaget).
-    #[arg(long, value_name = "ÅR")]
+    #[arg(long, value_name = "ÅR", value_parser = clap::value_parser!(i32).range(2000..=2100))]
     pub year: Option<i32>,
     /// Konfigurationsfil som läggs ovanpå alla förvaltningars inställningar.
     #[arg(long, value_name = "FIL")]
@@ -273,4 +273,15 @@ impl clap::error::ErrorFormatter for SwedishErrors {
         out.push_str("\n\nSe genomgang --help.\n");
         clap::builder::StyledStr::from(out)
     }
+}
+
+/// A unit name given with `--unit`: something visible must remain once control
+/// characters and spaces are gone.
+fn parse_unit(text: &str) -> Result<String, String> {
+    if crate::privacy::clean_name(text).is_empty() {
+        return Err(
+            "namnet är tomt; ange förvaltningens namn, t.ex. --unit \"Kungsholmen\"".to_string(),
+        );
+    }
+    Ok(text.to_string())
 }

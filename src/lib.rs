@@ -3,8 +3,8 @@
 //! already has.
 //!
 //! The layers import one way only, bottom to top (tests/layers.rs checks it):
-//! `schema`, `textnorm` (names and text rules), `platform` (Windows habits in portable
-//! code) → `error` → `config` → `ingest` (files,
+//! `schema`, `textnorm` (names and text rules), `privacy` (what may be shown),
+//! `platform` (Windows habits in portable code) → `error` → `config` → `ingest` (files,
 //! formats, headers, values) → `model` (typed records, problems with their place) →
 //! `kpi` (pure figures) → `review` (figures + text + ISO mapping, built once) → `report`
 //! (workbook, comparison, PNG, JSON, Markdown) → `input_templates` (blank input
@@ -12,6 +12,7 @@
 //! → `commands` (thin verbs).
 
 pub mod platform;
+pub mod privacy;
 pub mod schema;
 pub mod textnorm;
 

@@ -315,7 +315,12 @@ fn every_kpi_of_the_known_unit() {
     }
     // The unreadable date and the duplicate are accounted for, not silently dropped.
     let warnings = doc["warnings"].to_string();
-    assert!(warnings.contains("2025-13-45"), "{warnings}");
+    // With its place and a description, never the value itself (SPEC §4.2).
+    assert!(
+        warnings.contains("Kursdeltagare.csv, rad 16, kolumn D (Slutfört datum)"),
+        "{warnings}"
+    );
+    assert!(!warnings.contains("2025-13-45"), "{warnings}");
     let sources = doc["sources"].as_array().unwrap();
     let kinds: Vec<&str> = sources.iter().filter_map(|s| s["kind"].as_str()).collect();
     for k in [

@@ -201,7 +201,8 @@ fn output_names_are_valid_on_windows() {
             "Ledningens genomgång 2025 - Förvaltning.xlsx",
         ),
         ("a/b\\c", "Ledningens genomgång 2025 - a-b-c.xlsx"),
-        ("Rad\ttvå", "Ledningens genomgång 2025 - Rad-två.xlsx"),
+        // A tab is whitespace: a space in the title and the file name (issue 11).
+        ("Rad\ttvå", "Ledningens genomgång 2025 - Rad två.xlsx"),
         ("CON", "Ledningens genomgång 2025 - CON_.xlsx"),
         ("lpt1", "Ledningens genomgång 2025 - lpt1_.xlsx"),
         ("...", "Ledningens genomgång 2025 - enhet.xlsx"),
@@ -213,8 +214,10 @@ fn output_names_are_valid_on_windows() {
         let files = xlsx_files(&out);
         assert_eq!(files, [*expected], "{unit}");
         assert!(valid_on_windows(&files[0]), "{}", files[0]);
-        // The unit keeps its own name inside the report.
-        assert_eq!(doc["unit"], *unit);
+        // The unit keeps its own name inside the report, with line breaks, tabs and
+        // surrounding spaces made plain (issue 11: no control characters in titles).
+        let plain = unit.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert_eq!(doc["unit"], plain.as_str());
     }
     let long = "Ö".repeat(300);
     let out = t.join("ut-lång");

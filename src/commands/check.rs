@@ -152,7 +152,7 @@ fn print_file(name: &str, _path: &Path, inputs: &Inputs) {
         .filter(|p| p.severity != Severity::Note || p.place.row.is_some())
         .collect();
     for p in problems.iter().take(SHOWN_PROBLEMS) {
-        say!("    Problem: {}", p.one_line());
+        say!("    Problem: {}", p.terminal_line());
     }
     if problems.len() > SHOWN_PROBLEMS {
         say!(

@@ -15,6 +15,9 @@ pub enum Encoding {
     Utf8,
     Utf8Bom,
     Windows1252,
+    /// Windows-1252 lines with UTF-8 lines appended (an export extended by another
+    /// tool): each line decoded in its own encoding.
+    Mixed,
 }
 
 impl Encoding {
@@ -23,6 +26,9 @@ impl Encoding {
             Encoding::Utf8 => "UTF-8",
             Encoding::Utf8Bom => "UTF-8 med BOM",
             Encoding::Windows1252 => "Windows-1252",
+            Encoding::Mixed => {
+                "Windows-1252 och UTF-8 blandat (raderna avkodades var för sig; kontrollera å, ä och ö)"
+            }
         }
     }
 }
@@ -42,17 +48,22 @@ pub fn decode(bytes: &[u8]) -> Result<(Cow<'_, str>, Encoding), ReadError> {
             Err(_) => Err(ReadError::BadUtf8AfterBom),
         };
     }
-    let controls = bytes
+    // Binary data has NUL bytes or many control characters; one stray control
+    // character in a text export (a pasted tab stop, a form feed) is not binary.
+    let sample = &bytes[..bytes.len().min(64 * 1024)];
+    let controls = sample
         .iter()
-        .take(64 * 1024)
         .filter(|b| **b < 0x20 && !matches!(**b, b'\t' | b'\n' | b'\r' | 0x0C))
         .count();
-    if controls > 0 {
+    if sample.contains(&0) || controls > 8 && controls * 100 > sample.len() {
         return Err(ReadError::Binary);
     }
     match std::str::from_utf8(bytes) {
         Ok(s) => Ok((Cow::Borrowed(s), Encoding::Utf8)),
         Err(_) => {
+            if let Some(text) = decode_mixed(bytes) {
+                return Ok((Cow::Owned(text), Encoding::Mixed));
+            }
             let (text, _, had_errors) = encoding_rs::WINDOWS_1252.decode(bytes);
             if had_errors {
                 return Err(ReadError::UnknownEncoding);
@@ -60,6 +71,38 @@ pub fn decode(bytes: &[u8]) -> Result<(Cow<'_, str>, Encoding), ReadError> {
             Ok((text, Encoding::Windows1252))
         }
     }
+}
+
+/// Decodes line by line when some lines are UTF-8 with letters beyond ASCII and others
+/// are not UTF-8 at all: `None` unless both kinds are present.
+fn decode_mixed(bytes: &[u8]) -> Option<String> {
+    let mut utf8_lines = 0;
+    let mut other_lines = 0;
+    for line in bytes.split(|b| *b == b'\n') {
+        match std::str::from_utf8(line) {
+            Ok(s) if !s.is_ascii() => utf8_lines += 1,
+            Ok(_) => {}
+            Err(_) => other_lines += 1,
+        }
+    }
+    if utf8_lines == 0 || other_lines == 0 {
+        return None;
+    }
+    let mut out = String::with_capacity(bytes.len() + bytes.len() / 8);
+    for (i, line) in bytes.split(|b| *b == b'\n').enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        match std::str::from_utf8(line) {
+            Ok(s) => out.push_str(s),
+            Err(_) => out.push_str(
+                &encoding_rs::WINDOWS_1252
+                    .decode_without_bom_handling(line)
+                    .0,
+            ),
+        }
+    }
+    Some(out)
 }
 
 /// The delimiter whose count per line is most consistent over the first lines.
@@ -185,6 +228,7 @@ pub fn read_delimited(
             hidden: false,
             error: None,
             row_numbers: Vec::new(),
+            formula_texts: Vec::new(),
         },
         encoding,
         delimiter,
@@ -219,6 +263,22 @@ mod tests {
         let (text, enc) = decode(&bytes).unwrap();
         assert_eq!(enc, Encoding::Utf8Bom);
         assert!(text.starts_with("Åtgärd"));
+    }
+
+    #[test]
+    fn windows_1252_with_utf8_rows_appended_is_decoded_per_line() {
+        let (start, _, _) = encoding_rs::WINDOWS_1252.encode("Namn;Enhet\nÅsa;Förskola\n");
+        let mut bytes = start.into_owned();
+        bytes.extend_from_slice("Örjan;Förskola\n".as_bytes());
+        let (text, enc) = decode(&bytes).unwrap();
+        assert_eq!(enc, Encoding::Mixed);
+        assert_eq!(text, "Namn;Enhet\nÅsa;Förskola\nÖrjan;Förskola\n");
+    }
+
+    #[test]
+    fn one_control_character_is_not_binary() {
+        let (text, _) = decode(b"Risk;Status\nA\x0b;Klar\n").unwrap();
+        assert!(text.contains("Klar"));
     }
 
     #[test]

@@ -237,6 +237,7 @@ where
             hidden,
             error: None,
             row_numbers: Vec::new(),
+            formula_texts: Vec::new(),
         });
     }
     Ok(sheets)
@@ -257,13 +258,14 @@ fn collect_xlsx<RS: std::io::Read + std::io::Seek>(
     let mut sheets = Vec::new();
     for (name, hidden) in metas {
         match read_xlsx_sheet(&mut wb, &name, limits) {
-            Ok(rows) => sheets.push(RawSheet {
+            Ok((rows, formula_texts)) => sheets.push(RawSheet {
                 sheet: Some(name),
                 rows,
                 row_offset: 0,
                 hidden,
                 error: None,
                 row_numbers: Vec::new(),
+                formula_texts,
             }),
             Err(error) => sheets.push(RawSheet::failed(&name, error)),
         }
@@ -275,10 +277,10 @@ fn read_xlsx_sheet<RS: std::io::Read + std::io::Seek>(
     wb: &mut Xlsx<RS>,
     name: &str,
     limits: &Limits,
-) -> Result<Vec<Vec<Cell>>, ReadError> {
+) -> Result<(Vec<Vec<Cell>>, Vec<String>), ReadError> {
     let mut reader = match wb.worksheet_cells_reader(name) {
         Ok(r) => r,
-        Err(calamine::XlsxError::NotAWorksheet(_)) => return Ok(Vec::new()),
+        Err(calamine::XlsxError::NotAWorksheet(_)) => return Ok((Vec::new(), Vec::new())),
         Err(e) => {
             return Err(ReadError::Sheet {
                 source: ReadError::cause(e),
@@ -305,10 +307,11 @@ fn read_xlsx_sheet<RS: std::io::Read + std::io::Seek>(
         });
     }
     let mut rows: Vec<Vec<Cell>> = Vec::new();
+    let mut formula_texts: Vec<String> = Vec::new();
     let mut count: u64 = 0;
     const MAX_ROWS: u32 = 1_048_576;
     loop {
-        let cell = match reader.next_cell() {
+        let cell = match reader.next_cell_with_formula_metadata() {
             Ok(Some(c)) => c,
             Ok(None) => break,
             Err(e) => {
@@ -317,11 +320,25 @@ fn read_xlsx_sheet<RS: std::io::Read + std::io::Seek>(
                 })
             }
         };
-        let value = convert_ref(cell.get_value());
+        let mut value = convert_ref(&cell.value);
+        let (row, col) = cell.pos;
         if value.is_empty() {
-            continue;
+            // A formula with no saved value is how scripts store a text typed with a
+            // leading "=": the formula is the text the user meant.
+            match &cell.formula {
+                Some(calamine::XlsxFormulaMetadata::Normal { formula })
+                    if !formula.trim().is_empty() =>
+                {
+                    value = Cell::Text(format!("={formula}"));
+                    formula_texts.push(format!(
+                        "{}{}",
+                        crate::ingest::header::column_letter(col as usize),
+                        row + 1
+                    ));
+                }
+                _ => continue,
+            }
         }
-        let (row, col) = cell.get_position();
         if col as usize >= limits.max_columns {
             return Err(ReadError::ValueBeyondColumns {
                 column: crate::ingest::header::column_letter(col as usize),
@@ -349,7 +366,7 @@ fn read_xlsx_sheet<RS: std::io::Read + std::io::Seek>(
         }
         cells[col] = value;
     }
-    Ok(rows)
+    Ok((rows, formula_texts))
 }
 
 fn convert_ref(d: &calamine::DataRef) -> Cell {

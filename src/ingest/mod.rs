@@ -32,6 +32,10 @@ pub struct RawSheet {
     /// Explicit 1-based row numbers per index, for a sheet cut out of a larger one
     /// (a city-wide file split by förvaltning). Empty: rows are consecutive.
     pub row_numbers: Vec<u32>,
+    /// Cells (e.g. "B4") that hold a formula without a saved value, read as the text
+    /// the user typed ("=Namn"): files written by scripts store text starting with "="
+    /// that way.
+    pub formula_texts: Vec<String>,
 }
 
 impl RawSheet {
@@ -43,6 +47,7 @@ impl RawSheet {
             hidden: false,
             error: Some(error),
             row_numbers: Vec::new(),
+            formula_texts: Vec::new(),
         }
     }
 
@@ -70,7 +75,8 @@ pub enum FileType {
 pub const SPREADSHEET_EXTENSIONS: [&str; 5] = ["xlsx", "xlsm", "xls", "xlsb", "ods"];
 
 /// Text section files that replace a default part of the report text.
-pub const SECTION_FILES: [&str; 7] = [
+pub const SECTION_FILES: [&str; 8] = [
+    "inledning",
     "omvarld",
     "sverige-eu",
     "staden",
@@ -152,6 +158,34 @@ pub struct ReadFile {
     pub sha256: String,
     /// E.g. "Windows-1252, semikolon" for CSV.
     pub format_note: String,
+    /// The file is a workbook genomgang wrote (a review or a comparison), not an export.
+    pub own_output: bool,
+}
+
+/// The custom document property every workbook genomgang writes carries, so that an
+/// output lying among the inputs is recognised by content, not by its name.
+pub const OUTPUT_MARKER_PROPERTY: &str = "genomgang-utdata";
+
+/// True when a workbook is one genomgang wrote: its custom properties carry
+/// [`OUTPUT_MARKER_PROPERTY`], or (for workbooks written before the marker) it has
+/// the review's account sheets, Datakvalitet and Källor, together.
+pub fn is_own_output(bytes: &[u8], sheets: &[RawSheet]) -> bool {
+    let names: Vec<&str> = sheets.iter().filter_map(|s| s.sheet.as_deref()).collect();
+    if names.contains(&"Datakvalitet") && names.contains(&"Källor") {
+        return true;
+    }
+    if !bytes.starts_with(b"PK") {
+        return false;
+    }
+    let Ok(mut zip) = zip::ZipArchive::new(std::io::Cursor::new(bytes)) else {
+        return false;
+    };
+    let Ok(part) = zip.by_name("docProps/custom.xml") else {
+        return false;
+    };
+    let mut text = String::new();
+    use std::io::Read;
+    part.take(64 * 1024).read_to_string(&mut text).is_ok() && text.contains(OUTPUT_MARKER_PROPERTY)
 }
 
 /// Reads one input file. Never panics: a reader that panics on a malformed file is
@@ -170,23 +204,28 @@ pub fn read_bytes(
     let sha = sha256_hex(&bytes);
     let ext = ext.to_lowercase();
     let limits = limits.clone();
-    let outcome =
-        std::panic::catch_unwind(move || -> Result<(Vec<RawSheet>, String), ReadError> {
+    let outcome = std::panic::catch_unwind(
+        move || -> Result<(Vec<RawSheet>, String, bool), ReadError> {
             if SPREADSHEET_EXTENSIONS.contains(&ext.as_str()) {
-                Ok((excel::read_workbook(&bytes, &ext, &limits)?, String::new()))
+                let sheets = excel::read_workbook(&bytes, &ext, &limits)?;
+                let own = is_own_output(&bytes, &sheets);
+                Ok((sheets, String::new(), own))
             } else {
                 let (sheet, enc, delim) = csv::read_delimited(&bytes, &limits)?;
                 Ok((
                     vec![sheet],
                     format!("{}, {}", enc.label(), csv::delimiter_label(delim)),
+                    false,
                 ))
             }
-        });
+        },
+    );
     match outcome {
-        Ok(Ok((sheets, format_note))) => Ok(ReadFile {
+        Ok(Ok((sheets, format_note, own_output))) => Ok(ReadFile {
             sheets,
             sha256: sha,
             format_note,
+            own_output,
         }),
         Ok(Err(message)) => Err((message, Some(sha))),
         Err(_) => Err((ReadError::ReaderPanicked, Some(sha))),

@@ -182,7 +182,7 @@ pub fn read(r: &mut SheetReader, cfg: &Config) -> Vec<Incident> {
         let place =
             Place::sheet(r.file, r.sheet.sheet.clone()).at_row(r.sheet.excel_row(row.index));
         out.push(Incident {
-            case_id: r.text(row, "case_id"),
+            case_id: r.identity(row, "case_id"),
             date,
             discovered,
             category,

@@ -22,6 +22,7 @@ pub use risks::Risk;
 pub use roster::Employee;
 pub use training::Completion;
 
+use crate::privacy;
 pub use crate::schema::InputKind;
 
 /// How serious a data quality problem is.
@@ -46,7 +47,9 @@ impl Severity {
     }
 }
 
-/// Where in the inputs something was found: as precise as is known.
+/// Where in the inputs something was found: as precise as is known. File, sheet and
+/// column names are screened for identifiers when a place is made (they are input text
+/// too: a file may be named after a person).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Place {
     /// File name relative to the input folder (or a label such as "(incidenter)" for
@@ -63,7 +66,7 @@ impl Place {
     /// A whole file.
     pub fn file(file: &str) -> Place {
         Place {
-            file: file.to_string(),
+            file: privacy::screen(file),
             ..Place::default()
         }
     }
@@ -71,8 +74,8 @@ impl Place {
     /// A sheet of a file (`None` for a CSV).
     pub fn sheet(file: &str, sheet: Option<String>) -> Place {
         Place {
-            file: file.to_string(),
-            sheet,
+            file: privacy::screen(file),
+            sheet: sheet.map(|s| privacy::screen(&s)),
             ..Place::default()
         }
     }
@@ -83,7 +86,7 @@ impl Place {
     }
 
     pub fn at_column(mut self, column: impl Into<String>) -> Place {
-        self.column = Some(column.into());
+        self.column = Some(privacy::screen(&column.into()));
         self
     }
 
@@ -108,8 +111,13 @@ impl Place {
 pub struct Problem {
     pub severity: Severity,
     pub place: Place,
-    /// The offending value; masked when it could identify a person.
+    /// What the offending value looks like ("ser ut som ett personnummer", "text,
+    /// 23 tecken"): never the value itself (SPEC §4.2).
     pub value: Option<String>,
+    /// The value as the terminal of `check` may show it: screened for identifiers.
+    /// Never written to an output file.
+    #[serde(skip)]
+    pub shown: Option<String>,
     /// What is wrong, in Swedish.
     pub message: String,
     /// What genomgang did about it, in Swedish.
@@ -122,7 +130,8 @@ impl Problem {
             severity,
             place,
             value: None,
-            message: message.to_string(),
+            shown: None,
+            message: privacy::screen(message),
             action: action.to_string(),
         }
     }
@@ -142,18 +151,38 @@ impl Problem {
         Problem::new(Severity::Note, place, message, action)
     }
 
-    pub fn with_value(mut self, value: Option<String>) -> Problem {
-        self.value = value;
+    /// The offending value, described (`description`) and, for the terminal only,
+    /// screened (`raw`).
+    pub fn with_cell(mut self, description: &str, raw: &str) -> Problem {
+        self.value = Some(description.to_string());
+        self.shown = (!raw.trim().is_empty()).then(|| privacy::screen(raw.trim()));
         self
     }
 
-    /// One line for the terminal: "fil, blad, rad, kolumn: meddelande".
+    /// A value that is safe to show as it is (a case number already screened, a count).
+    pub fn with_value(mut self, value: Option<String>) -> Problem {
+        self.value = value.map(|v| privacy::screen(&v));
+        self
+    }
+
+    /// One line for outputs and stderr: "fil, blad, rad, kolumn: meddelande (värdet:
+    /// text, 6 tecken)".
     pub fn one_line(&self) -> String {
+        self.line(self.value.as_deref().map(|v| format!(" (värdet: {v})")))
+    }
+
+    /// One line for the terminal of `check`, which may show the value (screened).
+    pub fn terminal_line(&self) -> String {
+        let shown = self
+            .shown
+            .as_deref()
+            .map(|v| format!(" (värde \"{}\")", crate::privacy::shorten(v, 60)));
+        self.line(shown.or_else(|| self.value.as_deref().map(|v| format!(" (värdet: {v})"))))
+    }
+
+    fn line(&self, value: Option<String>) -> String {
         let place = self.place.describe();
-        let value = match &self.value {
-            Some(v) if !v.is_empty() => format!(" (värde \"{v}\")"),
-            _ => String::new(),
-        };
+        let value = value.unwrap_or_default();
         // A message that already ends a sentence gets no extra full stop.
         let stop = if value.is_empty() && self.message.ends_with(['.', '?', '!']) {
             ""
@@ -192,14 +221,14 @@ impl Source {
     /// A file or sheet with nothing read from it yet.
     pub fn new(file: &str, sheet: Option<String>, sha256: &str, note: &str) -> Source {
         Source {
-            file: file.to_string(),
-            sheet,
+            file: privacy::screen(file),
+            sheet: sheet.map(|s| privacy::screen(&s)),
             kind: None,
             header_row: None,
             rows_read: 0,
             rows_rejected: 0,
             sha256: sha256.to_string(),
-            note: note.to_string(),
+            note: privacy::screen(note),
             used_as: None,
             explain: Vec::new(),
         }
@@ -262,9 +291,20 @@ pub struct Inputs {
     pub problems: Vec<Problem>,
     /// Text sections (e.g. omvarld.md): file stem → Markdown text.
     pub sections: Vec<(String, String)>,
+    /// Contents read so far (SHA-256 → file name): a file with the same bytes as one
+    /// already read is a copy and is read once.
+    pub read_contents: std::collections::HashMap<String, String>,
+    /// Workbooks genomgang wrote that were found among the inputs and not read.
+    pub own_outputs: usize,
 }
 
 impl Inputs {
+    /// Adds a source; its note (which may quote header texts) is screened.
+    pub fn add_source(&mut self, mut source: Source) {
+        source.note = privacy::screen(&source.note);
+        self.sources.push(source);
+    }
+
     /// Kinds for which at least one sheet was read.
     pub fn kinds_present(&self) -> Vec<InputKind> {
         let mut kinds: Vec<InputKind> = self.sources.iter().filter_map(|s| s.kind).collect();

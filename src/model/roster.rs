@@ -15,7 +15,7 @@ pub struct Employee {
 
 /// Person identifiers of a row, from whichever identifier columns the sheet has.
 pub fn person_ids(r: &SheetReader, row: Row) -> PersonIds {
-    let get = |role: &str| r.text(row, role).and_then(|t| norm_id(&t));
+    let get = |role: &str| r.identity(row, role).and_then(|t| norm_id(&t));
     PersonIds {
         employee_number: get("employee_number"),
         user_id: get("user_id"),

@@ -1,12 +1,18 @@
 //! Row access shared by the input kinds: walks the data rows under a recognised header,
 //! skipping what is not data (blank rows, repeated headers, totals rows), and records
 //! problems with their file, sheet, row and column.
+//!
+//! This is where input text enters the model, so the privacy rule is applied here:
+//! [`SheetReader::text`] gives screened text (identifiers replaced, see
+//! [`crate::privacy`]), only [`SheetReader::identity`] gives a raw value, for matching
+//! persons and case numbers, and a problem never carries the cell's value, only a
+//! description of it.
 
 use crate::ingest::header::{column_ref, HeaderMap};
 use crate::ingest::value::DateOrder;
 use crate::ingest::{Cell, RawSheet};
 use crate::model::{Place, Problem, Severity};
-use crate::schema::role_is_masked;
+use crate::privacy;
 use crate::textnorm::normalize;
 
 /// One sheet being turned into records.
@@ -139,15 +145,39 @@ impl<'a> SheetReader<'a> {
         self.push(
             None,
             Some(column.to_string()),
-            None,
+            &EMPTY,
             Severity::Note,
             message,
             action,
         );
     }
 
-    /// Text of a role's cell, trimmed; `None` when blank.
-    pub fn text(&self, row: Row<'a>, role: &str) -> Option<String> {
+    /// Text of a role's cell, trimmed and screened for identifiers; `None` when blank.
+    /// This is the text that may reach an output (a title, a unit, a category), so a
+    /// text longer than an Excel cell holds is cut, with a note.
+    pub fn text(&mut self, row: Row<'a>, role: &str) -> Option<String> {
+        let text = privacy::screen(&self.identity(row, role)?);
+        match privacy::fit_cell(&text) {
+            None => Some(text),
+            Some(cut) => {
+                self.problem(
+                    row,
+                    role,
+                    Severity::Note,
+                    &format!(
+                        "texten är längre än de {} tecken en cell i Excel rymmer",
+                        privacy::EXCEL_CELL_CHARS
+                    ),
+                    "Texten kortades.",
+                );
+                Some(cut)
+            }
+        }
+    }
+
+    /// The raw text of a role's cell, trimmed; `None` when blank. Only for values that
+    /// are matched and never shown: person identifiers and case numbers.
+    pub fn identity(&self, row: Row<'a>, role: &str) -> Option<String> {
         let t = self.cell(row, role).text();
         let t = t.trim();
         (!t.is_empty()).then(|| t.to_string())
@@ -166,15 +196,11 @@ impl<'a> SheetReader<'a> {
         message: &str,
         action: &str,
     ) {
-        let value = if role_is_masked(role) {
-            Some("(dold: kan identifiera en person)".to_string())
-        } else {
-            Some(self.cell(row, role).display())
-        };
+        let cell = self.cell(row, role);
         self.push(
             Some(row),
             self.column_label(role),
-            value,
+            cell,
             severity,
             message,
             action,
@@ -190,9 +216,8 @@ impl<'a> SheetReader<'a> {
         message: &str,
         action: &str,
     ) {
-        let value = Some(row.at(col).display());
         let label = Some(column_ref(col, &self.map.headers));
-        self.push(Some(row), label, value, severity, message, action);
+        self.push(Some(row), label, row.at(col), severity, message, action);
     }
 
     /// Records a problem with a whole row and marks it rejected.
@@ -209,26 +234,44 @@ impl<'a> SheetReader<'a> {
 
     /// Records a sheet-level note.
     pub fn note(&mut self, message: &str, action: &str) {
-        self.push(None, None, None, Severity::Note, message, action);
+        self.push(None, None, &EMPTY, Severity::Note, message, action);
     }
 
     fn push(
         &mut self,
         row: Option<Row<'a>>,
         column: Option<String>,
-        value: Option<String>,
+        cell: &Cell,
         severity: Severity,
         message: &str,
         action: &str,
     ) {
-        let place = Place {
-            file: self.file.to_string(),
-            sheet: self.sheet.sheet.clone(),
-            row: row.map(|r| self.sheet.excel_row(r.index)),
-            column,
-        };
-        self.problems
-            .push(Problem::new(severity, place, message, action).with_value(value));
+        let mut place = Place::sheet(self.file, self.sheet.sheet.clone());
+        if let Some(r) = row {
+            place = place.at_row(self.sheet.excel_row(r.index));
+        }
+        if let Some(c) = column {
+            place = place.at_column(c);
+        }
+        let problem = Problem::new(severity, place, message, action);
+        self.problems.push(if row.is_some() {
+            problem.with_cell(&describe_cell(cell), &cell.display())
+        } else {
+            problem
+        });
+    }
+}
+
+/// What a cell holds, for a problem description: its kind and size, never its value.
+pub fn describe_cell(cell: &Cell) -> String {
+    match cell {
+        Cell::Empty => "tomt".to_string(),
+        Cell::Text(t) => privacy::describe_text(t),
+        Cell::Number(_) => "tal".to_string(),
+        Cell::Bool(_) => "sant/falskt".to_string(),
+        Cell::DateTime(_) => "datum".to_string(),
+        // Excel's own error codes (#N/A, #REF!) hold no input text.
+        Cell::Error(e) => format!("felvärde {}", privacy::screen(e)),
     }
 }
 

@@ -148,7 +148,20 @@ pub fn read_long(r: &mut SheetReader, cfg: &Config, rec: &Recogniser) -> Vec<Com
 pub fn read_wide(r: &mut SheetReader, cfg: &Config, rec: &Recogniser) -> Vec<Completion> {
     let words = StatusWords::new(cfg);
     let mut out = Vec::new();
-    let courses = r.map.course_columns.clone();
+    // Course names are header texts: screened once, matched to the mandatory courses
+    // as written.
+    let courses: Vec<(usize, String, Option<usize>)> = r
+        .map
+        .course_columns
+        .iter()
+        .map(|(col, name)| {
+            (
+                *col,
+                crate::privacy::screen(name),
+                rec.mandatory_index(name),
+            )
+        })
+        .collect();
     for row in r.rows() {
         let ids = person_ids(r, row);
         if ids.is_empty() {
@@ -166,7 +179,7 @@ pub fn read_wide(r: &mut SheetReader, cfg: &Config, rec: &Recogniser) -> Vec<Com
         }
         r.rows_read += 1;
         let unit = r.text(row, "unit");
-        for (col, course) in &courses {
+        for (col, course, mandatory) in &courses {
             let (completed, date) = match read_status(row.at(*col), &words) {
                 Reading::Done(d) => (true, d),
                 Reading::NotDone => (false, None),
@@ -179,7 +192,7 @@ pub fn read_wide(r: &mut SheetReader, cfg: &Config, rec: &Recogniser) -> Vec<Com
                 ids: ids.clone(),
                 unit: unit.clone(),
                 course: course.clone(),
-                mandatory: rec.mandatory_index(course),
+                mandatory: *mandatory,
                 completed,
                 date,
             });

@@ -13,8 +13,8 @@ use crate::error::Error;
 use crate::ingest::{self, FileType, RawSheet, Recogniser};
 use crate::model::{Inputs, Problem, Severity};
 use crate::pipeline::{
-    config_sources, current_year, default_year, load, load_config, unit_name, write_outputs,
-    Formats, Outputs,
+    choose_year, config_sources, dated_years, load, load_config, unit_name, write_outputs, Formats,
+    Outputs, YearChoice,
 };
 use crate::report;
 use crate::report::docx::DocxOptions;
@@ -110,6 +110,23 @@ struct Unit {
     /// Parts of city-wide files: (display name, sha256, sheet).
     parts: Vec<(String, String, RawSheet)>,
     inputs: Inputs,
+    /// Why this unit cannot be run (a broken genomgang.toml, a name another folder
+    /// has too); the other units go on.
+    failed: Option<String>,
+}
+
+impl Unit {
+    fn new(name: String, dir: Option<PathBuf>, cfg: Config, sources: Vec<String>) -> Unit {
+        Unit {
+            name,
+            dir,
+            cfg,
+            sources,
+            parts: Vec::new(),
+            inputs: Inputs::default(),
+            failed: None,
+        }
+    }
 }
 
 /// Runs the whole batch.
@@ -123,7 +140,12 @@ pub fn run_batch(req: &BatchRequest, progress: &dyn Progress) -> Result<BatchOut
     let (root_cfg, _) = load_config(Some(req.root), req.config)?;
     let (mut units, root_problems) = discover_units(req, &root_cfg)?;
     for p in &root_problems {
-        progress.message(&format!("Fel: {}", p.one_line()));
+        let label = if p.severity == Severity::FileError {
+            "Fel"
+        } else {
+            "Notering"
+        };
+        progress.message(&format!("{label}: {}", p.one_line()));
     }
     if units.is_empty() {
         return Err(Error::NothingUsable {
@@ -133,22 +155,27 @@ pub fn run_batch(req: &BatchRequest, progress: &dyn Progress) -> Result<BatchOut
     std::fs::create_dir_all(req.out).map_err(|e| Error::write(req.out, e))?;
     progress.start(units.len());
     let times = StageTimes::default();
-    let known_year = req
-        .year
-        .or(root_cfg.year)
-        .or_else(|| most_configured_year(&units));
-    let report_unit = |unit: &Unit, inputs: &Inputs, year: i32| {
+    let known_year = if req.year.is_some() || root_cfg.year.is_some() {
+        Some(choose_year(req.year, root_cfg.year, &BTreeMap::new()))
+    } else {
+        most_configured_year(&units).map(|year| YearChoice {
+            year,
+            how: "det år som flest förvaltningars genomgang.toml anger".to_string(),
+        })
+    };
+    let report_unit = |unit: &Unit, inputs: &Inputs, year: &YearChoice| {
         let result = run_unit(unit, inputs, year, req, &times, progress);
         progress.unit_done(&unit.name);
         result
     };
-    let (year, results): (i32, Vec<(UnitStatus, Option<Review>)>) = match known_year {
+    let (year, results): (YearChoice, Vec<(UnitStatus, Option<Review>)>) = match known_year {
         // The year is known before reading: each unit is read, reported and dropped in
         // one go, so memory holds only the `jobs` units in flight, not the whole city.
         Some(year) => {
+            progress.message(&format!("Granskningsår {}: {}.", year.year, year.how));
             let results = for_each_unit(&mut units, req.jobs, |unit| {
                 let inputs = read_unit(unit, &times);
-                report_unit(unit, &inputs, year)
+                report_unit(unit, &inputs, &year)
             });
             (year, results)
         }
@@ -157,19 +184,23 @@ pub fn run_batch(req: &BatchRequest, progress: &dyn Progress) -> Result<BatchOut
             for_each_unit(&mut units, req.jobs, |unit| {
                 unit.inputs = read_unit(unit, &times);
             });
-            let year = units
-                .iter()
-                .filter_map(|u| default_year(&u.inputs))
-                .max()
-                .unwrap_or_else(current_year);
+            let mut counts: BTreeMap<i32, usize> = BTreeMap::new();
+            for u in &units {
+                for (y, n) in dated_years(&u.inputs) {
+                    *counts.entry(y).or_default() += n;
+                }
+            }
+            let year = choose_year(None, None, &counts);
+            progress.message(&format!("Granskningsår {}: {}.", year.year, year.how));
             let results = for_each_unit(&mut units, req.jobs, |unit| {
                 let inputs = std::mem::take(&mut unit.inputs);
-                report_unit(unit, &inputs, year)
+                report_unit(unit, &inputs, &year)
             });
             (year, results)
         }
     };
     let units_wall = started.elapsed();
+    let year = year.year;
     let (statuses, reviews): (Vec<UnitStatus>, Vec<Option<Review>>) = results.into_iter().unzip();
     let reviews: Vec<Review> = reviews.into_iter().flatten().collect();
     let comparison = if reviews.is_empty() {
@@ -182,7 +213,10 @@ pub fn run_batch(req: &BatchRequest, progress: &dyn Progress) -> Result<BatchOut
         }
         Some(path)
     };
-    let partial = !root_problems.is_empty() || statuses.iter().any(|s| s.partial);
+    let partial = root_problems
+        .iter()
+        .any(|p| p.severity == Severity::FileError)
+        || statuses.iter().any(|s| s.partial);
     Ok(BatchOutcome {
         year,
         units: statuses,
@@ -198,8 +232,10 @@ pub fn run_batch(req: &BatchRequest, progress: &dyn Progress) -> Result<BatchOut
     })
 }
 
-/// The units of the city, keyed by their normalised name, and the problems of files
-/// directly in the root that could not be placed.
+/// The units of the city, keyed by their normalised name, and the problems of files and
+/// folders directly in the root that could not be placed (errors) or are not used
+/// (notes). The output folder is never a unit, and two folders whose unit names are
+/// the same after normalisation are both refused, named, rather than merged.
 fn discover_units(
     req: &BatchRequest,
     root_cfg: &Config,
@@ -213,32 +249,92 @@ fn discover_units(
         .filter(|p| !crate::platform::skipped_silently(p))
         .collect();
     entries.sort();
+    let out = std::fs::canonicalize(req.out).ok();
     let mut units: BTreeMap<String, Unit> = BTreeMap::new();
+    let mut problems = Vec::new();
+    let mut refused: Vec<Unit> = Vec::new();
     for dir in entries.iter().filter(|p| p.is_dir()) {
-        if !has_inputs(dir) {
+        let folder = display_name(dir);
+        if out.is_some() && std::fs::canonicalize(dir).ok() == out {
             continue;
         }
-        let (cfg, sources) = unit_config(req.root, dir, req.config)?;
-        let name = unit_name(None, &cfg, dir);
-        units.insert(
-            unit_key(&name),
-            Unit {
-                name,
-                dir: Some(dir.clone()),
-                cfg,
-                sources,
-                parts: Vec::new(),
-                inputs: Inputs::default(),
-            },
-        );
+        if folder.starts_with('.') {
+            continue;
+        }
+        if !has_inputs(dir) {
+            if let Some(inner) = nested_inputs(dir) {
+                problems.push(Problem::file_error(
+                    &format!("{folder}/"),
+                    None,
+                    &format!("mappen har inga indatafiler direkt i sig, men undermappen \"{inner}\" har"),
+                    "Förvaltningen kördes inte. Flytta upp filerna ett steg, till förvaltningens mapp.",
+                ));
+            }
+            continue;
+        }
+        let (cfg, sources, failed) = match unit_config(req.root, dir, req.config) {
+            Ok((cfg, sources)) => (cfg, sources, None),
+            Err(e) => (
+                root_cfg.clone(),
+                config_sources(&[]),
+                Some(format!("fel: {e}")),
+            ),
+        };
+        let name = crate::privacy::clean_name(&unit_name(None, &cfg, dir));
+        let mut unit = Unit::new(name, Some(dir.clone()), cfg, sources);
+        unit.failed = failed;
+        let key = unit_key(&unit.name);
+        if let Some(other) = units.get_mut(&key) {
+            let first = other.dir.as_deref().map(display_name).unwrap_or_default();
+            let clash = |this: &str, that: &str, name: &str| {
+                format!("fel: mappen \"{this}\" och mappen \"{that}\" får samma förvaltningsnamn (\"{name}\"). Ge dem olika namn (unit i genomgang.toml eller mappens namn); ingen av dem kördes")
+            };
+            other.failed = Some(clash(&first, &folder, &other.name));
+            unit.failed = Some(clash(&folder, &first, &unit.name));
+            refused.push(unit);
+            continue;
+        }
+        units.insert(key, unit);
     }
-    let mut problems = Vec::new();
     let rec = Recogniser::new(root_cfg);
-    let root_files = entries.iter().filter(|p| p.is_file() && is_data_file(p));
-    for file in root_files {
-        split_city_file(req.root, file, root_cfg, &rec, &mut units, &mut problems);
+    for file in entries.iter().filter(|p| p.is_file()) {
+        let name = display_name(file);
+        if is_data_file(file) {
+            split_city_file(req.root, file, root_cfg, &rec, &mut units, &mut problems);
+        } else if !matches!(ingest::file_type(file), FileType::Config)
+            && !name.starts_with('.')
+            && !name.starts_with("~$")
+        {
+            problems.push(Problem::note(
+                crate::model::Place::file(&name),
+                "filen ligger direkt i rotmappen och är ingen tabell (xlsx, xls, ods, csv …)",
+                "Den användes inte. Lägg den i en förvaltnings mapp om den hör till en förvaltning.",
+            ));
+        }
     }
-    Ok((units.into_values().collect(), problems))
+    let mut list: Vec<Unit> = units.into_values().collect();
+    list.extend(refused);
+    Ok((list, problems))
+}
+
+fn display_name(path: &Path) -> String {
+    path.file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_default()
+}
+
+/// The first subfolder of `dir` that holds input files (a unit's files one level too deep).
+fn nested_inputs(dir: &Path) -> Option<String> {
+    let mut subdirs: Vec<PathBuf> = std::fs::read_dir(dir)
+        .ok()?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.is_dir())
+        .collect();
+    subdirs.sort();
+    subdirs
+        .into_iter()
+        .find(|d| has_inputs(d))
+        .map(|d| display_name(&d))
 }
 
 fn is_data_file(path: &Path) -> bool {
@@ -280,22 +376,45 @@ fn split_city_file(
             return;
         }
     };
+    if read.own_output {
+        // A comparison or review written here by an earlier run: never an input.
+        problems.push(Problem::note(
+            crate::model::Place::file(&display),
+            "filen är en arbetsbok som genomgang har skrivit, inte en export",
+            "Den lästes inte som underlag.",
+        ));
+        return;
+    }
+    let mut recognised = false;
     for sheet in &read.sheets {
         let Ok(map) = rec.recognise(&sheet.rows) else {
             continue;
         };
+        recognised = true;
         match load::split_by_administration(sheet, &map) {
-            Some(parts) => {
+            Some((parts, blank)) => {
+                if !blank.is_empty() {
+                    problems.push(Problem::new(
+                        Severity::RowRejected,
+                        crate::model::Place::sheet(&display, sheet.sheet.clone()),
+                        &format!(
+                            "{} saknar förvaltning ({})",
+                            crate::kpi::count_noun(blank.len(), "rad", "rader"),
+                            row_list(&blank)
+                        ),
+                        "Raderna hör inte till någon förvaltning och räknas inte. Fyll i förvaltningen i källsystemet.",
+                    ));
+                }
                 for part in parts {
                     let unit = units
                         .entry(unit_key(&part.administration))
-                        .or_insert_with(|| Unit {
-                            name: part.administration.clone(),
-                            dir: None,
-                            cfg: root_cfg.clone(),
-                            sources: config_sources(&[]),
-                            parts: Vec::new(),
-                            inputs: Inputs::default(),
+                        .or_insert_with(|| {
+                            Unit::new(
+                                crate::privacy::clean_name(&part.administration),
+                                None,
+                                root_cfg.clone(),
+                                config_sources(&[]),
+                            )
                         });
                     unit.parts
                         .push((display.clone(), read.sha256.clone(), part.sheet));
@@ -309,6 +428,20 @@ fn split_city_file(
             )),
         }
     }
+    if !recognised {
+        problems.push(Problem::note(
+            crate::model::Place::file(&display),
+            "filen ligger direkt i rotmappen men inget blad känns igen som underlag",
+            "Den användes inte. Kör `genomgang check` på filen för att se varför.",
+        ));
+    }
+}
+
+/// "rad 5, 9, 12" — at most ten numbers, then "…".
+fn row_list(rows: &[u32]) -> String {
+    let shown: Vec<String> = rows.iter().take(10).map(|r| r.to_string()).collect();
+    let more = if rows.len() > 10 { ", …" } else { "" };
+    format!("rad {}{more}", shown.join(", "))
 }
 
 /// Without `--year` or a city-wide setting, the year the units' own genomgang.toml
@@ -381,6 +514,9 @@ fn for_each_unit<R: Send>(
 
 /// Reads one unit's folder and its parts of the city-wide files.
 fn read_unit(unit: &mut Unit, times: &StageTimes) -> Inputs {
+    if unit.failed.is_some() {
+        return Inputs::default();
+    }
     let clock = Instant::now();
     let rec = Recogniser::new(&unit.cfg);
     let mut inputs = match &unit.dir {
@@ -408,7 +544,7 @@ fn read_unit(unit: &mut Unit, times: &StageTimes) -> Inputs {
 fn run_unit(
     unit: &Unit,
     inputs: &Inputs,
-    year: i32,
+    year: &YearChoice,
     req: &BatchRequest,
     times: &StageTimes,
     progress: &dyn Progress,
@@ -421,11 +557,32 @@ fn run_unit(
         };
         (status, None)
     };
+    if let Some(why) = &unit.failed {
+        return failed(why.clone());
+    }
     if inputs.kinds_present().is_empty() {
+        if inputs.own_outputs > 0 && !inputs.has_file_errors() {
+            // An output folder of an earlier run: nothing to report, nothing wrong.
+            let status = UnitStatus {
+                name: unit.name.clone(),
+                status:
+                    "hoppades över: mappen innehåller bara arbetsböcker som genomgang har skrivit"
+                        .to_string(),
+                partial: false,
+            };
+            return (status, None);
+        }
         return failed("inga användbara indata".to_string());
     }
     let clock = Instant::now();
-    let review = match review::build(inputs, &unit.cfg, &unit.sources, &unit.name, year) {
+    let review = match review::build(
+        inputs,
+        &unit.cfg,
+        &unit.sources,
+        &unit.name,
+        year.year,
+        &year.how,
+    ) {
         Ok(r) => r,
         Err(e) => return failed(format!("fel: {e}")),
     };
@@ -459,6 +616,9 @@ fn run_unit(
     {
         progress.message(&format!("{}: {note}", unit.name));
     }
+    for e in &written.failed {
+        progress.message(&format!("Fel: {e}"));
+    }
     StageTimes::add(&times.write_ns, clock);
     let count = |severity: Severity| {
         inputs
@@ -483,7 +643,7 @@ fn run_unit(
     let status = UnitStatus {
         name: unit.name.clone(),
         status,
-        partial: file_errors > 0,
+        partial: file_errors > 0 || !written.failed.is_empty(),
     };
     (status, Some(review))
 }

@@ -13,8 +13,17 @@ use crate::model::{self, InputKind, Inputs, Problem, Source};
 const FILE_SKIPPED: &str = "Filen hoppades över; övriga filer är lästa.";
 
 /// Reads every input file directly in `dir`. Call [`finish`] when all inputs are in.
+/// Files whose names say they are copies ("… - Kopia", "… (2)") come after the
+/// others, so that of two identical files the original is the one read.
 pub fn load_folder(dir: &Path, cfg: &Config) -> std::io::Result<Inputs> {
-    let files = ingest::list_files(dir)?;
+    let mut files = ingest::list_files(dir)?;
+    files.sort_by_key(|p| {
+        let name = p
+            .file_name()
+            .map(|n| n.to_string_lossy().to_lowercase())
+            .unwrap_or_default();
+        (looks_like_copy(&name), name)
+    });
     let mut inputs = Inputs::default();
     let rec = Recogniser::new(cfg);
     for path in files {
@@ -27,10 +36,24 @@ pub fn load_folder(dir: &Path, cfg: &Config) -> std::io::Result<Inputs> {
     Ok(inputs)
 }
 
+/// "Riskregister - Kopia.xlsx", "Riskregister - Copy.xlsx", "Riskregister (2).xlsx".
+fn looks_like_copy(lower_name: &str) -> bool {
+    let stem = lower_name
+        .rsplit_once('.')
+        .map(|(s, _)| s)
+        .unwrap_or(lower_name);
+    stem.contains("kopia")
+        || stem.contains("copy")
+        || stem.ends_with(')')
+            && stem
+                .rsplit_once('(')
+                .is_some_and(|(_, n)| n.trim_end_matches(')').chars().all(|c| c.is_ascii_digit()))
+}
+
 /// Reads one file into `inputs`, under the display name `name`.
 pub fn load_file(path: &Path, name: &str, cfg: &Config, rec: &Recogniser, inputs: &mut Inputs) {
     match ingest::file_type(path) {
-        FileType::Config => inputs.sources.push(
+        FileType::Config => inputs.add_source(
             note_source(path, name, "Konfiguration (genomgang.toml)").used_as("Konfiguration"),
         ),
         FileType::Ignored => {
@@ -42,7 +65,7 @@ pub fn load_file(path: &Path, name: &str, cfg: &Config, rec: &Recogniser, inputs
                 } else {
                     format!("Ignorerad: filtypen .{ext} läses inte")
                 };
-                inputs.sources.push(note_source(path, name, &why));
+                inputs.add_source(note_source(path, name, &why));
             }
         }
         FileType::Section => match std::fs::read(path) {
@@ -55,7 +78,7 @@ pub fn load_file(path: &Path, name: &str, cfg: &Config, rec: &Recogniser, inputs
                     inputs
                         .sections
                         .push((ingest::section_key(&stem), text.into_owned()));
-                    inputs.sources.push(
+                    inputs.add_source(
                         Source::new(
                             name,
                             None,
@@ -77,6 +100,9 @@ pub fn load_file(path: &Path, name: &str, cfg: &Config, rec: &Recogniser, inputs
                     return;
                 }
             };
+            if !accept_content(&read, name, inputs) {
+                return;
+            }
             for sheet in &read.sheets {
                 load_sheet(
                     sheet,
@@ -118,6 +144,45 @@ pub fn load_read(
     }
 }
 
+/// False (with a note) for a file that must not be read as an export: a workbook
+/// genomgang wrote, or the same bytes as a file already read.
+fn accept_content(read: &ingest::ReadFile, name: &str, inputs: &mut Inputs) -> bool {
+    let skip = if read.own_output {
+        inputs.own_outputs += 1;
+        Some((
+            "filen är en arbetsbok som genomgang har skrivit (en tidigare genomgång eller jämförelse), inte en export".to_string(),
+            "Den lästes inte som underlag. Lägg utdata i en annan mapp än indata (--out).",
+        ))
+    } else {
+        inputs.read_contents.get(&read.sha256).map(|first| {
+            (
+                format!("filen har exakt samma innehåll som {first} (samma SHA-256)"),
+                "Den lästes en gång; kopian räknas inte.",
+            )
+        })
+    };
+    match skip {
+        Some((message, action)) => {
+            inputs
+                .problems
+                .push(Problem::note(model::Place::file(name), &message, action));
+            inputs.add_source(Source::new(
+                name,
+                None,
+                &read.sha256,
+                &format!("Inte läst: {message}"),
+            ));
+            false
+        }
+        None => {
+            inputs
+                .read_contents
+                .insert(read.sha256.clone(), crate::privacy::screen(name));
+            true
+        }
+    }
+}
+
 fn note_source(path: &Path, name: &str, note: &str) -> Source {
     // Large ignored files (videos, PDFs) are not read just to hash them.
     let sha256 = match std::fs::metadata(path) {
@@ -133,7 +198,7 @@ fn file_error(inputs: &mut Inputs, name: &str, sha: Option<String>, message: &st
     inputs
         .problems
         .push(Problem::file_error(name, None, message, FILE_SKIPPED));
-    inputs.sources.push(Source::new(
+    inputs.add_source(Source::new(
         name,
         None,
         &sha.unwrap_or_default(),
@@ -159,12 +224,12 @@ pub fn load_sheet(
             "Bladet hoppades över.",
         ));
         source.note = format!("Oläsligt: {err}");
-        inputs.sources.push(source);
+        inputs.add_source(source);
         return;
     }
     if sheet.rows.iter().all(|r| r.iter().all(|c| c.is_empty())) {
         source.note = "Ignorerat: bladet är tomt".to_string();
-        inputs.sources.push(source);
+        inputs.add_source(source);
         return;
     }
     let mapping = cfg.file_mapping(name, sheet.sheet.as_deref());
@@ -178,7 +243,7 @@ pub fn load_sheet(
         Ok(map) => map,
         Err(reason) => {
             source.note = format!("Ignorerat: {reason}");
-            inputs.sources.push(source);
+            inputs.add_source(source);
             return;
         }
     };
@@ -226,7 +291,7 @@ pub fn load_sheet(
                 .push(Problem::file_error(name, None, message, FILE_SKIPPED));
             source.header_row = Some(sheet.excel_row(map.header_index));
             source.note = format!("Oläslig: {message}");
-            inputs.sources.push(source);
+            inputs.add_source(source);
             return;
         }
         reader.note(
@@ -245,37 +310,118 @@ pub fn load_sheet(
     if sheet.hidden {
         note = format!("Dolt blad. {note}");
     }
+    if let Some(first) = sheet.formula_texts.first() {
+        reader.note(
+            &format!(
+                "{} är formler utan sparat värde (först {first}), som filer skapade av program sparar text som börjar med \"=\"",
+                crate::kpi::count_noun(sheet.formula_texts.len(), "cell", "celler")
+            ),
+            "Formelns text användes som cellens text. Kontrollera raderna.",
+        );
+    }
     source.note = note;
     inputs.problems.extend(reader.problems);
-    inputs.sources.push(source);
+    inputs.add_source(source);
 }
 
-/// Cross-file clean-up: the same incident (same case number) in two files counts once.
+/// How far apart two dates of the same incident may be (an event date in one system, a
+/// registration date in another).
+const SAME_INCIDENT_DAYS: i64 = 3;
+
+/// Cross-file clean-up: the same incident in two files counts once. The same case number
+/// alone is not enough (two systems may both number from 1): the dates must lie within
+/// [`SAME_INCIDENT_DAYS`] of each other and the categories agree. A case number shared
+/// by different incidents keeps both, and the clash is listed.
 pub fn finish(inputs: &mut Inputs) {
-    let mut seen: HashMap<String, String> = HashMap::new();
-    let mut kept = Vec::with_capacity(inputs.incidents.len());
+    drop_future_dates(inputs, chrono::Local::now().date_naive());
+    let mut seen: HashMap<String, Vec<usize>> = HashMap::new();
+    let mut kept: Vec<model::Incident> = Vec::with_capacity(inputs.incidents.len());
     for incident in std::mem::take(&mut inputs.incidents) {
         if let Some(id) = incident
             .case_id
             .as_deref()
             .and_then(crate::textnorm::norm_id)
         {
-            if let Some(first) = seen.get(&id) {
+            let earlier = seen.entry(id).or_default();
+            let same = earlier.iter().map(|i| &kept[*i]).find(|first| {
+                (first.date - incident.date).num_days().abs() <= SAME_INCIDENT_DAYS
+                    && first.category == incident.category
+            });
+            if let Some(first) = same {
                 inputs.problems.push(
                     Problem::note(
                         incident.place.clone().at_column("Ärendenummer"),
-                        &format!("samma ärendenummer finns redan ({first})"),
+                        &format!(
+                            "samma incident (ärendenummer, datum och kategori) finns redan ({})",
+                            first.place.describe()
+                        ),
                         "Incidenten räknas en gång.",
                     )
                     .with_value(incident.case_id.clone()),
                 );
                 continue;
             }
-            seen.insert(id, incident.place.describe());
+            if let Some(first) = earlier.first().map(|i| &kept[*i]) {
+                inputs.problems.push(
+                    Problem::note(
+                        incident.place.clone().at_column("Ärendenummer"),
+                        &format!(
+                            "samma ärendenummer som {} men annat datum eller annan kategori",
+                            first.place.describe()
+                        ),
+                        "Båda räknas som olika incidenter. Kontrollera om två system numrerar sina ärenden likadant.",
+                    )
+                    .with_value(incident.case_id.clone()),
+                );
+            }
+            earlier.push(kept.len());
         }
         kept.push(incident);
     }
     inputs.incidents = kept;
+}
+
+/// Dates after the run date are data errors: such incidents are listed and left out,
+/// such training completions are listed and left out, so that no typo (2052, a serial
+/// number 73 000) can pick the review year or count.
+pub fn drop_future_dates(inputs: &mut Inputs, today: chrono::NaiveDate) {
+    let (future, kept): (Vec<model::Incident>, Vec<model::Incident>) =
+        std::mem::take(&mut inputs.incidents)
+            .into_iter()
+            .partition(|i| i.date > today);
+    inputs.incidents = kept;
+    for incident in future {
+        inputs.problems.push(Problem::new(
+            model::Severity::RowRejected,
+            incident.place.clone(),
+            &format!(
+                "incidentens datum {} ligger efter dagens datum ({today})",
+                incident.date
+            ),
+            "Incidenten räknas inte och påverkar inte valet av år. Rätta datumet i källsystemet.",
+        ));
+    }
+    let before = inputs.completions.len();
+    let mut latest: Option<chrono::NaiveDate> = None;
+    inputs.completions.retain(|c| match c.date {
+        Some(d) if d > today => {
+            latest = latest.max(Some(d));
+            false
+        }
+        _ => true,
+    });
+    let dropped = before - inputs.completions.len();
+    if let Some(latest) = latest {
+        inputs.problems.push(Problem::new(
+            model::Severity::RowRejected,
+            model::Place::file("(utbildning)"),
+            &format!(
+                "{} har ett slutfört datum efter dagens datum ({today}; det senaste är {latest})",
+                crate::kpi::count_noun(dropped, "genomförd kurs", "genomförda kurser")
+            ),
+            "De räknas inte och påverkar inte valet av år. Rätta datumen i källsystemet.",
+        ));
+    }
 }
 
 /// One sheet of a city-wide file cut down to the rows of one förvaltning.
@@ -287,16 +433,24 @@ pub struct SplitSheet {
 
 /// Splits a recognised sheet by its förvaltning column; `None` when it has none.
 /// The header and the rows above it go to every part; row numbers stay the original's.
-pub fn split_by_administration(sheet: &RawSheet, map: &HeaderMap) -> Option<Vec<SplitSheet>> {
+/// Data rows with a blank förvaltning are returned by their row numbers, to be listed.
+pub fn split_by_administration(
+    sheet: &RawSheet,
+    map: &HeaderMap,
+) -> Option<(Vec<SplitSheet>, Vec<u32>)> {
     let col = map.col("administration")?;
     let mut order: Vec<String> = Vec::new();
     let mut parts: HashMap<String, (String, Vec<usize>)> = HashMap::new();
+    let mut blank = Vec::new();
     for (index, row) in sheet.rows.iter().enumerate().skip(map.header_index + 1) {
         let Some(value) = row
             .get(col)
             .map(|c| c.text())
             .filter(|t| !t.trim().is_empty())
         else {
+            if row.iter().any(|c| !c.is_empty()) {
+                blank.push(sheet.excel_row(index));
+            }
             continue;
         };
         let key = crate::textnorm::unit_key(&value);
@@ -306,30 +460,30 @@ pub fn split_by_administration(sheet: &RawSheet, map: &HeaderMap) -> Option<Vec<
         });
         entry.1.push(index);
     }
-    Some(
-        order
-            .into_iter()
-            .filter_map(|key| parts.remove(&key))
-            .map(|(administration, indices)| {
-                let head = 0..=map.header_index;
-                let mut rows: Vec<Vec<ingest::Cell>> = sheet.rows[head.clone()].to_vec();
-                let mut row_numbers: Vec<u32> = head.map(|i| sheet.excel_row(i)).collect();
-                for i in indices {
-                    rows.push(sheet.rows[i].clone());
-                    row_numbers.push(sheet.excel_row(i));
-                }
-                SplitSheet {
-                    administration,
-                    sheet: RawSheet {
-                        sheet: sheet.sheet.clone(),
-                        rows,
-                        row_offset: sheet.row_offset,
-                        hidden: sheet.hidden,
-                        error: None,
-                        row_numbers,
-                    },
-                }
-            })
-            .collect(),
-    )
+    let parts = order
+        .into_iter()
+        .filter_map(|key| parts.remove(&key))
+        .map(|(administration, indices)| {
+            let head = 0..=map.header_index;
+            let mut rows: Vec<Vec<ingest::Cell>> = sheet.rows[head.clone()].to_vec();
+            let mut row_numbers: Vec<u32> = head.map(|i| sheet.excel_row(i)).collect();
+            for i in indices {
+                rows.push(sheet.rows[i].clone());
+                row_numbers.push(sheet.excel_row(i));
+            }
+            SplitSheet {
+                administration,
+                sheet: RawSheet {
+                    sheet: sheet.sheet.clone(),
+                    rows,
+                    row_offset: sheet.row_offset,
+                    hidden: sheet.hidden,
+                    error: None,
+                    row_numbers,
+                    formula_texts: sheet.formula_texts.clone(),
+                },
+            }
+        })
+        .collect();
+    Some((parts, blank))
 }

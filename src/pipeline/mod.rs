@@ -6,6 +6,7 @@
 pub mod batch;
 pub mod load;
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use chrono::Datelike;
@@ -67,16 +68,20 @@ fn short_path(path: &Path) -> String {
     }
 }
 
-/// The unit name: `--unit`, else `unit` in the configuration, else the folder's name.
+/// The unit name: `--unit`, else `unit` in the configuration, else the folder's name;
+/// cleaned for titles and file names (control and direction characters removed,
+/// identifiers screened, at most [`crate::privacy::MAX_NAME_CHARS`] characters).
 pub fn unit_name(explicit: Option<&str>, cfg: &Config, dir: &Path) -> String {
-    explicit
-        .map(str::to_string)
-        .or_else(|| cfg.unit.clone())
-        .or_else(|| {
-            std::fs::canonicalize(dir)
-                .ok()
-                .and_then(|d| d.file_name().map(|n| n.to_string_lossy().to_string()))
-        })
+    let folder = || {
+        std::fs::canonicalize(dir)
+            .ok()
+            .and_then(|d| d.file_name().map(|n| n.to_string_lossy().to_string()))
+    };
+    [explicit.map(str::to_string), cfg.unit.clone(), folder()]
+        .into_iter()
+        .flatten()
+        .map(|n| crate::privacy::clean_name(&n))
+        .find(|n| !n.is_empty())
         .unwrap_or_else(|| "Förvaltningen".to_string())
 }
 
@@ -84,14 +89,77 @@ pub fn current_year() -> i32 {
     chrono::Local::now().year()
 }
 
-/// The default review year: the latest calendar year with dated incidents or training.
-pub fn default_year(inputs: &Inputs) -> Option<i32> {
+/// Dated incidents and training completions per calendar year (dates after the run
+/// date were already left out by [`load::finish`]).
+pub fn dated_years(inputs: &Inputs) -> BTreeMap<i32, usize> {
     let incidents = inputs.incidents.iter().map(|i| i.date.year());
     let training = inputs
         .completions
         .iter()
         .filter_map(|c| c.date.map(|d| d.year()));
-    incidents.chain(training).max()
+    let mut counts = BTreeMap::new();
+    for y in incidents.chain(training) {
+        *counts.entry(y).or_insert(0) += 1;
+    }
+    counts
+}
+
+/// The review year and how it was chosen, in Swedish (for stderr and Källor).
+#[derive(Debug, Clone)]
+pub struct YearChoice {
+    pub year: i32,
+    pub how: String,
+}
+
+/// A year holds "a substantial share" of the dated rows when it has at least this
+/// fraction of the rows of the busiest year.
+const SUBSTANTIAL_SHARE: f64 = 0.1;
+
+/// `--year`, else `year` in the configuration, else the latest year with a substantial
+/// share of the dated rows (a few early dates of next year do not make it the review
+/// year), else the current year.
+pub fn choose_year(
+    explicit: Option<i32>,
+    configured: Option<i32>,
+    counts: &BTreeMap<i32, usize>,
+) -> YearChoice {
+    if let Some(year) = explicit {
+        return YearChoice {
+            year,
+            how: "angivet med --year".to_string(),
+        };
+    }
+    if let Some(year) = configured {
+        return YearChoice {
+            year,
+            how: "year i genomgang.toml".to_string(),
+        };
+    }
+    let busiest = counts.values().copied().max().unwrap_or(0);
+    let total: usize = counts.values().sum();
+    let chosen = counts
+        .iter()
+        .rev()
+        .find(|(_, n)| **n as f64 >= busiest as f64 * SUBSTANTIAL_SHARE);
+    match chosen {
+        Some((&year, &n)) => {
+            let later: usize = counts.range(year + 1..).map(|(_, n)| n).sum();
+            let mut how = format!(
+                "valt ur underlaget: senaste året med en väsentlig andel av de daterade incidenterna och utbildningarna ({n} av {total})"
+            );
+            if later > 0 {
+                how.push_str(&format!(
+                    "; {later} daterade efter {year} är för få för att vara ett eget granskningsår"
+                ));
+            }
+            YearChoice { year, how }
+        }
+        None => YearChoice {
+            year: current_year(),
+            how: "innevarande år: underlaget har inga daterade incidenter eller utbildningar"
+                .to_string(),
+        },
+    }
 }
 
 /// One kind of output file of a unit (`--format`).
@@ -165,6 +233,8 @@ pub struct Written {
     pub files: Vec<PathBuf>,
     /// Messages for stderr, in Swedish: charts skipped, a template that could not be used.
     pub notes: Vec<String>,
+    /// Files besides the review's first that could not be written (exit status 1).
+    pub failed: Vec<Error>,
 }
 
 /// What `report` was asked to do.
@@ -207,13 +277,9 @@ pub fn run_report(req: &ReportRequest) -> Result<ReportOutcome, Error> {
         });
     }
     let unit = unit_name(req.unit, &cfg, req.input_dir);
-    let year = req
-        .year
-        .or(cfg.year)
-        .or_else(|| default_year(&inputs))
-        .unwrap_or_else(current_year);
-    let review = review::build(&inputs, &cfg, &sources, &unit, year)?;
-    std::fs::create_dir_all(req.out).map_err(|e| Error::write(req.out, e))?;
+    let choice = choose_year(req.year, cfg.year, &dated_years(&inputs));
+    eprintln!("Granskningsår {}: {}.", choice.year, choice.how);
+    let review = review::build(&inputs, &cfg, &sources, &unit, choice.year, &choice.how)?;
     // A relative dokumentmall: in the input folder, then beside --config.
     let dirs: Vec<&Path> = std::iter::once(req.input_dir)
         .chain(req.config.and_then(Path::parent))
@@ -225,49 +291,104 @@ pub fn run_report(req: &ReportRequest) -> Result<ReportOutcome, Error> {
         charts_dir: req.out.join("diagram"),
     };
     let written = write_outputs(&review, req.out, &outputs)?;
+    let mut failed = !written.failed.is_empty();
+    let mut errors: Vec<String> = written.failed.iter().map(|e| format!("Fel: {e}")).collect();
     if let Some(target) = req.json {
-        report::json::write_json(std::slice::from_ref(&review), false, target)?;
+        // The workbook is written: a JSON that cannot be is a partial result, not none.
+        if let Err(e) = report::json::write_json(std::slice::from_ref(&review), false, target) {
+            errors.push(format!("Fel: {e}"));
+            failed = true;
+        }
     }
     let notes = warnings
         .iter()
         .map(|w| format!("Varning: {w}"))
         .chain(written.notes)
+        .chain(errors)
         .collect();
     Ok(ReportOutcome {
         written: written.files,
-        partial: inputs.has_file_errors(),
+        partial: inputs.has_file_errors() || failed,
         notes,
     })
 }
 
 /// Writes the chosen files of one review into `out` (the charts into
-/// `outputs.charts_dir`): the workbook, the Word document, the Markdown text, the PNG
-/// charts.
+/// `outputs.charts_dir`) as one set ([`report::OutputSet`]): the workbook, the Word
+/// document, the Markdown text, the PNG charts, each drawn in memory, staged in a
+/// hidden folder and renamed into place together under the folder's lock. The first
+/// file (the workbook, unless it was not asked for) is the review: if it cannot be
+/// written that is an error; any other file that fails is listed in
+/// [`Written::failed`] and the rest are still written. A new output joins the set
+/// with one more `stage`.
 pub fn write_outputs(review: &Review, out: &Path, outputs: &Outputs) -> Result<Written, Error> {
     let wants = |f: Format| outputs.formats.has(f);
     let path = out.join(report::workbook_file_name(review.year, &review.unit));
     let mut written = Written::default();
+    let mut set = report::OutputSet::begin(out)?;
+    // Whether the review's first file is staged: later failures are partial results.
+    let mut primary = false;
+    let mut stage = |set: &mut report::OutputSet,
+                     written: &mut Written,
+                     target: &Path,
+                     bytes: Result<Vec<u8>, Error>|
+     -> Result<(), Error> {
+        match bytes.and_then(|b| set.stage(target, &b)) {
+            Ok(()) => {
+                primary = true;
+                Ok(())
+            }
+            Err(e) if !primary => Err(e),
+            Err(e) => {
+                written.failed.push(e);
+                Ok(())
+            }
+        }
+    };
     if wants(Format::Xlsx) {
-        report::workbook::write_workbook(review, &path)?;
-        written.files.push(path.clone());
+        let bytes = report::workbook::build(review).map_err(|source| Error::Workbook {
+            path: path.clone(),
+            source,
+        });
+        stage(&mut set, &mut written, &path, bytes)?;
     }
     if wants(Format::Docx) {
         let docx = out.join(report::docx::docx_file_name(review.year, &review.unit));
-        let warnings = report::docx::write_docx(review, &docx, &outputs.docx)?;
-        written
-            .notes
-            .extend(warnings.iter().map(|w| format!("Varning: {w}")));
-        written.files.push(docx);
+        let bytes = report::docx::build(review, &outputs.docx).map(|(bytes, warnings)| {
+            written
+                .notes
+                .extend(warnings.iter().map(|w| format!("Varning: {w}")));
+            bytes
+        });
+        stage(&mut set, &mut written, &docx, bytes)?;
     }
     if wants(Format::Md) {
         let md = path.with_extension("md");
-        report::write_atomically(&md, review.markdown.as_bytes())?;
-        written.files.push(md);
+        stage(
+            &mut set,
+            &mut written,
+            &md,
+            Ok(review.markdown.as_bytes().to_vec()),
+        )?;
     }
     if wants(Format::Png) {
-        let charts = report::png::write_charts(review, &outputs.charts_dir)?;
-        written.notes.extend(charts.skipped);
-        written.files.extend(charts.written);
+        match report::png::render_charts(review, 1) {
+            Ok((images, skipped)) => {
+                written.notes.extend(skipped);
+                for image in images {
+                    let target = outputs.charts_dir.join(image.file);
+                    stage(&mut set, &mut written, &target, Ok(image.png))?;
+                }
+            }
+            Err(e) => stage(&mut set, &mut written, &outputs.charts_dir, Err(e))?,
+        }
+    }
+    for (i, result) in set.commit().into_iter().enumerate() {
+        match result {
+            Ok(p) => written.files.push(p),
+            Err(e) if i == 0 => return Err(e),
+            Err(e) => written.failed.push(e),
+        }
     }
     Ok(written)
 }

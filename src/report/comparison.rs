@@ -227,7 +227,8 @@ fn build(reports: &[Review], year: i32) -> Result<Vec<u8>, XlsxError> {
         &DocProperties::new()
             .set_title(format!("Jämförelse {year}"))
             .set_subject("Ledningens genomgång per förvaltning")
-            .set_creation_datetime(&created),
+            .set_creation_datetime(&created)
+            .set_custom_property(crate::ingest::OUTPUT_MARKER_PROPERTY, "ja"),
     );
     let f = Formats::new();
     let sf = StatusFormats::new(&f);

@@ -64,6 +64,8 @@ pub struct Context {
     pub kinds_present: Vec<InputKind>,
     /// Text sections supplied in the input folder: (file stem, Markdown).
     pub sections: Vec<(String, String)>,
+    /// How the review year was chosen ("angivet med --year", "valt ur underlaget: …").
+    pub year_choice: String,
 }
 
 /// One block of the review text.
@@ -161,6 +163,7 @@ pub fn build(
     config_sources: &[String],
     unit: &str,
     year: i32,
+    year_choice: &str,
 ) -> Result<Review, Error> {
     let set = kpi::compute(inputs, cfg, year).map_err(|source| Error::Kpi {
         unit: unit.to_string(),
@@ -190,12 +193,26 @@ pub fn build(
             imy_deadline_hours: cfg.incidents.imy_deadline_hours,
             kinds_present: inputs.kinds_present(),
             sections: inputs.sections.clone(),
+            year_choice: year_choice.to_string(),
         },
     };
     let iso = iso::rows(&figures);
     let plan = plan::build(&figures, cfg);
     let markdown = text::render_markdown(&figures, &plan)?;
-    let text = text::to_blocks(&markdown);
+    let mut text = text::to_blocks(&markdown);
+    let mut figures = figures;
+    if fit_blocks(&mut text) {
+        let note = Problem::note(
+            crate::model::Place::file("(rapporttext)"),
+            &format!(
+                "ett stycke i rapporttexten är längre än de {} tecken en cell i Excel rymmer",
+                crate::privacy::EXCEL_CELL_CHARS
+            ),
+            "Stycket kortades i bladet Rapport; .md-filen har hela texten. Dela upp stycket i avsnittsfilen.",
+        );
+        figures.warnings.push(note.one_line());
+        figures.problems.push(note);
+    }
     Ok(Review {
         figures,
         text,
@@ -203,4 +220,32 @@ pub fn build(
         iso,
         plan,
     })
+}
+
+/// Cuts every block's text to what one Excel cell holds; true when something was cut.
+fn fit_blocks(blocks: &mut [Block]) -> bool {
+    let mut cut = false;
+    let mut fit = |t: &mut String| {
+        if let Some(short) = crate::privacy::fit_cell(t) {
+            *t = short;
+            cut = true;
+        }
+    };
+    for block in blocks.iter_mut() {
+        match block {
+            Block::Heading1(t)
+            | Block::Heading2(t)
+            | Block::Heading3(t)
+            | Block::Paragraph(t)
+            | Block::Bullet(t)
+            | Block::Numbered(_, t) => fit(t),
+            Block::Table(head, rows) => {
+                for cell in head.iter_mut().chain(rows.iter_mut().flatten()) {
+                    fit(cell);
+                }
+            }
+            Block::PageBreak => {}
+        }
+    }
+    cut
 }

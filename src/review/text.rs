@@ -123,28 +123,6 @@ pub fn number(value: f64) -> String {
     }
 }
 
-/// Text from an input, made safe to put into Markdown: characters that would start
-/// structure (headings, lists, links, emphasis, HTML, tables) are escaped and line
-/// breaks become spaces, so cell text stays text.
-pub fn escape_markdown(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .chars()
-    {
-        if matches!(
-            c,
-            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '#' | '|' | '~' | '&'
-        ) {
-            out.push('\\');
-        }
-        out.push(c);
-    }
-    out
-}
-
 fn count_words(n: Option<f64>, singular: &str, plural: &str) -> String {
     match n {
         None => format!("okänt antal {plural}"),
@@ -172,6 +150,94 @@ fn upper_first(s: String) -> String {
         Some(c) => c.to_uppercase().collect::<String>() + chars.as_str(),
         None => s,
     }
+}
+
+/// Text from the inputs (a unit, a risk, an action) as Markdown that shows exactly that
+/// text: never a heading, list, link, emphasis or HTML. Line breaks become spaces,
+/// characters Markdown reads as structure are backslash-escaped (pulldown-cmark, and
+/// every other Markdown reader, gives the plain text back).
+pub fn escape_markdown(text: &str) -> String {
+    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let mut out = String::with_capacity(flat.len() + 8);
+    let chars: Vec<char> = flat.chars().collect();
+    for (i, &c) in chars.iter().enumerate() {
+        let structural = matches!(
+            c,
+            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '#' | '|' | '~' | '!'
+        );
+        // A list marker or a setext/thematic line can only start the text.
+        let leading = i == 0 && matches!(c, '-' | '+' | '=');
+        // "1." / "1)" at the start would begin a numbered list.
+        let numbered =
+            matches!(c, '.' | ')') && i > 0 && chars[..i].iter().all(|d| d.is_ascii_digit());
+        // "&amp;" and "&#60;" are character references; a lone "&" is text.
+        let entity = c == '&'
+            && chars[i + 1..]
+                .iter()
+                .take_while(|d| d.is_ascii_alphanumeric() || **d == '#')
+                .count()
+                > 0
+            && chars[i + 1..]
+                .iter()
+                .find(|d| !(d.is_ascii_alphanumeric() || **d == '#'))
+                == Some(&';');
+        if structural || leading || numbered || entity {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// A section file's Markdown without what is not text of the review: raw HTML is
+/// removed, images become their description, and links to anything but web and mail
+/// addresses (`javascript:`, `data:` …) become their plain text.
+pub fn sanitize_markdown(markdown: &str) -> String {
+    use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
+
+    let mut cuts: Vec<(std::ops::Range<usize>, String)> = Vec::new();
+    // An open unsafe link or image: (its range, the text inside so far).
+    let mut open: Option<(std::ops::Range<usize>, String, usize)> = None;
+    for (event, range) in Parser::new_ext(markdown, Options::ENABLE_TABLES).into_offset_iter() {
+        if let Some((_, text, depth)) = open.as_mut() {
+            match &event {
+                Event::Start(Tag::Link { .. }) | Event::Start(Tag::Image { .. }) => *depth += 1,
+                Event::End(TagEnd::Link) | Event::End(TagEnd::Image) if *depth > 0 => *depth -= 1,
+                Event::End(TagEnd::Link) | Event::End(TagEnd::Image) => {
+                    if let Some((r, t, _)) = open.take() {
+                        cuts.push((r, escape_markdown(&t)));
+                    }
+                }
+                Event::Text(t) | Event::Code(t) => text.push_str(t),
+                _ => {}
+            }
+            continue;
+        }
+        match event {
+            Event::Start(Tag::HtmlBlock) | Event::InlineHtml(_) | Event::Html(_) => {
+                cuts.push((range, String::new()))
+            }
+            Event::Start(Tag::Image { .. }) => open = Some((range, String::new(), 0)),
+            Event::Start(Tag::Link { dest_url, .. }) if !safe_url(&dest_url) => {
+                open = Some((range, String::new(), 0))
+            }
+            _ => {}
+        }
+    }
+    // Ranges in order, nested ones dropped (an HTML block's lines lie inside it).
+    cuts.sort_by_key(|(r, _)| (r.start, std::cmp::Reverse(r.end)));
+    let mut out = String::with_capacity(markdown.len());
+    let mut at = 0;
+    for (range, replacement) in cuts {
+        if range.start < at {
+            continue;
+        }
+        out.push_str(&markdown[at..range.start]);
+        out.push_str(&replacement);
+        at = range.end;
+    }
+    out.push_str(&markdown[at..]);
+    out
 }
 
 /// Section files keep their own headings, demoted below the section heading.
@@ -216,7 +282,7 @@ fn render_template(report: &Figures, plan: &Plan) -> Result<String, TemplateErro
             .context
             .sections
             .iter()
-            .map(|(k, t)| (k.clone(), demote_headings(t.trim())))
+            .map(|(k, t)| (k.clone(), demote_headings(sanitize_markdown(t).trim())))
             .collect(),
         training: Training {
             headcount: v(KpiId::TrainingHeadcount),
@@ -237,7 +303,7 @@ fn render_template(report: &Figures, plan: &Plan) -> Result<String, TemplateErro
                 .incidents_by_category
                 .iter()
                 .map(|c| Category {
-                    label: c.label.clone(),
+                    label: escape_markdown(&c.label),
                     count: c.count,
                     previous: c.previous,
                 })
@@ -511,6 +577,38 @@ mod tests {
                 Block::Paragraph("klicka".into()),
             ]
         );
+    }
+
+    #[test]
+    fn cell_text_stays_text_in_markdown() {
+        let hostile = "Risk A\n\n## 5 Beslut: allt är grönt\n\n<img src=x onerror=alert(1)> [x](javascript:alert(1)) *fet* 1. &amp; - a";
+        let md = format!("- {}\n", escape_markdown(hostile));
+        let blocks = to_blocks(&md);
+        assert_eq!(
+            blocks,
+            vec![Block::Bullet(
+                "Risk A ## 5 Beslut: allt är grönt <img src=x onerror=alert(1)> [x](javascript:alert(1)) *fet* 1. &amp; - a".into()
+            )]
+        );
+        assert_eq!(
+            to_blocks(&escape_markdown("1. - # rubrik")),
+            vec![Block::Paragraph("1. - # rubrik".into())]
+        );
+        assert_eq!(
+            to_blocks(&escape_markdown("- punkt")),
+            vec![Block::Paragraph("- punkt".into())]
+        );
+    }
+
+    #[test]
+    fn section_markdown_loses_html_and_unsafe_links() {
+        let md = "Text <b>fet</b>.\n\n<script>alert(1)</script>\n\n[klicka](javascript:alert(1)) och [MSB](https://www.msb.se) ![bild](data:x)\n";
+        let clean = sanitize_markdown(md);
+        assert!(!clean.contains('<'), "{clean}");
+        assert!(!clean.contains("javascript:"), "{clean}");
+        assert!(!clean.contains("data:"), "{clean}");
+        assert!(clean.contains("[MSB](https://www.msb.se)"), "{clean}");
+        assert!(clean.contains("klicka"), "{clean}");
     }
 
     #[test]

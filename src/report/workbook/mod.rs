@@ -52,7 +52,8 @@ pub fn build(report: &Review) -> Result<Vec<u8>, XlsxError> {
             ))
             .set_subject("Informationssäkerhet och dataskydd, ISO/IEC 27001 9.3")
             .set_company(report.unit.as_str())
-            .set_creation_datetime(&created),
+            .set_creation_datetime(&created)
+            .set_custom_property(crate::ingest::OUTPUT_MARKER_PROPERTY, "ja"),
     );
 
     let mut charts = ChartSources::default();
@@ -285,6 +286,15 @@ impl Out {
     }
 }
 
+/// A text cut to what one Excel cell holds: the last guard, so that no text can end
+/// a run (texts from inputs are already cut with a note where they are read).
+pub(crate) fn fitted(text: &str) -> std::borrow::Cow<'_, str> {
+    match crate::privacy::fit_cell(text) {
+        Some(cut) => std::borrow::Cow::Owned(cut),
+        None => std::borrow::Cow::Borrowed(text),
+    }
+}
+
 /// Writes one cell.
 pub(crate) fn write_cell(
     ws: &mut Worksheet,
@@ -294,8 +304,8 @@ pub(crate) fn write_cell(
     f: &Formats,
 ) -> Result<(), XlsxError> {
     match value {
-        Out::Text(s) => ws.write_string_with_format(row, col, s, &f.text)?,
-        Out::Wrapped(s) => ws.write_string_with_format(row, col, s, &f.wrap)?,
+        Out::Text(s) => ws.write_string_with_format(row, col, fitted(s), &f.text)?,
+        Out::Wrapped(s) => ws.write_string_with_format(row, col, fitted(s), &f.wrap)?,
         Out::Count(n) => ws.write_number_with_format(row, col, *n, &f.count)?,
         Out::Rate(Some(r)) => ws.write_number_with_format(row, col, *r, &f.rate)?,
         Out::Decimal(n) => ws.write_number_with_format(row, col, *n, &f.decimal)?,
@@ -441,7 +451,10 @@ pub(crate) fn fit_wrapped_rows(
             .max()
             .unwrap_or(1);
         if lines > 1 {
-            ws.set_row_height(place.first_row + i as u32, 15.0 * lines as f64 + 2.0)?;
+            ws.set_row_height(
+                place.first_row + i as u32,
+                (15.0 * lines as f64 + 2.0).min(409.0),
+            )?;
         }
     }
     Ok(())

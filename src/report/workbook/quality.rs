@@ -150,6 +150,7 @@ pub(crate) fn sources_sheet(report: &Review, f: &Formats) -> Result<Worksheet, X
         ("Verktyg", report.generated_by.clone()),
         ("Förvaltning", report.unit.clone()),
         ("År", report.year.to_string()),
+        ("Årsval", report.context.year_choice.clone()),
         ("Konfiguration", report.context.config_sources.join(" + ")),
     ];
     for (k, v) in facts {

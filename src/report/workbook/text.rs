@@ -6,7 +6,8 @@ use rust_xlsxwriter::{
 };
 
 use super::{
-    data_sheet, finish_sheet, page_sheet, wrapped_lines, write_table, Formats, Out, FIRST_ROW,
+    data_sheet, finish_sheet, fitted, page_sheet, wrapped_lines, write_table, Formats, Out,
+    FIRST_ROW,
 };
 use crate::review::{Block, Review};
 
@@ -40,15 +41,17 @@ pub(crate) fn report_sheet(report: &Review, f: &Formats) -> Result<Worksheet, Xl
     let mut breaks: Vec<u32> = Vec::new();
     let mut previous_was_item = false;
     let span = |ws: &mut Worksheet, row: u32, text: &str, format: &Format, height: f64| {
-        ws.merge_range(row, 0, row, 1, text, format)?;
-        ws.set_row_height(row, height)?;
+        // Texts are cut to a cell (and noted) when the review is built; this is the
+        // last guard, with Excel's tallest row.
+        ws.merge_range(row, 0, row, 1, &fitted(text), format)?;
+        ws.set_row_height(row, height.min(409.0))?;
         Ok::<(), XlsxError>(())
     };
     let item = |ws: &mut Worksheet, row: u32, marker: &str, text: &str| {
         ws.write_string_with_format(row, 0, marker, &f.marker)?;
-        ws.write_string_with_format(row, 1, text, &f.paragraph)?;
+        ws.write_string_with_format(row, 1, fitted(text), &f.paragraph)?;
         let lines = wrapped_lines(text, TEXT_WIDTH - MARKER_WIDTH);
-        ws.set_row_height(row, 15.0 * lines as f64 + 1.0)?;
+        ws.set_row_height(row, (15.0 * lines as f64 + 1.0).min(409.0))?;
         Ok::<(), XlsxError>(())
     };
     for block in &report.text {
@@ -194,7 +197,7 @@ pub(crate) fn iso_sheet(report: &Review, f: &Formats) -> Result<Worksheet, XlsxE
         for (i, r) in report.iso.iter().enumerate() {
             let row = place.first_row + i as u32;
             ws.write_string_with_format(row, 1, &r.requirement, &f.wrap)?;
-            ws.write_string_with_format(row, 3, &r.answer, &f.wrap)?;
+            ws.write_string_with_format(row, 3, fitted(&r.answer), &f.wrap)?;
             ws.write_string_with_format(row, 2, r.status(), &f.wrap)?;
             let lines = wrapped_lines(&r.requirement, REQUIREMENT_WIDTH)
                 .max(wrapped_lines(&r.answer, ANSWER_WIDTH))
