@@ -26,8 +26,8 @@ fn the_latest_year_in_any_unit_is_the_city_year() {
     let json = out.join("stad.json");
     let o = run_on(
         "batch",
-        &root.path(),
-        &out.path(),
+        root.path(),
+        out.path(),
         &["--json", json.to_str().unwrap()],
     );
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));

@@ -282,7 +282,7 @@ fn report_format(test: &str, format: &str, dir: &Path) -> serde_json::Value {
     std::fs::create_dir_all(&out).unwrap();
     let o = run_on(
         "report",
-        &dir,
+        dir,
         &out,
         &["--json", json.to_str().unwrap(), "--year", "2025"],
     );

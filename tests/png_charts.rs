@@ -103,7 +103,7 @@ fn incidents(dir: &Path) {
 
 /// Runs `report DIR --out OUT --png`; returns (exit code, stderr).
 fn report_png(input: &Path, out: &Path) -> (i32, String) {
-    let o = run_on("report", &input, &out, &["--year", "2025", "--png"]);
+    let o = run_on("report", input, out, &["--year", "2025", "--png"]);
     (o.status.code().unwrap_or(-1), stderr(&o))
 }
 
