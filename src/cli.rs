@@ -48,13 +48,11 @@ pub enum Command {
     Templates(TemplatesArgs),
 }
 
+/// What `report` and `batch` share: where to write, the year, the configuration and
+/// the output formats.
 #[derive(Debug, clap::Args)]
-#[command(help_template = COMMAND_HELP, override_usage = "genomgang report [FLAGGOR] INDATAMAPP")]
-pub struct ReportArgs {
-    /// Mappen med exportfilerna.
-    #[arg(value_name = "INDATAMAPP")]
-    pub input_dir: PathBuf,
-    /// Mapp att skriva arbetsboken i (standard: out).
+pub struct OutputArgs {
+    /// Mapp att skriva resultatet i (standard: out).
     #[arg(
         long,
         value_name = "UTMAPP",
@@ -62,13 +60,10 @@ pub struct ReportArgs {
         hide_default_value = true
     )]
     pub out: PathBuf,
-    /// Året som genomgången avser (standard: year i genomgang.toml, annars senaste året med daterade incidenter eller utbildningar).
+    /// Året som genomgången avser, i batch samma för alla förvaltningar (standard: year i genomgang.toml, annars senaste året med en betydande del av de daterade incidenterna eller utbildningarna).
     #[arg(long, value_name = "ÅR", value_parser = clap::value_parser!(i32).range(2000..=2100))]
     pub year: Option<i32>,
-    /// Organisationens namn i rapporten (standard: unit i genomgang.toml, annars mappens namn).
-    #[arg(long, value_name = "NAMN", value_parser = parse_unit)]
-    pub unit: Option<String>,
-    /// Konfigurationsfil som läggs ovanpå standardinställningarna och mappens genomgang.toml.
+    /// Konfigurationsfil som läggs ovanpå standardinställningarna och mapparnas genomgang.toml.
     #[arg(long, value_name = "FIL")]
     pub config: Option<PathBuf>,
     /// Skriv nyckeltalen som JSON till en fil, eller till standard ut med "-".
@@ -84,6 +79,19 @@ pub struct ReportArgs {
         hide_possible_values = true
     )]
     pub format: Vec<Format>,
+}
+
+#[derive(Debug, clap::Args)]
+#[command(help_template = COMMAND_HELP, override_usage = "genomgang report [FLAGGOR] INDATAMAPP")]
+pub struct ReportArgs {
+    /// Mappen med exportfilerna.
+    #[arg(value_name = "INDATAMAPP")]
+    pub input_dir: PathBuf,
+    #[command(flatten)]
+    pub output: OutputArgs,
+    /// Organisationens namn i rapporten (standard: unit i genomgang.toml, annars mappens namn).
+    #[arg(long, value_name = "NAMN", value_parser = parse_unit)]
+    pub unit: Option<String>,
     /// Skriv också huvuddiagrammen som PNG under UTMAPP/diagram/ (som png i --format).
     #[arg(long)]
     pub png: bool,
@@ -95,39 +103,14 @@ pub struct BatchArgs {
     /// Mappen med en undermapp per förvaltning (och eventuellt stadsgemensamma filer med en kolumn Förvaltning).
     #[arg(value_name = "ROTMAPP")]
     pub root_dir: PathBuf,
-    /// Mapp att skriva arbetsböckerna och jämförelsen i (standard: out).
-    #[arg(
-        long,
-        value_name = "UTMAPP",
-        default_value = "out",
-        hide_default_value = true
-    )]
-    pub out: PathBuf,
-    /// Året som genomgången avser, samma för alla förvaltningar (standard: year i genomgang.toml, annars senaste året i underlaget).
-    #[arg(long, value_name = "ÅR", value_parser = clap::value_parser!(i32).range(2000..=2100))]
-    pub year: Option<i32>,
-    /// Konfigurationsfil som läggs ovanpå alla förvaltningars inställningar.
-    #[arg(long, value_name = "FIL")]
-    pub config: Option<PathBuf>,
-    /// Skriv alla förvaltningars nyckeltal som JSON till en fil, eller till standard ut med "-".
-    #[arg(long, value_name = "FIL|-")]
-    pub json: Option<PathBuf>,
+    #[command(flatten)]
+    pub output: OutputArgs,
     /// Antal förvaltningar som körs samtidigt (standard: antal kärnor).
     #[arg(long, value_name = "ANTAL")]
     pub jobs: Option<usize>,
     /// Skriv tidsåtgången per steg (läsa, nyckeltal, skriva) när körningen är klar.
     #[arg(long)]
     pub timings: bool,
-    /// Filer att skriva för varje förvaltning, kommaseparerade: xlsx (arbetsboken), docx (Word-dokumentet), md (rapporttexten som Markdown), png (diagrammen som bilder under UTMAPP/diagram/FÖRVALTNING/). Standard: xlsx,docx,md.
-    #[arg(
-        long,
-        value_name = "FORMAT",
-        value_delimiter = ',',
-        default_value = "xlsx,docx,md",
-        hide_default_value = true,
-        hide_possible_values = true
-    )]
-    pub format: Vec<Format>,
 }
 
 /// `--format` values: the names of [`Format`].

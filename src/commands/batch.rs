@@ -18,12 +18,12 @@ pub fn run(args: &BatchArgs) -> u8 {
         .max(1);
     let request = BatchRequest {
         root: &args.root_dir,
-        out: &args.out,
-        year: args.year,
-        config: args.config.as_deref(),
-        json: args.json.as_deref(),
+        out: &args.output.out,
+        year: args.output.year,
+        config: args.output.config.as_deref(),
+        json: args.output.json.as_deref(),
         jobs,
-        formats: Formats::new(&args.format, false),
+        formats: Formats::new(&args.output.format, false),
     };
     let progress = BarProgress::new();
     let outcome = match run_batch(&request, &progress) {

@@ -7,12 +7,12 @@ use crate::pipeline::{self, Formats, ReportRequest};
 pub fn run(args: &ReportArgs) -> u8 {
     let request = ReportRequest {
         input_dir: &args.input_dir,
-        out: &args.out,
-        year: args.year,
+        out: &args.output.out,
+        year: args.output.year,
         unit: args.unit.as_deref(),
-        config: args.config.as_deref(),
-        json: args.json.as_deref(),
-        formats: Formats::new(&args.format, args.png),
+        config: args.output.config.as_deref(),
+        json: args.output.json.as_deref(),
+        formats: Formats::new(&args.output.format, args.png),
     };
     match pipeline::run_report(&request) {
         Ok(outcome) => {

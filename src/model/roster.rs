@@ -35,23 +35,31 @@ pub fn person_ids(r: &SheetReader, row: Row) -> PersonIds {
     }
 }
 
+/// The person identifiers of a row; a row without any is rejected (and `None`).
+pub fn identified<'a>(r: &mut SheetReader<'a>, row: Row<'a>) -> Option<PersonIds> {
+    let ids = person_ids(r, row);
+    if !ids.is_empty() {
+        return Some(ids);
+    }
+    let role = crate::schema::PERSON_ROLES
+        .iter()
+        .find(|p| r.has(p))
+        .copied()
+        .unwrap_or("name");
+    r.reject(
+        row,
+        role,
+        "raden saknar identitet (anställningsnummer, användar-id, e-post eller namn)",
+    );
+    None
+}
+
 pub fn read(r: &mut SheetReader) -> Vec<Employee> {
     let mut out = Vec::new();
     for row in r.rows() {
-        let ids = person_ids(r, row);
-        if ids.is_empty() {
-            let role = crate::schema::PERSON_ROLES
-                .iter()
-                .find(|p| r.has(p))
-                .copied()
-                .unwrap_or("name");
-            r.reject(
-                row,
-                role,
-                "raden saknar identitet (anställningsnummer, e-post eller namn)",
-            );
+        let Some(ids) = identified(r, row) else {
             continue;
-        }
+        };
         r.rows_read += 1;
         out.push(Employee {
             ids,

@@ -7,7 +7,7 @@ use crate::config::Config;
 use crate::ingest::header::Recogniser;
 use crate::ingest::value::parse_datetime;
 use crate::ingest::Cell;
-use crate::model::roster::person_ids;
+use crate::model::roster::identified;
 use crate::model::sheet::SheetReader;
 use crate::model::{PersonIds, Severity};
 use crate::textnorm::normalize;
@@ -74,20 +74,9 @@ pub fn read_long(r: &mut SheetReader, cfg: &Config, rec: &Recogniser) -> Vec<Com
     let words = StatusWords::new(cfg);
     let mut out = Vec::new();
     for row in r.rows() {
-        let ids = person_ids(r, row);
-        if ids.is_empty() {
-            let role = crate::schema::PERSON_ROLES
-                .iter()
-                .find(|p| r.has(p))
-                .copied()
-                .unwrap_or("name");
-            r.reject(
-                row,
-                role,
-                "raden saknar identitet (användar-id, e-post eller namn)",
-            );
+        let Some(ids) = identified(r, row) else {
             continue;
-        }
+        };
         let Some(course) = r.text(row, "course") else {
             r.reject(row, "course", "raden saknar kursnamn");
             continue;
@@ -163,20 +152,9 @@ pub fn read_wide(r: &mut SheetReader, cfg: &Config, rec: &Recogniser) -> Vec<Com
         })
         .collect();
     for row in r.rows() {
-        let ids = person_ids(r, row);
-        if ids.is_empty() {
-            let role = crate::schema::PERSON_ROLES
-                .iter()
-                .find(|p| r.has(p))
-                .copied()
-                .unwrap_or("name");
-            r.reject(
-                row,
-                role,
-                "raden saknar identitet (användar-id, e-post eller namn)",
-            );
+        let Some(ids) = identified(r, row) else {
             continue;
-        }
+        };
         r.rows_read += 1;
         let unit = r.text(row, "unit");
         for (col, course, mandatory) in &courses {

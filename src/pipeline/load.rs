@@ -100,21 +100,31 @@ pub fn load_file(path: &Path, name: &str, cfg: &Config, rec: &Recogniser, inputs
                     return;
                 }
             };
-            if !accept_content(&read, name, inputs) {
-                return;
-            }
-            for sheet in &read.sheets {
-                load_sheet(
-                    sheet,
-                    name,
-                    &read.sha256,
-                    &read.format_note,
-                    cfg,
-                    rec,
-                    inputs,
-                );
+            if accept_content(&read, name, inputs) {
+                load_sheets(&read, name, cfg, rec, inputs);
             }
         }
+    }
+}
+
+/// Hands every sheet of a read file to the input kinds.
+fn load_sheets(
+    read: &ingest::ReadFile,
+    name: &str,
+    cfg: &Config,
+    rec: &Recogniser,
+    inputs: &mut Inputs,
+) {
+    for sheet in &read.sheets {
+        load_sheet(
+            sheet,
+            name,
+            &read.sha256,
+            &read.format_note,
+            cfg,
+            rec,
+            inputs,
+        );
     }
 }
 
@@ -127,19 +137,7 @@ pub fn load_read(
     inputs: &mut Inputs,
 ) {
     match read {
-        Ok(read) => {
-            for sheet in &read.sheets {
-                load_sheet(
-                    sheet,
-                    name,
-                    &read.sha256,
-                    &read.format_note,
-                    cfg,
-                    rec,
-                    inputs,
-                );
-            }
-        }
+        Ok(read) => load_sheets(&read, name, cfg, rec, inputs),
         Err((error, sha)) => file_error(inputs, name, sha, &error.to_string()),
     }
 }

@@ -56,43 +56,18 @@ pub(crate) fn report_sheet(report: &Review, f: &Formats) -> Result<Worksheet, Xl
     };
     for block in &report.text {
         match block {
-            Block::Heading1(t) => {
-                if row > 0 {
+            Block::Heading1(t) | Block::Heading2(t) | Block::Heading3(t) => {
+                // (format, font size, line height, blank line above).
+                let (format, size, line, gap) = match block {
+                    Block::Heading1(_) => (&f.h1, 16.0, 24.0, row > 0),
+                    Block::Heading2(_) => (&f.h2, 13.0, 20.0, row > 0),
+                    _ => (&f.h3, 11.0, 17.0, previous_was_item),
+                };
+                if gap {
                     row += 1;
                 }
-                span(
-                    &mut ws,
-                    row,
-                    t,
-                    &f.h1,
-                    24.0 * lines_at_size(t, 16.0) as f64 + 2.0,
-                )?;
-                row += 1;
-            }
-            Block::Heading2(t) => {
-                if row > 0 {
-                    row += 1;
-                }
-                span(
-                    &mut ws,
-                    row,
-                    t,
-                    &f.h2,
-                    20.0 * lines_at_size(t, 13.0) as f64 + 2.0,
-                )?;
-                row += 1;
-            }
-            Block::Heading3(t) => {
-                if previous_was_item {
-                    row += 1;
-                }
-                span(
-                    &mut ws,
-                    row,
-                    t,
-                    &f.h3,
-                    17.0 * lines_at_size(t, 11.0) as f64 + 1.0,
-                )?;
+                let height = line * lines_at_size(t, size) as f64 + 2.0;
+                span(&mut ws, row, t, format, height)?;
                 row += 1;
             }
             Block::Paragraph(t) => {
