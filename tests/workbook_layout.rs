@@ -135,6 +135,10 @@ fn configuration_is_hidden_and_no_absolute_path_is_shown() {
         "{workbook}"
     );
     let text = all_parts_text(&xlsx);
+    // English keys stay in the configuration sheet: no "actions.*" or English headers.
+    for english in ["actions.*", "incidents.*", "Vad genomgang gjorde"] {
+        assert!(!text.contains(english), "{english} in the workbook");
+    }
     let root = env!("CARGO_MANIFEST_DIR");
     assert!(
         !text.contains(root),

@@ -43,7 +43,7 @@ pub fn rows(report: &Figures) -> Vec<IsoRow> {
             "Status för åtgärder från tidigare ledningens genomgångar",
             has(InputKind::Actions),
             if has(InputKind::Actions) {
-                "Bladet Åtgärder (status, försenade och öppna åtgärder) och Sammanfattning (actions.*).".to_string()
+                "Bladet Åtgärder (status, försenade och öppna åtgärder) och Sammanfattning (nyckeltalen för åtgärder).".to_string()
             } else {
                 "Saknas: lägg förra årets åtgärdsplan (kolumnerna Åtgärd och Status) i indatamappen.".to_string()
             },
@@ -73,7 +73,7 @@ pub fn rows(report: &Figures) -> Vec<IsoRow> {
             "Återkoppling om prestanda: avvikelser och korrigerande åtgärder",
             incidents,
             if incidents {
-                "Bladet Incidenter (per kategori, månad, år och enhet), Sammanfattning (incidents.*) och Rapport avsnitt 3.2.".to_string()
+                "Bladet Incidenter (per kategori, månad, år och enhet), Sammanfattning (nyckeltalen för incidenter) och Rapport avsnitt 3.2.".to_string()
             } else {
                 "Saknas: lägg incidentloggen (t.ex. export från IA) i indatamappen.".to_string()
             },

@@ -33,7 +33,7 @@ pub(crate) fn problems_sheet(report: &Review, f: &Formats) -> Result<Worksheet, 
         "Kolumn".into(),
         "Värde".into(),
         "Problem".into(),
-        "Vad genomgang gjorde".into(),
+        "Åtgärd".into(),
     ];
     let rows: Vec<Vec<Out>> = report
         .problems
