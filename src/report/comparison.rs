@@ -231,7 +231,6 @@ fn build(reports: &[Review], year: i32) -> Result<Vec<u8>, XlsxError> {
             .set_custom_property(crate::ingest::OUTPUT_MARKER_PROPERTY, "ja"),
     );
     let f = Formats::new();
-    let sf = StatusFormats::new(&f);
     let mut units: Vec<&Review> = reports.iter().collect();
     units.sort_by(|a, b| swedish_cmp(&a.unit, &b.unit));
     let authority = units
@@ -240,7 +239,23 @@ fn build(reports: &[Review], year: i32) -> Result<Vec<u8>, XlsxError> {
         .unwrap_or_else(|| "MSB".into());
     let title = format!("Jämförelse {year}");
 
-    let mut ws = data_sheet_for("Jämförelse", &title)?;
+    wb.push_worksheet(comparison_sheet(&units, year, &title, &authority, &f)?);
+    wb.push_worksheet(categories_sheet(&units, year, &title, &f)?);
+    wb.push_worksheet(sources_sheet(&units, &title, &f)?);
+    wb.save_to_buffer()
+}
+
+/// The `Jämförelse` sheet: conclusions, the overview, the KPI tables, last year beside
+/// this year and the training chart.
+fn comparison_sheet(
+    units: &[&Review],
+    year: i32,
+    title: &str,
+    authority: &str,
+    f: &Formats,
+) -> Result<Worksheet, XlsxError> {
+    let sf = StatusFormats::new(f);
+    let mut ws = data_sheet_for("Jämförelse", title)?;
     ws.write_string_with_format(
         0,
         0,
@@ -256,14 +271,54 @@ fn build(reports: &[Review], year: i32) -> Result<Vec<u8>, XlsxError> {
     let mut row = 3;
     ws.write_string_with_format(row, 0, "Slutsatser", &f.heading)?;
     row += 1;
-    for line in conclusions(&units, year) {
+    for line in conclusions(units, year) {
         ws.write_string_with_format(row, 0, format!("•  {line}"), &f.text)?;
         row += 1;
     }
     row += 1;
 
-    // Overview: red figures, missing inputs, training rank and per-100 rates.
-    let rank = training_rank(&units);
+    let overview = overview_table(&mut ws, units, row, f, &sf)?;
+    let mut end = overview.1;
+    for (heading, name, ids) in TABLES {
+        end = kpi_table(
+            &mut ws,
+            units,
+            end + 3,
+            (heading, name, ids),
+            authority,
+            f,
+            &sf,
+        )?;
+    }
+    let changes = change_table(&mut ws, units, end + 3, year, authority, f, &sf)?;
+    let chart_row = changes.last_row + 3;
+
+    ws.set_column_width(0, 28)?;
+    for c in 1..=10u16 {
+        ws.set_column_width(c, 13)?;
+    }
+    ws.set_column_width(2, 22)?;
+    for place in [&overview.0, &changes] {
+        if !place.empty {
+            ws.set_row_height(place.header_row, 47)?;
+        }
+    }
+    ws.set_freeze_panes(0, 1)?;
+
+    training_chart(&mut ws, units, chart_row, f)?;
+    Ok(ws)
+}
+
+/// Red figures, missing inputs, training rank and per-100 rates per unit; returns the
+/// table and the last row used.
+fn overview_table(
+    ws: &mut Worksheet,
+    units: &[&Review],
+    row: u32,
+    f: &Formats,
+    sf: &StatusFormats,
+) -> Result<(TablePlace, u32), XlsxError> {
+    let rank = training_rank(units);
     let mut headers: Vec<String> = vec![
         "Förvaltning".into(),
         "Röda nyckeltal".into(),
@@ -299,17 +354,17 @@ fn build(reports: &[Review], year: i32) -> Result<Vec<u8>, XlsxError> {
         })
         .collect();
     let overview = write_table(
-        &mut ws,
+        ws,
         row,
         "Översikt",
         "JamforelseOversikt",
         &headers,
         &rows,
-        &f,
+        f,
     )?;
     for (i, r) in units.iter().enumerate() {
         let at = overview.first_row + i as u32;
-        status_cell(&mut ws, at, 3, r, KpiId::TrainingCompletionRateAll, &sf)?;
+        status_cell(ws, at, 3, r, KpiId::TrainingCompletionRateAll, sf)?;
         for (j, (id, _)) in PER_HUNDRED.iter().enumerate() {
             if per_hundred(r, *id).is_none() {
                 ws.write_string_with_format(at, 5 + j as u16, NO_DATA, &sf.no_data)?;
@@ -319,13 +374,13 @@ fn build(reports: &[Review], year: i32) -> Result<Vec<u8>, XlsxError> {
             ws.write_string_with_format(at, 4, NO_DATA, &sf.no_data)?;
         }
     }
-    let mut end = totals(
-        &mut ws,
+    let end = totals(
+        ws,
         &overview,
-        &f,
+        f,
         |col| match col {
-            3 => city_value(&units, KpiId::TrainingCompletionRateAll).map(|v| Out::Rate(Some(v))),
-            5..=7 => city_per_hundred(&units, PER_HUNDRED[col as usize - 5].0).map(Out::Decimal),
+            3 => city_value(units, KpiId::TrainingCompletionRateAll).map(|v| Out::Rate(Some(v))),
+            5..=7 => city_per_hundred(units, PER_HUNDRED[col as usize - 5].0).map(Out::Decimal),
             _ => None,
         },
         |col| match col {
@@ -347,53 +402,66 @@ fn build(reports: &[Review], year: i32) -> Result<Vec<u8>, XlsxError> {
         },
     )?;
 
-    // The KPI tables.
-    for (heading, name, ids) in TABLES {
-        let mut headers: Vec<String> = vec!["Förvaltning".into()];
-        headers.extend(ids.iter().map(|id| id.short_label(&authority)));
-        let rows: Vec<Vec<Out>> = units
-            .iter()
-            .map(|r| {
-                let mut cells = vec![Out::text(&r.unit)];
-                cells.extend(ids.iter().map(|id| match (r.value(*id), id.kind()) {
-                    (None, _) => Out::Missing,
-                    (Some(v), ValueKind::Rate) => Out::Rate(Some(v)),
-                    (Some(v), ValueKind::Count) => Out::Count(v),
-                }));
-                cells
-            })
-            .collect();
-        let place = write_table(&mut ws, end + 3, heading, name, &headers, &rows, &f)?;
-        if !place.empty {
-            ws.set_row_height(place.header_row, 47)?;
-        }
-        for (i, r) in units.iter().enumerate() {
-            for (j, id) in ids.iter().enumerate() {
-                status_cell(
-                    &mut ws,
-                    place.first_row + i as u32,
-                    1 + j as u16,
-                    r,
-                    *id,
-                    &sf,
-                )?;
-            }
-        }
-        end = totals(
-            &mut ws,
-            &place,
-            &f,
-            |col| {
-                let id = ids[col as usize - 1];
-                city_value(&units, id).map(|v| value_out(id, v))
-            },
-            |col| {
-                let id = ids[col as usize - 1];
-                median(units.iter().filter_map(|r| r.value(id)).collect()).map(|v| value_out(id, v))
-            },
-        )?;
-    }
+    Ok((overview, end))
+}
 
+/// One table of KPIs per unit, with the city total and median; returns the last row.
+fn kpi_table(
+    ws: &mut Worksheet,
+    units: &[&Review],
+    row: u32,
+    (heading, name, ids): (&str, &str, &[KpiId]),
+    authority: &str,
+    f: &Formats,
+    sf: &StatusFormats,
+) -> Result<u32, XlsxError> {
+    let mut headers: Vec<String> = vec!["Förvaltning".into()];
+    headers.extend(ids.iter().map(|id| id.short_label(authority)));
+    let rows: Vec<Vec<Out>> = units
+        .iter()
+        .map(|r| {
+            let mut cells = vec![Out::text(&r.unit)];
+            cells.extend(ids.iter().map(|id| match r.value(*id) {
+                None => Out::Missing,
+                Some(v) => value_out(*id, v),
+            }));
+            cells
+        })
+        .collect();
+    let place = write_table(ws, row, heading, name, &headers, &rows, f)?;
+    if !place.empty {
+        ws.set_row_height(place.header_row, 47)?;
+    }
+    for (i, r) in units.iter().enumerate() {
+        for (j, id) in ids.iter().enumerate() {
+            status_cell(ws, place.first_row + i as u32, 1 + j as u16, r, *id, sf)?;
+        }
+    }
+    totals(
+        ws,
+        &place,
+        f,
+        |col| {
+            let id = ids[col as usize - 1];
+            city_value(units, id).map(|v| value_out(id, v))
+        },
+        |col| {
+            let id = ids[col as usize - 1];
+            median(units.iter().filter_map(|r| r.value(id)).collect()).map(|v| value_out(id, v))
+        },
+    )
+}
+
+/// Last year beside this year for the figures that have a previous year.
+fn change_table(
+    ws: &mut Worksheet,
+    units: &[&Review],
+    row: u32,
+    year: i32,
+    authority: &str,
+    f: &Formats,
+    sf: &StatusFormats,
+) -> Result<TablePlace, XlsxError> {
     // Last year and the change, for the figures that have a previous year.
     let change_ids = [
         KpiId::TrainingCompletionRateAll,
@@ -403,7 +471,7 @@ fn build(reports: &[Review], year: i32) -> Result<Vec<u8>, XlsxError> {
     ];
     let mut headers: Vec<String> = vec!["Förvaltning".into()];
     for id in change_ids {
-        let label = id.short_label(&authority);
+        let label = id.short_label(authority);
         headers.push(format!("{label} {year}"));
         headers.push(format!("{label} {}", year - 1));
     }
@@ -424,13 +492,13 @@ fn build(reports: &[Review], year: i32) -> Result<Vec<u8>, XlsxError> {
         })
         .collect();
     let changes = write_table(
-        &mut ws,
-        end + 3,
+        ws,
+        row,
         &format!("Förändring mot {}", year - 1),
         "JamforelseForandring",
         &headers,
         &rows,
-        &f,
+        f,
     )?;
     for (i, r) in units.iter().enumerate() {
         for (j, id) in change_ids.iter().enumerate() {
@@ -450,22 +518,17 @@ fn build(reports: &[Review], year: i32) -> Result<Vec<u8>, XlsxError> {
             }
         }
     }
-    let chart_row = changes.last_row + 3;
+    Ok(changes)
+}
 
-    ws.set_column_width(0, 28)?;
-    for c in 1..=10u16 {
-        ws.set_column_width(c, 13)?;
-    }
-    ws.set_column_width(2, 22)?;
-    for place in [&overview, &changes] {
-        if !place.empty {
-            ws.set_row_height(place.header_row, 47)?;
-        }
-    }
-    ws.set_freeze_panes(0, 1)?;
-
-    // Chart: training completion of the units that have training data, ranked, against
-    // the target — no empty bar for a unit without data.
+/// Training completion of the units that have training data, ranked, against the
+/// target: a table and a column chart, with no empty bar for a unit without data.
+fn training_chart(
+    ws: &mut Worksheet,
+    units: &[&Review],
+    row: u32,
+    f: &Formats,
+) -> Result<(), XlsxError> {
     let with_rate: Vec<(&str, f64, Option<f64>)> = {
         let mut v: Vec<(&str, f64, Option<f64>)> = units
             .iter()
@@ -485,13 +548,13 @@ fn build(reports: &[Review], year: i32) -> Result<Vec<u8>, XlsxError> {
             .map(|(u, v, t)| vec![Out::text(*u), Out::Rate(Some(*v)), Out::Rate(*t)])
             .collect();
         let place = write_table(
-            &mut ws,
-            chart_row,
+            ws,
+            row,
             "Andel som genomfört de obligatoriska utbildningarna, förvaltningar med underlag",
             "JamforelseUtbildningRang",
             &headers,
             &rows,
-            &f,
+            f,
         )?;
         let range = crate::report::workbook::ChartRange {
             sheet: "Jämförelse".into(),
@@ -525,11 +588,7 @@ fn build(reports: &[Review], year: i32) -> Result<Vec<u8>, XlsxError> {
             .set_height(340);
         ws.insert_chart(place.last_row + 2, 0, &chart)?;
     }
-    wb.push_worksheet(ws);
-
-    wb.push_worksheet(categories_sheet(&units, year, &title, &f)?);
-    wb.push_worksheet(sources_sheet(&units, &title, &f)?);
-    wb.save_to_buffer()
+    Ok(())
 }
 
 fn value_out(id: KpiId, v: f64) -> Out {
