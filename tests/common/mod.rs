@@ -360,3 +360,42 @@ impl Rng {
         (self.next_u64() % len.max(1) as u64) as usize
     }
 }
+
+/// A roster: the header (employee number, personnummer, name, e-mail, unit) and persons
+/// 1..=count, person i numbered `number + i`, born on `birth` (YYYYMMDD) with the last
+/// four digits `digits + i`, called "Fake {surname}{i}", mailed at p{i}@example.se.
+pub fn roster_rows(
+    count: usize,
+    number: f64,
+    birth: &str,
+    digits: usize,
+    surname: &str,
+    unit: impl Fn(usize) -> &'static str,
+) -> Vec<Vec<V>> {
+    let mut rows = vec![texts(&[
+        "Anställningsnummer",
+        "Personnummer",
+        "Namn",
+        "E-post",
+        "Enhet",
+    ])];
+    for i in 1..=count {
+        rows.push(vec![
+            n(number + i as f64),
+            s(&format!("{birth}-{:04}", digits + i)),
+            s(&format!("Fake {surname}{i}")),
+            s(&format!("p{i}@example.se")),
+            s(unit(i)),
+        ]);
+    }
+    rows
+}
+
+/// The two mandatory courses completed by `who` on `info` and `gdpr`: training-list CSV
+/// lines (semicolons, CRLF) with the columns E-post;Kurs;Status;Slutfört datum.
+pub fn both_courses_csv(who: &str, info: &str, gdpr: &str) -> String {
+    format!(
+        "{who};Grundläggande informationssäkerhet;Genomförd;{info}\r\n\
+         {who};Dataskydd (GDPR) grundkurs;Genomförd;{gdpr}\r\n"
+    )
+}
