@@ -34,11 +34,13 @@ fn wide_matrix_and_long_list_together() {
         header(),
         // Dated, and an undated mark: completed, for the review year only.
         vec![n(501.0), s("Person 1"), d(2024, 3, 1), s("X"), s("")],
-        [
-            vec![n(502.0)],
-            texts(&["Person 2", "Genomförd", "Genomförd", "X"]),
-        ]
-        .concat(),
+        vec![
+            n(502.0),
+            s("Person 2"),
+            s("Genomförd"),
+            s("Genomförd"),
+            s("X"),
+        ],
         vec![n(503.0), s("Person 3"), d(2025, 2, 2), s(""), s("")],
         vec![
             n(504.0),
