@@ -146,10 +146,7 @@ fn seeds(dir: &std::path::Path) -> Vec<(Vec<u8>, &'static str)> {
 
 #[test]
 fn mutated_inputs_never_panic() {
-    let secs: u64 = std::env::var("GENOMGANG_FUZZ_SECS")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(2);
+    let secs = env_number("GENOMGANG_FUZZ_SECS", 2);
     let t = TempDir::new("fuzz");
     let seeds = seeds(t.path());
     let cfg = Config::default_config();

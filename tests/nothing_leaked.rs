@@ -363,10 +363,7 @@ fn png_text_chunks(bytes: &[u8]) -> String {
 
 #[test]
 fn identifiers_in_any_text_cell_never_reach_an_output() {
-    let rounds: u64 = std::env::var("GENOMGANG_PRIVACY_ROUNDS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(4);
+    let rounds = env_number("GENOMGANG_PRIVACY_ROUNDS", 4);
     for round in 0..rounds {
         let tmp = TempDir::new(&format!("privacy-{round}"));
         let input = tmp.folder("Enheten");

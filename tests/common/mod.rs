@@ -399,3 +399,25 @@ pub fn both_courses_csv(who: &str, info: &str, gdpr: &str) -> String {
          {who};Dataskydd (GDPR) grundkurs;Genomförd;{gdpr}\r\n"
     )
 }
+
+/// A number from the environment variable `name`, or `default`.
+pub fn env_number(name: &str, default: u64) -> u64 {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+/// The shipped sample unit, samples/kungsholmen.
+pub fn sample_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/kungsholmen")
+}
+
+/// Runs the binary with `args` from the working folder `dir` (as Explorer starts it).
+pub fn run_in(dir: &Path, args: &[&std::ffi::OsStr]) -> Output {
+    Command::new(bin())
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("run genomgang")
+}
