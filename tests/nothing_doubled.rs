@@ -70,6 +70,14 @@ fn unit<'a>(doc: &'a serde_json::Value, name: &str) -> Option<&'a serde_json::Va
     doc["units"].as_array()?.iter().find(|u| u["unit"] == name)
 }
 
+/// The value of the KPI `id` of the unit `name` in a batch document.
+fn unit_value(doc: &serde_json::Value, name: &str, id: &str) -> Option<f64> {
+    value(
+        unit(doc, name).unwrap_or_else(|| panic!("no unit {name}")),
+        id,
+    )
+}
+
 #[test]
 fn a_review_written_into_its_input_folder_is_not_read_next_time() {
     let tmp = TempDir::new("own-output");
@@ -186,10 +194,7 @@ fn units_whose_names_collide_are_refused_by_name_not_merged() {
     );
     assert!(err.contains("Norrmalm"), "{err}");
     assert_eq!(doc["units"].as_array().unwrap().len(), 1, "{err}");
-    assert_eq!(
-        value(unit(&doc, "Vasastan").unwrap(), "risks.total"),
-        Some(6.0)
-    );
+    assert_eq!(unit_value(&doc, "Vasastan", "risks.total"), Some(6.0));
 }
 
 #[test]
@@ -200,7 +205,7 @@ fn one_broken_unit_configuration_fails_that_unit_only() {
     assert_eq!(code, 1, "{err}");
     assert!(err.contains("Beta"), "{err}");
     assert!(err.contains("genomgang.toml"), "{err}");
-    assert_eq!(value(unit(&doc, "Alfa").unwrap(), "risks.total"), Some(2.0));
+    assert_eq!(unit_value(&doc, "Alfa", "risks.total"), Some(2.0));
 }
 
 #[test]
@@ -228,10 +233,7 @@ fn rows_of_a_city_file_without_a_forvaltning_are_listed() {
         err.contains("2 rader saknar förvaltning (rad 3, 5)"),
         "{err}"
     );
-    assert_eq!(
-        value(unit(&doc, "Alfa").unwrap(), "incidents.total"),
-        Some(2.0)
-    );
+    assert_eq!(unit_value(&doc, "Alfa", "incidents.total"), Some(2.0));
 }
 
 #[test]
