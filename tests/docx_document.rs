@@ -17,13 +17,13 @@ use common::*;
 const EPOCH: &str = "1771113600";
 
 fn sample() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/kungsholmen")
+    sample_dir()
 }
 
-/// Runs `report` with a fixed date; returns the output folder's docx path.
-fn report_docx(input: &Path, out: &Path, extra: &[&str]) -> PathBuf {
+/// Runs `COMMAND INPUT --out OUT EXTRA…` with a fixed date; asserts success.
+fn run_dated(command: &str, input: &Path, out: &Path, extra: &[&str]) {
     let o = Command::new(bin())
-        .arg("report")
+        .arg(command)
         .arg(input)
         .arg("--out")
         .arg(out)
@@ -32,7 +32,20 @@ fn report_docx(input: &Path, out: &Path, extra: &[&str]) -> PathBuf {
         .output()
         .unwrap();
     assert!(o.status.success(), "{}", stderr(&o));
+}
+
+/// Runs `report` with a fixed date; returns the output folder's docx path.
+fn report_docx(input: &Path, out: &Path, extra: &[&str]) -> PathBuf {
+    run_dated("report", input, out, extra);
     out.join("Ledningens genomgång 2025 - Kungsholmen.docx")
+}
+
+/// `--format` chose the outputs: neither the workbook nor the Markdown is in `out`.
+fn assert_no_workbook_or_md(out: &Path) {
+    for ext in ["xlsx", "md"] {
+        let file = out.join(format!("Ledningens genomgång 2025 - Kungsholmen.{ext}"));
+        assert!(!file.exists(), "{file:?}");
+    }
 }
 
 fn part(docx: &Path, name: &str) -> String {
@@ -303,13 +316,7 @@ fn same_inputs_give_the_same_bytes() {
     let first = std::fs::read(report_docx(&sample(), a.path(), &["--format", "docx"])).unwrap();
     let second = std::fs::read(report_docx(&sample(), b.path(), &["--format", "docx"])).unwrap();
     assert!(first == second, "two runs wrote different bytes");
-    // --format chose the outputs.
-    assert!(!a
-        .join("Ledningens genomgång 2025 - Kungsholmen.xlsx")
-        .exists());
-    assert!(!a
-        .join("Ledningens genomgång 2025 - Kungsholmen.md")
-        .exists());
+    assert_no_workbook_or_md(a.path());
 }
 
 /// `batch` writes one document per unit with the unit's own template and names, and
@@ -317,8 +324,7 @@ fn same_inputs_give_the_same_bytes() {
 #[test]
 fn batch_writes_a_document_per_unit() {
     let tmp = TempDir::new("docx-batch");
-    let unit = tmp.join("stad").join("kungsholmen");
-    std::fs::create_dir_all(&unit).unwrap();
+    let unit = tmp.folder("stad/kungsholmen");
     for entry in std::fs::read_dir(sample()).unwrap() {
         let p = entry.unwrap().path();
         std::fs::copy(&p, unit.join(p.file_name().unwrap())).unwrap();
@@ -329,26 +335,17 @@ fn batch_writes_a_document_per_unit() {
     cfg.push_str("dokumentmall = \"Stadens mall.docx\"\ninformationssakerhetssamordnare = \"Isa Samordnare\"\n");
     std::fs::write(unit.join("genomgang.toml"), cfg).unwrap();
     let out = tmp.join("ut");
-    let o = Command::new(bin())
-        .arg("batch")
-        .arg(tmp.join("stad"))
-        .arg("--out")
-        .arg(&out)
-        .args(["--format", "docx,png", "--jobs", "1"])
-        .env("SOURCE_DATE_EPOCH", EPOCH)
-        .output()
-        .unwrap();
-    assert!(o.status.success(), "{}", stderr(&o));
+    run_dated(
+        "batch",
+        &tmp.join("stad"),
+        &out,
+        &["--format", "docx,png", "--jobs", "1"],
+    );
     let docx = out.join("Ledningens genomgång 2025 - Kungsholmen.docx");
     let document = part(&docx, "word/document.xml");
     assert!(document.contains("Isa Samordnare"));
     assert_eq!(part_bytes(&docx, "word/media/mall-logo.png"), logo);
-    assert!(!out
-        .join("Ledningens genomgång 2025 - Kungsholmen.xlsx")
-        .exists());
-    assert!(!out
-        .join("Ledningens genomgång 2025 - Kungsholmen.md")
-        .exists());
+    assert_no_workbook_or_md(&out);
     let charts = std::fs::read_dir(out.join("diagram").join("Kungsholmen"))
         .unwrap()
         .count();

@@ -7,38 +7,26 @@ use common::*;
 #[test]
 fn missing_input_folder_is_exit_2_with_a_swedish_message() {
     let t = TempDir::new("missing");
-    let o = run(&[
-        "report",
-        t.join("finns-inte").to_str().unwrap(),
-        "--out",
-        t.join("ut").to_str().unwrap(),
-    ]);
-    assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).contains("finns inte"), "{}", stderr(&o));
+    let o = run_on("report", &t.join("finns-inte"), &t.join("ut"), &[]);
+    let err = assert_exit(&o, 2);
+    assert!(err.contains("finns inte"), "{err}");
 }
 
 #[test]
 fn folder_without_any_input_kind_is_exit_2_and_writes_nothing() {
     let t = TempDir::new("nothing");
-    let input = t.join("in");
-    std::fs::create_dir_all(&input).unwrap();
+    let input = t.folder("in");
     std::fs::write(input.join("anteckningar.csv"), "Foo;Bar\n1;2\n").unwrap();
     let out = t.join("ut");
-    let o = run_on("report", &input, &out, &[]);
-    assert_eq!(o.status.code(), Some(2));
-    assert!(
-        stderr(&o).contains("Inga användbara indata"),
-        "{}",
-        stderr(&o)
-    );
+    let err = assert_exit(&run_on("report", &input, &out, &[]), 2);
+    assert!(err.contains("Inga användbara indata"), "{err}");
     assert!(!out.exists() || std::fs::read_dir(&out).unwrap().next().is_none());
 }
 
 #[test]
 fn an_unreadable_file_beside_good_ones_is_exit_1_and_keeps_the_good_figures() {
     let t = TempDir::new("partial");
-    let input = t.join("in");
-    std::fs::create_dir_all(&input).unwrap();
+    let input = t.folder("in");
     std::fs::write(
         input.join("incidenter.csv"),
         "Datum;Kategori\n2025-01-02;Phishing\n2025-02-03;Inbrott\n",
@@ -70,12 +58,11 @@ fn an_unreadable_file_beside_good_ones_is_exit_1_and_keeps_the_good_figures() {
 #[test]
 fn check_recognises_kinds_and_writes_nothing() {
     let t = TempDir::new("check");
-    let input = t.join("in");
-    std::fs::create_dir_all(&input).unwrap();
+    let input = t.folder("in");
     std::fs::write(input.join("inc.csv"), "Titel\n\nHändelsedatum;Händelsetyp;PUI\n2025-01-02;Phishing;Nej\n2025-01-03;Virus;kanske\n").unwrap();
     let before: Vec<_> = std::fs::read_dir(&input).unwrap().collect();
     let o = run(&["check", input.to_str().unwrap()]);
-    let stdout = String::from_utf8_lossy(&o.stdout);
+    let stdout = stdout(&o);
     assert_eq!(o.status.code(), Some(0), "{stdout}");
     assert!(stdout.contains("Incidenter (rubrikrad 3)"), "{stdout}");
     assert!(stdout.contains("rad 5"), "{stdout}");

@@ -12,20 +12,6 @@ use genomgang::config::Config;
 use genomgang::ingest::Recogniser;
 use genomgang::model::Inputs;
 
-/// xorshift64*: deterministic, no dependency.
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545F4914F6CDD1D)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
-}
-
 const INTERESTING: [&[u8]; 14] = [
     b"2025-13-45",
     b"=1+1",
@@ -45,32 +31,32 @@ const INTERESTING: [&[u8]; 14] = [
 
 fn mutate(rng: &mut Rng, input: &[u8]) -> Vec<u8> {
     let mut b = input.to_vec();
-    for _ in 0..1 + rng.below(8) {
+    for _ in 0..1 + rng.index(8) {
         if b.is_empty() {
-            b.push(rng.next() as u8);
+            b.push(rng.next_u64() as u8);
             continue;
         }
-        let at = rng.below(b.len());
-        match rng.below(6) {
-            0 => b[at] = rng.next() as u8,
+        let at = rng.index(b.len());
+        match rng.index(6) {
+            0 => b[at] = rng.next_u64() as u8,
             1 => {
                 b.truncate(at);
             }
             2 => {
-                let word = INTERESTING[rng.below(INTERESTING.len())];
+                let word = INTERESTING[rng.index(INTERESTING.len())];
                 b.splice(at..at, word.iter().copied());
             }
             3 => {
-                let end = (at + rng.below(64)).min(b.len());
+                let end = (at + rng.index(64)).min(b.len());
                 let chunk = b[at..end].to_vec();
-                let to = rng.below(b.len());
+                let to = rng.index(b.len());
                 b.splice(to..to, chunk);
             }
             4 => {
-                let end = (at + rng.below(32)).min(b.len());
+                let end = (at + rng.index(32)).min(b.len());
                 b.drain(at..end);
             }
-            _ => b[at] ^= 1 << rng.below(8),
+            _ => b[at] ^= 1 << rng.index(8),
         }
     }
     b
@@ -89,7 +75,7 @@ fn mutate_inside_zip(rng: &mut Rng, xlsx: &[u8]) -> Vec<u8> {
         if name.contains("worksheets/sheet")
             || name.contains("sharedStrings")
             || name.contains("styles")
-            || rng.below(10) == 0
+            || rng.index(10) == 0
         {
             data = mutate(rng, &data);
         }
@@ -160,10 +146,7 @@ fn seeds(dir: &std::path::Path) -> Vec<(Vec<u8>, &'static str)> {
 
 #[test]
 fn mutated_inputs_never_panic() {
-    let secs: u64 = std::env::var("GENOMGANG_FUZZ_SECS")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(2);
+    let secs = env_number("GENOMGANG_FUZZ_SECS", 2);
     let t = TempDir::new("fuzz");
     let seeds = seeds(t.path());
     let cfg = Config::default_config();
@@ -172,8 +155,8 @@ fn mutated_inputs_never_panic() {
     let start = std::time::Instant::now();
     let mut runs = 0u64;
     while start.elapsed().as_secs() < secs || runs < 50 {
-        let (seed, ext) = &seeds[rng.below(seeds.len())];
-        let bytes = if *ext == "xlsx" && rng.below(2) == 0 {
+        let (seed, ext) = &seeds[rng.index(seeds.len())];
+        let bytes = if *ext == "xlsx" && rng.index(2) == 0 {
             mutate_inside_zip(&mut rng, seed)
         } else {
             mutate(&mut rng, seed)

@@ -11,17 +11,21 @@ use common::*;
 
 fn good_files(dir: &Path) {
     std::fs::write(dir.join("incidenter.csv"), "Händelsedatum;Kategori;PUI\n2025-01-02;Phishing;Nej\n2025-02-03;Felskick;Ja\n2024-05-05;Inbrott;Nej\n").unwrap();
-    write_xlsx(
-        &dir.join("register.xlsx"),
-        &[(
-            "Register",
-            vec![
-                vec![s("Behandling"), s("Ändamål")],
-                vec![s("Elevregister"), s("Skolplikt")],
-                vec![s("Bildarkiv"), s("")],
-            ],
-        )],
-    );
+    let register = vec![
+        texts(&["Behandling", "Ändamål"]),
+        texts(&["Elevregister", "Skolplikt"]),
+        texts(&["Bildarkiv", ""]),
+    ];
+    write_sheet(&dir.join("register.xlsx"), "Register", register);
+}
+
+/// A small valid workbook: a date and a category.
+fn small_xlsx(path: &Path) {
+    let rows = vec![
+        texts(&["Datum", "Kategori"]),
+        texts(&["2025-01-01", "Virus"]),
+    ];
+    write_sheet(path, "Blad1", rows);
 }
 
 /// A zip holding a worksheet part of `size` bytes of spaces; with `lie`, the sizes in the
@@ -60,16 +64,13 @@ fn zip_bomb(path: &Path, size: u64, lie: bool) {
 
 fn baseline(dir: &Path) -> serde_json::Value {
     let out = dir.parent().unwrap().join("ut-baseline");
-    let (code, doc, _, err) = report(dir, &out, &["--year", "2025"]);
-    assert_eq!(code, 0, "{err}");
-    doc
+    report_ok(dir, &out, &["--year", "2025"]).0
 }
 
 /// Runs the folder with one bad file added and checks it was named, skipped and harmless.
 fn check_bad(name: &str, write: impl FnOnce(&Path), expect_in_message: &str) {
     let t = TempDir::new(&format!("hostile-{}", name.replace(['.', ' '], "-")));
-    let dir = t.join("in");
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = t.folder("in");
     good_files(&dir);
     let before = baseline(&dir);
     write(&dir.join(name));
@@ -125,16 +126,7 @@ fn truncated_xlsx() {
         "avbruten.xlsx",
         |p| {
             let tmp = p.with_extension("full");
-            write_xlsx(
-                &tmp,
-                &[(
-                    "Blad1",
-                    vec![
-                        vec![s("Datum"), s("Kategori")],
-                        vec![s("2025-01-01"), s("Virus")],
-                    ],
-                )],
-            );
+            small_xlsx(&tmp);
             let bytes = std::fs::read(&tmp).unwrap();
             std::fs::remove_file(&tmp).unwrap();
             std::fs::write(p, &bytes[..bytes.len() / 2]).unwrap();
@@ -246,35 +238,13 @@ fn xlsx_whose_dimension_claims_the_whole_sheet() {
         "hela-bladet.xlsx",
         |p| {
             let tmp = p.with_extension("src");
-            write_xlsx(
-                &tmp,
-                &[(
-                    "Blad1",
-                    vec![
-                        vec![s("Datum"), s("Kategori")],
-                        vec![s("2025-01-01"), s("Virus")],
-                    ],
-                )],
-            );
+            small_xlsx(&tmp);
             // Rewrite the sheet part with a dimension claiming A1:XFD1048576.
-            let mut src = zip::ZipArchive::new(std::fs::File::open(&tmp).unwrap()).unwrap();
-            let mut dst = zip::ZipWriter::new(std::fs::File::create(p).unwrap());
-            for i in 0..src.len() {
-                let mut part = src.by_index(i).unwrap();
-                let name = part.name().unwrap().to_string();
-                let mut data = Vec::new();
-                std::io::Read::read_to_end(&mut part, &mut data).unwrap();
-                if name == "xl/worksheets/sheet1.xml" {
-                    let text = String::from_utf8(data).unwrap();
-                    let start = text.find("<dimension ref=\"").unwrap() + 16;
-                    let end = start + text[start..].find('"').unwrap();
-                    data = format!("{}A1:XFD1048576{}", &text[..start], &text[end..]).into_bytes();
-                }
-                dst.start_file(name, zip::write::SimpleFileOptions::default())
-                    .unwrap();
-                dst.write_all(&data).unwrap();
-            }
-            dst.finish().unwrap();
+            rewrite_zip_part(&tmp, p, "xl/worksheets/sheet1.xml", |text| {
+                let start = text.find("<dimension ref=\"").unwrap() + 16;
+                let end = start + text[start..].find('"').unwrap();
+                format!("{}A1:XFD1048576{}", &text[..start], &text[end..])
+            });
             std::fs::remove_file(&tmp).unwrap();
         },
         "A1:XFD1048576",

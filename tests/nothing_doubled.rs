@@ -6,7 +6,7 @@
 
 mod common;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use common::*;
 
@@ -16,7 +16,7 @@ fn risks(dir: &Path, file: &str, n: usize) {
     for i in 0..n {
         rows.push(vec![s(&format!("Risk {i}")), n_(3.0), n_(4.0)]);
     }
-    write_xlsx(&dir.join(file), &[("Risker", rows)]);
+    write_sheet(&dir.join(file), "Risker", rows);
 }
 
 fn actions(dir: &Path, file: &str, n: usize) {
@@ -24,7 +24,7 @@ fn actions(dir: &Path, file: &str, n: usize) {
     for i in 0..n {
         rows.push(vec![s(&format!("Åtgärd {i}")), s("Pågår")]);
     }
-    write_xlsx(&dir.join(file), &[("Åtgärder", rows)]);
+    write_sheet(&dir.join(file), "Åtgärder", rows);
 }
 
 fn n_(x: f64) -> V {
@@ -32,54 +32,64 @@ fn n_(x: f64) -> V {
 }
 
 fn incidents(dir: &Path, file: &str, rows: &[(&str, V, &str, &str)]) {
-    let mut sheet = vec![vec![
-        s("Ärendenummer"),
-        s("Händelsedatum"),
-        s("Kategori"),
-        s("Personuppgiftsincident"),
-    ]];
+    let mut sheet = vec![texts(&[
+        "Ärendenummer",
+        "Händelsedatum",
+        "Kategori",
+        "Personuppgiftsincident",
+    ])];
     for (id, date, cat, pui) in rows {
         sheet.push(vec![s(id), date.clone(), s(cat), s(pui)]);
     }
-    write_xlsx(&dir.join(file), &[("Incidenter", sheet)]);
+    write_sheet(&dir.join(file), "Incidenter", sheet);
 }
 
 fn batch(root: &Path, out: &Path) -> (i32, serde_json::Value, String) {
     let json = root.parent().unwrap().join("batch.json");
-    let o = run(&[
+    run_json(
         "batch",
-        root.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-        "--year",
-        "2025",
-        "--json",
-        json.to_str().unwrap(),
-        "--jobs",
-        "1",
-    ]);
-    let doc = std::fs::read_to_string(&json)
-        .map(|t| serde_json::from_str(&t).unwrap())
-        .unwrap_or(serde_json::Value::Null);
-    (o.status.code().unwrap_or(-1), doc, stderr(&o))
+        root,
+        out,
+        &json,
+        &["--year", "2025", "--jobs", "1"],
+    )
+}
+
+/// A temporary folder with a city "stad" of units, each with a risk register of that
+/// many risks: (temporary folder, city folder).
+fn city(name: &str, units: &[(&str, usize)]) -> (TempDir, PathBuf) {
+    let tmp = TempDir::new(name);
+    let root = tmp.join("stad");
+    for (unit, count) in units {
+        risks(&root.join(unit), "Risker.xlsx", *count);
+    }
+    (tmp, root)
 }
 
 fn unit<'a>(doc: &'a serde_json::Value, name: &str) -> Option<&'a serde_json::Value> {
     doc["units"].as_array()?.iter().find(|u| u["unit"] == name)
 }
 
+/// The value of the KPI `id` of the unit `name` in a batch document.
+fn unit_value(doc: &serde_json::Value, name: &str, id: &str) -> Option<f64> {
+    value(
+        unit(doc, name).unwrap_or_else(|| panic!("no unit {name}")),
+        id,
+    )
+}
+
 #[test]
 fn a_review_written_into_its_input_folder_is_not_read_next_time() {
     let tmp = TempDir::new("own-output");
-    let dir = tmp.join("Enheten");
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = tmp.folder("Enheten");
     risks(&dir, "Riskregister.xlsx", 10);
     actions(&dir, "Åtgärdsplan.xlsx", 10);
     for _ in 0..3 {
         let (code, doc, _, err) = report(&dir, &dir, &["--year", "2025"]);
         assert_eq!(code, 0, "{err}");
-        assert_eq!(value(&doc, "risks.total"), Some(10.0), "{err}");
-        assert_eq!(value(&doc, "actions.total"), Some(10.0), "{err}");
+        for id in ["risks.total", "actions.total"] {
+            assert_eq!(value(&doc, id), Some(10.0), "{id}: {err}");
+        }
     }
     let sources = std::fs::read_to_string(dir.join("kpi.json")).unwrap();
     assert!(
@@ -90,10 +100,7 @@ fn a_review_written_into_its_input_folder_is_not_read_next_time() {
 
 #[test]
 fn batch_never_makes_a_unit_of_its_own_output_folder() {
-    let tmp = TempDir::new("batch-own-out");
-    let root = tmp.join("stad");
-    risks(&root.join("Kungsholmen"), "Risker.xlsx", 2);
-    risks(&root.join("Östermalm"), "Risker.xlsx", 3);
+    let (_tmp, root) = city("batch-own-out", &[("Kungsholmen", 2), ("Östermalm", 3)]);
     let out = root.join("ut");
     for _ in 0..2 {
         let (code, doc, err) = batch(&root, &out);
@@ -113,16 +120,14 @@ fn batch_never_makes_a_unit_of_its_own_output_folder() {
 #[test]
 fn an_identical_copy_is_read_once_and_named() {
     let tmp = TempDir::new("identical-copy");
-    let dir = tmp.join("in");
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = tmp.folder("in");
     risks(&dir, "Riskregister.xlsx", 10);
     std::fs::copy(
         dir.join("Riskregister.xlsx"),
         dir.join("Riskregister - Kopia.xlsx"),
     )
     .unwrap();
-    let (code, doc, xlsx, err) = report(&dir, &tmp.join("out"), &["--year", "2025"]);
-    assert_eq!(code, 0, "{err}");
+    let (doc, xlsx) = report_ok(&dir, &tmp.join("out"), &["--year", "2025"]);
     assert_eq!(value(&doc, "risks.total"), Some(10.0));
     let rows = sheet_rows(&xlsx, "Datakvalitet");
     let text = format!("{rows:?}");
@@ -136,8 +141,7 @@ fn an_identical_copy_is_read_once_and_named() {
 #[test]
 fn incidents_of_two_systems_with_the_same_numbers_are_not_merged() {
     let tmp = TempDir::new("same-case-ids");
-    let dir = tmp.join("in");
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = tmp.folder("in");
     incidents(
         &dir,
         "System A.xlsx",
@@ -157,8 +161,7 @@ fn incidents_of_two_systems_with_the_same_numbers_are_not_merged() {
             ("3", d(2025, 4, 2), "Inbrott", "Nej"),
         ],
     );
-    let (code, doc, xlsx, err) = report(&dir, &tmp.join("out"), &["--year", "2025"]);
-    assert_eq!(code, 0, "{err}");
+    let (doc, xlsx) = report_ok(&dir, &tmp.join("out"), &["--year", "2025"]);
     assert_eq!(value(&doc, "incidents.total"), Some(5.0));
     assert_eq!(value(&doc, "incidents.personal_data"), Some(2.0));
     let text = format!("{:?}", sheet_rows(&xlsx, "Datakvalitet"));
@@ -168,18 +171,21 @@ fn incidents_of_two_systems_with_the_same_numbers_are_not_merged() {
 
 #[test]
 fn units_whose_names_collide_are_refused_by_name_not_merged() {
-    let tmp = TempDir::new("unit-collision");
-    let root = tmp.join("stad");
-    risks(&root.join("Kungsholmen"), "Risker.xlsx", 2);
-    risks(&root.join("Östermalm"), "Risker.xlsx", 3);
+    let (tmp, root) = city(
+        "unit-collision",
+        &[
+            ("Kungsholmen", 2),
+            ("Östermalm", 3),
+            ("Norrmalm", 4),
+            ("NORRMALM ", 5),
+            ("Vasastan", 6),
+        ],
+    );
     std::fs::write(
         root.join("Östermalm/genomgang.toml"),
         "unit = \"Kungsholmen\"\n",
     )
     .unwrap();
-    risks(&root.join("Norrmalm"), "Risker.xlsx", 4);
-    risks(&root.join("NORRMALM "), "Risker.xlsx", 5);
-    risks(&root.join("Vasastan"), "Risker.xlsx", 6);
     let (code, doc, err) = batch(&root, &tmp.join("ut"));
     assert_eq!(code, 1, "{err}");
     assert!(
@@ -188,37 +194,30 @@ fn units_whose_names_collide_are_refused_by_name_not_merged() {
     );
     assert!(err.contains("Norrmalm"), "{err}");
     assert_eq!(doc["units"].as_array().unwrap().len(), 1, "{err}");
-    assert_eq!(
-        value(unit(&doc, "Vasastan").unwrap(), "risks.total"),
-        Some(6.0)
-    );
+    assert_eq!(unit_value(&doc, "Vasastan", "risks.total"), Some(6.0));
 }
 
 #[test]
 fn one_broken_unit_configuration_fails_that_unit_only() {
-    let tmp = TempDir::new("broken-unit-config");
-    let root = tmp.join("stad");
-    risks(&root.join("Alfa"), "Risker.xlsx", 2);
-    risks(&root.join("Beta"), "Risker.xlsx", 3);
+    let (tmp, root) = city("broken-unit-config", &[("Alfa", 2), ("Beta", 3)]);
     std::fs::write(root.join("Beta/genomgang.toml"), "[risks\nhigh = ").unwrap();
     let (code, doc, err) = batch(&root, &tmp.join("ut"));
     assert_eq!(code, 1, "{err}");
     assert!(err.contains("Beta"), "{err}");
     assert!(err.contains("genomgang.toml"), "{err}");
-    assert_eq!(value(unit(&doc, "Alfa").unwrap(), "risks.total"), Some(2.0));
+    assert_eq!(unit_value(&doc, "Alfa", "risks.total"), Some(2.0));
 }
 
 #[test]
 fn rows_of_a_city_file_without_a_forvaltning_are_listed() {
     let tmp = TempDir::new("blank-forvaltning");
-    let root = tmp.join("stad");
-    std::fs::create_dir_all(&root).unwrap();
-    let mut rows = vec![vec![
-        s("Förvaltning"),
-        s("Ärendenummer"),
-        s("Händelsedatum"),
-        s("Kategori"),
-    ]];
+    let root = tmp.folder("stad");
+    let mut rows = vec![texts(&[
+        "Förvaltning",
+        "Ärendenummer",
+        "Händelsedatum",
+        "Kategori",
+    ])];
     for (i, f) in ["Alfa", "", "Beta", "", "Alfa"].iter().enumerate() {
         rows.push(vec![
             s(f),
@@ -227,26 +226,20 @@ fn rows_of_a_city_file_without_a_forvaltning_are_listed() {
             s("Nätfiske"),
         ]);
     }
-    write_xlsx(&root.join("Incidenter staden.xlsx"), &[("Blad1", rows)]);
+    write_sheet(&root.join("Incidenter staden.xlsx"), "Blad1", rows);
     let (code, doc, err) = batch(&root, &tmp.join("ut"));
     assert_eq!(code, 0, "{err}");
     assert!(
         err.contains("2 rader saknar förvaltning (rad 3, 5)"),
         "{err}"
     );
-    assert_eq!(
-        value(unit(&doc, "Alfa").unwrap(), "incidents.total"),
-        Some(2.0)
-    );
+    assert_eq!(unit_value(&doc, "Alfa", "incidents.total"), Some(2.0));
 }
 
 #[test]
 fn files_a_batch_cannot_use_are_named() {
-    let tmp = TempDir::new("batch-unused-files");
-    let root = tmp.join("stad");
-    risks(&root.join("Alfa"), "Risker.xlsx", 2);
-    // A unit whose files sit one level too deep.
-    risks(&root.join("Beta/2025"), "Risker.xlsx", 3);
+    // Beta's files sit one level too deep.
+    let (tmp, root) = city("batch-unused-files", &[("Alfa", 2), ("Beta/2025", 3)]);
     std::fs::write(root.join("Anteckningar.docx"), b"PK").unwrap();
     let (code, _doc, err) = batch(&root, &tmp.join("ut"));
     assert_eq!(code, 1, "{err}");

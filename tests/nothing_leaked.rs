@@ -12,19 +12,7 @@ use std::path::Path;
 
 use common::*;
 
-/// xorshift64*: deterministic, no dependency.
-struct Rng(u64);
-
 impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
     fn digits(&mut self, n: usize) -> String {
         (0..n)
             .map(|_| char::from(b'0' + self.below(10) as u8))
@@ -93,59 +81,85 @@ impl Rng {
     }
 }
 
-/// A cell holding an identifier, alone or inside ordinary text (always recorded).
-fn secret(rng: &mut Rng, secrets: &mut Vec<String>, base: &str) -> V {
-    let id = rng.identifier();
-    secrets.push(id.clone());
-    match rng.below(3) {
-        0 => s(&id),
-        1 => s(&format!("{base} {id}")),
-        _ => s(&format!("{base} (kontakt {id}), se ärendet")),
+/// Writes hostile cells: every identifier it writes is recorded in `secrets`.
+struct Hostile<'a> {
+    rng: &'a mut Rng,
+    secrets: Vec<String>,
+}
+
+impl Hostile<'_> {
+    /// A cell holding an identifier, alone or inside ordinary text (always recorded).
+    fn secret(&mut self, base: &str) -> V {
+        let id = self.rng.identifier();
+        self.secrets.push(id.clone());
+        match self.rng.below(3) {
+            0 => s(&id),
+            1 => s(&format!("{base} {id}")),
+            _ => s(&format!("{base} (kontakt {id}), se ärendet")),
+        }
+    }
+
+    /// `ok`, or on a hostile row, by chance, an identifier around `base`.
+    fn pick(&mut self, hostile: bool, ok: V, base: &str) -> V {
+        if hostile && self.rng.below(2) == 0 {
+            self.secret(base)
+        } else {
+            ok
+        }
+    }
+
+    /// `header` above `count` rows of cells given as (ordinary value, text around an
+    /// identifier); every other row is hostile.
+    fn sheet(
+        &mut self,
+        header: Vec<V>,
+        count: usize,
+        cells: impl Fn(usize) -> Vec<(V, &'static str)>,
+    ) -> Vec<Vec<V>> {
+        let mut rows = vec![header];
+        for i in 0..count {
+            let hostile = i % 2 == 1;
+            let row = cells(i)
+                .into_iter()
+                .map(|(ok, base)| self.pick(hostile, ok, base))
+                .collect();
+            rows.push(row);
+        }
+        rows
     }
 }
 
 /// One folder with every input kind; every text cell of every other row holds an
 /// identifier, and a file, a sheet and an unused column are named after one.
 fn hostile_folder(dir: &Path, rng: &mut Rng) -> Vec<String> {
-    let mut secrets = Vec::new();
-    let mut sec = |rng: &mut Rng, base: &str| secret(rng, &mut secrets, base);
-    let d2025 = || d(2025, 3, 14);
+    let mut h = Hostile {
+        rng,
+        secrets: Vec::new(),
+    };
 
     // Training (long) and roster share persons.
-    let mut training = vec![vec![
-        s("Anställningsnummer"),
-        s("Namn"),
-        s("Enhet"),
-        s("Kurs"),
-        s("Status"),
-        s("Slutfört datum"),
-    ]];
-    let mut roster = vec![vec![
-        s("Anställningsnummer"),
-        s("Namn"),
-        s("Enhet"),
-        s("Befattning"),
-    ]];
+    let mut training = vec![texts(&[
+        "Anställningsnummer",
+        "Namn",
+        "Enhet",
+        "Kurs",
+        "Status",
+        "Slutfört datum",
+    ])];
+    let mut roster = vec![texts(&[
+        "Anställningsnummer",
+        "Namn",
+        "Enhet",
+        "Befattning",
+    ])];
     for i in 0..12 {
         let hostile = i % 2 == 1;
-        let pick = |rng: &mut Rng, sec: &mut dyn FnMut(&mut Rng, &str) -> V, ok: V, base: &str| {
-            if hostile && rng.below(2) == 0 {
-                sec(rng, base)
-            } else {
-                ok
-            }
-        };
         let emp = n(1000.0 + i as f64);
-        let name = sec(rng, "Anna Andersson");
-        let unit = pick(rng, &mut sec, s("Enhet A"), "Enhet");
-        let course = pick(
-            rng,
-            &mut sec,
-            s("Grundläggande informationssäkerhet"),
-            "Kurs",
-        );
-        let status = pick(rng, &mut sec, s("Genomförd"), "Genomförd");
-        let date = pick(rng, &mut sec, d2025(), "2025-03-14");
+        let name = h.secret("Anna Andersson");
+        let unit = h.pick(hostile, s("Enhet A"), "Enhet");
+        let course = h.pick(hostile, s("Grundläggande informationssäkerhet"), "Kurs");
+        let status = h.pick(hostile, s("Genomförd"), "Genomförd");
+        let date = h.pick(hostile, d(2025, 3, 14), "2025-03-14");
         training.push(vec![
             emp.clone(),
             name.clone(),
@@ -154,185 +168,143 @@ fn hostile_folder(dir: &Path, rng: &mut Rng) -> Vec<String> {
             status,
             date,
         ]);
-        let title = pick(rng, &mut sec, s("Handläggare"), "Handläggare");
+        let title = h.pick(hostile, s("Handläggare"), "Handläggare");
         roster.push(vec![emp, name, unit, title]);
     }
-    write_xlsx(&dir.join("Utbildning.xlsx"), &[("Kurser", training)]);
-    write_xlsx(&dir.join("Personal.xlsx"), &[("Personal", roster)]);
+    write_sheet(&dir.join("Utbildning.xlsx"), "Kurser", training);
+    write_sheet(&dir.join("Personal.xlsx"), "Personal", roster);
 
-    // Incidents.
-    let mut incidents = vec![vec![
-        s("Ärendenummer"),
-        s("Händelsedatum"),
-        s("Kategori"),
-        s("Personuppgiftsincident"),
-        s("Anmäld till IMY"),
-        s("Enhet"),
-        s("Status"),
-        s("Beskrivning"),
-    ]];
-    for i in 0..14 {
-        let hostile = i % 2 == 1;
-        let mut pick = |rng: &mut Rng, ok: V, base: &str| {
-            if hostile && rng.below(2) == 0 {
-                sec(rng, base)
+    let incidents = h.sheet(
+        texts(&[
+            "Ärendenummer",
+            "Händelsedatum",
+            "Kategori",
+            "Personuppgiftsincident",
+            "Anmäld till IMY",
+            "Enhet",
+            "Status",
+            "Beskrivning",
+        ]),
+        14,
+        |i| {
+            let category = if i % 3 == 0 {
+                "Nätfiske"
             } else {
-                ok
-            }
-        };
-        incidents.push(vec![
-            pick(rng, s(&format!("INC-{i}")), "INC"),
-            pick(rng, d(2025, 1 + i as u32 % 12, 3), "2025-03-14"),
-            pick(
-                rng,
-                s(if i % 3 == 0 {
-                    "Nätfiske"
-                } else {
-                    "Hot via telefon"
-                }),
-                "Felskick till Anna Andersson",
-            ),
-            pick(rng, s("Ja"), "Ja"),
-            pick(rng, s("Nej"), "Nej"),
-            pick(rng, s("Enhet B"), "Enhet"),
-            pick(rng, s("Avslutad"), "Avslutad"),
-            pick(rng, s("Mejl skickat fel"), "Mejl skickat till"),
-        ]);
-    }
-    write_xlsx(&dir.join("Incidenter.xlsx"), &[("Avvikelser", incidents)]);
+                "Hot via telefon"
+            };
+            vec![
+                (s(&format!("INC-{i}")), "INC"),
+                (d(2025, 1 + i as u32 % 12, 3), "2025-03-14"),
+                (s(category), "Felskick till Anna Andersson"),
+                (s("Ja"), "Ja"),
+                (s("Nej"), "Nej"),
+                (s("Enhet B"), "Enhet"),
+                (s("Avslutad"), "Avslutad"),
+                (s("Mejl skickat fel"), "Mejl skickat till"),
+            ]
+        },
+    );
+    write_sheet(&dir.join("Incidenter.xlsx"), "Avvikelser", incidents);
 
-    // Register.
-    let mut register = vec![vec![
-        s("Behandling"),
-        s("Ändamål"),
-        s("Rättslig grund"),
-        s("Kategorier av registrerade"),
-        s("Kategorier av personuppgifter"),
-        s("Mottagare"),
-        s("Lagringstid"),
-        s("Säkerhetsåtgärder"),
-        s("Senast reviderad"),
-        s("Ansvarig"),
-    ]];
-    for i in 0..8 {
-        let hostile = i % 2 == 1;
-        let mut pick = |rng: &mut Rng, ok: V, base: &str| {
-            if hostile && rng.below(2) == 0 {
-                sec(rng, base)
-            } else {
-                ok
-            }
-        };
-        register.push(vec![
-            pick(rng, s(&format!("Behandling {i}")), "Elevregister"),
-            pick(rng, s("Ändamål"), "Ändamål"),
-            pick(rng, s("Avtal"), "Avtal"),
-            pick(rng, s("Elever"), "Elever"),
-            pick(rng, s("Kontaktuppgifter"), "Kontaktuppgifter"),
-            pick(rng, s("Ingen"), "Mottagare"),
-            pick(rng, s("2 år"), "2 år"),
-            pick(rng, s("Behörighet"), "Behörighet"),
-            pick(rng, d(2025, 2, 1), "2025-02-01"),
-            pick(rng, s("Chef"), "Chef"),
-        ]);
-    }
-    write_xlsx(&dir.join("Register.xlsx"), &[("Register", register)]);
+    let mut header = texts(&REGISTER_COLUMNS);
+    header.push(s("Ansvarig"));
+    let register = h.sheet(header, 8, |i| {
+        vec![
+            (s(&format!("Behandling {i}")), "Elevregister"),
+            (s("Ändamål"), "Ändamål"),
+            (s("Avtal"), "Avtal"),
+            (s("Elever"), "Elever"),
+            (s("Kontaktuppgifter"), "Kontaktuppgifter"),
+            (s("Ingen"), "Mottagare"),
+            (s("2 år"), "2 år"),
+            (s("Behörighet"), "Behörighet"),
+            (d(2025, 2, 1), "2025-02-01"),
+            (s("Chef"), "Chef"),
+        ]
+    });
+    write_sheet(&dir.join("Register.xlsx"), "Register", register);
 
-    // Classification.
-    let mut classes = vec![vec![
-        s("Informationstillgång"),
-        s("Konfidentialitet"),
-        s("Riktighet"),
-        s("Tillgänglighet"),
-        s("Ägare"),
-    ]];
-    for i in 0..8 {
-        let hostile = i % 2 == 1;
-        let mut pick = |rng: &mut Rng, ok: V, base: &str| {
-            if hostile && rng.below(2) == 0 {
-                sec(rng, base)
-            } else {
-                ok
-            }
-        };
-        classes.push(vec![
-            pick(rng, s(&format!("System {i}")), "Ekonomisystem"),
-            pick(rng, n(2.0), "2"),
-            pick(rng, n(3.0), "3"),
-            pick(rng, n(1.0), "1"),
-            pick(rng, s("Förvaltningen"), "Ägare"),
-        ]);
-    }
-    write_xlsx(&dir.join("Klassning.xlsx"), &[("KLASSA", classes)]);
+    let header = texts(&[
+        "Informationstillgång",
+        "Konfidentialitet",
+        "Riktighet",
+        "Tillgänglighet",
+        "Ägare",
+    ]);
+    let classes = h.sheet(header, 8, |i| {
+        vec![
+            (s(&format!("System {i}")), "Ekonomisystem"),
+            (n(2.0), "2"),
+            (n(3.0), "3"),
+            (n(1.0), "1"),
+            (s("Förvaltningen"), "Ägare"),
+        ]
+    });
+    write_sheet(&dir.join("Klassning.xlsx"), "KLASSA", classes);
 
     // Risks, in a file and sheet named after an identifier, with an unused column too.
-    let file_secret = rng.personal_number();
-    let sheet_secret = rng.phone();
-    let header_secret = rng.email();
+    let file_secret = h.rng.personal_number();
+    let sheet_secret = h.rng.phone();
+    let header_secret = h.rng.email();
     let named = [
         file_secret.clone(),
         sheet_secret.clone(),
         header_secret.clone(),
     ];
-    let mut risks = vec![vec![
-        s("Risk"),
-        s("Sannolikhet"),
-        s("Konsekvens"),
-        s("Åtgärd"),
-        s("Status"),
-        s("Ägare"),
-        s(&format!("Kommentar {header_secret}")),
-    ]];
-    for i in 0..8 {
-        let hostile = i % 2 == 1;
-        let mut pick = |rng: &mut Rng, ok: V, base: &str| {
-            if hostile && rng.below(2) == 0 {
-                sec(rng, base)
-            } else {
-                ok
-            }
-        };
-        risks.push(vec![
-            pick(rng, s(&format!("Risk {i}")), "Risk för dataläcka"),
-            pick(rng, n(4.0), "4"),
-            pick(rng, n(4.0), "4"),
-            pick(rng, s("Åtgärda"), "Åtgärda"),
-            pick(rng, s("Öppen"), "Öppen"),
-            pick(rng, s("Chef"), "Chef"),
-            pick(rng, s("ok"), "Kommentar"),
-        ]);
-    }
-    write_xlsx(
+    let mut header = texts(&[
+        "Risk",
+        "Sannolikhet",
+        "Konsekvens",
+        "Åtgärd",
+        "Status",
+        "Ägare",
+    ]);
+    header.push(s(&format!("Kommentar {header_secret}")));
+    let risks = h.sheet(header, 8, |i| {
+        vec![
+            (s(&format!("Risk {i}")), "Risk för dataläcka"),
+            (n(4.0), "4"),
+            (n(4.0), "4"),
+            (s("Åtgärda"), "Åtgärda"),
+            (s("Öppen"), "Öppen"),
+            (s("Chef"), "Chef"),
+            (s("ok"), "Kommentar"),
+        ]
+    });
+    write_sheet(
         &dir.join(format!("Risker {file_secret}.xlsx")),
-        &[(&format!("R {sheet_secret}"), risks)],
+        &format!("R {sheet_secret}"),
+        risks,
     );
 
     // Actions, as a CSV.
-    let mut actions = String::from("Åtgärd;Status;Ansvarig;Klart senast\n");
-    for i in 0..8 {
-        let hostile = i % 2 == 1;
-        let mut cell = |rng: &mut Rng, ok: &str, base: &str| -> String {
-            if hostile && rng.below(2) == 0 {
-                match sec(rng, base) {
-                    V::S(t) => t,
-                    _ => unreachable!(),
-                }
-            } else {
-                ok.to_string()
-            }
-        };
-        let row = [
-            cell(rng, &format!("Åtgärd {i}"), "Införa MFA"),
-            cell(rng, "Pågår", "Pågår"),
-            cell(rng, "Chef", "Chef"),
-            cell(rng, "2025-06-30", "2025-06-30"),
-        ];
-        actions.push_str(&row.join(";"));
-        actions.push('\n');
+    let actions = h.sheet(
+        texts(&["Åtgärd", "Status", "Ansvarig", "Klart senast"]),
+        8,
+        |i| {
+            vec![
+                (s(&format!("Åtgärd {i}")), "Införa MFA"),
+                (s("Pågår"), "Pågår"),
+                (s("Chef"), "Chef"),
+                (s("2025-06-30"), "2025-06-30"),
+            ]
+        },
+    );
+    let mut csv = String::new();
+    for row in actions {
+        let cells: Vec<String> = row
+            .into_iter()
+            .map(|c| match c {
+                V::S(t) => t,
+                _ => unreachable!(),
+            })
+            .collect();
+        csv.push_str(&cells.join(";"));
+        csv.push('\n');
     }
-    std::fs::write(dir.join("Åtgärdsplan.csv"), actions).unwrap();
-    secrets.extend(named);
-    secrets
+    std::fs::write(dir.join("Åtgärdsplan.csv"), csv).unwrap();
+    h.secrets.extend(named);
+    h.secrets
 }
 
 /// Every text an output file holds: the workbook's parts, the .md and JSON as they are,
@@ -391,15 +363,11 @@ fn png_text_chunks(bytes: &[u8]) -> String {
 
 #[test]
 fn identifiers_in_any_text_cell_never_reach_an_output() {
-    let rounds: u64 = std::env::var("GENOMGANG_PRIVACY_ROUNDS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(4);
+    let rounds = env_number("GENOMGANG_PRIVACY_ROUNDS", 4);
     for round in 0..rounds {
         let tmp = TempDir::new(&format!("privacy-{round}"));
-        let input = tmp.join("Enheten");
+        let input = tmp.folder("Enheten");
         let out = tmp.join("ut");
-        std::fs::create_dir_all(&input).unwrap();
         let mut rng = Rng(0x9E37_79B9_7F4A_7C15 ^ (round + 1).wrapping_mul(0x1234_5678_9ABC));
         let secrets = hostile_folder(&input, &mut rng);
         let (code, doc, xlsx, err) = report(&input, &out, &["--png", "--year", "2025"]);
@@ -429,19 +397,16 @@ fn identifiers_in_any_text_cell_never_reach_an_output() {
 #[test]
 fn a_value_that_cannot_be_read_is_described_not_copied() {
     let tmp = TempDir::new("privacy-described");
-    let input = tmp.join("in");
+    let input = tmp.folder("in");
     let out = tmp.join("out");
-    std::fs::create_dir_all(&input).unwrap();
-    write_xlsx(
+    write_sheet(
         &input.join("Incidenter.xlsx"),
-        &[(
-            "Blad1",
-            vec![
-                vec![s("Händelsedatum"), s("Kategori"), s("Status")],
-                vec![s("850312-5678"), s("Nätfiske"), s("Avslutad")],
-                vec![d(2025, 3, 1), s("Nätfiske"), s("Avslutad")],
-            ],
-        )],
+        "Blad1",
+        vec![
+            texts(&["Händelsedatum", "Kategori", "Status"]),
+            texts(&["850312-5678", "Nätfiske", "Avslutad"]),
+            vec![d(2025, 3, 1), s("Nätfiske"), s("Avslutad")],
+        ],
     );
     let (_, doc, xlsx, _) = report(&input, &out, &["--year", "2025"]);
     let rows = sheet_rows(&xlsx, "Datakvalitet");

@@ -4,7 +4,7 @@
 mod common;
 
 use std::collections::HashSet;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use common::*;
 
@@ -16,43 +16,23 @@ const CHARTS: [&str; 4] = [
 ];
 
 fn roster_training_risks(dir: &Path) {
-    let mut roster = vec![vec![
-        s("Anställningsnummer"),
-        s("Personnummer"),
-        s("Namn"),
-        s("E-post"),
-        s("Enhet"),
-    ]];
-    for i in 1..=6 {
-        roster.push(vec![
-            n(5000.0 + i as f64),
-            s(&format!("19800101-{:04}", 2000 + i)),
-            s(&format!("Fake Testsson{i}")),
-            s(&format!("p{i}@example.se")),
-            s(if i <= 3 { "Förskola" } else { "Äldreomsorg" }),
-        ]);
-    }
-    write_xlsx(&dir.join("HR personal.xlsx"), &[("Personal", roster)]);
+    let roster = roster_rows(6, 5000.0, "19800101", 2000, "Testsson", |i| {
+        if i <= 3 {
+            "Förskola"
+        } else {
+            "Äldreomsorg"
+        }
+    });
+    write_sheet(&dir.join("HR personal.xlsx"), "Personal", roster);
 
     let mut csv = String::from("E-post;Kurs;Status;Slutfört datum\r\n");
     for who in ["p1@example.se", "p2@example.se", "p4@example.se"] {
-        csv.push_str(&format!(
-            "{who};Grundläggande informationssäkerhet;Genomförd;2025-03-01\r\n"
-        ));
-        csv.push_str(&format!(
-            "{who};Dataskydd (GDPR) grundkurs;Genomförd;2025-04-01\r\n"
-        ));
+        csv.push_str(&both_courses_csv(who, "2025-03-01", "2025-04-01"));
     }
     write_1252(&dir.join("Kursdeltagare.csv"), &csv);
 
     let risks = vec![
-        vec![
-            s("Risk"),
-            s("Sannolikhet"),
-            s("Konsekvens"),
-            s("Åtgärd"),
-            s("Status"),
-        ],
+        texts(&["Risk", "Sannolikhet", "Konsekvens", "Åtgärd", "Status"]),
         vec![
             s("Obehörig åtkomst"),
             n(4.0),
@@ -69,17 +49,17 @@ fn roster_training_risks(dir: &Path) {
         ],
         vec![s("Låg risk"), n(1.0), n(2.0), s(""), s("Stängd")],
     ];
-    write_xlsx(&dir.join("Riskregister.xlsx"), &[("Risker", risks)]);
+    write_sheet(&dir.join("Riskregister.xlsx"), "Risker", risks);
 }
 
 fn incidents(dir: &Path) {
-    let mut rows = vec![vec![
-        s("Ärendenummer"),
-        s("Händelsedatum"),
-        s("Kategori"),
-        s("Personuppgiftsincident (Ja/Nej)"),
-        s("Enhet"),
-    ]];
+    let mut rows = vec![texts(&[
+        "Ärendenummer",
+        "Händelsedatum",
+        "Kategori",
+        "Personuppgiftsincident (Ja/Nej)",
+        "Enhet",
+    ])];
     let cases = [
         (2025, 1, "Phishing"),
         (2025, 2, "Nätfiske"),
@@ -98,13 +78,26 @@ fn incidents(dir: &Path) {
             s("Förskola"),
         ]);
     }
-    write_xlsx(&dir.join("IA-export.xlsx"), &[("Rapport", rows)]);
+    write_sheet(&dir.join("IA-export.xlsx"), "Rapport", rows);
 }
 
-/// Runs `report DIR --out OUT --png`; returns (exit code, stderr).
-fn report_png(input: &Path, out: &Path) -> (i32, String) {
+/// A folder "Enhet" with the roster, training and risks (and with `with_incidents`, the
+/// incidents) in a new temporary folder: (temporary folder, input, output folder "ut").
+fn unit_folder(name: &str, with_incidents: bool) -> (TempDir, PathBuf, PathBuf) {
+    let t = TempDir::new(name);
+    let input = t.folder("Enhet");
+    roster_training_risks(&input);
+    if with_incidents {
+        incidents(&input);
+    }
+    let out = t.join("ut");
+    (t, input, out)
+}
+
+/// Runs `report DIR --out OUT --png`, exit 0; returns stderr.
+fn report_png(input: &Path, out: &Path) -> String {
     let o = run_on("report", input, out, &["--year", "2025", "--png"]);
-    (o.status.code().unwrap_or(-1), stderr(&o))
+    assert_exit(&o, 0)
 }
 
 /// Decodes a PNG; returns (width, height, number of distinct colours).
@@ -122,14 +115,8 @@ fn decode(path: &Path) -> (u32, u32, usize) {
 
 #[test]
 fn png_writes_the_four_charts() {
-    let t = TempDir::new("png-all");
-    let input = t.join("Enhet");
-    std::fs::create_dir_all(&input).unwrap();
-    roster_training_risks(&input);
-    incidents(&input);
-    let out = t.join("ut");
-    let (code, err) = report_png(&input, &out);
-    assert_eq!(code, 0, "{err}");
+    let (_t, input, out) = unit_folder("png-all", true);
+    let err = report_png(&input, &out);
     for chart in CHARTS {
         let path = out.join("diagram").join(chart);
         assert!(path.is_file(), "{chart} missing; stderr: {err}");
@@ -141,23 +128,14 @@ fn png_writes_the_four_charts() {
     }
     assert!(!err.contains("Hoppade över"), "{err}");
     // No temporary file is left behind.
-    let leftovers: Vec<_> = std::fs::read_dir(out.join("diagram"))
-        .unwrap()
-        .filter_map(|e| e.ok())
-        .filter(|e| e.file_name().to_string_lossy().contains(".tmp"))
-        .collect();
+    let leftovers = tmp_leftovers(&out.join("diagram"));
     assert!(leftovers.is_empty(), "{leftovers:?}");
 }
 
 #[test]
 fn png_skips_the_incident_charts_without_incidents() {
-    let t = TempDir::new("png-no-incidents");
-    let input = t.join("Enhet");
-    std::fs::create_dir_all(&input).unwrap();
-    roster_training_risks(&input);
-    let out = t.join("ut");
-    let (code, err) = report_png(&input, &out);
-    assert_eq!(code, 0, "{err}");
+    let (_t, input, out) = unit_folder("png-no-incidents", false);
+    let err = report_png(&input, &out);
     let dir = out.join("diagram");
     assert!(!dir.join("incidenter-per-kategori.png").exists());
     assert!(!dir.join("incidenter-per-manad.png").exists());
@@ -178,12 +156,7 @@ fn png_skips_the_incident_charts_without_incidents() {
 
 #[test]
 fn without_png_no_chart_folder_is_made() {
-    let t = TempDir::new("png-off");
-    let input = t.join("Enhet");
-    std::fs::create_dir_all(&input).unwrap();
-    roster_training_risks(&input);
-    let out = t.join("ut");
-    let o = run_on("report", &input, &out, &[]);
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let (_t, input, out) = unit_folder("png-off", false);
+    assert_exit(&run_on("report", &input, &out, &[]), 0);
     assert!(!out.join("diagram").exists());
 }

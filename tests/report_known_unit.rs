@@ -4,43 +4,29 @@
 
 mod common;
 
+use std::path::PathBuf;
+
 use calamine::Data;
 use common::*;
 
 /// Builds the fixture folder and returns it.
 pub fn known_unit(dir: &std::path::Path) {
     // Roster: 10 employees, title rows above the header.
-    let mut roster = vec![
-        vec![s("Personalförteckning per 2025-12-31")],
-        vec![],
-        vec![
-            s("Anställningsnummer"),
-            s("Personnummer"),
-            s("Namn"),
-            s("E-post"),
-            s("Enhet"),
-        ],
-    ];
-    for i in 1..=10 {
-        roster.push(vec![
-            n(987_600.0 + i as f64),
-            s(&format!("19850101-{:04}", 1000 + i)),
-            s(&format!("Fake Personsson{i}")),
-            s(&format!("p{i}@example.se")),
-            s(if i <= 6 { "Enhet A" } else { "Enhet B" }),
-        ]);
-    }
-    write_xlsx(&dir.join("HR personal.xlsx"), &[("Personal", roster)]);
+    let mut roster = vec![vec![s("Personalförteckning per 2025-12-31")], vec![]];
+    roster.extend(roster_rows(
+        10,
+        987_600.0,
+        "19850101",
+        1000,
+        "Personsson",
+        |i| if i <= 6 { "Enhet A" } else { "Enhet B" },
+    ));
+    write_sheet(&dir.join("HR personal.xlsx"), "Personal", roster);
 
     // Training, long list, Windows-1252 with semicolons, identified by e-mail.
     let mut csv = String::from("E-post;Kurs;Status;Slutfört datum\r\n");
     let both = |csv: &mut String, who: &str, d1: &str, d2: &str| {
-        csv.push_str(&format!(
-            "{who};Grundläggande informationssäkerhet;Genomförd;{d1}\r\n"
-        ));
-        csv.push_str(&format!(
-            "{who};Dataskydd (GDPR) grundkurs;Genomförd;{d2}\r\n"
-        ));
+        csv.push_str(&both_courses_csv(who, d1, d2));
     };
     both(&mut csv, "P1@EXAMPLE.SE", "2024-03-14", "14.03.2024");
     both(&mut csv, "p2@example.se", "14/3/2025", "2025-03-14 10:22");
@@ -70,7 +56,7 @@ pub fn known_unit(dir: &std::path::Path) {
         vec![s("Avvikelser 2024–2025")],
         vec![s("Utdrag 2026-01-05")],
         vec![],
-        header.iter().map(|h| s(h)).collect(),
+        texts(&header),
     ];
     let mut k = 0;
     let mut add = |inc: &mut Vec<Vec<V>>,
@@ -165,17 +151,6 @@ pub fn known_unit(dir: &std::path::Path) {
     .unwrap();
 
     // Register: 4 activities, 2 complete, 2 stale (one old date, one blank).
-    let reg_header = [
-        "Behandling",
-        "Ändamål",
-        "Rättslig grund",
-        "Kategorier av registrerade",
-        "Kategorier av personuppgifter",
-        "Mottagare",
-        "Lagringstid",
-        "Säkerhetsåtgärder",
-        "Senast reviderad",
-    ];
     let full = |name: &str, rev: V| {
         vec![
             s(name),
@@ -189,7 +164,7 @@ pub fn known_unit(dir: &std::path::Path) {
             rev,
         ]
     };
-    let mut reg = vec![reg_header.iter().map(|h| s(h)).collect::<Vec<V>>()];
+    let mut reg = vec![texts(&REGISTER_COLUMNS)];
     reg.push(full("Elevregister", d(2025, 5, 1)));
     reg.push(full("Synpunkter och klagomål", d(2023, 1, 1)));
     reg.push(vec![
@@ -218,12 +193,12 @@ pub fn known_unit(dir: &std::path::Path) {
 
     // Classification: 4 assets, 3 with K, R and T.
     let cls = vec![
-        vec![
-            s("Informationstillgång"),
-            s("Konfidentialitet"),
-            s("Riktighet"),
-            s("Tillgänglighet"),
-        ],
+        texts(&[
+            "Informationstillgång",
+            "Konfidentialitet",
+            "Riktighet",
+            "Tillgänglighet",
+        ]),
         vec![s("Ekonomisystem"), s("K2"), s("R2"), s("T1")],
         vec![s("Elevdokumentation"), n(3.0), n(2.0), n(2.0)],
         vec![
@@ -238,13 +213,7 @@ pub fn known_unit(dir: &std::path::Path) {
 
     // Risks: 3 risks, 2 with value >= 12.
     let risks = vec![
-        vec![
-            s("Risk"),
-            s("Sannolikhet"),
-            s("Konsekvens"),
-            s("Åtgärd"),
-            s("Status"),
-        ],
+        texts(&["Risk", "Sannolikhet", "Konsekvens", "Åtgärd", "Status"]),
         vec![s("+SUM(A1)"), n(4.0), n(4.0), s("Rutin"), s("Öppen")],
         vec![
             s("Otydlig registerförteckning"),
@@ -268,19 +237,22 @@ pub fn known_unit(dir: &std::path::Path) {
     std::fs::write(dir.join("LÄS MIG.md"), "Det här är anteckningar.").unwrap();
 }
 
-#[test]
-fn every_kpi_of_the_known_unit() {
-    let t = TempDir::new("known");
-    let input = t.join("Enhet");
-    std::fs::create_dir_all(&input).unwrap();
+const TESTFORVALTNINGEN_2025: &[&str] = &["--unit", "Testförvaltningen", "--year", "2025"];
+
+/// `report` on the known unit, exit 0: (temporary folder, output folder, JSON document,
+/// workbook).
+fn report_known(name: &str, extra: &[&str]) -> (TempDir, PathBuf, serde_json::Value, PathBuf) {
+    let t = TempDir::new(name);
+    let input = t.folder("Enhet");
     known_unit(&input);
     let out = t.join("ut");
-    let (code, doc, _xlsx, err) = report(
-        &input,
-        &out,
-        &["--unit", "Testförvaltningen", "--year", "2025"],
-    );
-    assert_eq!(code, 0, "{err}");
+    let (doc, xlsx) = report_ok(&input, &out, extra);
+    (t, out, doc, xlsx)
+}
+
+#[test]
+fn every_kpi_of_the_known_unit() {
+    let (_t, _out, doc, _xlsx) = report_known("known", TESTFORVALTNINGEN_2025);
     assert_eq!(doc["unit"], "Testförvaltningen");
     assert_eq!(doc["year"], 2025);
     let expect = [
@@ -309,10 +281,7 @@ fn every_kpi_of_the_known_unit() {
         ("actions.done", Some(1.0), None),
         ("actions.overdue", Some(2.0), None),
     ];
-    for (id, v, p) in expect {
-        assert_eq!(value(&doc, id), v, "{id} value");
-        assert_eq!(previous(&doc, id), p, "{id} previous");
-    }
+    assert_kpis(&doc, &expect);
     // The unreadable date and the duplicate are accounted for, not silently dropped.
     let warnings = doc["warnings"].to_string();
     // With its place and a description, never the value itself (SPEC §4.2).
@@ -338,17 +307,7 @@ fn every_kpi_of_the_known_unit() {
 
 #[test]
 fn workbook_has_the_sheets_kpis_and_native_charts() {
-    let t = TempDir::new("known-wb");
-    let input = t.join("Enhet");
-    std::fs::create_dir_all(&input).unwrap();
-    known_unit(&input);
-    let out = t.join("ut");
-    let (code, _doc, xlsx, err) = report(
-        &input,
-        &out,
-        &["--unit", "Testförvaltningen", "--year", "2025"],
-    );
-    assert_eq!(code, 0, "{err}");
+    let (_t, out, _doc, xlsx) = report_known("known-wb", TESTFORVALTNINGEN_2025);
     assert!(
         xlsx.ends_with("Ledningens genomgång 2025 - Testförvaltningen.xlsx"),
         "{xlsx:?}"
@@ -394,23 +353,12 @@ fn workbook_has_the_sheets_kpis_and_native_charts() {
         .count();
     assert!(charts >= 3, "{charts} charts");
     // No temporary file is left behind.
-    let leftovers: Vec<_> = std::fs::read_dir(&out)
-        .unwrap()
-        .filter_map(|e| e.ok())
-        .filter(|e| e.file_name().to_string_lossy().contains(".tmp"))
-        .collect();
-    assert!(leftovers.is_empty());
+    assert!(tmp_leftovers(&out).is_empty());
 }
 
 #[test]
 fn privacy_no_identifier_or_free_text_reaches_the_outputs() {
-    let t = TempDir::new("privacy");
-    let input = t.join("Enhet");
-    std::fs::create_dir_all(&input).unwrap();
-    known_unit(&input);
-    let out = t.join("ut");
-    let (code, doc, xlsx, err) = report(&input, &out, &["--year", "2025"]);
-    assert_eq!(code, 0, "{err}");
+    let (_t, _out, doc, xlsx) = report_known("privacy", &["--year", "2025"]);
     let workbook = all_parts_text(&xlsx);
     let json = doc.to_string();
     let md = std::fs::read_to_string(xlsx.with_extension("md")).unwrap();
@@ -431,13 +379,7 @@ fn privacy_no_identifier_or_free_text_reaches_the_outputs() {
 
 #[test]
 fn text_from_inputs_never_becomes_a_formula() {
-    let t = TempDir::new("formula");
-    let input = t.join("Enhet");
-    std::fs::create_dir_all(&input).unwrap();
-    known_unit(&input);
-    let out = t.join("ut");
-    let (code, _doc, xlsx, err) = report(&input, &out, &["--year", "2025"]);
-    assert_eq!(code, 0, "{err}");
+    let (_t, _out, _doc, xlsx) = report_known("formula", &["--year", "2025"]);
     let register = sheet_rows(&xlsx, "Registerförteckning");
     assert!(
         register

@@ -53,8 +53,7 @@ fn lock_and_system_files_are_skipped_silently() {
     let t = TempDir::new("win-system-files");
     let clean = t.join("ren");
     input_folder(&clean);
-    let (code, plain, _, err) = report(&clean, &t.join("ut-ren"), &["--year", "2025"]);
-    assert_eq!(code, 0, "{err}");
+    let (plain, _) = report_ok(&clean, &t.join("ut-ren"), &["--year", "2025"]);
 
     let messy = t.join("med skräp");
     input_folder(&messy);
@@ -103,8 +102,7 @@ fn a_batch_root_skips_system_files_too() {
     std::fs::write(root.join("Thumbs.db"), b"x").unwrap();
     std::fs::write(root.join("Kungsholmen/desktop.ini"), b"x").unwrap();
     let out = t.join("ut");
-    let o = run_on("batch", &root, &out, &["--year", "2025"]);
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_exit(&run_on("batch", &root, &out, &["--year", "2025"]), 0);
     assert_eq!(
         xlsx_files(&out),
         [
@@ -122,12 +120,7 @@ fn a_folder_alone_is_reported_beside_itself() {
     let folder = parent.join("Kungsholmen");
     input_folder(&folder);
     // As Explorer starts it: the folder as the only argument, from some other folder.
-    let o = std::process::Command::new(bin())
-        .arg(&folder)
-        .current_dir(t.path())
-        .output()
-        .unwrap();
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let err = assert_exit(&run_in(t.path(), &[folder.as_os_str()]), 0);
     assert_eq!(
         xlsx_files(&parent),
         ["Ledningens genomgång 2025 - Kungsholmen.xlsx"]
@@ -136,21 +129,12 @@ fn a_folder_alone_is_reported_beside_itself() {
         .join("Ledningens genomgång 2025 - Kungsholmen.md")
         .is_file());
     assert!(!t.join("out").exists(), "nothing in ./out");
-    assert!(stderr(&o).contains("Skrev"), "{}", stderr(&o));
+    assert!(err.contains("Skrev"), "{err}");
     // Never waits for a key when not started from Explorer.
-    assert!(
-        !stderr(&o).contains("Tryck på en tangent"),
-        "{}",
-        stderr(&o)
-    );
+    assert!(!err.contains("Tryck på en tangent"), "{err}");
 
     // A relative folder, with a trailing separator: beside it is the current folder.
-    let o = std::process::Command::new(bin())
-        .arg("Kungsholmen/")
-        .current_dir(&parent)
-        .output()
-        .unwrap();
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_exit(&run_in(&parent, &["Kungsholmen/".as_ref()]), 0);
     assert_eq!(
         xlsx_files(&parent),
         ["Ledningens genomgång 2025 - Kungsholmen.xlsx"]
@@ -162,20 +146,17 @@ fn subcommands_and_missing_folders_are_not_taken_for_a_dropped_folder() {
     let t = TempDir::new("win-drop-names");
     // A folder named like a subcommand: the subcommand wins, and says what is missing.
     input_folder(&t.join("report"));
-    let o = std::process::Command::new(bin())
-        .arg("report")
-        .current_dir(t.path())
-        .output()
-        .unwrap();
-    assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).contains("argument saknas"), "{}", stderr(&o));
+    let err = assert_exit(&run_in(t.path(), &["report".as_ref()]), 2);
+    assert!(err.contains("argument saknas"), "{err}");
     // A folder that does not exist is no report.
     let o = run(&[t.join("finns-inte").to_str().unwrap()]);
-    assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).contains("okänt kommando"), "{}", stderr(&o));
+    let err = assert_exit(&o, 2);
+    assert!(err.contains("okänt kommando"), "{err}");
     // A file alone (outside Explorer) is a mistake too, not a report.
-    let o = run(&[t.join("report/incidenter.csv").to_str().unwrap()]);
-    assert_eq!(o.status.code(), Some(2));
+    assert_exit(
+        &run(&[t.join("report/incidenter.csv").to_str().unwrap()]),
+        2,
+    );
 }
 
 #[test]
@@ -221,8 +202,7 @@ fn output_names_are_valid_on_windows() {
     }
     let long = "Ö".repeat(300);
     let out = t.join("ut-lång");
-    let (code, _, xlsx, err) = report(&input, &out, &["--year", "2025", "--unit", &long]);
-    assert_eq!(code, 0, "{err}");
+    let (_, xlsx) = report_ok(&input, &out, &["--year", "2025", "--unit", &long]);
     let name = xlsx.file_name().unwrap().to_string_lossy().to_string();
     assert!(
         valid_on_windows(&name) && name.chars().count() < 200,

@@ -8,13 +8,7 @@ use common::*;
 
 fn sample_workbook(t: &TempDir) -> std::path::PathBuf {
     let out = t.join("ut");
-    let (code, _doc, xlsx, err) = report(
-        std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/samples/kungsholmen")),
-        &out,
-        &["--format", "xlsx"],
-    );
-    assert_eq!(code, 0, "{err}");
-    xlsx
+    report_ok(&sample_dir(), &out, &["--format", "xlsx"]).1
 }
 
 /// The `s` (style index) of each cell on the sheet's row `row` (1-based), by column letter.

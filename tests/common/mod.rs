@@ -26,6 +26,12 @@ impl TempDir {
     pub fn join(&self, p: &str) -> PathBuf {
         self.0.join(p)
     }
+    /// A folder below this one (`p` may hold slashes), created with its parents.
+    pub fn folder(&self, p: &str) -> PathBuf {
+        let dir = self.0.join(p);
+        std::fs::create_dir_all(&dir).unwrap();
+        dir
+    }
 }
 
 impl Drop for TempDir {
@@ -57,6 +63,53 @@ pub fn n(x: f64) -> V {
 }
 pub fn d(y: i32, m: u32, day: u32) -> V {
     V::D(NaiveDate::from_ymd_opt(y, m, day).unwrap())
+}
+
+/// A row of text cells.
+pub fn texts(cells: &[&str]) -> Vec<V> {
+    cells.iter().map(|t| s(t)).collect()
+}
+
+/// The article 30 columns of a register of processing, as most fixtures write them.
+pub const REGISTER_COLUMNS: [&str; 9] = [
+    "Behandling",
+    "Ändamål",
+    "Rättslig grund",
+    "Kategorier av registrerade",
+    "Kategorier av personuppgifter",
+    "Mottagare",
+    "Lagringstid",
+    "Säkerhetsåtgärder",
+    "Senast reviderad",
+];
+
+/// Writes an xlsx with a single sheet.
+pub fn write_sheet(path: &Path, sheet: &str, rows: Vec<Vec<V>>) {
+    write_xlsx(path, &[(sheet, rows)]);
+}
+
+/// Copies the zip package `src` to `dst`, passing the text of the part `part` through
+/// `edit` (valid CRCs, so the change reaches the reader, not the zip layer).
+pub fn rewrite_zip_part(src: &Path, dst: &Path, part: &str, edit: impl FnOnce(String) -> String) {
+    use std::io::{Read, Write};
+    let bytes = std::fs::read(src).unwrap();
+    let mut from = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut to = zip::ZipWriter::new(std::fs::File::create(dst).unwrap());
+    let mut edit = Some(edit);
+    for i in 0..from.len() {
+        let mut entry = from.by_index(i).unwrap();
+        let name = entry.name().unwrap().to_string();
+        let mut data = Vec::new();
+        entry.read_to_end(&mut data).unwrap();
+        if name == part {
+            let edit = edit.take().expect("one part of that name");
+            data = edit(String::from_utf8(data).unwrap()).into_bytes();
+        }
+        to.start_file(name, zip::write::SimpleFileOptions::default())
+            .unwrap();
+        to.write_all(&data).unwrap();
+    }
+    to.finish().unwrap();
 }
 
 /// Writes an xlsx with one or more sheets; `title` rows are written above the data.
@@ -118,6 +171,64 @@ pub fn run(args: &[&str]) -> Output {
 
 pub fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).to_string()
+}
+
+pub fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).to_string()
+}
+
+/// Asserts that the run exited with `code` (stderr in the message); returns stderr.
+pub fn assert_exit(o: &Output, code: i32) -> String {
+    let err = stderr(o);
+    assert_eq!(o.status.code(), Some(code), "{err}");
+    err
+}
+
+/// The first file in `dir` with the extension `ext` (an empty path if there is none).
+pub fn file_with_extension(dir: &Path, ext: &str) -> PathBuf {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .find(|p| p.extension().is_some_and(|e| e == ext))
+        .unwrap_or_default()
+}
+
+/// The text of the Markdown file in the output folder `out`.
+pub fn md_in(out: &Path) -> String {
+    let md = file_with_extension(out, "md");
+    assert!(md.is_file(), "no .md in {out:?}");
+    std::fs::read_to_string(md).unwrap()
+}
+
+/// The temporary files (`.tmp` in the name) left behind in `dir`.
+pub fn tmp_leftovers(dir: &Path) -> Vec<std::fs::DirEntry> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().contains(".tmp"))
+        .collect()
+}
+
+/// A JSON file as a document (Null when it is missing).
+pub fn read_json(path: &Path) -> serde_json::Value {
+    std::fs::read_to_string(path)
+        .map(|t| serde_json::from_str(&t).unwrap())
+        .unwrap_or(serde_json::Value::Null)
+}
+
+/// Runs `genomgang COMMAND INPUT --out OUT --json JSON EXTRA…`; returns (exit code, JSON
+/// document or Null, stderr).
+pub fn run_json(
+    command: &str,
+    input: &Path,
+    out: &Path,
+    json: &Path,
+    extra: &[&str],
+) -> (i32, serde_json::Value, String) {
+    let mut args = vec!["--json", json.to_str().unwrap()];
+    args.extend_from_slice(extra);
+    let o = run_on(command, input, out, &args);
+    (o.status.code().unwrap_or(-1), read_json(json), stderr(&o))
 }
 
 /// Reads one sheet of a workbook as rows of display strings.
@@ -186,27 +297,23 @@ pub fn report(
     out: &Path,
     extra: &[&str],
 ) -> (i32, serde_json::Value, PathBuf, String) {
-    let json = out.join("kpi.json");
-    let mut args = vec![
-        "report",
-        input.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-        "--json",
-        json.to_str().unwrap(),
-    ];
-    args.extend_from_slice(extra);
-    let o = run(&args);
-    let code = o.status.code().unwrap_or(-1);
-    let doc = std::fs::read_to_string(&json)
-        .map(|t| serde_json::from_str(&t).unwrap())
-        .unwrap_or(serde_json::Value::Null);
-    let xlsx = std::fs::read_dir(out)
-        .unwrap()
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .find(|p| p.extension().is_some_and(|e| e == "xlsx"))
-        .unwrap_or_default();
-    (code, doc, xlsx, stderr(&o))
+    let (code, doc, err) = run_json("report", input, out, &out.join("kpi.json"), extra);
+    (code, doc, file_with_extension(out, "xlsx"), err)
+}
+
+/// Runs `report` and asserts exit 0; returns (JSON document, workbook path).
+pub fn report_ok(input: &Path, out: &Path, extra: &[&str]) -> (serde_json::Value, PathBuf) {
+    let (code, doc, xlsx, err) = report(input, out, extra);
+    assert_eq!(code, 0, "{err}");
+    (doc, xlsx)
+}
+
+/// Asserts the value and previous value of each KPI: (id, value, previous).
+pub fn assert_kpis(doc: &serde_json::Value, want: &[(&str, Option<f64>, Option<f64>)]) {
+    for (id, v, p) in want {
+        assert_eq!(value(doc, id), *v, "{id} value");
+        assert_eq!(previous(doc, id), *p, "{id} previous");
+    }
 }
 
 /// One part of a zip package (xlsx, docx) as text.
@@ -232,4 +339,85 @@ pub fn run_on(command: &str, input: &Path, out: &Path, extra: &[&str]) -> Output
     ];
     args.extend_from_slice(extra);
     run(&args)
+}
+
+/// xorshift64*: deterministic random numbers, no dependency.
+pub struct Rng(pub u64);
+
+impl Rng {
+    pub fn next_u64(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+    /// A number below `n`.
+    pub fn below(&mut self, n: u64) -> u64 {
+        self.next_u64() % n
+    }
+    /// An index below `len` (0 for an empty range).
+    pub fn index(&mut self, len: usize) -> usize {
+        (self.next_u64() % len.max(1) as u64) as usize
+    }
+}
+
+/// A roster: the header (employee number, personnummer, name, e-mail, unit) and persons
+/// 1..=count, person i numbered `number + i`, born on `birth` (YYYYMMDD) with the last
+/// four digits `digits + i`, called "Fake {surname}{i}", mailed at p{i}@example.se.
+pub fn roster_rows(
+    count: usize,
+    number: f64,
+    birth: &str,
+    digits: usize,
+    surname: &str,
+    unit: impl Fn(usize) -> &'static str,
+) -> Vec<Vec<V>> {
+    let mut rows = vec![texts(&[
+        "Anställningsnummer",
+        "Personnummer",
+        "Namn",
+        "E-post",
+        "Enhet",
+    ])];
+    for i in 1..=count {
+        rows.push(vec![
+            n(number + i as f64),
+            s(&format!("{birth}-{:04}", digits + i)),
+            s(&format!("Fake {surname}{i}")),
+            s(&format!("p{i}@example.se")),
+            s(unit(i)),
+        ]);
+    }
+    rows
+}
+
+/// The two mandatory courses completed by `who` on `info` and `gdpr`: training-list CSV
+/// lines (semicolons, CRLF) with the columns E-post;Kurs;Status;Slutfört datum.
+pub fn both_courses_csv(who: &str, info: &str, gdpr: &str) -> String {
+    format!(
+        "{who};Grundläggande informationssäkerhet;Genomförd;{info}\r\n\
+         {who};Dataskydd (GDPR) grundkurs;Genomförd;{gdpr}\r\n"
+    )
+}
+
+/// A number from the environment variable `name`, or `default`.
+pub fn env_number(name: &str, default: u64) -> u64 {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+/// The shipped sample unit, samples/kungsholmen.
+pub fn sample_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/kungsholmen")
+}
+
+/// Runs the binary with `args` from the working folder `dir` (as Explorer starts it).
+pub fn run_in(dir: &Path, args: &[&std::ffi::OsStr]) -> Output {
+    Command::new(bin())
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("run genomgang")
 }
