@@ -92,3 +92,136 @@ fn a_text_stored_as_a_formula_without_a_value_is_used_as_text_and_noted() {
         "{quality}"
     );
 }
+
+/// An incident log of ten incidents, three of them "Malware". With `filtered`, an
+/// autofilter on the category shows only the others, so Excel hides rows 3, 6 and 9.
+fn incident_log(path: &Path, filtered: bool) {
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.set_name("Incidenter").unwrap();
+    for (c, h) in [
+        "Ärendenummer",
+        "Händelsedatum",
+        "Kategori",
+        "Personuppgiftsincident",
+    ]
+    .iter()
+    .enumerate()
+    {
+        ws.write_string(0, c as u16, *h).unwrap();
+    }
+    for i in 1..=10u32 {
+        let category = if i % 3 == 2 { "Malware" } else { "Phishing" };
+        ws.write_string(i, 0, format!("INC-{i}")).unwrap();
+        ws.write_string(i, 1, format!("2025-{:02}-10", i)).unwrap();
+        ws.write_string(i, 2, category).unwrap();
+        ws.write_string(i, 3, if i <= 4 { "Ja" } else { "Nej" })
+            .unwrap();
+    }
+    if filtered {
+        ws.autofilter(0, 0, 10, 3).unwrap();
+        let shown = rust_xlsxwriter::FilterCondition::new().add_list_filter("Phishing");
+        ws.filter_column(2, &shown).unwrap();
+    }
+    wb.save(path).unwrap();
+}
+
+#[test]
+fn rows_hidden_by_a_filter_are_counted_and_noted_once() {
+    let tmp = TempDir::new("hidden-rows");
+    let mut docs = Vec::new();
+    for filtered in [false, true] {
+        let dir = tmp.join(&format!("in-{filtered}"));
+        std::fs::create_dir_all(&dir).unwrap();
+        incident_log(&dir.join("Incidenter.xlsx"), filtered);
+        let out = tmp.join(&format!("out-{filtered}"));
+        let (code, doc, xlsx, err) = report(&dir, &out, &["--year", "2025"]);
+        assert_eq!(code, 0, "{err}");
+        let quality = format!("{:?}", sheet_rows(&xlsx, "Datakvalitet"));
+        let notes = quality.matches("dolda av ett filter").count();
+        docs.push((doc, quality, notes));
+    }
+    let (plain, filtered) = (&docs[0], &docs[1]);
+    assert_eq!(value(&filtered.0, "incidents.total"), Some(10.0));
+    assert_eq!(plain.0["kpis"], filtered.0["kpis"]);
+    assert_eq!(
+        plain.0["breakdowns"]["incidents_by_category"],
+        filtered.0["breakdowns"]["incidents_by_category"]
+    );
+    assert_eq!(plain.2, 0, "{}", plain.1);
+    assert_eq!(filtered.2, 1, "one note per sheet: {}", filtered.1);
+    assert!(
+        filtered
+            .1
+            .contains("3 rader är dolda av ett filter i Excel (rad 3, 6, 9); de räknas ändå"),
+        "{}",
+        filtered.1
+    );
+}
+
+#[test]
+fn a_unit_merged_over_four_rows_is_every_one_of_those_peoples_unit() {
+    let tmp = TempDir::new("merged-unit");
+    let dir = tmp.join("in");
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.set_name("Personal").unwrap();
+    ws.write_string(0, 0, "Anställningsnummer").unwrap();
+    ws.write_string(0, 1, "Enhet").unwrap();
+    for i in 1..=6u32 {
+        ws.write_string(i, 0, format!("E{i:03}")).unwrap();
+    }
+    // Rows 2–5 (E001–E004) share one merged Enhet cell; E005 and E006 are in Stab.
+    ws.merge_range(
+        1,
+        1,
+        4,
+        1,
+        "Förskola Solen",
+        &rust_xlsxwriter::Format::new(),
+    )
+    .unwrap();
+    ws.write_string(5, 1, "Stab").unwrap();
+    ws.write_string(6, 1, "Stab").unwrap();
+    wb.save(dir.join("Personal.xlsx")).unwrap();
+    let mut training = vec![vec![
+        s("Anställningsnummer"),
+        s("Kurs"),
+        s("Slutfört datum"),
+    ]];
+    for i in [1, 4, 5] {
+        for course in ["Grundläggande informationssäkerhet", "Dataskydd GDPR"] {
+            training.push(vec![s(&format!("E{i:03}")), s(course), d(2025, 3, 1)]);
+        }
+    }
+    write_xlsx(&dir.join("Utbildning.xlsx"), &[("Kurser", training)]);
+
+    let (code, doc, xlsx, err) = report(&dir, &tmp.join("out"), &["--year", "2025"]);
+    assert_eq!(code, 0, "{err}");
+    let units: Vec<(String, u64, u64)> = doc["breakdowns"]["training_by_unit"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| {
+            (
+                u["unit"].as_str().unwrap().to_string(),
+                u["headcount"].as_u64().unwrap(),
+                u["completed_all"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert!(
+        units.contains(&("Förskola Solen".to_string(), 4, 2)),
+        "{units:?}"
+    );
+    assert!(units.contains(&("Stab".to_string(), 2, 1)), "{units:?}");
+    let quality = format!("{:?}", sheet_rows(&xlsx, "Datakvalitet"));
+    assert!(
+        quality.contains("3 rader tog sitt värde från en sammanfogad cell (först B2:B5): värdet i en sammanfogad cell gäller alla rader i sammanfogningen"),
+        "{quality}"
+    );
+    let table = sheet_rows(&xlsx, "Utbildning");
+    let row = find_row(&table, "Förskola Solen").expect("unit row on Utbildning");
+    assert_eq!(row[1], calamine::Data::Float(4.0), "{row:?}");
+}

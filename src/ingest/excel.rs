@@ -3,14 +3,28 @@
 //! sniffed before parsing, zip entries' declared sizes are checked against the limits,
 //! and a sheet whose used range is absurd is refused.
 
+use std::collections::HashMap;
 use std::io::{Cursor, Read};
 
 use calamine::{Data, Ods, Reader, SheetVisible, Xls, Xlsb, Xlsx};
 
 use crate::config::Limits;
 use crate::ingest::error::ReadError;
+use crate::ingest::sheet_xml::{self, Merge, PartFacts, PartScanner};
 use crate::ingest::value::{parse_datetime_text, Cell};
 use crate::ingest::RawSheet;
+
+/// Hidden rows and merges per sheet name.
+type SheetFacts = HashMap<String, PartFacts>;
+
+fn merge_of(d: &calamine::Dimensions) -> Merge {
+    Merge {
+        first_row: d.start.0,
+        last_row: d.end.0,
+        first_col: d.start.1,
+        last_col: d.end.1,
+    }
+}
 
 const ZIP_MAGIC: &[u8] = b"PK\x03\x04";
 const OLE_MAGIC: &[u8] = &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
@@ -37,9 +51,11 @@ pub fn read_workbook(
             ReadError::NotASpreadsheet { extension }
         });
     }
-    if is_zip {
-        check_zip_sizes(bytes, limits)?;
-    }
+    let facts = if is_zip {
+        check_zip_sizes(bytes, limits)?
+    } else {
+        HashMap::new()
+    };
     let cursor = Cursor::new(bytes);
     if is_ole {
         calamine::open_workbook_from_rs::<Xls<_>, _>(cursor)
@@ -47,22 +63,40 @@ pub fn read_workbook(
                 calamine::XlsError::Password => ReadError::Password,
                 other => damaged(other),
             })
-            .and_then(|wb| collect(wb, limits))
+            .and_then(|wb| {
+                // The binary format keeps its merges in the parsed sheet records: free.
+                let facts = wb
+                    .sheet_names()
+                    .into_iter()
+                    .filter_map(|name| {
+                        let merges = wb.merge_cells_by_sheet_name(&name).ok()?;
+                        let merges = merges.iter().map(merge_of).collect();
+                        Some((
+                            name,
+                            PartFacts {
+                                merges,
+                                ..Default::default()
+                            },
+                        ))
+                    })
+                    .collect();
+                collect(wb, limits, &facts)
+            })
     } else if is_ods(bytes) {
         calamine::open_workbook_from_rs::<Ods<_>, _>(cursor)
             .map_err(damaged)
-            .and_then(|wb| collect(wb, limits))
+            .and_then(|wb| collect(wb, limits, &HashMap::new()))
     } else if extension == "xlsb" {
         calamine::open_workbook_from_rs::<Xlsb<_>, _>(cursor)
             .map_err(damaged)
-            .and_then(|wb| collect(wb, limits))
+            .and_then(|wb| collect(wb, limits, &HashMap::new()))
     } else {
         calamine::open_workbook_from_rs::<Xlsx<_>, _>(cursor)
             .map_err(|e| match e {
                 calamine::XlsxError::Password => ReadError::Password,
                 other => damaged(other),
             })
-            .and_then(|wb| collect_xlsx(wb, limits))
+            .and_then(|wb| collect_xlsx(wb, limits, facts))
     }
 }
 
@@ -95,13 +129,17 @@ fn is_ods(bytes: &[u8]) -> bool {
 }
 
 /// Refuses a zip whose entries claim more than the limit when unpacked (a zip bomb).
-fn check_zip_sizes(bytes: &[u8], limits: &Limits) -> Result<(), ReadError> {
+/// The worksheet parts it inflates are scanned on the way for hidden rows and merged
+/// cells, which calamine does not report (or reports only at the cost of a second
+/// parse of the sheet); those facts are returned per sheet name.
+fn check_zip_sizes(bytes: &[u8], limits: &Limits) -> Result<SheetFacts, ReadError> {
     let mut archive =
         zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| ReadError::BrokenZip {
             source: ReadError::cause(e),
         })?;
     let limit = limits.max_unpacked_mib * 1024 * 1024;
     let mut total: u64 = 0;
+    let mut by_part: HashMap<String, PartFacts> = HashMap::new();
     for i in 0..archive.len() {
         let entry = archive.by_index_raw(i).map_err(damaged)?;
         let size = entry.size();
@@ -128,12 +166,19 @@ fn check_zip_sizes(bytes: &[u8], limits: &Limits) -> Result<(), ReadError> {
             } else {
                 Box::new(flate2::read::DeflateDecoder::new(raw))
             };
+            let part = entry_name.to_lowercase().replace('\\', "/");
+            let mut scanner = is_worksheet_part(&part).then(PartScanner::default);
             let mut buffer = vec![0u8; 64 * 1024];
             let mut read: u64 = 0;
             loop {
                 match reader.read(&mut buffer) {
                     Ok(0) => break,
-                    Ok(n) => read += n as u64,
+                    Ok(n) => {
+                        read += n as u64;
+                        if let Some(scanner) = scanner.as_mut() {
+                            scanner.feed(&buffer[..n]);
+                        }
+                    }
                     Err(e) => return Err(damaged(e)),
                 }
                 if read > limit {
@@ -153,9 +198,52 @@ fn check_zip_sizes(bytes: &[u8], limits: &Limits) -> Result<(), ReadError> {
                     lying: true,
                 });
             }
+            if let Some(facts) = scanner.map(PartScanner::finish).filter(|f| !f.is_empty()) {
+                by_part.insert(part, facts);
+            }
         }
     }
-    Ok(())
+    if by_part.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let names = sheet_xml::sheet_parts(
+        &small_part(&mut archive, "xl/workbook.xml", limit),
+        &small_part(&mut archive, "xl/_rels/workbook.xml.rels", limit),
+    );
+    Ok(by_part
+        .into_iter()
+        .filter_map(|(part, facts)| Some((names.get(&part)?.clone(), facts)))
+        .collect())
+}
+
+/// "xl/worksheets/sheet1.xml", not its relationships.
+fn is_worksheet_part(lower_name: &str) -> bool {
+    lower_name
+        .strip_prefix("xl/worksheets/")
+        .is_some_and(|rest| !rest.contains('/') && rest.ends_with(".xml"))
+}
+
+/// A small part's bytes (empty when it is missing or unreadable), at most `limit`.
+fn small_part<R: Read + std::io::Seek>(
+    archive: &mut zip::ZipArchive<R>,
+    name: &str,
+    limit: u64,
+) -> Vec<u8> {
+    let Some(index) = (0..archive.len()).find(|i| {
+        archive
+            .name_for_index(*i)
+            .and_then(|n| n.ok())
+            .is_some_and(|n| n.replace('\\', "/").eq_ignore_ascii_case(name))
+    }) else {
+        return Vec::new();
+    };
+    let mut bytes = Vec::new();
+    if let Ok(part) = archive.by_index(index) {
+        if part.take(limit).read_to_end(&mut bytes).is_err() {
+            bytes.clear();
+        }
+    }
+    bytes
 }
 
 const MIB: u64 = 1024 * 1024;
@@ -163,6 +251,7 @@ const MIB: u64 = 1024 * 1024;
 fn collect<RS: std::io::Read + std::io::Seek, R: Reader<RS>>(
     mut wb: R,
     limits: &Limits,
+    facts: &SheetFacts,
 ) -> Result<Vec<RawSheet>, ReadError>
 where
     R::Error: std::error::Error + Send + Sync + 'static,
@@ -230,7 +319,7 @@ where
                 }
             }
         }
-        sheets.push(RawSheet {
+        let mut sheet = RawSheet {
             sheet: Some(name),
             rows,
             row_offset: row0,
@@ -238,9 +327,31 @@ where
             error: None,
             row_numbers: Vec::new(),
             formula_texts: Vec::new(),
-        });
+            hidden_rows: Vec::new(),
+            autofilter: false,
+            merged: Vec::new(),
+        };
+        apply_facts(&mut sheet, facts, limits);
+        sheets.push(sheet);
     }
     Ok(sheets)
+}
+
+/// Records the sheet's hidden rows and spreads its merged cells over their rows.
+fn apply_facts(sheet: &mut RawSheet, facts: &SheetFacts, limits: &Limits) {
+    let Some(facts) = sheet.sheet.as_ref().and_then(|name| facts.get(name)) else {
+        return;
+    };
+    sheet.hidden_rows = facts.hidden_rows.clone();
+    sheet.hidden_rows.sort_unstable();
+    sheet.hidden_rows.dedup();
+    sheet.autofilter = facts.autofilter;
+    sheet.merged = sheet_xml::spread_merges(
+        &mut sheet.rows,
+        sheet.row_offset,
+        &facts.merges,
+        limits.max_cells,
+    );
 }
 
 /// Reads xlsx sheets cell by cell, so a sheet whose dimension or stray cell claims the
@@ -248,6 +359,7 @@ where
 fn collect_xlsx<RS: std::io::Read + std::io::Seek>(
     mut wb: Xlsx<RS>,
     limits: &Limits,
+    facts: SheetFacts,
 ) -> Result<Vec<RawSheet>, ReadError> {
     let metas: Vec<(String, bool)> = wb
         .sheets_metadata()
@@ -258,15 +370,22 @@ fn collect_xlsx<RS: std::io::Read + std::io::Seek>(
     let mut sheets = Vec::new();
     for (name, hidden) in metas {
         match read_xlsx_sheet(&mut wb, &name, limits) {
-            Ok((rows, formula_texts)) => sheets.push(RawSheet {
-                sheet: Some(name),
-                rows,
-                row_offset: 0,
-                hidden,
-                error: None,
-                row_numbers: Vec::new(),
-                formula_texts,
-            }),
+            Ok((rows, formula_texts)) => {
+                let mut sheet = RawSheet {
+                    sheet: Some(name),
+                    rows,
+                    row_offset: 0,
+                    hidden,
+                    error: None,
+                    row_numbers: Vec::new(),
+                    formula_texts,
+                    hidden_rows: Vec::new(),
+                    autofilter: false,
+                    merged: Vec::new(),
+                };
+                apply_facts(&mut sheet, &facts, limits);
+                sheets.push(sheet);
+            }
             Err(error) => sheets.push(RawSheet::failed(&name, error)),
         }
     }

@@ -7,6 +7,7 @@ pub mod error;
 pub mod evidence;
 pub mod excel;
 pub mod header;
+pub mod sheet_xml;
 pub mod value;
 
 use std::path::{Path, PathBuf};
@@ -36,6 +37,13 @@ pub struct RawSheet {
     /// the user typed ("=Namn"): files written by scripts store text starting with "="
     /// that way.
     pub formula_texts: Vec<String>,
+    /// 1-based rows Excel hides (by an autofilter or by hand), sorted. They are data
+    /// like any other row; the review says that they were counted.
+    pub hidden_rows: Vec<u32>,
+    /// The sheet has an autofilter (hidden rows are then most likely filtered out).
+    pub autofilter: bool,
+    /// Merged cells whose value was spread down over the rows of their range.
+    pub merged: Vec<sheet_xml::MergeSpread>,
 }
 
 impl RawSheet {
@@ -48,6 +56,9 @@ impl RawSheet {
             error: Some(error),
             row_numbers: Vec::new(),
             formula_texts: Vec::new(),
+            hidden_rows: Vec::new(),
+            autofilter: false,
+            merged: Vec::new(),
         }
     }
 

@@ -317,9 +317,100 @@ pub fn load_sheet(
             "Formelns text användes som cellens text. Kontrollera raderna.",
         );
     }
+    note_hidden_and_merged(&mut reader);
     source.note = note;
     inputs.problems.extend(reader.problems);
     inputs.add_source(source);
+}
+
+/// Rows Excel hides are counted like any other, and a merged cell's value counts for
+/// every row of its range; both are said once per sheet, so that the figures can be
+/// checked against what the user sees in Excel.
+fn note_hidden_and_merged(reader: &mut SheetReader) {
+    let sheet = reader.sheet;
+    if sheet.hidden_rows.is_empty() && sheet.merged.is_empty() {
+        return;
+    }
+    let data_rows: Vec<u32> = reader
+        .rows()
+        .iter()
+        .map(|r| sheet.excel_row(r.index))
+        .collect();
+    let hidden: Vec<u32> = data_rows
+        .iter()
+        .copied()
+        .filter(|r| sheet.hidden_rows.binary_search(r).is_ok())
+        .collect();
+    if !hidden.is_empty() {
+        let by = if sheet.autofilter {
+            "av ett filter i Excel"
+        } else {
+            "i Excel"
+        };
+        let (count, state, them) = if hidden.len() == 1 {
+            ("1 rad".to_string(), "dold", "den")
+        } else {
+            (format!("{} rader", hidden.len()), "dolda", "de")
+        };
+        reader.note(
+            &format!(
+                "{count} är {state} {by} ({}); {them} räknas ändå",
+                row_ranges(&hidden)
+            ),
+            "Dolda rader är data som alla andra. Visa alla rader i Excel för att se det som räknades.",
+        );
+    }
+    let mut spread: Vec<u32> = Vec::new();
+    let mut first_range = None;
+    for merge in &sheet.merged {
+        let before = spread.len();
+        spread.extend(
+            merge
+                .rows
+                .iter()
+                .filter(|r| data_rows.binary_search(r).is_ok()),
+        );
+        if spread.len() > before && first_range.is_none() {
+            first_range = Some(merge.range.clone());
+        }
+    }
+    if let Some(range) = first_range {
+        spread.sort_unstable();
+        spread.dedup();
+        reader.note(
+            &format!(
+                "{} tog sitt värde från en sammanfogad cell (först {range}): värdet i en sammanfogad cell gäller alla rader i sammanfogningen",
+                crate::kpi::count_noun(spread.len(), "rad", "rader"),
+            ),
+            "Värdet räknades för varje rad i sammanfogningen. Kontrollera raderna.",
+        );
+    }
+}
+
+/// "rad 5–7, 12, 20–24" (at most five stretches, then "…").
+fn row_ranges(rows: &[u32]) -> String {
+    let mut stretches: Vec<(u32, u32)> = Vec::new();
+    for &r in rows {
+        match stretches.last_mut() {
+            Some((_, last)) if *last + 1 == r => *last = r,
+            _ => stretches.push((r, r)),
+        }
+    }
+    let mut parts: Vec<String> = stretches
+        .iter()
+        .take(5)
+        .map(|(a, b)| {
+            if a == b {
+                a.to_string()
+            } else {
+                format!("{a}–{b}")
+            }
+        })
+        .collect();
+    if stretches.len() > 5 {
+        parts.push("…".into());
+    }
+    format!("rad {}", parts.join(", "))
 }
 
 /// How far apart two dates of the same incident may be (an event date in one system, a
@@ -479,6 +570,9 @@ pub fn split_by_administration(
                     error: None,
                     row_numbers,
                     formula_texts: sheet.formula_texts.clone(),
+                    hidden_rows: sheet.hidden_rows.clone(),
+                    autofilter: sheet.autofilter,
+                    merged: sheet.merged.clone(),
                 },
             }
         })
