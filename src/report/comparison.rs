@@ -290,6 +290,8 @@ fn comparison_sheet(
             &sf,
         )?;
     }
+    // Last year's table and the chart start a page of their own.
+    ws.set_page_breaks(&[end + 2])?;
     let changes = change_table(&mut ws, units, end + 3, year, authority, f, &sf)?;
     let chart_row = changes.last_row + 3;
 
