@@ -92,67 +92,6 @@ pub fn unit_key(name: &str) -> String {
     key
 }
 
-/// Words that make an owner text a function or body rather than a person.
-const FUNCTION_WORDS: [&str; 24] = [
-    "chef",
-    "ansvarig",
-    "samordnare",
-    "enhet",
-    "förvaltning",
-    "avdelning",
-    "ägare",
-    "ledning",
-    "direktör",
-    "handläggare",
-    "ombud",
-    "grupp",
-    "funktion",
-    "sektion",
-    "nämnd",
-    "it",
-    "förvaltare",
-    "controller",
-    "strateg",
-    "administratör",
-    "ledare",
-    "kansli",
-    "stab",
-    "team",
-];
-
-/// An owner or responsible as management may see it: a function ("IT-chef", "ISAM",
-/// "Förvaltningsledningen") as written, but never a person's name, e-mail address or
-/// identifier — those become "(namngiven person)". Owners are shown so the review says
-/// who owns a risk or an action; the workbook holds no personal data (SPEC §4.2).
-pub fn owner_label(text: &str) -> String {
-    let t = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    let person = "(namngiven person)".to_string();
-    if t.contains('@') || t.chars().filter(|c| c.is_ascii_digit()).count() >= 6 {
-        return person;
-    }
-    let lower = fold_diacritics(&t);
-    let words: Vec<&str> = t
-        .split([' ', '/', ',', '-'])
-        .filter(|w| !w.is_empty())
-        .collect();
-    let is_function = FUNCTION_WORDS
-        .iter()
-        .any(|w| lower.contains(&fold_diacritics(w)))
-        || words
-            .iter()
-            .all(|w| w.chars().all(|c| c.is_uppercase() || c.is_ascii_digit()));
-    // "Anna Andersson", "Karl-Erik Öberg": two or three capitalised words of letters.
-    let looks_like_name = (2..=4).contains(&words.len())
-        && words.iter().all(|w| {
-            w.chars().next().is_some_and(char::is_uppercase) && w.chars().all(char::is_alphabetic)
-        });
-    if looks_like_name && !is_function {
-        person
-    } else {
-        t
-    }
-}
-
 /// Position of a letter in the Swedish alphabet order used for sorting: a–z, then å,
 /// ä, ö (and their Latin relatives sorted with their base letter, as Swedish
 /// dictionaries do: é with e, ü with y).
@@ -225,19 +164,6 @@ mod tests {
                 "Östermalm"
             ]
         );
-    }
-
-    #[test]
-    fn owners_are_functions_never_persons() {
-        assert_eq!(owner_label("IT-chef"), "IT-chef");
-        assert_eq!(owner_label("ISAM"), "ISAM");
-        assert_eq!(
-            owner_label("Förvaltningsledningen"),
-            "Förvaltningsledningen"
-        );
-        assert_eq!(owner_label("Anna Andersson"), "(namngiven person)");
-        assert_eq!(owner_label("anna.andersson@stad.se"), "(namngiven person)");
-        assert_eq!(owner_label("Avdelningschef Anna"), "Avdelningschef Anna");
     }
 
     #[test]

@@ -7,7 +7,8 @@ use crate::ingest::value::{parse_datetime, parse_number};
 use crate::ingest::Cell;
 use crate::model::sheet::SheetReader;
 use crate::model::Severity;
-use crate::textnorm::{normalize, owner_label};
+use crate::privacy::owner_label;
+use crate::textnorm::normalize;
 
 #[derive(Debug, Clone)]
 pub struct Action {
@@ -18,7 +19,7 @@ pub struct Action {
     /// True when a deadline was written but could not be read.
     pub deadline_unreadable: bool,
     pub year: Option<i32>,
-    /// Who is responsible, as a function; see [`crate::textnorm::owner_label`].
+    /// Who is responsible, as a function; see [`crate::privacy::owner_label`].
     pub owner: Option<String>,
 }
 

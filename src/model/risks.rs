@@ -5,7 +5,8 @@ use crate::ingest::value::parse_number;
 use crate::ingest::Cell;
 use crate::model::sheet::SheetReader;
 use crate::model::Severity;
-use crate::textnorm::{normalize, owner_label};
+use crate::privacy::owner_label;
+use crate::textnorm::normalize;
 
 #[derive(Debug, Clone)]
 pub struct Risk {
@@ -15,7 +16,7 @@ pub struct Risk {
     pub value: f64,
     pub status: String,
     pub action: String,
-    /// The risk owner as a function ("IT-chef"); see [`crate::textnorm::owner_label`].
+    /// The risk owner as a function ("IT-chef"); see [`crate::privacy::owner_label`].
     pub owner: Option<String>,
 }
 
