@@ -121,25 +121,66 @@ fn header(cfg: &Config, group: &str, role: &str, preferred: &str) -> String {
 }
 
 #[allow(clippy::too_many_arguments)]
-fn column(
-    cfg: &Config,
+/// A column of a template being described: its role, the header genomgang prefers
+/// (replaced by the configuration's first synonym when that list was changed), width,
+/// rule and help text.
+struct ColumnSpec {
+    group: &'static str,
+    role: &'static str,
+    preferred: String,
+    required: bool,
+    width: f64,
+    help: String,
+    rule: Rule,
+}
+
+fn col(
     group: &'static str,
     role: &'static str,
     preferred: &str,
-    required: bool,
     width: f64,
-    help: &str,
     rule: Rule,
-) -> Column {
-    Column {
-        header: header(cfg, group, role, preferred),
+) -> ColumnSpec {
+    ColumnSpec {
         group,
         role,
-        required,
+        preferred: preferred.to_string(),
+        required: false,
         width,
-        help: help.to_string(),
+        help: String::new(),
         rule,
     }
+}
+
+impl ColumnSpec {
+    /// The kind cannot be recognised without this column.
+    fn required(mut self) -> ColumnSpec {
+        self.required = true;
+        self
+    }
+
+    /// The explanation shown in the header's note and on the instruction sheet.
+    fn help(mut self, text: &str) -> ColumnSpec {
+        self.help = text.to_string();
+        self
+    }
+
+    fn build_with(self, cfg: &Config) -> Column {
+        Column {
+            header: header(cfg, self.group, self.role, &self.preferred),
+            group: self.group,
+            role: self.role,
+            required: self.required,
+            width: self.width,
+            help: self.help,
+            rule: self.rule,
+        }
+    }
+}
+
+/// The columns of a template, with their headers as the configuration knows them.
+fn columns(cfg: &Config, specs: Vec<ColumnSpec>) -> Vec<Column> {
+    specs.into_iter().map(|c| c.build_with(cfg)).collect()
 }
 
 /// The seven templates, in the order they are written. `year` picks the name of the NIS
@@ -173,152 +214,146 @@ pub fn templates(cfg: &Config, year: i32) -> Vec<Template> {
             file_name: "Mall utbildning.xlsx",
             sheet: "Utbildning",
             purpose: "En rad per medarbetare och kurs: vem som har genomfört vilken utbildning och när.".to_string(),
-            columns: vec![
-                column(cfg, "person", "email", "E-post", false, 32.0,
-                    &format!("Medarbetarens e-postadress. {person_help}"), Rule::Text),
-                column(cfg, "person", "employee_number", "Anställningsnummer", false, 20.0,
-                    &format!("Medarbetarens anställningsnummer. {person_help}"), Rule::Identifier),
-                column(cfg, "training", "course", "Kurs", true, 40.0,
-                    &format!("Kursens namn, en rad per medarbetare och kurs. Välj i listan eller skriv ett annat kursnamn.{mandatory_text}"),
-                    Rule::Suggest(mandatory.clone())),
-                column(cfg, "training", "completion_status", "Status", true, 16.0,
-                    "Genomförd eller Ej genomförd. Välj i listan.", Rule::List(strings(&["Genomförd", "Ej genomförd"]))),
-                column(cfg, "training", "completion_date", "Slutfört datum", false, 16.0,
-                    "Datum då kursen slutfördes, skrivet ÅÅÅÅ-MM-DD. Lämna tomt om kursen inte är genomförd.", Rule::Date),
-            ],
+            columns: columns(cfg, vec![
+                col("person", "email", "E-post", 32.0, Rule::Text)
+                    .help(&format!("Medarbetarens e-postadress. {person_help}")),
+                col("person", "employee_number", "Anställningsnummer", 20.0, Rule::Identifier)
+                    .help(&format!("Medarbetarens anställningsnummer. {person_help}")),
+                col("training", "course", "Kurs", 40.0, Rule::Suggest(mandatory.clone())).required()
+                    .help(&format!("Kursens namn, en rad per medarbetare och kurs. Välj i listan eller skriv ett annat kursnamn.{mandatory_text}")),
+                col("training", "completion_status", "Status", 16.0, Rule::List(strings(&["Genomförd", "Ej genomförd"]))).required()
+                    .help("Genomförd eller Ej genomförd. Välj i listan."),
+                col("training", "completion_date", "Slutfört datum", 16.0, Rule::Date)
+                    .help("Datum då kursen slutfördes, skrivet ÅÅÅÅ-MM-DD. Lämna tomt om kursen inte är genomförd."),
+            ]),
         },
         Template {
             kind: InputKind::Roster,
             file_name: "Mall personal.xlsx",
             sheet: "Personal",
             purpose: "En rad per medarbetare som ska ha genomfört de obligatoriska utbildningarna (underlaget för andelen som har genomfört dem).".to_string(),
-            columns: vec![
-                column(cfg, "person", "employee_number", "Anställningsnummer", false, 20.0,
-                    &format!("Medarbetarens anställningsnummer. {person_help}"), Rule::Identifier),
-                column(cfg, "person", "personal_number", "Personnummer", false, 18.0,
-                    "Personnummer ÅÅÅÅMMDD-NNNN. Kan lämnas tomt om anställningsnummer eller e-post finns. Visas aldrig i rapporten.", Rule::Identifier),
-                column(cfg, "person", "name", "Namn", false, 28.0,
-                    "För- och efternamn. Visas aldrig i rapporten.", Rule::Text),
-                column(cfg, "person", "email", "E-post", false, 32.0,
-                    &format!("Medarbetarens e-postadress. {person_help}"), Rule::Text),
-                column(cfg, "org", "unit", "Enhet", true, 28.0,
-                    "Enhet, avdelning eller arbetsplats där medarbetaren arbetar.", Rule::Text),
-                column(cfg, "org", "administration", "Förvaltning", false, 28.0,
-                    "Förvaltningens namn. Behövs bara när en fil gemensam för flera förvaltningar ska delas upp.", Rule::Text),
-            ],
+            columns: columns(cfg, vec![
+                col("person", "employee_number", "Anställningsnummer", 20.0, Rule::Identifier)
+                    .help(&format!("Medarbetarens anställningsnummer. {person_help}")),
+                col("person", "personal_number", "Personnummer", 18.0, Rule::Identifier)
+                    .help("Personnummer ÅÅÅÅMMDD-NNNN. Kan lämnas tomt om anställningsnummer eller e-post finns. Visas aldrig i rapporten."),
+                col("person", "name", "Namn", 28.0, Rule::Text)
+                    .help("För- och efternamn. Visas aldrig i rapporten."),
+                col("person", "email", "E-post", 32.0, Rule::Text)
+                    .help(&format!("Medarbetarens e-postadress. {person_help}")),
+                col("org", "unit", "Enhet", 28.0, Rule::Text).required()
+                    .help("Enhet, avdelning eller arbetsplats där medarbetaren arbetar."),
+                col("org", "administration", "Förvaltning", 28.0, Rule::Text)
+                    .help("Förvaltningens namn. Behövs bara när en fil gemensam för flera förvaltningar ska delas upp."),
+            ]),
         },
         Template {
             kind: InputKind::Incidents,
             file_name: "Mall incidenter.xlsx",
             sheet: "Incidenter",
             purpose: "En rad per informationssäkerhetsincident eller personuppgiftsincident.".to_string(),
-            columns: vec![
-                column(cfg, "incidents", "case_id", "Ärendenummer", false, 16.0,
-                    "Ärendets nummer i ert ärendesystem. Samma nummer räknas bara en gång.", Rule::Identifier),
-                column(cfg, "incidents", "event_date", "Händelsedatum", true, 16.0,
-                    "Datum då händelsen inträffade, skrivet ÅÅÅÅ-MM-DD. Är det okänt räknas upptäcktsdatumet.", Rule::Date),
-                column(cfg, "incidents", "discovered_date", "Upptäckt", false, 18.0,
-                    "Datum och gärna klockslag då händelsen upptäcktes, skrivet ÅÅÅÅ-MM-DD TT:MM. Behövs för att se om anmälan till IMY gjordes inom 72 timmar.", Rule::DateTime),
-                column(cfg, "incidents", "category", "Kategori", true, 26.0,
-                    "Typ av händelse. Välj i listan.", Rule::List(categories)),
-                column(cfg, "incidents", "personal_data", "Personuppgiftsincident", false, 22.0,
-                    "Ja om händelsen rör personuppgifter, annars Nej.", yes_no()),
-                column(cfg, "incidents", "reported_imy", "Anmäld till IMY", false, 16.0,
-                    "Ja om incidenten har anmälts till Integritetsskyddsmyndigheten, annars Nej.", yes_no()),
-                column(cfg, "incidents", "reported_date", "Anmält datum", false, 18.0,
-                    "Datum och gärna klockslag då anmälan till IMY gjordes, skrivet ÅÅÅÅ-MM-DD TT:MM.", Rule::DateTime),
-                column(cfg, "incidents", "reported_msb", &format!("Anmäld till {authority}"), false, 18.0,
-                    &format!("Ja om incidenten har rapporterats till {authority} enligt cybersäkerhetslagen (NIS), annars Nej."), yes_no()),
-                column(cfg, "org", "unit", "Enhet", false, 24.0,
-                    "Enheten där händelsen inträffade.", Rule::Text),
-            ],
+            columns: columns(cfg, vec![
+                col("incidents", "case_id", "Ärendenummer", 16.0, Rule::Identifier)
+                    .help("Ärendets nummer i ert ärendesystem. Samma nummer räknas bara en gång."),
+                col("incidents", "event_date", "Händelsedatum", 16.0, Rule::Date).required()
+                    .help("Datum då händelsen inträffade, skrivet ÅÅÅÅ-MM-DD. Är det okänt räknas upptäcktsdatumet."),
+                col("incidents", "discovered_date", "Upptäckt", 18.0, Rule::DateTime)
+                    .help("Datum och gärna klockslag då händelsen upptäcktes, skrivet ÅÅÅÅ-MM-DD TT:MM. Behövs för att se om anmälan till IMY gjordes inom 72 timmar."),
+                col("incidents", "category", "Kategori", 26.0, Rule::List(categories)).required()
+                    .help("Typ av händelse. Välj i listan."),
+                col("incidents", "personal_data", "Personuppgiftsincident", 22.0, yes_no())
+                    .help("Ja om händelsen rör personuppgifter, annars Nej."),
+                col("incidents", "reported_imy", "Anmäld till IMY", 16.0, yes_no())
+                    .help("Ja om incidenten har anmälts till Integritetsskyddsmyndigheten, annars Nej."),
+                col("incidents", "reported_date", "Anmält datum", 18.0, Rule::DateTime)
+                    .help("Datum och gärna klockslag då anmälan till IMY gjordes, skrivet ÅÅÅÅ-MM-DD TT:MM."),
+                col("incidents", "reported_msb", &format!("Anmäld till {authority}"), 18.0, yes_no())
+                    .help(&format!("Ja om incidenten har rapporterats till {authority} enligt cybersäkerhetslagen (NIS), annars Nej.")),
+                col("org", "unit", "Enhet", 24.0, Rule::Text)
+                    .help("Enheten där händelsen inträffade."),
+            ]),
         },
         Template {
             kind: InputKind::Register,
             file_name: "Mall registerförteckning.xlsx",
             sheet: "Registerförteckning",
             purpose: "En rad per behandling av personuppgifter, med uppgifterna i artikel 30 i dataskyddsförordningen.".to_string(),
-            columns: vec![
-                column(cfg, "register", "activity", "Behandling", true, 32.0,
-                    "Behandlingens namn, t.ex. Elevregister eller Rekrytering.", Rule::Text),
-                column(cfg, "register", "purpose", "Ändamål", true, 40.0,
-                    "Varför personuppgifterna behandlas.", Rule::Text),
-                column(cfg, "register", "legal_basis", "Rättslig grund", false, 28.0,
-                    "Rättslig grund enligt artikel 6.1. Välj i listan eller skriv en egen text (t.ex. med hänvisning till lag).",
-                    Rule::Suggest(strings(&["Samtycke", "Avtal", "Rättslig förpliktelse", "Grundläggande intresse", "Allmänt intresse", "Myndighetsutövning", "Berättigat intresse"]))),
-                column(cfg, "register", "data_subjects", "Kategorier av registrerade", false, 30.0,
-                    "Vilka personerna är, t.ex. elever, vårdnadshavare, medarbetare.", Rule::Text),
-                column(cfg, "register", "data_categories", "Kategorier av personuppgifter", false, 34.0,
-                    "Vilka slags uppgifter, t.ex. namn, kontaktuppgifter, omdömen.", Rule::Text),
-                column(cfg, "register", "recipients", "Mottagare", false, 28.0,
-                    "Vem uppgifterna lämnas ut till. Skriv Inga om de inte lämnas ut.", Rule::Text),
-                column(cfg, "register", "third_country", "Tredjelandsöverföring", false, 20.0,
-                    "Ja om uppgifter förs över till land utanför EU/EES, annars Nej.", yes_no()),
-                column(cfg, "register", "retention", "Lagringstid", false, 28.0,
-                    "Hur länge uppgifterna sparas eller när de gallras, t.ex. enligt dokumenthanteringsplan.", Rule::Text),
-                column(cfg, "register", "security", "Säkerhetsåtgärder", false, 34.0,
-                    "Tekniska och organisatoriska säkerhetsåtgärder, t.ex. behörighetsstyrning och loggning.", Rule::Text),
-                column(cfg, "register", "last_reviewed", "Senast reviderad", false, 16.0,
-                    "Datum då uppgifterna senast sågs över, skrivet ÅÅÅÅ-MM-DD.", Rule::Date),
-            ],
+            columns: columns(cfg, vec![
+                col("register", "activity", "Behandling", 32.0, Rule::Text).required()
+                    .help("Behandlingens namn, t.ex. Elevregister eller Rekrytering."),
+                col("register", "purpose", "Ändamål", 40.0, Rule::Text).required()
+                    .help("Varför personuppgifterna behandlas."),
+                col("register", "legal_basis", "Rättslig grund", 28.0, Rule::Suggest(strings(&["Samtycke", "Avtal", "Rättslig förpliktelse", "Grundläggande intresse", "Allmänt intresse", "Myndighetsutövning", "Berättigat intresse"])))
+                    .help("Rättslig grund enligt artikel 6.1. Välj i listan eller skriv en egen text (t.ex. med hänvisning till lag)."),
+                col("register", "data_subjects", "Kategorier av registrerade", 30.0, Rule::Text)
+                    .help("Vilka personerna är, t.ex. elever, vårdnadshavare, medarbetare."),
+                col("register", "data_categories", "Kategorier av personuppgifter", 34.0, Rule::Text)
+                    .help("Vilka slags uppgifter, t.ex. namn, kontaktuppgifter, omdömen."),
+                col("register", "recipients", "Mottagare", 28.0, Rule::Text)
+                    .help("Vem uppgifterna lämnas ut till. Skriv Inga om de inte lämnas ut."),
+                col("register", "third_country", "Tredjelandsöverföring", 20.0, yes_no())
+                    .help("Ja om uppgifter förs över till land utanför EU/EES, annars Nej."),
+                col("register", "retention", "Lagringstid", 28.0, Rule::Text)
+                    .help("Hur länge uppgifterna sparas eller när de gallras, t.ex. enligt dokumenthanteringsplan."),
+                col("register", "security", "Säkerhetsåtgärder", 34.0, Rule::Text)
+                    .help("Tekniska och organisatoriska säkerhetsåtgärder, t.ex. behörighetsstyrning och loggning."),
+                col("register", "last_reviewed", "Senast reviderad", 16.0, Rule::Date)
+                    .help("Datum då uppgifterna senast sågs över, skrivet ÅÅÅÅ-MM-DD."),
+            ]),
         },
         Template {
             kind: InputKind::Classification,
             file_name: "Mall informationsklassning.xlsx",
             sheet: "Informationsklassning",
             purpose: "En rad per informationstillgång med dess klassning enligt KLASSA (nivå 0–4).".to_string(),
-            columns: vec![
-                column(cfg, "classification", "asset", "Informationstillgång", true, 36.0,
-                    "Informationstillgångens eller systemets namn.", Rule::Text),
-                column(cfg, "classification", "confidentiality", "Konfidentialitet", true, 18.0,
-                    "Nivå 0–4 för konfidentialitet. Lämna tomt om den inte är klassad.", Rule::Whole(0, 4)),
-                column(cfg, "classification", "integrity", "Riktighet", false, 14.0,
-                    "Nivå 0–4 för riktighet. Lämna tomt om den inte är klassad.", Rule::Whole(0, 4)),
-                column(cfg, "classification", "availability", "Tillgänglighet", false, 16.0,
-                    "Nivå 0–4 för tillgänglighet. Lämna tomt om den inte är klassad.", Rule::Whole(0, 4)),
-                column(cfg, "classification", "classified_date", "Klassad datum", false, 16.0,
-                    "Datum då klassningen gjordes, skrivet ÅÅÅÅ-MM-DD.", Rule::Date),
-            ],
+            columns: columns(cfg, vec![
+                col("classification", "asset", "Informationstillgång", 36.0, Rule::Text).required()
+                    .help("Informationstillgångens eller systemets namn."),
+                col("classification", "confidentiality", "Konfidentialitet", 18.0, Rule::Whole(0, 4)).required()
+                    .help("Nivå 0–4 för konfidentialitet. Lämna tomt om den inte är klassad."),
+                col("classification", "integrity", "Riktighet", 14.0, Rule::Whole(0, 4))
+                    .help("Nivå 0–4 för riktighet. Lämna tomt om den inte är klassad."),
+                col("classification", "availability", "Tillgänglighet", 16.0, Rule::Whole(0, 4))
+                    .help("Nivå 0–4 för tillgänglighet. Lämna tomt om den inte är klassad."),
+                col("classification", "classified_date", "Klassad datum", 16.0, Rule::Date)
+                    .help("Datum då klassningen gjordes, skrivet ÅÅÅÅ-MM-DD."),
+            ]),
         },
         Template {
             kind: InputKind::Risks,
             file_name: "Mall risker.xlsx",
             sheet: "Risker",
             purpose: "En rad per risk i riskregistret.".to_string(),
-            columns: vec![
-                column(cfg, "risks", "risk", "Risk", true, 40.0,
-                    "Kort beskrivning av risken.", Rule::Text),
-                column(cfg, "risks", "likelihood", "Sannolikhet", true, 14.0,
-                    "Sannolikhet 1–5 (1 = mycket låg, 5 = mycket hög). Välj i listan.",
-                    Rule::List(strings(&["1", "2", "3", "4", "5"]))),
-                column(cfg, "risks", "consequence", "Konsekvens", true, 14.0,
-                    "Konsekvens 1–5 (1 = försumbar, 5 = allvarlig). Välj i listan.",
-                    Rule::List(strings(&["1", "2", "3", "4", "5"]))),
-                column(cfg, "risks", "value", "Riskvärde", false, 12.0,
-                    "Sannolikhet × konsekvens (1–25). Kan lämnas tomt; genomgang räknar ut det.", Rule::Whole(1, 25)),
-                column(cfg, "risks", "status", "Status", false, 14.0,
-                    "Öppen, Hanterad eller Accepterad. Välj i listan.",
-                    Rule::List(strings(&["Öppen", "Hanterad", "Accepterad"]))),
-                column(cfg, "risks", "action", "Åtgärd", false, 40.0,
-                    "Planerad eller vidtagen åtgärd för att minska risken.", Rule::Text),
-            ],
+            columns: columns(cfg, vec![
+                col("risks", "risk", "Risk", 40.0, Rule::Text).required()
+                    .help("Kort beskrivning av risken."),
+                col("risks", "likelihood", "Sannolikhet", 14.0, Rule::List(strings(&["1", "2", "3", "4", "5"]))).required()
+                    .help("Sannolikhet 1–5 (1 = mycket låg, 5 = mycket hög). Välj i listan."),
+                col("risks", "consequence", "Konsekvens", 14.0, Rule::List(strings(&["1", "2", "3", "4", "5"]))).required()
+                    .help("Konsekvens 1–5 (1 = försumbar, 5 = allvarlig). Välj i listan."),
+                col("risks", "value", "Riskvärde", 12.0, Rule::Whole(1, 25))
+                    .help("Sannolikhet × konsekvens (1–25). Kan lämnas tomt; genomgang räknar ut det."),
+                col("risks", "status", "Status", 14.0, Rule::List(strings(&["Öppen", "Hanterad", "Accepterad"])))
+                    .help("Öppen, Hanterad eller Accepterad. Välj i listan."),
+                col("risks", "action", "Åtgärd", 40.0, Rule::Text)
+                    .help("Planerad eller vidtagen åtgärd för att minska risken."),
+            ]),
         },
         Template {
             kind: InputKind::Actions,
             file_name: "Mall åtgärder.xlsx",
             sheet: "Åtgärder",
             purpose: "En rad per åtgärd i åtgärdsplanen (handlingsplanen).".to_string(),
-            columns: vec![
-                column(cfg, "actions", "action", "Åtgärd", true, 44.0,
-                    "Vad som ska göras.", Rule::Text),
-                column(cfg, "actions", "status", "Status", true, 14.0,
-                    "Ej påbörjad, Pågående eller Klar. Välj i listan.",
-                    Rule::List(strings(&["Ej påbörjad", "Pågående", "Klar"]))),
-                column(cfg, "actions", "deadline", "Klart senast", false, 16.0,
-                    "Datum då åtgärden senast ska vara klar, skrivet ÅÅÅÅ-MM-DD.", Rule::Date),
-                column(cfg, "actions", "year", "År", false, 10.0,
-                    "Året då åtgärden är planerad, t.ex. 2027. Kan lämnas tomt om Klart senast är ifyllt.", Rule::Whole(2000, 2100)),
-            ],
+            columns: columns(cfg, vec![
+                col("actions", "action", "Åtgärd", 44.0, Rule::Text).required()
+                    .help("Vad som ska göras."),
+                col("actions", "status", "Status", 14.0, Rule::List(strings(&["Ej påbörjad", "Pågående", "Klar"]))).required()
+                    .help("Ej påbörjad, Pågående eller Klar. Välj i listan."),
+                col("actions", "deadline", "Klart senast", 16.0, Rule::Date)
+                    .help("Datum då åtgärden senast ska vara klar, skrivet ÅÅÅÅ-MM-DD."),
+                col("actions", "year", "År", 10.0, Rule::Whole(2000, 2100))
+                    .help("Året då åtgärden är planerad, t.ex. 2027. Kan lämnas tomt om Klart senast är ifyllt."),
+            ]),
         },
     ]
 }
