@@ -29,7 +29,7 @@ pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
     /// Visa hjälp.
-    #[arg(short = 'h', long = "help", action = clap::ArgAction::Help, global = true)]
+    #[arg(short = 'h', long = "help", action = clap::ArgAction::Help, global = true, display_order = 1000)]
     help: Option<bool>,
     /// Visa versionen.
     #[arg(short = 'V', long = "version", action = clap::ArgAction::Version)]
@@ -87,14 +87,14 @@ pub struct ReportArgs {
     /// Mappen med exportfilerna.
     #[arg(value_name = "INDATAMAPP")]
     pub input_dir: PathBuf,
-    #[command(flatten)]
-    pub output: OutputArgs,
     /// Organisationens namn i rapporten (standard: unit i genomgang.toml, annars mappens namn).
     #[arg(long, value_name = "NAMN", value_parser = parse_unit)]
     pub unit: Option<String>,
     /// Skriv också huvuddiagrammen som PNG under UTMAPP/diagram/ (som png i --format).
     #[arg(long)]
     pub png: bool,
+    #[command(flatten)]
+    pub output: OutputArgs,
 }
 
 #[derive(Debug, clap::Args)]
