@@ -123,15 +123,6 @@ pub fn name_matches(pattern: &str, name: &str) -> bool {
 }
 
 impl Config {
-    /// The column mapping configured for a file and sheet, if any.
-    pub fn file_columns(
-        &self,
-        file: &str,
-        sheet: Option<&str>,
-    ) -> Option<&BTreeMap<String, String>> {
-        self.file_mapping(file, sheet).map(|m| &m.columns)
-    }
-
     /// The `[[files]]` entry for a file and sheet, if any.
     pub fn file_mapping(&self, file: &str, sheet: Option<&str>) -> Option<&FileMapping> {
         let base = std::path::Path::new(file)
@@ -591,11 +582,6 @@ impl Config {
             .max_by_key(|a| a.from_year)
             .map(|a| a.name.clone())
             .unwrap_or_else(|| "MSB".to_string())
-    }
-
-    /// The synonyms of one header group (e.g. "incidents"), or none.
-    pub fn header_group(&self, group: &str) -> BTreeMap<String, Vec<String>> {
-        self.headers.get(group).cloned().unwrap_or_default()
     }
 }
 

@@ -239,11 +239,6 @@ pub fn is_personal_number(text: &str) -> bool {
     (1..=12).contains(&month) && ((1..=31).contains(&day) || (61..=91).contains(&day))
 }
 
-/// The kind of the first identifier in `text`, if any.
-pub fn identifier_in(text: &str) -> Option<IdentifierKind> {
-    find_all(text).first().map(|f| f.kind)
-}
-
 /// `text` with every identifier replaced by what it is ("[personnummer]"), control
 /// characters and bidirectional overrides removed, and line breaks made spaces.
 pub fn screen(text: &str) -> String {

@@ -83,26 +83,6 @@ pub enum Block {
     PageBreak,
 }
 
-impl Block {
-    /// The block's text without formatting, one line per row (for tests and search).
-    pub fn plain_text(&self) -> String {
-        match self {
-            Block::Heading1(t)
-            | Block::Heading2(t)
-            | Block::Heading3(t)
-            | Block::Paragraph(t)
-            | Block::Bullet(t) => t.clone(),
-            Block::Numbered(n, t) => format!("{n}. {t}"),
-            Block::Table(head, rows) => std::iter::once(head)
-                .chain(rows)
-                .map(|r| r.join(" | "))
-                .collect::<Vec<_>>()
-                .join("\n"),
-            Block::PageBreak => String::new(),
-        }
-    }
-}
-
 impl IsoRow {
     /// "Ja", "Nej – saknas", or what a partial answer waits for.
     pub fn status(&self) -> &str {

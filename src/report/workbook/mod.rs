@@ -15,28 +15,16 @@ mod summary;
 mod text;
 mod training;
 
-use std::path::Path;
-
 use chrono::{Datelike, NaiveDate};
 use rust_xlsxwriter::{
     Color, DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Table, TableColumn,
     TableStyle, Workbook, Worksheet, XlsxError,
 };
 
-use crate::error::Error;
 use crate::review::Review;
 
 /// Widest a column may become when fitted to its content, in pixels.
 const MAX_COLUMN_PX: u32 = 420;
-
-/// Writes the workbook for one unit to `path`, atomically.
-pub fn write_workbook(report: &Review, path: &Path) -> Result<(), Error> {
-    let bytes = build(report).map_err(|source| Error::Workbook {
-        path: path.to_path_buf(),
-        source,
-    })?;
-    crate::report::write_atomically(path, &bytes)
-}
 
 /// The workbook as bytes.
 pub fn build(report: &Review) -> Result<Vec<u8>, XlsxError> {
