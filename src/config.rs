@@ -22,6 +22,10 @@ pub struct Config {
     /// Organisation name shown in the report.
     #[serde(default)]
     pub unit: Option<String>,
+    /// Which of the loaded files wrote `unit`, and what: batch takes a unit's name only
+    /// from its own folder's file, never from the root's.
+    #[serde(skip)]
+    pub unit_by_file: Vec<(std::path::PathBuf, String)>,
     /// Review year (default: the latest year with dated incidents or training).
     #[serde(default)]
     pub year: Option<i32>,
@@ -317,6 +321,7 @@ impl Config {
     pub fn load(overrides: &[&Path]) -> Result<Config, Error> {
         let mut merged: toml::Table =
             toml::from_str(DEFAULT_TOML).expect("templates/genomgang.toml is valid");
+        let mut unit_by_file = Vec::new();
         for path in overrides {
             let text = std::fs::read_to_string(path).map_err(|e| Error::Config {
                 path: path.to_path_buf(),
@@ -330,6 +335,9 @@ impl Config {
                 path: path.to_path_buf(),
                 message,
             })?;
+            if let Some(toml::Value::String(unit)) = user.get("unit") {
+                unit_by_file.push((path.to_path_buf(), unit.clone()));
+            }
             merge_tables(&mut merged, user);
         }
         let mut cfg: Config =
@@ -397,6 +405,7 @@ impl Config {
                 .unwrap_or_default(),
             message,
         })?;
+        cfg.unit_by_file = unit_by_file;
         Ok(cfg)
     }
 

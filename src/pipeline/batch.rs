@@ -472,11 +472,11 @@ fn unit_config(
         .filter(|p| p.is_file())
         .collect();
     let mut cfg = Config::load(&files)?;
-    cfg.unit = if local.is_file() {
-        Config::load(&[&local])?.unit
-    } else {
-        None
-    };
+    cfg.unit = cfg
+        .unit_by_file
+        .iter()
+        .find(|(file, _)| *file == local)
+        .map(|(_, unit)| unit.clone());
     Ok((cfg, config_sources(&files)))
 }
 
