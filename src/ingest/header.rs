@@ -426,14 +426,14 @@ impl Recogniser {
     ) -> Result<HeaderMap, String> {
         let mut best_partial: Option<Partial> = None;
         let mut best_partial_found = 0usize;
-        for (index, row) in rows.iter().take(HEADER_SEARCH_ROWS).enumerate() {
-            let headers: Vec<String> = row.iter().map(|c| c.text()).collect();
-            let normalized: Vec<String> = headers.iter().map(|h| normalize(h)).collect();
-            if normalized.iter().filter(|h| !h.is_empty()).count() < 2 {
-                continue;
-            }
-            let words: Vec<Words> = headers.iter().map(|h| Words::of(h)).collect();
-            let constants = self.constants_for(rows, index, facts);
+        for HeaderRow {
+            index,
+            headers,
+            normalized,
+            words,
+            constants,
+        } in self.header_rows(rows, facts)
+        {
             let mut candidates: Vec<(HeaderMap, u32)> = Vec::new();
             let mut scored: Vec<(InputKind, usize, u32)> = Vec::new();
             for spec in &SPECS {
@@ -608,14 +608,14 @@ impl Recogniser {
     /// what `check --suggest` writes as a `[[files]]` block.
     pub fn suggest(&self, rows: &[Vec<Cell>], facts: &SheetFacts) -> Option<Suggestion> {
         let mut best: Option<(usize, usize, u32, Suggestion)> = None;
-        for (index, row) in rows.iter().take(HEADER_SEARCH_ROWS).enumerate() {
-            let headers: Vec<String> = row.iter().map(|c| c.text()).collect();
-            let normalized: Vec<String> = headers.iter().map(|h| normalize(h)).collect();
-            if normalized.iter().filter(|h| !h.is_empty()).count() < 2 {
-                continue;
-            }
-            let words: Vec<Words> = headers.iter().map(|h| Words::of(h)).collect();
-            let constants = self.constants_for(rows, index, facts);
+        for HeaderRow {
+            index,
+            headers,
+            normalized,
+            words,
+            constants,
+        } in self.header_rows(rows, facts)
+        {
             for spec in &SPECS {
                 let m = self.map_roles(spec.groups, &normalized, &words, WEAK);
                 let missing: Vec<&'static str> = spec
@@ -659,6 +659,33 @@ impl Recogniser {
     /// Constants that hold for every row of a sheet: `[[files]] set`, the course from
     /// a title row above the header ("Kurs: …") or from the file name
     /// ("completion-infosak.csv").
+    /// The rows that could be a header row (two or more filled cells among the first
+    /// [`HEADER_SEARCH_ROWS`]), with their texts taken apart once.
+    fn header_rows<'r>(
+        &'r self,
+        rows: &'r [Vec<Cell>],
+        facts: &'r SheetFacts,
+    ) -> impl Iterator<Item = HeaderRow> + 'r {
+        rows.iter()
+            .take(HEADER_SEARCH_ROWS)
+            .enumerate()
+            .filter_map(move |(index, row)| {
+                let headers: Vec<String> = row.iter().map(|c| c.text()).collect();
+                let normalized: Vec<String> = headers.iter().map(|h| normalize(h)).collect();
+                if normalized.iter().filter(|h| !h.is_empty()).count() < 2 {
+                    return None;
+                }
+                let words = headers.iter().map(|h| Words::of(h)).collect();
+                Some(HeaderRow {
+                    index,
+                    constants: self.constants_for(rows, index, facts),
+                    headers,
+                    normalized,
+                    words,
+                })
+            })
+    }
+
     fn constants_for(
         &self,
         rows: &[Vec<Cell>],
@@ -938,6 +965,17 @@ fn course_from_file(file: &str, prefixes: &[String]) -> Option<String> {
             .filter(|rest| !rest.trim().is_empty())
             .map(|rest| rest.replace(['_', '-'], " ").trim().to_string())
     })
+}
+
+/// A row of a sheet read as a possible header row.
+struct HeaderRow {
+    index: usize,
+    /// The cells' texts as written.
+    headers: Vec<String>,
+    normalized: Vec<String>,
+    words: Vec<Words>,
+    /// Facts from outside the columns (file name, title rows, `[[files]] set`).
+    constants: BTreeMap<String, String>,
 }
 
 #[cfg(test)]
