@@ -298,7 +298,46 @@ pub struct Inputs {
     pub own_outputs: usize,
 }
 
+/// How far each list of [`Inputs`] reached: what [`Inputs::rollback`] returns to.
+#[derive(Debug, Clone, Copy)]
+pub struct InputsMark([usize; 10], bool);
+
 impl Inputs {
+    /// The current length of every list, to undo a file's half-read rows.
+    pub fn mark(&self) -> InputsMark {
+        InputsMark(
+            [
+                self.employees.len(),
+                self.completions.len(),
+                self.incidents.len(),
+                self.activities.len(),
+                self.assets.len(),
+                self.risks.len(),
+                self.actions.len(),
+                self.sources.len(),
+                self.problems.len(),
+                self.sections.len(),
+            ],
+            self.has_roster,
+        )
+    }
+
+    /// Drops everything added since `mark` (a file whose reading failed half-way).
+    pub fn rollback(&mut self, mark: InputsMark) {
+        let [e, c, i, ac, as_, r, at, s, p, se] = mark.0;
+        self.employees.truncate(e);
+        self.completions.truncate(c);
+        self.incidents.truncate(i);
+        self.activities.truncate(ac);
+        self.assets.truncate(as_);
+        self.risks.truncate(r);
+        self.actions.truncate(at);
+        self.sources.truncate(s);
+        self.problems.truncate(p);
+        self.sections.truncate(se);
+        self.has_roster = mark.1;
+    }
+
     /// Adds a source; its note (which may quote header texts) is screened.
     pub fn add_source(&mut self, mut source: Source) {
         source.note = privacy::screen(&source.note);

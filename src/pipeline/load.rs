@@ -107,8 +107,32 @@ pub fn load_file(path: &Path, name: &str, cfg: &Config, rec: &Recogniser, inputs
     }
 }
 
-/// Hands every sheet of a read file to the input kinds.
+/// Hands every sheet of a read file to the input kinds. Never panics: a panic in the
+/// per-file work (recognising, typing, screening) is caught here, the file's half-read
+/// rows are dropped and the file is reported as unreadable; the run goes on.
 fn load_sheets(
+    read: &ingest::ReadFile,
+    name: &str,
+    cfg: &Config,
+    rec: &Recogniser,
+    inputs: &mut Inputs,
+) {
+    let mark = inputs.mark();
+    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        load_sheets_unguarded(read, name, cfg, rec, inputs)
+    }));
+    if outcome.is_err() {
+        inputs.rollback(mark);
+        file_error(
+            inputs,
+            name,
+            Some(read.sha256.clone()),
+            "filen kunde inte läsas: ett internt fel uppstod när dess rader tolkades (rapportera det gärna)",
+        );
+    }
+}
+
+fn load_sheets_unguarded(
     read: &ingest::ReadFile,
     name: &str,
     cfg: &Config,

@@ -1,0 +1,318 @@
+//! Person names in free text (SPEC §4.2): a text that may be shown — a category, a risk
+//! or action title, an activity, a course, a unit — loses every person name to
+//! "[namn]", with no initials and no length left.
+//!
+//! A name is found by public Swedish name statistics (the first names and surnames of
+//! `fornamn.txt` and `efternamn.txt`, see `SOURCE.md` beside them) and by the shape of
+//! Swedish surnames ("-sson", "Lind-berg", "Sjö-ström"):
+//! - a capitalised first name starts a name, and the capitalised words (and particles
+//!   such as "von", "af") that follow it belong to it: "Anna Andersson",
+//!   "Karl-Erik von Essen", "ANNA ANDERSSON";
+//! - a first name that is also an ordinary word ("Per", "Klara", "Hans", "Bo") is a
+//!   name only when a surname or another first name follows it;
+//! - a surname alone is a name when it is long enough not to be a word ("Andersson",
+//!   "Lindqvist"), never "Berg" or "Strand" alone.
+//!
+//! Char-safe throughout: every position is a char boundary found by `char_indices`.
+
+use std::collections::HashSet;
+use std::sync::OnceLock;
+
+/// What a masked name shows.
+pub const NAME_PLACEHOLDER: &str = "[namn]";
+
+const FIRST_NAMES: &str = include_str!("fornamn.txt");
+const SURNAMES: &str = include_str!("efternamn.txt");
+
+/// First names that are also Swedish (or common IT) words: a name only beside another
+/// name ("Hans dator" is not a person, "Hans Berg" is).
+const WORDLIKE_FIRST: &[&str] = &[
+    "per", "bo", "dag", "sten", "björn", "hans", "jan", "stig", "karl", "kaj", "bror", "jarl",
+    "axel", "knut", "frans", "rut", "liv", "love", "lisa", "lina", "tina", "siv", "inga", "sanna",
+    "klara", "saga", "rosa", "viola", "iris", "tindra", "tilde", "marina", "edit", "ester", "svea",
+    "nova", "siri", "juni", "urban", "frank", "milan", "lion", "said", "kim", "tor", "sam", "dan",
+    "tim", "max", "jack", "lova", "vilda", "lotten", "inge", "lage", "uno",
+];
+
+/// Particles inside names: "Carl von Essen", "Anna af Klercker".
+const PARTICLES: &[&str] = &[
+    "von", "af", "av", "de", "van", "der", "den", "la", "di", "da", "bin", "ibn",
+];
+
+/// Endings of Swedish surnames made of nature words (Lindberg, Sjöström, Bergqvist).
+const SURNAME_ENDINGS: &[&str] = &[
+    "sson", "berg", "gren", "ström", "strom", "lund", "qvist", "kvist", "holm", "dahl", "blad",
+    "blom", "borg", "fors", "stedt", "stam", "mark", "ling", "lander", "ander", "vall", "by",
+];
+
+struct Lists {
+    first: HashSet<String>,
+    surnames: HashSet<String>,
+}
+
+fn words_of(data: &str) -> impl Iterator<Item = String> + '_ {
+    data.lines()
+        .filter(|l| !l.trim_start().starts_with('#'))
+        .flat_map(str::split_whitespace)
+        .map(str::to_lowercase)
+}
+
+fn lists() -> &'static Lists {
+    static LISTS: OnceLock<Lists> = OnceLock::new();
+    LISTS.get_or_init(|| Lists {
+        first: words_of(FIRST_NAMES).collect(),
+        surnames: words_of(SURNAMES).collect(),
+    })
+}
+
+/// How many distinct first names and surnames the lists hold.
+pub fn list_sizes() -> (usize, usize) {
+    let l = lists();
+    (l.first.len(), l.surnames.len())
+}
+
+/// One word of a text: its byte range and its characters.
+#[derive(Debug, Clone, Copy)]
+struct Word<'t> {
+    start: usize,
+    end: usize,
+    text: &'t str,
+}
+
+/// Words: letters (with combining marks), joined by inner hyphens and apostrophes.
+fn words(text: &str) -> Vec<Word<'_>> {
+    let mut out = Vec::new();
+    let mut start: Option<usize> = None;
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    for (k, &(i, c)) in chars.iter().enumerate() {
+        let letter = c.is_alphabetic() || is_combining(c);
+        let joiner = matches!(c, '-' | '\'' | '’' | '\u{2010}' | '\u{2011}')
+            && start.is_some()
+            && chars.get(k + 1).is_some_and(|(_, n)| n.is_alphabetic());
+        match (letter || joiner, start) {
+            (true, None) => start = Some(i),
+            (false, Some(s)) => {
+                out.push(Word {
+                    start: s,
+                    end: i,
+                    text: &text[s..i],
+                });
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    if let Some(s) = start {
+        out.push(Word {
+            start: s,
+            end: text.len(),
+            text: &text[s..],
+        });
+    }
+    out
+}
+
+fn is_combining(c: char) -> bool {
+    matches!(c, '\u{300}'..='\u{36F}' | '\u{1AB0}'..='\u{1AFF}' | '\u{1DC0}'..='\u{1DFF}' | '\u{20D0}'..='\u{20FF}' | '\u{FE20}'..='\u{FE2F}')
+}
+
+/// The word's parts split at hyphens: "Karl-Erik" → ["Karl", "Erik"].
+fn parts(word: &str) -> impl Iterator<Item = &str> {
+    word.split(['-', '\u{2010}', '\u{2011}'])
+        .filter(|p| !p.is_empty())
+}
+
+/// "Anna", "ANNA", "Karl-Erik", "O'Brien": a capital first, then all small or all
+/// capitals.
+fn name_cased(word: &str) -> bool {
+    parts(word).all(|p| {
+        let mut letters = p.chars().filter(|c| c.is_alphabetic());
+        let Some(first) = letters.next() else {
+            return false;
+        };
+        if !first.is_uppercase() {
+            return false;
+        }
+        let rest: Vec<char> = letters.collect();
+        rest.iter().all(|c| c.is_lowercase()) || rest.iter().all(|c| c.is_uppercase())
+    })
+}
+
+fn all_caps(word: &str) -> bool {
+    word.chars().filter(|c| c.is_alphabetic()).count() > 1
+        && word
+            .chars()
+            .filter(|c| c.is_alphabetic())
+            .all(char::is_uppercase)
+}
+
+fn key(word: &str) -> String {
+    word.to_lowercase()
+        .replace(['’', '\u{2010}', '\u{2011}'], "-")
+}
+
+/// A first name from the list (also hyphenated, also in the genitive: "Annas").
+fn is_first(word: &str) -> bool {
+    let l = lists();
+    let k = key(word);
+    if l.first.contains(&k) || parts(&k).count() > 1 && parts(&k).all(|p| l.first.contains(p)) {
+        return true;
+    }
+    k.strip_suffix('s')
+        .is_some_and(|stem| stem.chars().count() >= 3 && l.first.contains(stem))
+}
+
+/// A first name that is also a word, also in the genitive ("Dags", "Pers").
+fn is_wordlike_first(word: &str) -> bool {
+    let k = key(word);
+    WORDLIKE_FIRST.contains(&k.as_str())
+        || k.strip_suffix('s')
+            .is_some_and(|stem| WORDLIKE_FIRST.contains(&stem))
+}
+
+/// A surname from the list or of a surname's shape.
+fn is_surname(word: &str) -> bool {
+    let l = lists();
+    let k = key(word);
+    let shaped = parts(&k).all(|p| {
+        l.surnames.contains(p)
+            || SURNAME_ENDINGS
+                .iter()
+                .any(|e| p.ends_with(e) && p.chars().count() >= e.chars().count() + 2)
+    });
+    shaped
+}
+
+/// A surname that is a name even alone: listed or ending in "-sson", and six letters
+/// or more ("Andersson", "Hassan"; not "Berg", "Strand").
+fn is_lone_surname(word: &str) -> bool {
+    let l = lists();
+    let k = key(word);
+    let long = k.chars().count() >= 6;
+    long && !matches!(
+        k.as_str(),
+        "strand" | "brandt" | "hammar" | "norman" | "wester" | "person"
+    ) && (l.surnames.contains(&k) || (k.ends_with("sson") && k.chars().count() >= 7))
+}
+
+/// Byte ranges of the person names in `text`, in order, not overlapping.
+pub fn find_names(text: &str) -> Vec<(usize, usize)> {
+    let words = words(text);
+    let mut out = Vec::new();
+    let mut i = 0;
+    // Whether only white space lies between two words.
+    let adjacent = |a: &Word, b: &Word| text[a.end..b.start].chars().all(char::is_whitespace);
+    while i < words.len() {
+        let w = words[i];
+        if !name_cased(w.text) {
+            i += 1;
+            continue;
+        }
+        let first = is_first(w.text);
+        let lone_surname = is_lone_surname(w.text);
+        if !first && !lone_surname {
+            i += 1;
+            continue;
+        }
+        // Extend over the capitalised words and particles that follow.
+        let mut j = i;
+        let mut named_follower = false;
+        while j + 1 < words.len() && adjacent(&words[j], &words[j + 1]) {
+            let next = words[j + 1];
+            if name_cased(next.text) {
+                named_follower |= is_first(next.text) || is_surname(next.text);
+                j += 1;
+            } else if PARTICLES.contains(&next.text.to_lowercase().as_str())
+                && j + 2 < words.len()
+                && adjacent(&next, &words[j + 2])
+                && name_cased(words[j + 2].text)
+            {
+                named_follower = true;
+                j += 2;
+            } else {
+                break;
+            }
+        }
+        let alone = j == i;
+        let is_name = if first && is_wordlike_first(w.text) && !lone_surname {
+            named_follower
+        } else if alone && all_caps(w.text) {
+            // "SAM", "IDA", "EVA" are acronyms as often as names.
+            w.text.chars().count() >= 4
+        } else {
+            true
+        };
+        if is_name {
+            out.push((w.start, words[j].end));
+            i = j + 1;
+        } else {
+            i += 1;
+        }
+    }
+    out
+}
+
+/// "von", "af", "de": a word inside a name.
+pub fn is_particle(word: &str) -> bool {
+    PARTICLES.contains(&word.to_lowercase().as_str())
+}
+
+/// True when `text` holds a person name.
+pub fn contains_name(text: &str) -> bool {
+    !find_names(text).is_empty()
+}
+
+/// `text` with every person name replaced by "[namn]".
+pub fn mask_names(text: &str) -> String {
+    let found = find_names(text);
+    if found.is_empty() {
+        return text.to_string();
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut at = 0;
+    for (start, end) in found {
+        out.push_str(&text[at..start]);
+        out.push_str(NAME_PLACEHOLDER);
+        at = end;
+    }
+    out.push_str(&text[at..]);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_masked_whole() {
+        for (text, masked) in [
+            ("Felskick till Anna Andersson", "Felskick till [namn]"),
+            ("ANNA ANDERSSON", "[namn]"),
+            ("Karl-Erik von Essen (IT)", "[namn] (IT)"),
+            ("Kontakta Johansson", "Kontakta [namn]"),
+            ("Per Lindberg ansvarar", "[namn] ansvarar"),
+            ("Annas dator", "[namn] dator"),
+            ("Mejl från Birgitta", "Mejl från [namn]"),
+        ] {
+            assert_eq!(mask_names(text), masked, "{text}");
+        }
+    }
+
+    #[test]
+    fn words_that_look_like_names_stay() {
+        for text in [
+            "Per enhet",
+            "Klara åtgärder före sommaren",
+            "Hans dator stals",
+            "Berg och dal",
+            "Strand",
+            "IT-avdelningen",
+            "Nätfiske",
+            "Grundläggande informationssäkerhet (e-learning)",
+            "SAM-verktyg",
+            "Person­uppgiftsincident",
+        ] {
+            assert_eq!(mask_names(text), text, "{text}");
+        }
+    }
+}
