@@ -68,29 +68,19 @@ pub fn load_file(path: &Path, name: &str, cfg: &Config, rec: &Recogniser, inputs
                 inputs.add_source(note_source(path, name, &why));
             }
         }
-        FileType::Section => match std::fs::read(path) {
-            Ok(bytes) => match ingest::csv::decode(&bytes) {
-                Ok((text, _)) => {
-                    let stem = path
-                        .file_stem()
-                        .map(|s| s.to_string_lossy().to_string())
-                        .unwrap_or_default();
-                    inputs
-                        .sections
-                        .push((ingest::section_key(&stem), text.into_owned()));
-                    inputs.add_source(
-                        Source::new(
-                            name,
-                            None,
-                            &ingest::sha256_hex(&bytes),
-                            "Textavsnitt till rapporten",
-                        )
+        FileType::Section => match read_section(path) {
+            Ok((text, sha)) => {
+                let stem = path
+                    .file_stem()
+                    .map(|s| s.to_string_lossy().to_string())
+                    .unwrap_or_default();
+                inputs.sections.push((ingest::section_key(&stem), text));
+                inputs.add_source(
+                    Source::new(name, None, &sha, "Textavsnitt till rapporten")
                         .used_as("Textavsnitt"),
-                    );
-                }
-                Err(e) => file_error(inputs, name, None, &e.to_string()),
-            },
-            Err(e) => file_error(inputs, name, None, &crate::platform::read_error(&e)),
+                );
+            }
+            Err(message) => file_error(inputs, name, None, &message),
         },
         FileType::Spreadsheet | FileType::Delimited => {
             let read = match ingest::read_file(path, &cfg.limits) {
@@ -105,6 +95,38 @@ pub fn load_file(path: &Path, name: &str, cfg: &Config, rec: &Recogniser, inputs
             }
         }
     }
+}
+
+/// The largest section file (omvarld.md …) read: a year's text is a few pages, far
+/// below this; a larger file is not a text someone wrote for the review.
+pub const MAX_SECTION_BYTES: u64 = 2 * 1024 * 1024;
+
+/// A section file's text (UTF-8, UTF-16 or Windows-1252, as Notepad saves it) and its
+/// SHA-256; the error says in Swedish what is wrong.
+fn read_section(path: &Path) -> Result<(String, String), String> {
+    use std::io::Read as _;
+    let file = std::fs::File::open(path).map_err(|e| crate::platform::read_error(&e))?;
+    let mut bytes = Vec::new();
+    file.take(MAX_SECTION_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| crate::platform::read_error(&e))?;
+    if bytes.len() as u64 > MAX_SECTION_BYTES {
+        return Err(format!(
+            "textavsnittet är större än gränsen {} MiB för en avsnittsfil; en text till genomgången är några sidor. Korta texten eller dela upp den",
+            MAX_SECTION_BYTES / (1024 * 1024)
+        ));
+    }
+    if bytes.is_empty() {
+        return Err("textavsnittet är tomt".to_string());
+    }
+    let text = crate::config::decode_config_text(&bytes);
+    if text.contains('\0') {
+        return Err(
+            "filen innehåller binära tecken och är ingen text. Spara avsnittet som vanlig text (.md eller .txt)"
+                .to_string(),
+        );
+    }
+    Ok((text, ingest::sha256_hex(&bytes)))
 }
 
 /// Hands every sheet of a read file to the input kinds. Never panics: a panic in the

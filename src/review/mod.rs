@@ -179,16 +179,18 @@ pub fn build(
     let iso = iso::rows(&figures);
     let plan = plan::build(&figures, cfg);
     let markdown = text::render_markdown(&figures, &plan)?;
-    let mut text = text::to_blocks(&markdown);
+    // The text stays whole: the Word document and the .md show all of it; only the
+    // workbook's Rapport sheet cuts a paragraph to what one cell holds, with this note.
+    let text = text::to_blocks(&markdown);
     let mut figures = figures;
-    if fit_blocks(&mut text) {
+    if exceeds_a_cell(&text) {
         let note = Problem::note(
             crate::model::Place::file("(rapporttext)"),
             &format!(
                 "ett stycke i rapporttexten är längre än de {} tecken en cell i Excel rymmer",
                 crate::privacy::EXCEL_CELL_CHARS
             ),
-            "Stycket kortades i bladet Rapport; .md-filen har hela texten. Dela upp stycket i avsnittsfilen.",
+            "Stycket kortades i bladet Rapport; Word-dokumentet och .md-filen har hela texten.",
         );
         figures.warnings.push(note.one_line());
         figures.problems.push(note);
@@ -202,30 +204,17 @@ pub fn build(
     })
 }
 
-/// Cuts every block's text to what one Excel cell holds; true when something was cut.
-fn fit_blocks(blocks: &mut [Block]) -> bool {
-    let mut cut = false;
-    let mut fit = |t: &mut String| {
-        if let Some(short) = crate::privacy::fit_cell(t) {
-            *t = short;
-            cut = true;
-        }
-    };
-    for block in blocks.iter_mut() {
-        match block {
-            Block::Heading1(t)
-            | Block::Heading2(t)
-            | Block::Heading3(t)
-            | Block::Paragraph(t)
-            | Block::Bullet(t)
-            | Block::Numbered(_, t) => fit(t),
-            Block::Table(head, rows) => {
-                for cell in head.iter_mut().chain(rows.iter_mut().flatten()) {
-                    fit(cell);
-                }
-            }
-            Block::PageBreak => {}
-        }
-    }
-    cut
+/// True when some block's text is longer than one Excel cell holds.
+fn exceeds_a_cell(blocks: &[Block]) -> bool {
+    let long = |t: &String| crate::privacy::fit_cell(t).is_some();
+    blocks.iter().any(|block| match block {
+        Block::Heading1(t)
+        | Block::Heading2(t)
+        | Block::Heading3(t)
+        | Block::Paragraph(t)
+        | Block::Bullet(t)
+        | Block::Numbered(_, t) => long(t),
+        Block::Table(head, rows) => head.iter().chain(rows.iter().flatten()).any(long),
+        Block::PageBreak => false,
+    })
 }

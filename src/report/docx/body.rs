@@ -205,7 +205,7 @@ pub struct Writer<'a> {
     /// Width available for images, in EMU.
     image_width: u64,
     /// The links the Markdown gave a label: (label, URL).
-    labelled: Vec<(String, String)>,
+    labelled: Labelled,
 }
 
 impl<'a> Writer<'a> {
@@ -447,9 +447,10 @@ impl<'a> Writer<'a> {
 /// The links of the review's Markdown that have a label of their own: (label, URL), in
 /// order. The text blocks write such a link as "label (url)" (review::text::to_blocks);
 /// knowing the pairs, the document can give the label with the address as a footnote.
-pub fn labelled_links(markdown: &str) -> Vec<(String, String)> {
+pub fn labelled_links(markdown: &str) -> Labelled {
     use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
     let mut out: Vec<(String, String)> = Vec::new();
+    let mut seen: std::collections::HashSet<(String, String)> = Default::default();
     let mut open: Vec<(String, String)> = Vec::new();
     for event in Parser::new_ext(markdown, Options::ENABLE_TABLES) {
         match event {
@@ -461,7 +462,7 @@ pub fn labelled_links(markdown: &str) -> Vec<(String, String)> {
                     let label = label.split_whitespace().collect::<Vec<_>>().join(" ");
                     if !label.is_empty()
                         && label != url
-                        && !out.contains(&(label.clone(), url.clone()))
+                        && seen.insert((label.clone(), url.clone()))
                     {
                         out.push((label, url));
                     }
@@ -480,60 +481,141 @@ pub fn labelled_links(markdown: &str) -> Vec<(String, String)> {
             _ => {}
         }
     }
-    out
+    Labelled::new(out)
+}
+
+/// The labelled links of a text, (label, URL) in order, indexed by URL so that finding
+/// the links of a text takes time in proportion to the text, not to text × links.
+#[derive(Debug, Clone, Default)]
+pub struct Labelled {
+    pairs: Vec<(String, String)>,
+    by_url: std::collections::HashMap<String, Vec<usize>>,
+    /// Longest label in bytes and longest URL in characters: how far to look.
+    max_label: usize,
+    max_url_chars: usize,
+}
+
+impl Labelled {
+    fn new(pairs: Vec<(String, String)>) -> Labelled {
+        let mut by_url: std::collections::HashMap<String, Vec<usize>> = Default::default();
+        for (i, (_, url)) in pairs.iter().enumerate() {
+            by_url.entry(url.clone()).or_default().push(i);
+        }
+        Labelled {
+            max_label: pairs.iter().map(|(l, _)| l.len()).max().unwrap_or(0),
+            max_url_chars: pairs
+                .iter()
+                .map(|(_, u)| u.chars().count())
+                .max()
+                .unwrap_or(0),
+            by_url,
+            pairs,
+        }
+    }
+}
+
+impl std::ops::Deref for Labelled {
+    type Target = [(String, String)];
+    fn deref(&self) -> &Self::Target {
+        &self.pairs
+    }
+}
+
+impl PartialEq<Vec<(String, String)>> for Labelled {
+    fn eq(&self, other: &Vec<(String, String)>) -> bool {
+        &self.pairs == other
+    }
 }
 
 /// The first link in `text`: (start, end, label for a labelled link, URL). A labelled
 /// link is one of `labelled` written "label (url)"; a bare address is any http(s) URL.
 fn find_link<'t>(
     text: &'t str,
-    labelled: &[(String, String)],
+    labelled: &Labelled,
 ) -> Option<(usize, usize, Option<&'t str>, &'t str)> {
-    let with_label = labelled
-        .iter()
-        .filter_map(|(label, url)| {
-            let start = text.find(&format!("{label} ({url})"))?;
-            let url_start = start + label.len() + 2;
-            let end = url_start + url.len() + 1;
-            Some((
-                start,
-                end,
-                Some(&text[start..start + label.len()]),
-                &text[url_start..end - 1],
-            ))
-        })
-        .min_by_key(|(start, ..)| *start);
-    let bare = ["https://", "http://"]
-        .iter()
-        .filter_map(|p| text.find(p))
-        .min()
-        .map(|start| {
-            let len = text[start..]
-                .find(|c: char| c.is_whitespace() || c == ')' || c == ']')
-                .unwrap_or(text.len() - start);
-            let mut end = start + len;
-            while text[..end].ends_with(['.', ',', ';', ':']) {
-                end -= 1;
+    let bare = first_bare_link(text);
+    // A labelled link starts before its "(": none can start before the bare address
+    // once the "(" lies further on than the longest label.
+    let limit = bare
+        .map(|(start, ..)| start + labelled.max_label + 2)
+        .unwrap_or(text.len());
+    let mut with_label = None;
+    if !labelled.by_url.is_empty() {
+        for (open, _) in text.match_indices('(') {
+            if open > limit {
+                break;
             }
-            (start, end, None, &text[start..end])
-        })
-        .filter(|(start, end, ..)| end - start > "https://".len());
+            let after = &text[open + 1..];
+            let Some(close) = after
+                .char_indices()
+                .take(labelled.max_url_chars + 1)
+                .find(|(_, c)| *c == ')')
+                .map(|(i, _)| i)
+            else {
+                continue;
+            };
+            let url = &after[..close];
+            let Some(indices) = labelled.by_url.get(url) else {
+                continue;
+            };
+            let Some(before) = text[..open].strip_suffix(' ') else {
+                continue;
+            };
+            let label = indices
+                .iter()
+                .map(|&i| labelled.pairs[i].0.as_str())
+                .filter(|l| before.ends_with(l))
+                .max_by_key(|l| l.len());
+            if let Some(label) = label {
+                let start = before.len() - label.len();
+                with_label = Some((
+                    start,
+                    open + 1 + close + 1,
+                    Some(&text[start..before.len()]),
+                    url,
+                ));
+                break;
+            }
+        }
+    }
     match (with_label, bare) {
         (Some(m), Some(b)) => Some(if m.0 <= b.0 { m } else { b }),
         (m, b) => m.or(b),
     }
 }
 
+/// The first bare http(s) address in `text`, without trailing punctuation.
+fn first_bare_link(text: &str) -> Option<(usize, usize, Option<&str>, &str)> {
+    let mut from = 0;
+    let start = loop {
+        let at = from + text[from..].find("http")?;
+        let rest = &text[at..];
+        if rest.starts_with("https://") || rest.starts_with("http://") {
+            break at;
+        }
+        from = at + "http".len();
+    };
+    let len = text[start..]
+        .find(|c: char| c.is_whitespace() || c == ')' || c == ']')
+        .unwrap_or(text.len() - start);
+    let mut end = start + len;
+    while text[..end].ends_with(['.', ',', ';', ':']) {
+        end -= 1;
+    }
+    Some((start, end, None, &text[start..end])).filter(|(s, e, ..)| e - s > "https://".len())
+}
+
 /// Every link the text cites, in order of first mention: (label or URL, URL).
-pub fn cited_links(blocks: &[Block], labelled: &[(String, String)]) -> Vec<(String, String)> {
+pub fn cited_links(blocks: &[Block], labelled: &Labelled) -> Vec<(String, String)> {
     let mut out: Vec<(String, String)> = Vec::new();
+    let mut seen: std::collections::HashSet<&str> = Default::default();
     for b in blocks {
         let (Block::Paragraph(t) | Block::Bullet(t) | Block::Numbered(_, t)) = b else {
             continue;
         };
         let mut rest = t.as_str();
         while let Some((_, end, label, url)) = find_link(rest, labelled) {
-            if !out.iter().any(|(_, u)| u == url) {
+            if seen.insert(url) {
                 out.push((label.unwrap_or(url).to_string(), url.to_string()));
             }
             rest = &rest[end..];

@@ -191,6 +191,10 @@ pub fn build(review: &Review, options: &DocxOptions) -> Result<(Vec<u8>, Vec<Str
     if let Some(t) = &template {
         for p in &t.parts {
             slots.push((p.kind, p.slot.clone(), p.part.clone()));
+            // A part the template uses in two slots (first and default) is written once.
+            if files.iter().any(|(name, _)| *name == p.part) {
+                continue;
+            }
             files.push((p.part.clone(), p.xml.clone()));
             if let Some(rels) = &p.rels {
                 let file = p.part.trim_start_matches("word/");
