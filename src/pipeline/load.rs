@@ -161,7 +161,13 @@ fn load_sheets_unguarded(
     rec: &Recogniser,
     inputs: &mut Inputs,
 ) {
+    #[cfg(test)]
+    let fail_after_first = tests::PANIC_AFTER_FIRST_SHEET.with(|f| f.get());
     for sheet in &read.sheets {
+        #[cfg(test)]
+        if fail_after_first && inputs.sources.len() > 1 {
+            panic!("an injected panic");
+        }
         load_sheet(
             sheet,
             name,
@@ -624,4 +630,53 @@ pub fn split_by_administration(
         })
         .collect();
     Some((parts, blank))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    thread_local! {
+        /// Makes the per-file work panic once a sheet of the file is in (a test of the
+        /// boundary; nothing in the code is known to panic).
+        pub static PANIC_AFTER_FIRST_SHEET: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    }
+
+    fn read_csv(text: &str) -> ingest::ReadFile {
+        ingest::read_bytes(
+            text.as_bytes().to_vec(),
+            "csv",
+            &Config::default_config().limits,
+        )
+        .unwrap_or_else(|(e, _)| panic!("{e}"))
+    }
+
+    #[test]
+    fn a_panic_in_per_file_work_is_that_files_error_and_its_rows_are_dropped() {
+        let cfg = Config::default_config();
+        let rec = Recogniser::new(&cfg);
+        let mut inputs = Inputs::default();
+        let risks = "Risk;Sannolikhet;Konsekvens\nA;4;4\nB;2;2\n";
+        load_read(Ok(read_csv(risks)), "Risker.csv", &cfg, &rec, &mut inputs);
+        assert_eq!(inputs.risks.len(), 2);
+        // A file of two sheets whose second sheet's work panics: its first sheet's rows
+        // are dropped too, and the file is reported; the earlier file's rows stay.
+        let mut two = read_csv("Risk;Sannolikhet;Konsekvens\nC;4;4\n");
+        two.sheets.push(two.sheets[0].clone());
+        PANIC_AFTER_FIRST_SHEET.with(|f| f.set(true));
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(|_| {}));
+        load_read(Ok(two), "Fler risker.csv", &cfg, &rec, &mut inputs);
+        std::panic::set_hook(previous);
+        PANIC_AFTER_FIRST_SHEET.with(|f| f.set(false));
+        assert_eq!(inputs.risks.len(), 2, "{:?}", inputs.risks);
+        let errors: Vec<_> = inputs
+            .problems
+            .iter()
+            .filter(|p| p.severity == model::Severity::FileError)
+            .collect();
+        assert_eq!(errors.len(), 1, "{:?}", inputs.problems);
+        assert!(errors[0].one_line().contains("Fler risker.csv"));
+        assert!(errors[0].one_line().contains("internt fel"));
+    }
 }

@@ -42,7 +42,8 @@ const PARTICLES: &[&str] = &[
 /// Endings of Swedish surnames made of nature words (Lindberg, Sjöström, Bergqvist).
 const SURNAME_ENDINGS: &[&str] = &[
     "sson", "berg", "gren", "ström", "strom", "lund", "qvist", "kvist", "holm", "dahl", "blad",
-    "blom", "borg", "fors", "stedt", "stam", "mark", "ling", "lander", "ander", "vall", "by",
+    "blom", "borg", "fors", "stedt", "lander", "vall", "wall", "hielm", "sköld", "skiöld", "crona",
+    "stierna", "stjärna", "kiöld",
 ];
 
 struct Lists {
@@ -133,7 +134,14 @@ fn name_cased(word: &str) -> bool {
         if !first.is_uppercase() {
             return false;
         }
-        let rest: Vec<char> = letters.collect();
+        let mut rest: Vec<char> = letters.collect();
+        // "WALLINs": a name in capitals with the genitive s.
+        if rest.len() > 1
+            && rest.last() == Some(&'s')
+            && rest[..rest.len() - 1].iter().all(|c| c.is_uppercase())
+        {
+            rest.pop();
+        }
         rest.iter().all(|c| c.is_lowercase()) || rest.iter().all(|c| c.is_uppercase())
     })
 }
@@ -170,11 +178,18 @@ fn is_wordlike_first(word: &str) -> bool {
             .is_some_and(|stem| WORDLIKE_FIRST.contains(&stem))
 }
 
-/// A surname from the list or of a surname's shape.
+/// A surname from the list or of a surname's shape, also in the genitive
+/// ("Olofssons", "Linds").
 fn is_surname(word: &str) -> bool {
-    let l = lists();
     let k = key(word);
-    let shaped = parts(&k).all(|p| {
+    surname_key(&k)
+        || k.strip_suffix('s')
+            .is_some_and(|stem| stem.chars().count() >= 2 && surname_key(stem))
+}
+
+fn surname_key(k: &str) -> bool {
+    let l = lists();
+    let shaped = parts(k).all(|p| {
         l.surnames.contains(p)
             || SURNAME_ENDINGS
                 .iter()
@@ -183,11 +198,59 @@ fn is_surname(word: &str) -> bool {
     shaped
 }
 
+/// Places that have a surname's shape ("Stockholm", "Göteborg").
+const PLACES: &[&str] = &[
+    "stockholm",
+    "göteborg",
+    "helsingborg",
+    "vänersborg",
+    "ängelholm",
+    "kungsholm",
+    "hagfors",
+    "bengtsfors",
+    "degerfors",
+    "sundsvall",
+    "hallsberg",
+    "kungsberg",
+    "falkenberg",
+    "strömsund",
+    "mölndal",
+    "kungälv",
+    "varberg",
+    "vänersborg",
+    "skellefteå",
+    "sandviken",
+    "nyköping",
+    "östersund",
+    "oskarshamn",
+    "lund",
+    "berg",
+    "holm",
+    "strand",
+    "ström",
+];
+
+/// A surname strong enough to make the capitalised word before it a first name:
+/// listed or of a surname's shape, six letters or more, no place.
+fn is_strong_surname(word: &str) -> bool {
+    let k = key(word);
+    let stem = k.strip_suffix('s').unwrap_or(&k);
+    is_surname(word)
+        && k.chars().count() >= 6
+        && !PLACES.contains(&k.as_str())
+        && !PLACES.contains(&stem)
+}
+
 /// A surname that is a name even alone: listed or ending in "-sson", and six letters
 /// or more ("Andersson", "Hassan"; not "Berg", "Strand").
 fn is_lone_surname(word: &str) -> bool {
     let l = lists();
     let k = key(word);
+    let k = match k.strip_suffix('s') {
+        // The genitive: "Lindströms", "Anderssons".
+        Some(stem) if l.surnames.contains(stem) || stem.ends_with("sson") => stem.to_string(),
+        _ => k,
+    };
     let long = k.chars().count() >= 6;
     long && !matches!(
         k.as_str(),
@@ -210,7 +273,39 @@ pub fn find_names(text: &str) -> Vec<(usize, usize)> {
         }
         let first = is_first(w.text);
         let lone_surname = is_lone_surname(w.text);
-        if !first && !lone_surname {
+        // "Andersson, Anna": a surname, a comma, a first name.
+        if is_surname(w.text) && i + 1 < words.len() {
+            let next = words[i + 1];
+            let gap = &text[w.end..next.start];
+            let next_is_first =
+                is_first(next.text) || (is_strong_surname(w.text) && !all_caps(next.text));
+            if gap.trim() == "," && name_cased(next.text) && next_is_first {
+                let mut j = i + 1;
+                while j + 1 < words.len()
+                    && adjacent(&words[j], &words[j + 1])
+                    && name_cased(words[j + 1].text)
+                    && is_first(words[j + 1].text)
+                {
+                    j += 1;
+                }
+                out.push((w.start, words[j].end));
+                i = j + 1;
+                continue;
+            }
+        }
+        // "Sigvard Lindqvist", "EVALD STRÖMDAHL": a first name no list holds, known by
+        // the surname after it.
+        // Not as a text's first word, where "Kontakta Johansson" begins, unless the
+        // whole name is in capitals.
+        let before_surname = !first
+            && !lone_surname
+            && (i > 0 || all_caps(w.text))
+            && (!all_caps(w.text) || w.text.chars().count() > 3)
+            && i + 1 < words.len()
+            && adjacent(&w, &words[i + 1])
+            && name_cased(words[i + 1].text)
+            && is_strong_surname(words[i + 1].text);
+        if !first && !lone_surname && !before_surname {
             i += 1;
             continue;
         }
@@ -243,7 +338,33 @@ pub fn find_names(text: &str) -> Vec<(usize, usize)> {
             true
         };
         if is_name {
-            out.push((w.start, words[j].end));
+            // "för Sigvard Lindqvist": a capitalised word before a surname, inside the
+            // sentence, is the first name no list holds.
+            // "för Sigvard Birgitta Lund", "Sigvard von Andersson": capitalised words
+            // before the name, inside the sentence (not its first word), belong to it.
+            let mut k = i;
+            let free = |at: usize| out.last().is_none_or(|(_, end)| *end <= words[at].start);
+            loop {
+                if k >= 2
+                    && adjacent(&words[k - 1], &words[k])
+                    && name_cased(words[k - 1].text)
+                    && !all_caps(words[k - 1].text)
+                    && free(k - 1)
+                {
+                    k -= 1;
+                } else if k >= 3
+                    && is_particle(words[k - 1].text)
+                    && adjacent(&words[k - 1], &words[k])
+                    && adjacent(&words[k - 2], &words[k - 1])
+                    && name_cased(words[k - 2].text)
+                    && free(k - 2)
+                {
+                    k -= 2;
+                } else {
+                    break;
+                }
+            }
+            out.push((words[k].start, words[j].end));
             i = j + 1;
         } else {
             i += 1;
