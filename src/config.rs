@@ -1105,7 +1105,7 @@ fn has_key_path(table: &toml::Table, key: &str) -> bool {
 fn kind_name(value: &toml::Value) -> &'static str {
     match value {
         toml::Value::String(_) => "en text inom citattecken",
-        toml::Value::Integer(_) => "ett heltal",
+        toml::Value::Integer(_) => "ett tal",
         toml::Value::Float(_) => "ett tal",
         toml::Value::Boolean(_) => "true eller false",
         toml::Value::Datetime(_) => "ett datum",
@@ -1137,7 +1137,8 @@ fn check_types(
                 check_types(u, d, &path)?;
                 true
             }
-            (V::Float(_), V::Integer(_)) => true,
+            // Numbers: whether a whole number will do is for the setting to say.
+            (V::Float(_) | V::Integer(_), V::Float(_) | V::Integer(_)) => true,
             (V::Array(d), V::Array(u)) => match d.first() {
                 Some(first @ (V::String(_) | V::Integer(_) | V::Boolean(_))) => {
                     if let Some(bad) = u
