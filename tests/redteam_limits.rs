@@ -51,7 +51,10 @@ fn a_synonym_list_longer_than_a_cell_does_not_end_the_run() {
     let words: Vec<String> = (0..4000).map(|i| format!("\"nätfiskeord{i}\"")).collect();
     std::fs::write(
         dir.join("genomgang.toml"),
-        format!("[incidents.extra_synonyms]\nphishing = [{}]\n", words.join(", ")),
+        format!(
+            "[incidents.extra_synonyms]\nphishing = [{}]\n",
+            words.join(", ")
+        ),
     )
     .unwrap();
     let out = tmp.join("out");
@@ -60,7 +63,10 @@ fn a_synonym_list_longer_than_a_cell_does_not_end_the_run() {
     assert!(!err.contains("String exceeds"), "{err}");
     assert_eq!(value(&doc, "incidents.total"), Some(1.0));
     let config = format!("{:?}", sheet_rows(&xlsx, "Konfiguration"));
-    assert!(config.contains("visas förkortad"), "no note on the cut line");
+    assert!(
+        config.contains("visas förkortad"),
+        "no note on the cut line"
+    );
 }
 
 // ---------------------------------------------------------------- defect 13
@@ -90,7 +96,10 @@ fn template(path: &Path, header_rels: Option<&str>, extra: &[(&str, Vec<u8>)]) {
         ),
     ];
     if let Some(rels) = header_rels {
-        parts.push(("word/_rels/header1.xml.rels".into(), rels.as_bytes().to_vec()));
+        parts.push((
+            "word/_rels/header1.xml.rels".into(),
+            rels.as_bytes().to_vec(),
+        ));
     }
     for (name, bytes) in extra {
         parts.push((name.to_string(), bytes.clone()));
@@ -132,7 +141,11 @@ fn a_template_whose_header_is_used_twice_keeps_the_document() {
     assert!(all_parts_text(&docx).contains("Stadens mallhuvud"));
     // Both slots refer to the one copied part.
     let rels = zip_part(&docx, "word/_rels/document.xml.rels");
-    assert_eq!(rels.matches("Target=\"mall-header1.xml\"").count(), 2, "{rels}");
+    assert_eq!(
+        rels.matches("Target=\"mall-header1.xml\"").count(),
+        2,
+        "{rels}"
+    );
 }
 
 #[test]
@@ -145,7 +158,11 @@ fn a_template_part_over_32_mib_is_refused_in_swedish_not_cut() {
         r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="{image}" Target="media/image1.png"/></Relationships>"#
     );
     let big = vec![0u8; 33 * 1024 * 1024];
-    template(&dir.join("mall.docx"), Some(&rels), &[("word/media/image1.png", big)]);
+    template(
+        &dir.join("mall.docx"),
+        Some(&rels),
+        &[("word/media/image1.png", big)],
+    );
     std::fs::write(dir.join("genomgang.toml"), "dokumentmall = \"mall.docx\"\n").unwrap();
     let out = tmp.join("out");
     let (code, _, _, err) = report(&dir, &out, &["--year", "2025"]);
@@ -186,7 +203,13 @@ fn a_section_file_saved_as_utf16_or_ansi_is_read() {
             }
             b
         }),
-        ("ansi", encoding_rs::WINDOWS_1252.encode("Omvärlden: åäö i NIS2-arbetet.\n").0.to_vec()),
+        (
+            "ansi",
+            encoding_rs::WINDOWS_1252
+                .encode("Omvärlden: åäö i NIS2-arbetet.\n")
+                .0
+                .to_vec(),
+        ),
     ] {
         let tmp = TempDir::new(&format!("rt-section-{name}"));
         let dir = tmp.join("in");
@@ -195,7 +218,10 @@ fn a_section_file_saved_as_utf16_or_ansi_is_read() {
         let out = tmp.join("out");
         let (code, _, _, err) = report(&dir, &out, &["--year", "2025"]);
         assert_eq!(code, 0, "{name}: {err}");
-        assert!(md_in(&out).contains("Omvärlden: åäö i NIS2-arbetet."), "{name}");
+        assert!(
+            md_in(&out).contains("Omvärlden: åäö i NIS2-arbetet."),
+            "{name}"
+        );
     }
 }
 
@@ -238,7 +264,9 @@ fn the_word_document_is_not_cut_at_excels_cell_limit() {
     let mut rows = vec![texts(&["Åtgärd", "Status", "Ansvarig", "Klart senast"])];
     for i in 0..500 {
         rows.push(vec![
-            s(&format!("Införa skydd nummer {i:03} för verksamhetssystemen")),
+            s(&format!(
+                "Införa skydd nummer {i:03} för verksamhetssystemen"
+            )),
             s("Pågår"),
             s("IT-chef"),
             d(2025, 3, 1),
@@ -288,7 +316,14 @@ fn a_run_draws_while_another_holds_the_folder_and_says_it_waits() {
     let held = std::fs::File::open(&out).unwrap();
     held.lock().unwrap();
     let mut child = Command::new(bin())
-        .args(["report", dir.to_str().unwrap(), "--out", out.to_str().unwrap(), "--year", "2025"])
+        .args([
+            "report",
+            dir.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "--year",
+            "2025",
+        ])
         .stderr(Stdio::piped())
         .stdout(Stdio::null())
         .spawn()
@@ -332,7 +367,10 @@ fn json_to_a_fifo_is_written_in_place() {
     let dir = tmp.join("in");
     small_folder(&dir);
     let fifo = tmp.join("kpi.fifo");
-    let made = std::process::Command::new("mkfifo").arg(&fifo).status().unwrap();
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
     assert!(made.success());
     let reader = {
         let fifo = fifo.clone();
@@ -349,7 +387,10 @@ fn json_to_a_fifo_is_written_in_place() {
     let text = reader.join().unwrap();
     let doc: serde_json::Value = serde_json::from_str(&text).unwrap();
     assert_eq!(value(&doc, "risks.total"), Some(2.0));
-    assert!(std::fs::symlink_metadata(&fifo).unwrap().file_type().is_fifo());
+    assert!(std::fs::symlink_metadata(&fifo)
+        .unwrap()
+        .file_type()
+        .is_fifo());
 }
 
 #[cfg(unix)]
@@ -359,9 +400,17 @@ fn json_to_dev_null_and_dev_stdout_is_written_in_place() {
     let tmp = TempDir::new("rt-devnull");
     let dir = tmp.join("in");
     small_folder(&dir);
-    let o = run_on("report", &dir, &tmp.join("out"), &["--json", "/dev/null", "--year", "2025"]);
+    let o = run_on(
+        "report",
+        &dir,
+        &tmp.join("out"),
+        &["--json", "/dev/null", "--year", "2025"],
+    );
     assert_exit(&o, 0);
-    assert!(std::fs::metadata("/dev/null").unwrap().file_type().is_char_device());
+    assert!(std::fs::metadata("/dev/null")
+        .unwrap()
+        .file_type()
+        .is_char_device());
     let o = run_on(
         "report",
         &dir,
@@ -371,17 +420,28 @@ fn json_to_dev_null_and_dev_stdout_is_written_in_place() {
     assert_exit(&o, 0);
     let out = stdout(&o);
     let json = &out[out.find('{').expect("JSON on stdout")..];
-    let doc: serde_json::Value =
-        serde_json::Deserializer::from_str(json).into_iter().next().unwrap().unwrap();
+    let doc: serde_json::Value = serde_json::Deserializer::from_str(json)
+        .into_iter()
+        .next()
+        .unwrap()
+        .unwrap();
     assert_eq!(value(&doc, "risks.total"), Some(2.0));
 }
 
 // ---------------------------------------------------------------- defect 17
 
 fn utf16(text: &str, big_endian: bool) -> Vec<u8> {
-    let mut out = if big_endian { vec![0xFE, 0xFF] } else { vec![0xFF, 0xFE] };
+    let mut out = if big_endian {
+        vec![0xFE, 0xFF]
+    } else {
+        vec![0xFF, 0xFE]
+    };
     for u in text.encode_utf16() {
-        out.extend(if big_endian { u.to_be_bytes() } else { u.to_le_bytes() });
+        out.extend(if big_endian {
+            u.to_be_bytes()
+        } else {
+            u.to_le_bytes()
+        });
     }
     out
 }
@@ -391,7 +451,10 @@ fn configuration_saved_by_notepad_in_any_encoding_is_read() {
     let toml = "# Östermalms inställningar\nunit = \"Östermalm\"\n\n[risks]\nhigh_threshold = 12\n";
     for (name, bytes) in [
         ("utf8", toml.as_bytes().to_vec()),
-        ("utf8-bom", [&[0xEF, 0xBB, 0xBF][..], toml.as_bytes()].concat()),
+        (
+            "utf8-bom",
+            [&[0xEF, 0xBB, 0xBF][..], toml.as_bytes()].concat(),
+        ),
         ("utf16le", utf16(toml, false)),
         ("utf16be", utf16(toml, true)),
         ("ansi", encoding_rs::WINDOWS_1252.encode(toml).0.to_vec()),
@@ -404,7 +467,10 @@ fn configuration_saved_by_notepad_in_any_encoding_is_read() {
         let (code, _, xlsx, err) = report(&dir, &out, &["--year", "2025"]);
         assert_eq!(code, 0, "{name}: {err}");
         assert!(
-            xlsx.file_name().unwrap().to_string_lossy().contains("Östermalm"),
+            xlsx.file_name()
+                .unwrap()
+                .to_string_lossy()
+                .contains("Östermalm"),
             "{name}: {xlsx:?}"
         );
     }
@@ -420,7 +486,13 @@ fn refused(name: &str, toml: &str) -> String {
     let o = run_on("report", &dir, &tmp.join("out"), &["--year", "2025"]);
     let err = assert_exit(&o, 2);
     assert!(err.contains("genomgang.toml"), "{name}: {err}");
-    for english in ["invalid", "expected", "parse error", "unknown variant", "found"] {
+    for english in [
+        "invalid",
+        "expected",
+        "parse error",
+        "unknown variant",
+        "found",
+    ] {
         assert!(!err.contains(english), "{name}: English in {err}");
     }
     err
@@ -428,7 +500,10 @@ fn refused(name: &str, toml: &str) -> String {
 
 #[test]
 fn configuration_errors_name_file_line_and_key_in_swedish() {
-    let err = refused("type", "unit = \"A\"\n\n[risks]\nhigh_threshold = \"hög\"\n");
+    let err = refused(
+        "type",
+        "unit = \"A\"\n\n[risks]\nhigh_threshold = \"hög\"\n",
+    );
     assert!(err.contains("rad 4"), "{err}");
     assert!(err.contains("risks.high_threshold"), "{err}");
     assert!(err.contains("ett tal"), "{err}");
