@@ -50,6 +50,11 @@ impl crate::model::Facts for Incident {
             fact_text(self.administration.as_deref().unwrap_or_default())
         )
     }
+
+    /// Incidents with a case number are matched by it, and each merge is listed.
+    fn matched_by_content(&self) -> bool {
+        self.case_id.is_none()
+    }
 }
 
 /// Maps a category text to its canonical slug: the first category with a synonym the

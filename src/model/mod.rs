@@ -311,6 +311,12 @@ pub struct Inputs {
 /// and saved again in Excel, gives the same facts. Where it was read is not a fact.
 pub trait Facts {
     fn facts(&self) -> String;
+
+    /// False for a record another rule already matches across files (an incident
+    /// with a case number: [`crate::pipeline::load::finish`] lists each one it merges).
+    fn matched_by_content(&self) -> bool {
+        true
+    }
 }
 
 /// Normalised text for [`Facts`]: lowercase, whitespace collapsed.
@@ -348,6 +354,10 @@ impl SeenRows {
         let mut kept = Vec::with_capacity(records.len());
         let mut copies: Vec<(String, usize)> = Vec::new();
         for record in records {
+            if !record.matched_by_content() {
+                kept.push(record);
+                continue;
+            }
             let seen = self.rows.entry((kind, record.facts())).or_default();
             let in_file = seen.per_file.entry(file.to_string()).or_default();
             *in_file += 1;
