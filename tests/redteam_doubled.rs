@@ -312,6 +312,39 @@ fn defect3_a_unit_folder_and_the_city_file_in_the_root_do_not_double_the_city() 
     );
 }
 
+#[test]
+fn defect3_a_column_that_names_no_unit_loses_no_rows_and_says_so() {
+    let tmp = TempDir::new("rt-d3-workplaces");
+    let dir = tmp.folder("Kungsholmen");
+    let mut rows = vec![texts(&[
+        "Organisation",
+        "Ärendenummer",
+        "Händelsedatum",
+        "Kategori",
+    ])];
+    for (i, org) in [
+        "Förskolan Solen",
+        "Hemtjänst Norr",
+        "Förskolan Solen",
+        "Bibliotek",
+    ]
+    .iter()
+    .enumerate()
+    {
+        rows.push(vec![
+            s(org),
+            s(&format!("K-{i}")),
+            d(2025, 2, 1 + i as u32),
+            s("Nätfiske"),
+        ]);
+    }
+    write_sheet(&dir.join("Incidenter.xlsx"), "Incidenter", rows);
+    let (code, doc, _, err) = report(&dir, &tmp.join("out"), &["--year", "2025"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(value(&doc, "incidents.total"), Some(4.0), "{err}");
+    assert!(err.contains("inget av dem är Kungsholmen"), "{err}");
+}
+
 // ---------------------------------------------------------------- defect 4
 
 /// An incident log of last year in full (300) and the first days of this year (49),

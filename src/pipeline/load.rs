@@ -554,13 +554,34 @@ fn own_rows(sheet: &RawSheet, map: &HeaderMap, name: &str, inputs: &mut Inputs) 
             others.push(part.administration.clone());
         }
     }
-    let own_count = own.as_ref().map(data_rows).unwrap_or(0);
-    let shown: Vec<&str> = others.iter().take(5).map(String::as_str).collect();
-    let more = if others.len() > 5 { ", …" } else { "" };
+    // "A, B, C, D, E, …"
+    let listed = {
+        let shown: Vec<&str> = others.iter().take(5).map(String::as_str).collect();
+        let more = if others.len() > 5 { ", …" } else { "" };
+        format!("{}{more}", shown.join(", "))
+    };
+    let Some(own) = own else {
+        // No row names this unit: the column may name something else (an LMS's
+        // "Organisation" holding workplaces), or the unit is named otherwise here.
+        // Every row is read, and that is said where it will be seen.
+        notice(
+            inputs,
+            &place.describe(),
+            &format!(
+                "kolumnen Förvaltning har {} olika värden ({listed}) och inget av dem är {unit}",
+                others.len()
+            ),
+            "Alla rader räknas för förvaltningen. Är filen hela stadens, ange förvaltningens namn som i kolumnen (unit i genomgang.toml eller --unit).",
+        );
+        return None;
+    };
     let mut message = format!(
-        "bladet har en kolumn Förvaltning: {own_count} rader gäller {unit}; {} är andra förvaltningars rader ({}{more})",
+        "bladet har en kolumn Förvaltning: {} {unit}; {} är andra förvaltningars rader ({listed})",
+        match data_rows(&own) {
+            1 => "1 rad gäller".to_string(),
+            n => format!("{n} rader gäller"),
+        },
         crate::kpi::count_noun(other_rows, "rad", "rader"),
-        shown.join(", ")
     );
     if !blank.is_empty() {
         message.push_str(&format!(
@@ -568,31 +589,13 @@ fn own_rows(sheet: &RawSheet, map: &HeaderMap, name: &str, inputs: &mut Inputs) 
             crate::kpi::count_noun(blank.len(), "rad", "rader")
         ));
     }
-    let (severity, action) = if own.is_some() {
-        (
-            model::Severity::Note,
-            "Bara förvaltningens egna rader räknas; andra förvaltningars rader räknas inte här.",
-        )
-    } else {
-        (
-            model::Severity::RowRejected,
-            "Ingen rad räknades. Stämmer förvaltningens namn (unit i genomgang.toml eller --unit) med kolumnen?",
-        )
-    };
-    inputs
-        .problems
-        .push(Problem::new(severity, place, &message, action));
-    let sheet = match own {
-        Some(part) => part.sheet,
-        None => {
-            let mut empty = sheet.clone();
-            empty.rows.truncate(map.header_index + 1);
-            empty.row_numbers.clear();
-            empty
-        }
-    };
+    inputs.problems.push(Problem::note(
+        place,
+        &message,
+        "Bara förvaltningens egna rader räknas; andra förvaltningars rader räknas inte här.",
+    ));
     Some(OwnRows {
-        sheet,
+        sheet: own.sheet,
         note: format!("Andra förvaltningars rader räknas inte: {message}"),
     })
 }
