@@ -783,3 +783,31 @@ fn defect8_names_windows_would_trim_are_read() {
     let sources = text_of(&sheet_rows(&xlsx, "Källor"));
     assert!(sources.contains("Åtgärdsplan.xlsx"), "{sources}");
 }
+
+/// A guard beside defect 2: the roster and the training list in two formats count each
+/// person once (the training KPIs are measured on persons, not rows).
+#[test]
+fn defect2_a_roster_and_training_list_in_two_formats_count_each_person_once() {
+    let tmp = TempDir::new("rt-d2-people");
+    let dir = tmp.folder("in");
+    let roster = roster_rows(4, 1000.0, "19800101", 1000, "Testsson", |_| "Enhet A");
+    write_sheet(&dir.join("Personal.xlsx"), "Personal", roster.clone());
+    write_csv(&dir.join("Personal.csv"), &roster);
+    let mut training = String::from("E-post;Kurs;Status;Slutfört datum\r\n");
+    for i in 1..=3 {
+        training.push_str(&both_courses_csv(
+            &format!("p{i}@example.se"),
+            "2025-03-01",
+            "2025-04-01",
+        ));
+    }
+    std::fs::write(dir.join("Utbildning.csv"), &training).unwrap();
+    std::fs::write(
+        dir.join("Utbildning - Kopia.txt"),
+        training.replace("\r\n", "\n"),
+    )
+    .unwrap();
+    let (doc, _) = report_ok(&dir, &tmp.join("out"), &["--year", "2025"]);
+    assert_eq!(value(&doc, "training.headcount"), Some(4.0));
+    assert_eq!(value(&doc, "training.completed_all"), Some(3.0));
+}
