@@ -73,6 +73,42 @@ pub fn load_folder(
             }
         };
         let tables = listed.iter().filter(|p| is_table(p)).count();
+        match subfolders {
+            _ if tables == 0 => {}
+            Subfolders::ReadOneLevel => {
+                notice(
+                    &mut inputs,
+                    &format!("{folder}/"),
+                    &format!(
+                        "undermappen lästes också ({}); filerna heter \"{folder}/…\" i Källor",
+                        crate::kpi::count_noun(tables, "tabellfil", "tabellfiler")
+                    ),
+                    "Filerna räknas som underlag.",
+                );
+                for path in listed {
+                    let name = format!("{folder}/{}", ingest::file_name(&path));
+                    if ingest::file_type(&path) == FileType::Config {
+                        notice(
+                            &mut inputs,
+                            &name,
+                            "en genomgang.toml i en undermapp används inte",
+                            "Lägg den direkt i indatamappen.",
+                        );
+                        continue;
+                    }
+                    files.push((name, path));
+                }
+            }
+            Subfolders::NameOnly => notice(
+                &mut inputs,
+                &format!("{folder}/"),
+                &format!(
+                    "undermappen har {} som inte lästes: en förvaltnings underlag är filerna direkt i dess mapp",
+                    crate::kpi::count_noun(tables, "tabellfil", "tabellfiler")
+                ),
+                "Inte läst. Flytta upp filerna om de är underlag.",
+            ),
+        }
         let deeper = list_subfolders(&sub)
             .into_iter()
             .filter(|d| ingest::list_files(d).is_ok_and(|f| f.iter().any(|p| is_table(p))))
@@ -87,36 +123,6 @@ pub fn load_folder(
                 ),
                 "Inte läst. Flytta upp filerna om de är underlag.",
             );
-        }
-        if tables == 0 {
-            continue;
-        }
-        match subfolders {
-            Subfolders::ReadOneLevel => {
-                notice(
-                    &mut inputs,
-                    &format!("{folder}/"),
-                    &format!(
-                        "undermappen lästes också ({}); filerna heter \"{folder}/…\" i Källor",
-                        crate::kpi::count_noun(tables, "tabellfil", "tabellfiler")
-                    ),
-                    "Filerna räknas som underlag.",
-                );
-                files.extend(
-                    listed
-                        .into_iter()
-                        .map(|p| (format!("{folder}/{}", ingest::file_name(&p)), p)),
-                );
-            }
-            Subfolders::NameOnly => notice(
-                &mut inputs,
-                &format!("{folder}/"),
-                &format!(
-                    "undermappen har {} som inte lästes: en förvaltnings underlag är filerna direkt i dess mapp",
-                    crate::kpi::count_noun(tables, "tabellfil", "tabellfiler")
-                ),
-                "Inte läst. Flytta upp filerna om de är underlag.",
-            ),
         }
     }
     files.sort_by_key(|(name, _)| {
@@ -485,6 +491,13 @@ pub fn load_sheet(
         note = format!("{note}. {}", own.note);
     }
     if copied > 0 {
+        let firsts: Vec<&str> = copies.iter().map(|(f, _)| f.as_str()).collect();
+        inputs.notices.push(format!(
+            "{}: {} har samma uppgifter som rader i {} och räknas inte en gång till (se Datakvalitet)",
+            model::Place::sheet(name, sheet.sheet.clone()).describe(),
+            crate::kpi::count_noun(copied, "rad", "rader"),
+            firsts.join(", ")
+        ));
         note = format!(
             "{note}. {} är kopior av rader i en tidigare läst fil och räknades inte en gång till",
             crate::kpi::count_noun(copied, "rad", "rader")
@@ -589,11 +602,13 @@ fn own_rows(sheet: &RawSheet, map: &HeaderMap, name: &str, inputs: &mut Inputs) 
             crate::kpi::count_noun(blank.len(), "rad", "rader")
         ));
     }
-    inputs.problems.push(Problem::note(
+    let problem = Problem::note(
         place,
         &message,
         "Bara förvaltningens egna rader räknas; andra förvaltningars rader räknas inte här.",
-    ));
+    );
+    inputs.notices.push(problem.one_line());
+    inputs.problems.push(problem);
     Some(OwnRows {
         sheet: own.sheet,
         note: format!("Andra förvaltningars rader räknas inte: {message}"),
