@@ -676,11 +676,14 @@ fn run_unit(
     {
         progress.message(&format!("Fel: {}", p.one_line()));
     }
-    let status = match (file_errors, rejected) {
+    let mut status = match (file_errors, rejected) {
         (0, 0) => "klar".to_string(),
         (0, r) => format!("klar ({r} värden utelämnade, se Datakvalitet)"),
         (f, _) => format!("klar, men {f} fil(er) kunde inte läsas"),
     };
+    if let Some(own) = &unit.own_year {
+        status.push_str(&format!("; granskningsår {}: {}", own.year, own.how));
+    }
     let status = UnitStatus {
         name: unit.name.clone(),
         status,
