@@ -763,7 +763,13 @@ fn name_screen_recall_and_false_positives() {
     // names a person.
     let sample = sample_dir();
     let cfg = genomgang::config::Config::load(&[&sample.join("genomgang.toml")]).unwrap();
-    let inputs = genomgang::pipeline::load::load_folder(&sample, &cfg).unwrap();
+    let inputs = genomgang::pipeline::load::load_folder(
+        &sample,
+        &cfg,
+        None,
+        genomgang::pipeline::load::Subfolders::ReadOneLevel,
+    )
+    .unwrap();
     let titles: Vec<&str> = inputs
         .activities
         .iter()

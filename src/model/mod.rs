@@ -376,11 +376,30 @@ impl SeenRows {
         }
         (kept, copies)
     }
+
+    /// Forgets the rows of `file` (a file whose reading failed half-way), so that a
+    /// later copy of it is read rather than taken for a copy of rows that were dropped.
+    pub fn forget_file(&mut self, file: &str) {
+        self.rows.retain(|_, seen| {
+            seen.per_file.remove(file);
+            // Rows are kept up to the most any one file holds.
+            seen.kept = seen.per_file.values().copied().max().unwrap_or(0);
+            if seen.first_file == file {
+                seen.first_file = seen
+                    .per_file
+                    .iter()
+                    .max_by_key(|(f, n)| (**n, std::cmp::Reverse((*f).clone())))
+                    .map(|(f, _)| f.clone())
+                    .unwrap_or_default();
+            }
+            !seen.per_file.is_empty()
+        });
+    }
 }
 
 /// How far each list of [`Inputs`] reached: what [`Inputs::rollback`] returns to.
 #[derive(Debug, Clone, Copy)]
-pub struct InputsMark([usize; 10], bool);
+pub struct InputsMark([usize; 11], bool);
 
 impl Inputs {
     /// The current length of every list, to undo a file's half-read rows.
@@ -397,6 +416,7 @@ impl Inputs {
                 self.sources.len(),
                 self.problems.len(),
                 self.sections.len(),
+                self.notices.len(),
             ],
             self.has_roster,
         )
@@ -404,7 +424,7 @@ impl Inputs {
 
     /// Drops everything added since `mark` (a file whose reading failed half-way).
     pub fn rollback(&mut self, mark: InputsMark) {
-        let [e, c, i, ac, as_, r, at, s, p, se] = mark.0;
+        let [e, c, i, ac, as_, r, at, s, p, se, no] = mark.0;
         self.employees.truncate(e);
         self.completions.truncate(c);
         self.incidents.truncate(i);
@@ -415,6 +435,7 @@ impl Inputs {
         self.sources.truncate(s);
         self.problems.truncate(p);
         self.sections.truncate(se);
+        self.notices.truncate(no);
         self.has_roster = mark.1;
     }
 

@@ -562,15 +562,10 @@ fn read_unit(unit: &mut Unit, times: &StageTimes) -> Inputs {
         None => Inputs::default(),
     };
     for (display, sha, sheet) in std::mem::take(&mut unit.parts) {
-        load::load_sheet(
-            &sheet,
-            &format!("{display} (stadens fil)"),
-            &sha,
-            "",
-            &unit.cfg,
-            &rec,
-            &mut inputs,
-        );
+        let name = format!("{display} (stadens fil)");
+        load::guarded(&name, Some(&sha), &mut inputs, |inputs| {
+            load::load_sheet(&sheet, &name, &sha, "", &unit.cfg, &rec, inputs)
+        });
     }
     load::finish(&mut inputs);
     StageTimes::add(&times.read_ns, clock);

@@ -279,16 +279,23 @@ fn load_sheets(
     rec: &Recogniser,
     inputs: &mut Inputs,
 ) {
-    let mark = inputs.mark();
-    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+    guarded(name, Some(&read.sha256), inputs, |inputs| {
         load_sheets_unguarded(read, name, cfg, rec, inputs)
-    }));
+    });
+}
+
+/// Runs the per-file work `work` on `inputs`; a panic in it is caught: what the file
+/// added is dropped and the file `name` is reported unreadable. The run goes on.
+pub fn guarded(name: &str, sha: Option<&str>, inputs: &mut Inputs, work: impl FnOnce(&mut Inputs)) {
+    let mark = inputs.mark();
+    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| work(&mut *inputs)));
     if outcome.is_err() {
         inputs.rollback(mark);
+        inputs.seen_rows.forget_file(name);
         file_error(
             inputs,
             name,
-            Some(read.sha256.clone()),
+            sha.map(str::to_string),
             "filen kunde inte läsas: ett internt fel uppstod när dess rader tolkades (rapportera det gärna)",
         );
     }
