@@ -195,7 +195,7 @@ pub(crate) fn configuration_sheet(report: &Review, f: &Formats) -> Result<Worksh
             ws.write_string_with_format(
                 row,
                 1,
-                &format!(
+                format!(
                     "Raden är längre än de {} tecken en cell i Excel rymmer och visas förkortad; hela värdet finns i konfigurationsfilen.",
                     crate::privacy::EXCEL_CELL_CHARS
                 ),
