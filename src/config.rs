@@ -324,12 +324,9 @@ impl Config {
         let mut unit_by_file = Vec::new();
         let mut texts: Vec<(&Path, String, toml::Table)> = Vec::new();
         for path in overrides {
-            let bytes = std::fs::read(path).map_err(|e| Error::Config {
+            let bytes = read_limited(path, MAX_CONFIG_BYTES).map_err(|message| Error::Config {
                 path: path.to_path_buf(),
-                message: format!(
-                    "filen kunde inte läsas ({})",
-                    crate::platform::read_error(&e)
-                ),
+                message,
             })?;
             let text = decode_config_text(&bytes);
             let user: toml::Table = toml::from_str(&text).map_err(|e| Error::Config {
@@ -868,6 +865,35 @@ fn merge_tables(base: &mut toml::Table, user: toml::Table) {
             }
         }
     }
+}
+
+/// The largest configuration file read; a long one with every synonym list is a few
+/// hundred KiB.
+const MAX_CONFIG_BYTES: u64 = 16 * 1024 * 1024;
+
+/// A file's bytes up to `max`; larger is refused in Swedish.
+fn read_limited(path: &Path, max: u64) -> Result<Vec<u8>, String> {
+    use std::io::Read as _;
+    let file = std::fs::File::open(path).map_err(|e| {
+        format!(
+            "filen kunde inte läsas ({})",
+            crate::platform::read_error(&e)
+        )
+    })?;
+    let mut bytes = Vec::new();
+    file.take(max + 1).read_to_end(&mut bytes).map_err(|e| {
+        format!(
+            "filen kunde inte läsas ({})",
+            crate::platform::read_error(&e)
+        )
+    })?;
+    if bytes.len() as u64 > max {
+        return Err(format!(
+            "filen är större än gränsen {} MiB för en konfigurationsfil",
+            max / (1024 * 1024)
+        ));
+    }
+    Ok(bytes)
 }
 
 /// The text of a configuration file as Notepad and Excel users save it: UTF-8 with or

@@ -515,6 +515,10 @@ fn configuration_errors_name_file_line_and_key_in_swedish() {
     let err = refused("quote", "unit = \"Östermalm\n");
     assert!(err.contains("rad 1"), "{err}");
 
+    let err = refused("unknown-key", "unit = \"A\"\n[risks]\nhigh_treshold = 9\n");
+    assert!(err.contains("rad 3"), "{err}");
+    assert!(err.contains("high_treshold"), "{err}");
+
     let err = refused(
         "variant",
         "[targets.\"risks.high\"]\ntarget = 0\ndirection = \"lägre\"\n",
