@@ -477,6 +477,10 @@ const FUNCTION_WORDS: &[&str] = &[
     "leverantör",
 ];
 
+fn all_caps_word(word: &str) -> bool {
+    word.chars().all(|c| c.is_uppercase() || !c.is_alphabetic())
+}
+
 /// An owner or responsible as management may see it: a function ("IT-chef", "ISAM",
 /// "Förvaltningsledningen") as written, but never a person's name, e-mail address or
 /// identifier — those become "(namngiven person)". Owners are shown so the review says
@@ -531,6 +535,10 @@ pub fn owner_label(text: &str) -> String {
     let capitalised = |w: &&str| {
         w.chars().next().is_some_and(char::is_uppercase) && w.chars().all(char::is_alphabetic)
     };
+    // An owner that is one first name, even one that is also a word ("Hans", "Kim").
+    if words.len() == 1 && !all_caps_word(words[0]) && names::is_first_name(words[0]) {
+        return person;
+    }
     let name_words: Vec<&&str> = words.iter().filter(|w| !particle(w)).collect();
     let all_caps = |w: &&str| w.chars().all(|c| c.is_uppercase() || !c.is_alphabetic());
     // "Anna Andersson", "Karl-Erik Öberg", "Carl von Essen", "ZLATAN IBRAHIMOVIĆ".
@@ -581,6 +589,8 @@ mod tests {
         assert_eq!(owner_label("anna.andersson@stad.se"), "(namngiven person)");
         assert_eq!(owner_label("Avdelningschef Anna"), "(namngiven person)");
         assert_eq!(owner_label("Avdelningschef"), "Avdelningschef");
+        assert_eq!(owner_label("Hans"), "(namngiven person)");
+        assert_eq!(owner_label("Kim (IT)"), "(namngiven person)");
         assert_eq!(owner_label("IT-avdelningen"), "IT-avdelningen");
         assert_eq!(owner_label("HR / IT"), "HR / IT");
     }

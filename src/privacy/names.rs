@@ -402,6 +402,11 @@ pub fn find_names(text: &str) -> Vec<(usize, usize)> {
     out
 }
 
+/// A first name from the lists, also one that is a word too ("Hans", "Kim").
+pub fn is_first_name(word: &str) -> bool {
+    name_cased(word) && is_first(word)
+}
+
 /// "von", "af", "de": a word inside a name.
 pub fn is_particle(word: &str) -> bool {
     PARTICLES.contains(&word.to_lowercase().as_str())
