@@ -5,6 +5,7 @@
 
 pub mod actions;
 pub mod classification;
+pub mod history;
 pub mod incidents;
 pub mod register;
 pub mod risks;
@@ -296,6 +297,9 @@ pub struct Inputs {
     pub read_contents: std::collections::HashMap<String, String>,
     /// Workbooks genomgang wrote that were found among the inputs and not read.
     pub own_outputs: usize,
+    /// Earlier reviews found among the inputs, in `historik/` or `--historik`: the
+    /// figures of past years (aggregates only).
+    pub history: Vec<history::PastReview>,
 }
 
 impl Inputs {

@@ -221,6 +221,11 @@ fn build(reports: &[Review], year: i32) -> Result<Vec<u8>, XlsxError> {
     let title = format!("Jämförelse {year}");
 
     wb.push_worksheet(comparison_sheet(&units, year, &title, &authority, &f)?);
+    if let Some(ws) =
+        crate::report::workbook::history::comparison_sheet(&units, year, &title, &authority, &f)?
+    {
+        wb.push_worksheet(ws);
+    }
     wb.push_worksheet(categories_sheet(&units, year, &title, &f)?);
     wb.push_worksheet(sources_sheet(&units, &title, &f)?);
     wb.save_to_buffer()
