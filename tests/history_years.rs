@@ -374,10 +374,10 @@ fn a_later_log_wins_over_last_years_review_and_both_are_listed() {
 /// schema_version, both still read as last year's review.
 #[test]
 fn an_older_workbook_and_json_without_schema_version_still_read() {
-    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/history/layout-0");
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/history");
     for file in [
-        "Ledningens genomgång 2024 - Kungsholmen.xlsx",
-        "kpi-2024-v0.json",
+        "layout-0/Ledningens genomgång 2024 - Kungsholmen.xlsx",
+        "json-0/kpi-2024-v0.json",
     ] {
         let t = TempDir::new(&format!("history-layout0-{}", file.len()));
         let input = t.join("kungsholmen");
@@ -391,7 +391,7 @@ fn an_older_workbook_and_json_without_schema_version_still_read() {
         assert!(input.join("genomgang.toml").is_file());
         let historik = input.join("historik");
         std::fs::create_dir_all(&historik).unwrap();
-        std::fs::copy(fixture.join(file), historik.join(file)).unwrap();
+        copy_into(&fixtures.join(file), &historik);
         let (doc, _) = run_year(&input, &t.join("ut"), &[]);
         let reviews = doc["history"]["reviews"].as_array().unwrap();
         assert_eq!(reviews.len(), 1, "{file}");
