@@ -75,7 +75,7 @@ pub fn load_history_dir(dir: &Path, label: &str, cfg: &Config, inputs: &mut Inpu
                 }
             },
             FileType::Ignored if ingest::extension(&path) == "json" => {
-                take_json_history(&path, &name, inputs)
+                take_json_history(&path, &name, cfg, inputs)
             }
             _ => false,
         };
@@ -127,7 +127,21 @@ fn take_history(read: &ingest::ReadFile, name: &str, cfg: &Config, inputs: &mut 
 }
 
 /// A KPI document (`--json`) of an earlier review: its figures become history (true).
-fn take_json_history(path: &Path, name: &str, inputs: &mut Inputs) -> bool {
+fn take_json_history(path: &Path, name: &str, cfg: &Config, inputs: &mut Inputs) -> bool {
+    let too_large = std::fs::metadata(path)
+        .is_ok_and(|m| m.len() > cfg.limits.max_file_mib.saturating_mul(1024 * 1024));
+    if too_large {
+        file_error(
+            inputs,
+            name,
+            None,
+            &format!(
+                "filen är större än {} MiB (max_file_mib i genomgang.toml)",
+                cfg.limits.max_file_mib
+            ),
+        );
+        return true;
+    }
     let bytes = match std::fs::read(path) {
         Ok(b) => b,
         Err(e) => {
@@ -196,7 +210,7 @@ pub fn load_file(path: &Path, name: &str, cfg: &Config, rec: &Recogniser, inputs
                 && !name.starts_with('.')
                 && !name.starts_with("~$") =>
         {
-            take_json_history(path, name, inputs);
+            take_json_history(path, name, cfg, inputs);
         }
         FileType::Ignored => {
             let hidden = name.starts_with('.') || name.starts_with("~$");
