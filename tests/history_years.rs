@@ -389,10 +389,17 @@ fn an_older_workbook_and_json_without_schema_version_still_read() {
             ])
             .status();
         assert!(input.join("genomgang.toml").is_file());
-        let historik = input.join("historik");
+        // The workbook in the folder's historik/, the JSON named by --historik.
+        let historik = if file.ends_with(".json") {
+            t.folder("tidigare år")
+        } else {
+            input.join("historik")
+        };
         std::fs::create_dir_all(&historik).unwrap();
         copy_into(&fixtures.join(file), &historik);
-        let (doc, _) = run_year(&input, &t.join("ut"), &[]);
+        let flag = ["--historik", historik.to_str().unwrap()];
+        let extra: &[&str] = if file.ends_with(".json") { &flag } else { &[] };
+        let (doc, _) = run_year(&input, &t.join("ut"), extra);
         let reviews = doc["history"]["reviews"].as_array().unwrap();
         assert_eq!(reviews.len(), 1, "{file}");
         assert_eq!(reviews[0]["schema_version"], 0);

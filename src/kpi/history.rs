@@ -421,7 +421,7 @@ pub fn merge(
         }
     }
     // Newest first: a later review knows late registrations of its previous year.
-    usable.sort_by(|a, b| b.year.cmp(&a.year));
+    usable.sort_by_key(|p| std::cmp::Reverse(p.year));
     let mut history = History {
         reviews: usable
             .iter()
