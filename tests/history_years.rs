@@ -293,7 +293,7 @@ fn three_years_in_a_row_keep_every_years_true_figures() {
     let sources = sheet_rows(&xlsx, "Källor");
     assert!(sources.iter().any(|r| r
         .iter()
-        .any(|c| matches!(c, Data::String(s) if s.starts_with("Historik: genomgång 2024")))));
+        .any(|c| matches!(c, Data::String(s) if s.starts_with("Historik: arbetsbok som genomgang har skrivit (genomgång 2024")))));
     assert!(!last["warnings"]
         .as_array()
         .unwrap()

@@ -133,7 +133,9 @@ pub fn from_document(doc: &Value, file: &str) -> Result<PastReview, String> {
             .flatten()
         {
             let (Some(y), Some(value)) = (
-                p.get("year").and_then(Value::as_i64),
+                p.get("year")
+                    .and_then(Value::as_i64)
+                    .filter(|y| (1900..=9999).contains(y)),
                 p.get("value").and_then(Value::as_f64),
             ) else {
                 continue;

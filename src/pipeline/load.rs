@@ -105,7 +105,8 @@ fn take_history(read: &ingest::ReadFile, name: &str, cfg: &Config, inputs: &mut 
         Ok(past) => {
             inputs.own_outputs += 1;
             inputs.add_source(
-                Source::new(name, None, &read.sha256, &history_note(&past)).used_as("Historik"),
+                Source::new(name, None, &read.sha256, &history_note(&past, "arbetsbok"))
+                    .used_as("Historik"),
             );
             inputs.history.push(past);
             true
@@ -154,7 +155,7 @@ fn take_json_history(path: &Path, name: &str, cfg: &Config, inputs: &mut Inputs)
         Ok(reviews) => {
             let note = reviews
                 .iter()
-                .map(history_note)
+                .map(|r| history_note(r, "nyckeltalsdokument"))
                 .collect::<Vec<_>>()
                 .join("; ");
             inputs.add_source(
@@ -175,14 +176,18 @@ fn take_json_history(path: &Path, name: &str, cfg: &Config, inputs: &mut Inputs)
     }
 }
 
-/// "Historik: genomgång 2024, Kungsholmen (schemaversion 1)".
-fn history_note(past: &crate::model::history::PastReview) -> String {
+/// "Historik: arbetsbok som genomgang har skrivit (genomgång 2024, Kungsholmen;
+/// schemaversion 1) …": what the file is and that it is read for past years only.
+fn history_note(past: &crate::model::history::PastReview, what: &str) -> String {
     let how = if past.layout == 0 {
-        "läst ur bladet Sammanfattning, äldre utformning".to_string()
+        "äldre utformning, läst ur bladet Sammanfattning".to_string()
     } else {
         format!("schemaversion {}", past.layout)
     };
-    format!("Historik: genomgång {}, {} ({how})", past.year, past.unit)
+    format!(
+        "Historik: {what} som genomgang har skrivit (genomgång {}, {}; {how}); läst för tidigare års siffror, inte som underlag",
+        past.year, past.unit
+    )
 }
 
 /// "Riskregister - Kopia.xlsx", "Riskregister - Copy.xlsx", "Riskregister (2).xlsx".
