@@ -489,3 +489,41 @@ fn batch_shares_a_city_history_folder_out_by_unit() {
     );
     assert!(zip_part(&comparison, "xl/worksheets/sheet2.xml").contains("<x14:sparkline>"));
 }
+
+#[test]
+fn a_review_whose_data_cannot_be_read_is_named_not_skipped() {
+    let t = TempDir::new("history-damaged");
+    let y = &YEARS[1];
+    let input_2024 = t.join("2024");
+    write_year(&input_2024, y);
+    let (_, xlsx_2024) = run_year(&input_2024, &t.join("ut 2024"), &[]);
+    let input_2025 = t.join("2025");
+    write_year(&input_2025, &YEARS[2]);
+    // The unit's name removed from the data sheet's JSON.
+    rewrite_zip_part(
+        &xlsx_2024,
+        &input_2025.join("Ledningens genomgång 2024 - skadad.xlsx"),
+        "xl/sharedStrings.xml",
+        |xml| {
+            let edited = xml
+                .replace("&quot;unit&quot;:", "&quot;enhet&quot;:")
+                .replace("\"unit\":", "\"enhet\":");
+            assert_ne!(edited, xml, "the JSON is in the shared strings");
+            edited
+        },
+    );
+    let (doc, xlsx) = run_year(&input_2025, &t.join("ut 2025"), &[]);
+    assert!(doc["history"]["reviews"].as_array().unwrap().is_empty());
+    assert_eq!(previous(&doc, "training.headcount"), None);
+    // Neither history nor an export, and said so.
+    assert_eq!(
+        value(&doc, "incidents.total"),
+        Some(YEARS[2].incidents as f64)
+    );
+    let quality = sheet_rows(&xlsx, "Datakvalitet");
+    assert!(
+        quality.iter().any(|r| r.iter().any(|c| matches!(c,
+            Data::String(s) if s.contains("kunde inte läsas som historik: uppgift om förvaltning (unit) saknas")))),
+        "{quality:?}"
+    );
+}
