@@ -214,6 +214,16 @@ pub(crate) fn trend_table(
     )?;
     let found: Vec<Option<&Series>> = series.iter().map(|s| Some(*s)).collect();
     sparklines(ws, place.first_row, &found, &years, f)?;
+    // The KPI table above fixes the widths of columns 0–6 (column 6, 22 wide, holds
+    // any text); the direction ("Minskar 3 år i rad") and "2 av 3 år" need room
+    // wherever the number of years puts them.
+    let direction_col = years.len() as u16 + 2;
+    if direction_col != 6 {
+        ws.set_column_width(direction_col, 16)?;
+    }
+    if direction_col + 1 > 6 {
+        ws.set_column_width(direction_col + 1, 10)?;
+    }
     let training = series
         .iter()
         .position(|s| s.id == KpiKey::Fixed(KpiId::TrainingCompletionRateAll))
