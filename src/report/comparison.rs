@@ -267,6 +267,11 @@ fn build(
     wb.push_worksheet(comparison_sheet(
         &units, remarks, year, &title, &authority, &f,
     )?);
+    if let Some(ws) =
+        crate::report::workbook::history::comparison_sheet(&units, year, &title, &authority, &f)?
+    {
+        wb.push_worksheet(ws);
+    }
     wb.push_worksheet(categories_sheet(&units, year, &title, &f)?);
     wb.push_worksheet(sources_sheet(&units, &title, &f)?);
     wb.save_to_buffer()

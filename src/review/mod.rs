@@ -8,6 +8,7 @@
 pub mod iso;
 pub mod plan;
 pub mod text;
+pub mod trend;
 
 use serde::Serialize;
 
@@ -20,6 +21,8 @@ use crate::schema::{InputKind, KpiId, KpiKey};
 /// Everything the review says in figures, before any text is written.
 #[derive(Debug, Clone, Serialize)]
 pub struct Figures {
+    /// The version of the KPI document (`schema/kpi.schema.json`).
+    pub schema_version: u32,
     pub unit: String,
     pub year: i32,
     pub generated_by: String,
@@ -27,6 +30,8 @@ pub struct Figures {
     pub breakdowns: Breakdowns,
     pub sources: Vec<Source>,
     pub warnings: Vec<String>,
+    /// The figures of earlier years, from this year's exports and past reviews.
+    pub history: kpi::history::History,
     /// Every data quality problem (the Datakvalitet sheet).
     #[serde(skip)]
     pub problems: Vec<Problem>,
@@ -145,18 +150,27 @@ pub fn build(
     year: i32,
     year_choice: &str,
 ) -> Result<Review, Error> {
-    let set = kpi::compute(inputs, cfg, year).map_err(|source| Error::Kpi {
+    let mut set = kpi::compute(inputs, cfg, year).map_err(|source| Error::Kpi {
         unit: unit.to_string(),
         source,
     })?;
+    let (history, history_notes) = kpi::history::merge(
+        &mut set.kpis,
+        &mut set.breakdowns,
+        unit,
+        year,
+        &inputs.history,
+    );
     let mut problems = inputs.problems.clone();
     problems.extend(set.notes);
+    problems.extend(history_notes);
     let warnings = problems
         .iter()
         .filter(|p| p.severity != Severity::Note || p.place.row.is_none())
         .map(|p| p.one_line())
         .collect();
     let figures = Figures {
+        schema_version: crate::schema::KPI_SCHEMA_VERSION,
         unit: unit.to_string(),
         year,
         generated_by: format!("genomgang {}", env!("CARGO_PKG_VERSION")),
@@ -164,6 +178,7 @@ pub fn build(
         breakdowns: set.breakdowns,
         sources: inputs.sources.clone(),
         warnings,
+        history,
         problems,
         context: Context {
             nis_authority: cfg.nis_authority(year),

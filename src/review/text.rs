@@ -57,6 +57,8 @@ struct TextContext {
     risks: Risks,
     /// Section 4 and the decision page.
     plan: Plan,
+    /// Developments over three or more years, and past figures stated differently.
+    trend: Vec<String>,
     /// The review is presented the year after the review year; facts in force by then
     /// are phrased as facts.
     presented: i32,
@@ -336,6 +338,7 @@ fn render_template(report: &Figures, plan: &Plan) -> Result<String, TemplateErro
                 .collect(),
         },
         plan: plan.clone(),
+        trend: super::trend::sentences(&report.history, report.year),
         presented: report.year + 1,
     };
     let mut env = Environment::new();

@@ -176,8 +176,11 @@ pub(crate) fn sheet(
     }
     ws.write_string_with_format(1, 0, subtitle, &f.subtitle)?;
 
-    // The main charts below the table, on a page of their own.
-    let mut chart_row = legend + 2;
+    // Up to five years per KPI, when earlier years are known.
+    let trend = super::history::trend_table(&mut ws, report, f, legend + 2)?;
+
+    // The main charts below the tables, on a page of their own.
+    let mut chart_row = trend.next_row.max(legend + 2);
     ws.set_page_breaks(&[chart_row])?;
     let mut side_by_side = false;
     if let Some(src) = &charts.incidents_by_category {
@@ -235,7 +238,9 @@ pub(crate) fn sheet(
             .set_position(rust_xlsxwriter::ChartLegendPosition::Bottom);
         chart.set_width(960).set_height(360);
         ws.insert_chart(chart_row, 0, &chart)?;
+        chart_row += 20;
     }
+    super::history::training_chart(&mut ws, &trend, chart_row, 0)?;
     Ok(ws)
 }
 
