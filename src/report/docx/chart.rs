@@ -79,7 +79,26 @@ fn chart_xml_of(xlsx: &[u8]) -> Result<String, String> {
 fn with_external_data(xml: &str) -> String {
     let external =
         "<c:externalData r:id=\"rId1\"><c:autoUpdate val=\"0\"/></c:externalData>";
-    let xml = xml.replace("<c:lang val=\"en-US\"/>", "<c:lang val=\"sv-SE\"/>");
+    let xml = xml
+        .replace("<c:lang val=\"en-US\"/>", "<c:lang val=\"sv-SE\"/>")
+        .replace("lang=\"en-US\"", "lang=\"sv-SE\"")
+        // Data labels show the value only. Word and Excel read an absent flag as off;
+        // LibreOffice as on (series and category names beside every value), so each
+        // is written out, in schema order.
+        .replace(
+            "<c:showVal val=\"1\"/></c:dLbls>",
+            "<c:showLegendKey val=\"0\"/><c:showVal val=\"1\"/><c:showCatName val=\"0\"/><c:showSerName val=\"0\"/><c:showPercent val=\"0\"/><c:showBubbleSize val=\"0\"/></c:dLbls>",
+        );
+    // Lines are straight: LibreOffice reads an absent c:smooth as smoothed.
+    let xml = match (xml.find("<c:lineChart>"), xml.find("</c:lineChart>")) {
+        (Some(start), Some(end)) if start < end => format!(
+            "{}{}{}",
+            &xml[..start],
+            xml[start..end].replace("</c:val></c:ser>", "</c:val><c:smooth val=\"0\"/></c:ser>"),
+            &xml[end..]
+        ),
+        _ => xml,
+    };
     let at = xml
         .find("<c:printSettings")
         .or_else(|| xml.rfind("</c:chartSpace>"))

@@ -171,7 +171,12 @@ pub(crate) fn spec_chart(spec: &ChartSpec, cells: &SpecCells<'_>) -> Chart {
             added.set_format(&mut fill(series.color));
         }
         if series.data_labels {
-            label_values(added);
+            let mut label = ChartDataLabel::new();
+            label.show_value();
+            if spec.axis.percent {
+                label.set_num_format(RATE_FORMAT);
+            }
+            added.set_data_label(&label);
         }
     }
     if let Some(t) = &target {
