@@ -406,8 +406,50 @@ impl Inline {
 
     fn take(&mut self) -> Vec<Run> {
         self.placeholders.clear();
-        tidy_runs(std::mem::take(&mut self.runs))
+        linkify(tidy_runs(std::mem::take(&mut self.runs)))
     }
+}
+
+/// A bare web address in plain text becomes a link to itself (as GitHub's Markdown and
+/// Word's AutoFormat do); a trailing full stop or comma stays text.
+fn linkify(runs: Vec<Run>) -> Vec<Run> {
+    let mut out = Vec::with_capacity(runs.len());
+    for run in runs {
+        let Run::Text(mut rest) = run else {
+            out.push(run);
+            continue;
+        };
+        loop {
+            let start = ["https://", "http://"]
+                .iter()
+                .filter_map(|p| rest.find(p))
+                .min();
+            let Some(start) = start else { break };
+            let len = rest[start..]
+                .find(|c: char| c.is_whitespace() || matches!(c, ')' | ']' | '<' | '>' | '"'))
+                .unwrap_or(rest.len() - start);
+            let mut end = start + len;
+            while rest[..end].ends_with(['.', ',', ';', ':', '!', '?']) {
+                end -= 1;
+            }
+            if end - start <= "https://".len() {
+                break;
+            }
+            if start > 0 {
+                out.push(Run::Text(rest[..start].to_string()));
+            }
+            let url = rest[start..end].to_string();
+            out.push(Run::Link {
+                text: url.clone(),
+                url,
+            });
+            rest = rest[end..].to_string();
+        }
+        if !rest.is_empty() {
+            out.push(Run::Text(rest));
+        }
+    }
+    out
 }
 
 /// Adjacent runs of one kind merged, whitespace collapsed, the ends trimmed.
