@@ -1,8 +1,8 @@
 //! The review as a Word document, `Ledningens genomgång YYYY - UNIT.docx`, written from
-//! the same [`Review`] as the workbook and the .md: title page, table of contents,
-//! decision page, the review text with Word's heading styles and numbering, the KPI table
-//! and the charts in the sections they belong to, the sources the text cites and a
-//! data-quality appendix with counts only.
+//! the same [`Review`] as the workbook and the .md: title page, table of contents, then
+//! the review's document tree — decision page, sections 1–4 with Word's heading styles and
+//! numbering, the KPI table and risk matrix as Word tables, the figures as Word's own
+//! charts ([`chart`]), the sources the text cites and the data-quality appendix.
 //!
 //! # Why WordprocessingML by hand, not a docx crate
 //! `docx-rs` (0.4.22, checked 2026-11) writes fields such as PAGE, NUMPAGES and TOC, but
