@@ -163,8 +163,8 @@ fn md_blocks(md: &str) -> Vec<String> {
                 table.push(std::mem::take(&mut row))
             }
             Event::End(TagEnd::Table) => {
-                let form = table.len() > 1
-                    && table[1..].iter().all(|r| r.iter().all(|c| c.is_empty()));
+                let form =
+                    table.len() > 1 && table[1..].iter().all(|r| r.iter().all(|c| c.is_empty()));
                 if form {
                     out.extend(table[0].iter().cloned());
                 } else {
@@ -237,7 +237,9 @@ fn expected(doc: &Document, style: Style) -> Vec<String> {
         for b in &s.blocks {
             match b {
                 Block::Paragraph(r) | Block::Heading(r) => out.push(doc.plain(r, style.links)),
-                Block::List(l) => out.extend(l.items.iter().map(|i| doc.plain(&i.runs, style.links))),
+                Block::List(l) => {
+                    out.extend(l.items.iter().map(|i| doc.plain(&i.runs, style.links)))
+                }
                 Block::Figure(f) => {
                     figure += 1;
                     out.push(format!("Figur {figure}. {}", f.caption));
@@ -267,7 +269,10 @@ fn expected(doc: &Document, style: Style) -> Vec<String> {
 
 /// Rapport sheet, .docx and .md of `review`: (Rapport blocks, docx body blocks, md
 /// blocks, docx bytes, markdown).
-fn render_all(review: &Review, tmp: &TempDir) -> (Vec<String>, Vec<String>, Vec<String>, Vec<u8>, String) {
+fn render_all(
+    review: &Review,
+    tmp: &TempDir,
+) -> (Vec<String>, Vec<String>, Vec<String>, Vec<u8>, String) {
     let xlsx = tmp.join("genomgang.xlsx");
     std::fs::write(&xlsx, genomgang::report::workbook::build(review).unwrap()).unwrap();
     let docx = docx_bytes(review);
@@ -276,13 +281,22 @@ fn render_all(review: &Review, tmp: &TempDir) -> (Vec<String>, Vec<String>, Vec<
     let body = docx_blocks(&document);
     // The body starts after the table of contents, at the first section's heading.
     let first = &review.doc.sections[0].title;
-    let toc_end = body.iter().rposition(|b| b.starts_with("Innehåll")).unwrap_or(0);
+    let toc_end = body
+        .iter()
+        .rposition(|b| b.starts_with("Innehåll"))
+        .unwrap_or(0);
     let start = toc_end
         + body[toc_end..]
             .iter()
             .position(|b| b == first)
             .unwrap_or_else(|| panic!("{first:?} not in {body:#?}"));
-    (rapport_blocks(&xlsx), body[start..].to_vec(), md_blocks(&md), docx, md)
+    (
+        rapport_blocks(&xlsx),
+        body[start..].to_vec(),
+        md_blocks(&md),
+        docx,
+        md,
+    )
 }
 
 #[test]
@@ -323,7 +337,17 @@ fn the_tree_gives_the_same_text_in_rapport_docx_and_md() {
         .iter()
         .any(|b| b.contains("CERT-SE:s lägesbild (https://www.cert.se/)")));
     let stable: Vec<&str> = doc.sections.iter().map(|s| s.id.as_str()).collect();
-    for id in ["beslut", "inledning", "omvarld", "handelser", "risker", "avvikelser", "prioriteringar", "kallor", "bilaga-underlag"] {
+    for id in [
+        "beslut",
+        "inledning",
+        "omvarld",
+        "handelser",
+        "risker",
+        "avvikelser",
+        "prioriteringar",
+        "kallor",
+        "bilaga-underlag",
+    ] {
         assert!(stable.contains(&id), "{id} missing from {stable:?}");
     }
 }
@@ -391,7 +415,9 @@ fn a_user_heading_about_risks_or_priorities_moves_no_chart() {
             .iter()
             .flat_map(|s| {
                 s.blocks.iter().filter_map(|b| match b {
-                    Block::Table(t) if t.caption.is_some() => Some((s.id.clone(), t.caption.clone())),
+                    Block::Table(t) if t.caption.is_some() => {
+                        Some((s.id.clone(), t.caption.clone()))
+                    }
                     _ => None,
                 })
             })
@@ -418,13 +444,24 @@ fn a_long_user_paragraph_is_whole_in_docx_and_md_and_cut_only_in_the_cell() {
     let (rapport, docx, md_blocks, _, md) = render_all(&review, &tmp);
     assert!(md.contains(&long), "the .md lost part of the paragraph");
     assert!(md_blocks.contains(&long));
-    assert!(docx.contains(&long), "the Word document lost part of the paragraph");
+    assert!(
+        docx.contains(&long),
+        "the Word document lost part of the paragraph"
+    );
     let cell = rapport
         .iter()
         .find(|b| b.starts_with("ord0å ord1å"))
         .expect("the paragraph in the Rapport sheet");
-    assert!(cell.chars().count() <= 32_767, "{} characters", cell.chars().count());
-    assert!(cell.ends_with("Hela stycket finns i Word-dokumentet och .md-filen.]"), "{}", &cell[cell.len() - 200..]);
+    assert!(
+        cell.chars().count() <= 32_767,
+        "{} characters",
+        cell.chars().count()
+    );
+    assert!(
+        cell.ends_with("Hela stycket finns i Word-dokumentet och .md-filen.]"),
+        "{}",
+        &cell[cell.len() - 200..]
+    );
     let kept = cell.split('…').next().unwrap();
     assert!(long.starts_with(kept));
     assert!(kept.chars().count() > 32_000);
@@ -468,7 +505,9 @@ fn chart_caches(xml: &str) -> (String, Vec<SeriesCache>) {
             let name = between(ser, "<c:tx>", "</c:tx>")
                 .map(|t| values(t).join(""))
                 .unwrap_or_default();
-            let cats = between(ser, "<c:cat>", "</c:cat>").map(values).unwrap_or_default();
+            let cats = between(ser, "<c:cat>", "</c:cat>")
+                .map(values)
+                .unwrap_or_default();
             let vals = between(ser, "<c:val>", "</c:val>")
                 .map(|v| {
                     v.split("<c:pt idx=\"")
@@ -518,10 +557,11 @@ fn every_chart_of_the_summary_is_a_word_chart_with_the_same_figures() {
     let docx = std::fs::read(xlsx.with_extension("docx")).unwrap();
 
     // Sammanfattning is the first sheet.
-    let workbook_charts: Vec<(String, Vec<SeriesCache>)> = sheet_chart_parts(&xlsx, "xl/worksheets/sheet1.xml")
-        .iter()
-        .map(|p| chart_caches(&zip_part(&xlsx, p)))
-        .collect();
+    let workbook_charts: Vec<(String, Vec<SeriesCache>)> =
+        sheet_chart_parts(&xlsx, "xl/worksheets/sheet1.xml")
+            .iter()
+            .map(|p| chart_caches(&zip_part(&xlsx, p)))
+            .collect();
     assert_eq!(workbook_charts.len(), 3, "{workbook_charts:?}");
     let names = zip_names(&docx);
     let word_charts: Vec<(String, Vec<SeriesCache>)> = (1..)
@@ -536,7 +576,9 @@ fn every_chart_of_the_summary_is_a_word_chart_with_the_same_figures() {
             .find(|(t, _)| t == title)
             .unwrap_or_else(|| panic!("no Word chart {title:?}"));
         assert_eq!(word, series, "{title}");
-        assert!(series.iter().all(|(_, cats, vals)| !cats.is_empty() && !vals.is_empty()));
+        assert!(series
+            .iter()
+            .all(|(_, cats, vals)| !cats.is_empty() && !vals.is_empty()));
     }
     // Figures the sample is built with: 12 misdirected e-mails this year, 9 last year.
     let (_, categories) = word_charts
@@ -552,17 +594,27 @@ fn every_chart_of_the_summary_is_a_word_chart_with_the_same_figures() {
     let rels = zip_text(&docx, "word/_rels/document.xml.rels");
     let types = zip_text(&docx, "[Content_Types].xml");
     for i in 1..=3 {
-        assert!(rels.contains(&format!("relationships/chart\" Target=\"charts/chart{i}.xml\"")));
+        assert!(rels.contains(&format!(
+            "relationships/chart\" Target=\"charts/chart{i}.xml\""
+        )));
         assert!(types.contains(&format!("<Override PartName=\"/word/charts/chart{i}.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.drawingml.chart+xml\"/>")));
         let chart_rels = zip_text(&docx, &format!("word/charts/_rels/chart{i}.xml.rels"));
-        assert!(chart_rels.contains(&format!("relationships/package\" Target=\"../embeddings/Microsoft_Excel_Worksheet{i}.xlsx\"")));
-        assert!(names.contains(&format!("word/embeddings/Microsoft_Excel_Worksheet{i}.xlsx")));
+        assert!(chart_rels.contains(&format!(
+            "relationships/package\" Target=\"../embeddings/Microsoft_Excel_Worksheet{i}.xlsx\""
+        )));
+        assert!(names.contains(&format!(
+            "word/embeddings/Microsoft_Excel_Worksheet{i}.xlsx"
+        )));
         let part = zip_text(&docx, &format!("word/charts/chart{i}.xml"));
-        assert!(part.contains("<c:externalData r:id=\"rId1\"><c:autoUpdate val=\"0\"/></c:externalData>"));
+        assert!(part
+            .contains("<c:externalData r:id=\"rId1\"><c:autoUpdate val=\"0\"/></c:externalData>"));
     }
     assert!(types.contains("<Default Extension=\"xlsx\" ContentType=\"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet\"/>"));
     // No pictures of charts any more.
-    assert!(!names.iter().any(|n| n.starts_with("word/media/")), "{names:?}");
+    assert!(
+        !names.iter().any(|n| n.starts_with("word/media/")),
+        "{names:?}"
+    );
     assert!(docx.len() <= 150_000, "{} bytes", docx.len());
 }
 
@@ -581,7 +633,10 @@ fn the_document_converts_with_libreoffice() {
     let review = review_of(&sample_dir());
     let docx = tmp.join("genomgang.docx");
     std::fs::write(&docx, docx_bytes(&review)).unwrap();
-    let profile = format!("-env:UserInstallation=file://{}", tmp.join("profil").display());
+    let profile = format!(
+        "-env:UserInstallation=file://{}",
+        tmp.join("profil").display()
+    );
     let o = std::process::Command::new(soffice)
         .arg(&profile)
         .args(["--headless", "--convert-to", "odt", "--outdir"])

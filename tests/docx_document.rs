@@ -145,9 +145,13 @@ fn sample_document_has_the_example_structure_figures_charts_and_fields() {
     assert!(document.contains("<w:numId w:val=\"901\"/>"));
     assert!(!text.contains('•'));
     // Charts (Word's own: chart parts, no pictures), captions, the KPI table.
-    let charts = document.matches("<a:graphicData uri=\"http://schemas.openxmlformats.org/drawingml/2006/chart\">").count();
+    let charts = document
+        .matches("<a:graphicData uri=\"http://schemas.openxmlformats.org/drawingml/2006/chart\">")
+        .count();
     assert_eq!(charts, 3, "{charts} charts");
-    assert!(!part_names(&docx).iter().any(|n| n.starts_with("word/media/")));
+    assert!(!part_names(&docx)
+        .iter()
+        .any(|n| n.starts_with("word/media/")));
     assert!(document.contains(" SEQ Figur \\* ARABIC "));
     assert!(document.contains("Nyckeltal 2025 jämfört med 2024"));
     // Fields: table of contents; page X of Y in the footer.

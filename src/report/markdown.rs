@@ -82,7 +82,10 @@ fn inline(doc: &Document, runs: &[Run]) -> String {
             Run::Emphasis(t) => out.push_str(&wrap(t, "*")),
             Run::Strong(t) => out.push_str(&wrap(t, "**")),
             Run::Link { text, url } => {
-                let url = url.replace(' ', "%20").replace('(', "%28").replace(')', "%29");
+                let url = url
+                    .replace(' ', "%20")
+                    .replace('(', "%28")
+                    .replace(')', "%29");
                 out.push_str(&format!("[{}]({url})", escape_inline(text)));
             }
             Run::FigureRef(_) => out.push_str(&doc.plain(std::slice::from_ref(r), LinkText::Label)),
@@ -95,7 +98,11 @@ fn inline(doc: &Document, runs: &[Run]) -> String {
 /// ends is kept (it separates the text from the runs around it).
 fn escape_inline(t: &str) -> String {
     let lead = if t.starts_with(' ') { " " } else { "" };
-    let trail = if t.ends_with(' ') && t.trim() != "" { " " } else { "" };
+    let trail = if t.ends_with(' ') && t.trim() != "" {
+        " "
+    } else {
+        ""
+    };
     let core = escape_markdown(t);
     // A list marker or "1." is only structure at the start of a line, which a run in
     // the middle of a paragraph never is; escape_markdown escapes it anyway (safe).
@@ -156,9 +163,10 @@ fn table(out: &mut String, t: &Table, number: usize) {
     out.push_str(&rule);
     out.push('\n');
     for r in &t.rows {
-        out.push_str(&row(
-            r.iter().map(|c| cell_text(&c.value.display())).collect(),
-        ));
+        out.push_str(&row(r
+            .iter()
+            .map(|c| cell_text(&c.value.display()))
+            .collect()));
     }
     out.push('\n');
 }

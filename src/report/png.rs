@@ -121,7 +121,8 @@ pub fn render_charts(report: &Review, scale: u32) -> Result<(Vec<ChartImage>, Ve
     match missing_risks(report) {
         Some(reason) => skipped.push(format!("Hoppade över diagrammet {RISK_FILE}: {reason}.")),
         None => {
-            let png = render(scale, |area| draw_risk_matrix(report, area)).map_err(error(RISK_FILE))?;
+            let png =
+                render(scale, |area| draw_risk_matrix(report, area)).map_err(error(RISK_FILE))?;
             images.push(ChartImage {
                 file: RISK_FILE,
                 png,
@@ -249,11 +250,7 @@ fn year_rows(spec: &ChartSpec) -> Vec<YearRow> {
     (0..spec.categories.len())
         .map(|i| YearRow {
             count: this.get(i).copied().flatten().unwrap_or(0.0).round() as u32,
-            previous: previous
-                .get(i)
-                .copied()
-                .flatten()
-                .map(|p| p.round() as u32),
+            previous: previous.get(i).copied().flatten().map(|p| p.round() as u32),
         })
         .collect()
 }
@@ -394,7 +391,11 @@ fn draw_incidents_by_category(
     chart
         .draw_series(this_year)
         .map_err(|e| e.to_string())?
-        .label(spec.series(SeriesRole::ThisYear).map(|s| s.name.clone()).unwrap_or_default())
+        .label(
+            spec.series(SeriesRole::ThisYear)
+                .map(|s| s.name.clone())
+                .unwrap_or_default(),
+        )
         .legend(|(x, y)| Rectangle::new([(x, y - 9), (x + 24, y + 9)], THIS_YEAR.filled()));
     if has_previous {
         let previous = rows.iter().enumerate().map(|(i, r)| {
@@ -409,7 +410,11 @@ fn draw_incidents_by_category(
         chart
             .draw_series(previous)
             .map_err(|e| e.to_string())?
-            .label(spec.series(SeriesRole::PreviousYear).map(|s| s.name.clone()).unwrap_or_default())
+            .label(
+                spec.series(SeriesRole::PreviousYear)
+                    .map(|s| s.name.clone())
+                    .unwrap_or_default(),
+            )
             .legend(|(x, y)| Rectangle::new([(x, y - 9), (x + 24, y + 9)], PREVIOUS_YEAR.filled()));
     }
     let mut values = Vec::new();
@@ -486,7 +491,11 @@ fn draw_incidents_by_month(
     chart
         .draw_series(LineSeries::new(this_year.clone(), this_style).point_size(7))
         .map_err(|e| e.to_string())?
-        .label(spec.series(SeriesRole::ThisYear).map(|s| s.name.clone()).unwrap_or_default())
+        .label(
+            spec.series(SeriesRole::ThisYear)
+                .map(|s| s.name.clone())
+                .unwrap_or_default(),
+        )
         .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 30, y)], this_style));
     if has_previous {
         let points: Vec<(f64, u32)> = rows
@@ -498,7 +507,11 @@ fn draw_incidents_by_month(
         chart
             .draw_series(LineSeries::new(points, style).point_size(6))
             .map_err(|e| e.to_string())?
-            .label(spec.series(SeriesRole::PreviousYear).map(|s| s.name.clone()).unwrap_or_default())
+            .label(
+                spec.series(SeriesRole::PreviousYear)
+                    .map(|s| s.name.clone())
+                    .unwrap_or_default(),
+            )
             .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 30, y)], style));
         // This year again, on top of the previous year's line.
         chart
@@ -576,7 +589,12 @@ fn draw_training(
                     rate * 100.0,
                     match units.get(i) {
                         Some(u) => {
-                            format!("{} ({} av {})", percent(*rate), u.completed_all, u.headcount)
+                            format!(
+                                "{} ({} av {})",
+                                percent(*rate),
+                                u.completed_all,
+                                u.headcount
+                            )
                         }
                         None => percent(*rate),
                     },

@@ -56,10 +56,7 @@ impl Section {
 
 /// "2.1".
 pub fn number_text(n: &[u32]) -> String {
-    n.iter()
-        .map(u32::to_string)
-        .collect::<Vec<_>>()
-        .join(".")
+    n.iter().map(u32::to_string).collect::<Vec<_>>().join(".")
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -279,24 +276,6 @@ impl Document {
         }
         out
     }
-
-    /// The tables with a caption, in order: table N is `captioned_tables()[N - 1]`.
-    pub fn table_number(&self, table: &Table) -> Option<usize> {
-        let mut n = 0;
-        for s in &self.sections {
-            for b in &s.blocks {
-                if let Block::Table(t) = b {
-                    if t.caption.is_some() {
-                        n += 1;
-                        if std::ptr::eq(t, table) {
-                            return Some(n);
-                        }
-                    }
-                }
-            }
-        }
-        None
-    }
 }
 
 /// What the template's placeholders stand for.
@@ -500,7 +479,8 @@ fn tidy_runs(runs: Vec<Run>) -> Vec<Run> {
                 *t = t.trim_start_matches(' ').to_string();
             }
         }
-        let empty = matches!(&run, Run::Text(t) | Run::Emphasis(t) | Run::Strong(t) if t.is_empty());
+        let empty =
+            matches!(&run, Run::Text(t) | Run::Emphasis(t) | Run::Strong(t) if t.is_empty());
         if !empty {
             out.push(run);
         }
@@ -1110,7 +1090,8 @@ mod tests {
         let figures = crate::review::tests_support::empty_figures();
         let sections = vec![(
             "omvarld".to_string(),
-            "# Risker i omvärlden\n\nText om risk.\n\n![x](figur:incidenter-per-kategori)\n".to_string(),
+            "# Risker i omvärlden\n\nText om risk.\n\n![x](figur:incidenter-per-kategori)\n"
+                .to_string(),
         )];
         let parts = parts_for_test(&figures, &sections);
         let md = "# Titel\n\n## Sammanfattning {#beslut}\n\nText.\n\n---\n\n## 2 Faktorer {#faktorer}\n\n### 2.1 Omvärld {#omvarld}\n\n![](avsnitt:omvarld)\n\n## 3 Risker {#risker}\n\nSe [figuren](figur:incidenter-per-kategori).\n";

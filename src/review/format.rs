@@ -78,6 +78,9 @@ mod tests {
     fn numbers_have_swedish_thousands() {
         assert_eq!(number(2130.0), "2\u{a0}130");
         assert_eq!(number(-5.0), "−5");
-        assert_eq!(join_and(&["a".into(), "b".into(), "c".into()]), "a, b och c");
+        assert_eq!(
+            join_and(&["a".into(), "b".into(), "c".into()]),
+            "a, b och c"
+        );
     }
 }

@@ -174,7 +174,9 @@ pub fn sanitize_markdown(markdown: &str) -> String {
                 cuts.push((range, String::new()))
             }
             Event::Start(Tag::Image { .. }) => open = Some((range, String::new(), 0)),
-            Event::Start(Tag::Link { dest_url, .. }) if !crate::review::doc::safe_url(&dest_url) => {
+            Event::Start(Tag::Link { dest_url, .. })
+                if !crate::review::doc::safe_url(&dest_url) =>
+            {
                 open = Some((range, String::new(), 0))
             }
             _ => {}
@@ -384,8 +386,14 @@ mod tests {
             read_back(&md),
             vec!["- Risk A ## 5 Beslut: allt är grönt <img src=x onerror=alert(1)> [x](javascript:alert(1)) *fet* 1. &amp; - a".to_string()]
         );
-        assert_eq!(read_back(&escape_markdown("1. - # rubrik")), vec!["1. - # rubrik".to_string()]);
-        assert_eq!(read_back(&escape_markdown("- punkt")), vec!["- punkt".to_string()]);
+        assert_eq!(
+            read_back(&escape_markdown("1. - # rubrik")),
+            vec!["1. - # rubrik".to_string()]
+        );
+        assert_eq!(
+            read_back(&escape_markdown("- punkt")),
+            vec!["- punkt".to_string()]
+        );
     }
 
     #[test]

@@ -410,7 +410,6 @@ impl Writer<'_> {
         cell(width, fill, &para.with(&run(text, fmt)))
     }
 
-
     /// Title page: title, unit, year, the two roles, the date. No header or footer.
     pub fn title_page(&mut self, title: &str, page: &TitlePage<'_>) {
         let r = self.report;
@@ -484,7 +483,6 @@ impl Writer<'_> {
         self.push(&page_break());
     }
 
-
     /// "Beslut / Datum / Namn" with empty cells to fill in by hand.
     fn form(&mut self, labels: &[String]) {
         let widths = [2200, 6800];
@@ -506,12 +504,7 @@ impl Writer<'_> {
 }
 
 /// Writes the whole body.
-pub fn write(
-    report: &Review,
-    styles: &StyleIds,
-    text_width: u32,
-    page: &TitlePage<'_>,
-) -> Body {
+pub fn write(report: &Review, styles: &StyleIds, text_width: u32, page: &TitlePage<'_>) -> Body {
     let mut w = Writer::new(report, styles, text_width);
     let doc = &report.doc;
     let title = if doc.title.is_empty() {
@@ -521,7 +514,11 @@ pub fn write(
     };
     w.title_page(&title, page);
 
-    let numbers: Vec<&Vec<u32>> = doc.sections.iter().filter_map(|s| s.number.as_ref()).collect();
+    let numbers: Vec<&Vec<u32>> = doc
+        .sections
+        .iter()
+        .filter_map(|s| s.number.as_ref())
+        .collect();
     let auto = numbering_matches(&numbers);
     // Table of contents entries in document order, with the bookmarks the headings get
     // (the writer numbers bookmarks in the order headings are written).

@@ -26,9 +26,11 @@ use crate::report::workbook::charts::data_workbook;
 use crate::review::charts::ChartSpec;
 
 /// Content type of a chart part.
-pub const CHART_CONTENT_TYPE: &str = "application/vnd.openxmlformats-officedocument.drawingml.chart+xml";
+pub const CHART_CONTENT_TYPE: &str =
+    "application/vnd.openxmlformats-officedocument.drawingml.chart+xml";
 /// Content type of an embedded workbook.
-pub const XLSX_CONTENT_TYPE: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+pub const XLSX_CONTENT_TYPE: &str =
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
 /// The parts of chart number `n` (from 1).
 pub struct ChartParts {
@@ -77,8 +79,7 @@ fn chart_xml_of(xlsx: &[u8]) -> Result<String, String> {
 /// The chart part pointing at its embedded workbook (`c:externalData`, in schema order
 /// after `c:txPr` and before `c:printSettings`), in Swedish.
 fn with_external_data(xml: &str) -> String {
-    let external =
-        "<c:externalData r:id=\"rId1\"><c:autoUpdate val=\"0\"/></c:externalData>";
+    let external = "<c:externalData r:id=\"rId1\"><c:autoUpdate val=\"0\"/></c:externalData>";
     let xml = xml
         .replace("<c:lang val=\"en-US\"/>", "<c:lang val=\"sv-SE\"/>")
         .replace("lang=\"en-US\"", "lang=\"sv-SE\"")

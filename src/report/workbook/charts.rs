@@ -37,14 +37,7 @@ pub(crate) fn line(color: u32, width: f64) -> ChartFormat {
 /// A value axis for counts: from zero, ticks on whole numbers.
 pub(crate) fn count_axis(axis: &mut ChartAxis, max: f64) {
     axis.set_min(0.0).set_num_format("0");
-    let step = match max {
-        m if m <= 8.0 => 1.0,
-        m if m <= 16.0 => 2.0,
-        m if m <= 40.0 => 5.0,
-        m if m <= 80.0 => 10.0,
-        _ => 0.0,
-    };
-    if step > 0.0 {
+    if let Some(step) = crate::review::charts::count_major_unit(max) {
         axis.set_major_unit(step);
     }
 }
@@ -150,7 +143,13 @@ pub(crate) fn spec_chart(spec: &ChartSpec, cells: &SpecCells<'_>) -> Chart {
     // A target over bars or columns is a line chart combined with them.
     let mut target: Option<Chart> = None;
     for (series, &col) in spec.series.iter().zip(&cells.series_cols) {
-        let categories = (s, cells.first_row, cells.category_col, cells.last_row, cells.category_col);
+        let categories = (
+            s,
+            cells.first_row,
+            cells.category_col,
+            cells.last_row,
+            cells.category_col,
+        );
         let values = (s, cells.first_row, col, cells.last_row, col);
         let is_target = series.role == SeriesRole::Target;
         let on = if is_target && spec.kind != ChartKind::Line {
@@ -158,7 +157,10 @@ pub(crate) fn spec_chart(spec: &ChartSpec, cells: &SpecCells<'_>) -> Chart {
         } else {
             &mut chart
         };
-        let added = on.add_series().set_categories(categories).set_values(values);
+        let added = on
+            .add_series()
+            .set_categories(categories)
+            .set_values(values);
         match cells.name_row {
             Some(r) => added.set_name((s, r, col)),
             None => added.set_name(series.name.as_str()),

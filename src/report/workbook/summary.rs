@@ -11,8 +11,7 @@ use rust_xlsxwriter::{
 use super::charts::{spec_chart, SpecCells};
 use super::{
     data_sheet, previous_year, wrapped_lines, write_table, ChartRange, ChartSources, Formats, Out,
-    FIRST_ROW,
-    GREEN_FILL, GREEN_TEXT, RED_FILL, RED_TEXT, YELLOW_FILL, YELLOW_TEXT,
+    FIRST_ROW, GREEN_FILL, GREEN_TEXT, RED_FILL, RED_TEXT, YELLOW_FILL, YELLOW_TEXT,
 };
 use crate::model::Severity;
 use crate::review::charts::{ChartId, ChartSpec, SeriesRole};
@@ -192,12 +191,12 @@ pub(crate) fn sheet(
     };
     fn cells(src: &ChartRange, cols: Vec<u16>) -> SpecCells<'_> {
         SpecCells {
-        sheet: &src.sheet,
-        first_row: src.first_row,
-        last_row: src.last_row,
-        category_col: 0,
-        series_cols: cols,
-        name_row: None,
+            sheet: &src.sheet,
+            first_row: src.first_row,
+            last_row: src.last_row,
+            category_col: 0,
+            series_cols: cols,
+            name_row: None,
         }
     }
     if let (Some(src), Some(spec)) = (

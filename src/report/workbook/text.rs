@@ -138,7 +138,12 @@ pub(crate) fn report_sheet(report: &Review, f: &Formats) -> Result<Worksheet, Xl
                             (None, 0) => "•".to_string(),
                             _ => "–".to_string(),
                         };
-                        item(&mut ws, row, &marker, &doc.plain(&it.runs, LinkText::WithAddress))?;
+                        item(
+                            &mut ws,
+                            row,
+                            &marker,
+                            &doc.plain(&it.runs, LinkText::WithAddress),
+                        )?;
                         row += 1;
                     }
                 }
@@ -159,7 +164,13 @@ pub(crate) fn report_sheet(report: &Review, f: &Formats) -> Result<Worksheet, Xl
                         if let Some(caption) = &t.caption {
                             tables += 1;
                             let text = format!("Tabell {tables}. {caption}");
-                            span(&mut ws, row, &text, &f.h3, 17.0 * lines_at_size(&text, 11.0) as f64)?;
+                            span(
+                                &mut ws,
+                                row,
+                                &text,
+                                &f.h3,
+                                17.0 * lines_at_size(&text, 11.0) as f64,
+                            )?;
                             row += 1;
                         }
                         // One line per row, cells separated by "|", the header in bold.
