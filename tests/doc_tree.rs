@@ -18,10 +18,16 @@ use genomgang::review::Review;
 fn review_of(dir: &Path) -> Review {
     use genomgang::pipeline::{self, load};
     let (cfg, sources) = pipeline::load_config(Some(dir), None).unwrap();
-    let mut inputs = load::load_folder(dir, &cfg).unwrap();
-    load::finish(&mut inputs);
     let unit = pipeline::unit_name(None, &cfg, dir);
-    let choice = pipeline::choose_year(None, cfg.year, &pipeline::dated_years(&inputs));
+    let mut inputs =
+        load::load_folder(dir, &cfg, Some(&unit), load::Subfolders::ReadOneLevel).unwrap();
+    load::finish(&mut inputs);
+    let choice = pipeline::choose_year(
+        None,
+        cfg.year,
+        &pipeline::dated_years(&inputs),
+        pipeline::today(),
+    );
     genomgang::review::build(&inputs, &cfg, &sources, &unit, choice.year, &choice.how).unwrap()
 }
 
@@ -194,12 +200,10 @@ fn rapport_blocks(xlsx: &Path) -> Vec<String> {
     sheet_rows(xlsx, "Rapport")
         .iter()
         .filter_map(|r| {
-            r.iter()
-                .filter_map(|c| match c {
-                    Data::String(s) if !s.trim().is_empty() => Some(s.clone()),
-                    _ => None,
-                })
-                .last()
+            r.iter().rev().find_map(|c| match c {
+                Data::String(s) if !s.trim().is_empty() => Some(s.clone()),
+                _ => None,
+            })
         })
         .collect()
 }

@@ -597,10 +597,8 @@ impl<'p, 'a> MarkdownReader<'p, 'a> {
                 let runs = self.inline.take();
                 self.heading(level, runs);
             }
-            Event::Start(Tag::Paragraph) => {
-                if !self.in_item {
-                    self.inline.take();
-                }
+            Event::Start(Tag::Paragraph) if !self.in_item => {
+                self.inline.take();
             }
             Event::End(TagEnd::Paragraph) => {
                 if self.in_item {
