@@ -219,11 +219,11 @@ pub(crate) fn data_workbook(spec: &ChartSpec, with_chart: bool) -> Result<Vec<u8
     ws.set_name("Blad1")?;
     ws.write_string(0, 0, &spec.category_title)?;
     for (i, c) in spec.categories.iter().enumerate() {
-        ws.write_string(i as u32 + 1, 0, c)?;
+        ws.write_string(i as u32 + 1, 0, super::fitted(c))?;
     }
     for (j, series) in spec.series.iter().enumerate() {
         let col = j as u16 + 1;
-        ws.write_string(0, col, &series.name)?;
+        ws.write_string(0, col, super::fitted(&series.name))?;
         for (i, v) in series.values.iter().enumerate() {
             if let Some(v) = v {
                 if spec.axis.percent {
