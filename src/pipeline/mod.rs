@@ -461,7 +461,7 @@ pub fn write_outputs(review: &Review, out: &Path, outputs: &Outputs) -> Result<W
             &mut set,
             &mut written,
             &md,
-            Ok(review.markdown.as_bytes().to_vec()),
+            Ok(report::markdown::render(review).into_bytes()),
         )?;
     }
     if wants(Format::Png) {

@@ -22,7 +22,7 @@ use crate::report::workbook::{
     charts, data_sheet_for, write_table, Formats, Out, TablePlace, GREEN_FILL, GREEN_TEXT,
     RED_FILL, RED_TEXT, YELLOW_FILL, YELLOW_TEXT,
 };
-use crate::review::text::{number, percent};
+use crate::review::format::{number, percent};
 use crate::review::Review;
 use crate::schema::{InputKind, KpiId, ValueKind};
 use crate::textnorm::swedish_cmp;

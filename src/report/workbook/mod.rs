@@ -61,7 +61,7 @@ pub fn build(report: &Review) -> Result<Vec<u8>, XlsxError> {
     let mut summary = summary::sheet(report, &f, &charts, &present)?;
     summary.set_active(true);
     wb.push_worksheet(summary);
-    if !report.text.is_empty() {
+    if !report.doc.sections.is_empty() {
         wb.push_worksheet(text::report_sheet(report, &f)?);
     }
     for ws in data_sheets {
