@@ -265,6 +265,7 @@ pub(crate) mod tests_support {
     /// Figures with nothing in them, for tests of the text.
     pub fn empty_figures() -> Figures {
         Figures {
+            schema_version: crate::schema::KPI_SCHEMA_VERSION,
             unit: "Enheten".to_string(),
             year: 2025,
             generated_by: "test".to_string(),
@@ -274,6 +275,7 @@ pub(crate) mod tests_support {
             warnings: Vec::new(),
             problems: Vec::new(),
             context: Context::default(),
+            history: Default::default(),
         }
     }
 }
