@@ -287,7 +287,9 @@ fn arbitrary_unicode_through_every_text_function_never_panics() {
         assert!(name.len() <= 150, "{name:?}");
         let _ = genomgang::report::workbook_file_name(2025, &t);
         let _ = genomgang::review::text::escape_markdown(&t);
-        let _ = genomgang::review::text::to_blocks(&t);
+        let _ = genomgang::review::text::sanitize_markdown(&t);
+        let _ = genomgang::review::doc::typed_number(&t);
+        let _ = genomgang::review::doc::safe_url(&t);
         let _ = genomgang::ingest::value::parse_datetime_text(&t);
     }
     // A cell far longer than Excel holds, cut at a character boundary of a multi-byte
