@@ -547,3 +547,23 @@ fn nan_thresholds_and_rate_targets_outside_0_to_100_percent_are_refused() {
         "[targets.\"actions.overdue\"]\ntarget = 0\ndirection = \"lower\"\nwarn_within = nan\n",
     );
 }
+
+#[test]
+fn batch_units_share_the_output_folder_without_waiting_messages_or_leftovers() {
+    let tmp = TempDir::new("rt-batch-lock");
+    let root = tmp.join("stad");
+    for unit in ["Kungsholmen", "Norrmalm", "Östermalm", "Södermalm"] {
+        small_folder(&root.join(unit));
+    }
+    let out = tmp.join("out");
+    let o = run_on("batch", &root, &out, &["--year", "2025", "--jobs", "4"]);
+    let err = assert_exit(&o, 0);
+    assert!(!err.contains("Väntar"), "{err}");
+    let names = names_in(&out);
+    let workbooks = names
+        .iter()
+        .filter(|n| n.starts_with("Ledningens genomgång 2025 - ") && n.ends_with(".xlsx"))
+        .count();
+    assert_eq!(workbooks, 4, "{names:?}");
+    assert!(!names.iter().any(|n| n.starts_with('.')), "{names:?}");
+}

@@ -120,12 +120,20 @@ impl OutputSet {
 /// still gets the set written; only the protection against a simultaneous run is lost.
 struct FolderLock {
     file: Option<std::fs::File>,
+    /// The units of one batch take turns here, quietly: only another run is waited
+    /// for with a message.
+    _turn: std::sync::MutexGuard<'static, ()>,
 }
 
 impl FolderLock {
     fn acquire(out: &Path) -> FolderLock {
+        static TURN: std::sync::Mutex<()> = std::sync::Mutex::new(());
+        let turn = TURN.lock().unwrap_or_else(|e| e.into_inner());
         let Some(file) = lock_handle(out) else {
-            return FolderLock { file: None };
+            return FolderLock {
+                file: None,
+                _turn: turn,
+            };
         };
         let held = match file.try_lock() {
             Ok(()) => true,
@@ -147,6 +155,7 @@ impl FolderLock {
         }
         FolderLock {
             file: held.then_some(file),
+            _turn: turn,
         }
     }
 
