@@ -6,7 +6,7 @@
 //! top key by key, so a user writes only what differs.
 
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
@@ -322,33 +322,57 @@ impl Config {
         let mut merged: toml::Table =
             toml::from_str(DEFAULT_TOML).expect("templates/genomgang.toml is valid");
         let mut unit_by_file = Vec::new();
+        let mut texts: Vec<(&Path, String, toml::Table)> = Vec::new();
         for path in overrides {
-            let text = std::fs::read_to_string(path).map_err(|e| Error::Config {
+            let bytes = read_limited(path, MAX_CONFIG_BYTES).map_err(|message| Error::Config {
                 path: path.to_path_buf(),
-                message: format!("filen kunde inte läsas ({e})"),
+                message,
             })?;
+            let text = decode_config_text(&bytes);
             let user: toml::Table = toml::from_str(&text).map_err(|e| Error::Config {
                 path: path.to_path_buf(),
-                message: format!("filen är inte giltig TOML: {}", e.message()),
+                message: syntax_message(&text, &e),
             })?;
             check_keys(&user, &ROOT, "").map_err(|message| Error::Config {
                 path: path.to_path_buf(),
-                message,
+                message: at_key_line(&text, &message),
+            })?;
+            check_types(&user, &merged, "").map_err(|(key, message)| Error::Config {
+                path: path.to_path_buf(),
+                message: with_line(&text, &key, &message),
             })?;
             if let Some(toml::Value::String(unit)) = user.get("unit") {
                 unit_by_file.push((path.to_path_buf(), unit.clone()));
             }
+            texts.push((path, text, user.clone()));
             merge_tables(&mut merged, user);
         }
+        // The file (and its text) that set a key last: where an error about it points.
+        let blame = |key: &str| -> (PathBuf, String) {
+            let found = texts
+                .iter()
+                .rev()
+                .find(|(_, _, table)| has_key_path(table, key))
+                .or(texts.last());
+            match found {
+                Some((path, text, _)) => (path.to_path_buf(), text.clone()),
+                None => (PathBuf::new(), String::new()),
+            }
+        };
         let mut cfg: Config =
             toml::Value::Table(merged)
                 .try_into()
-                .map_err(|e: toml::de::Error| Error::Config {
-                    path: overrides
-                        .last()
-                        .map(|p| p.to_path_buf())
-                        .unwrap_or_default(),
-                    message: format!("ett värde har fel form: {}", e.message()),
+                .map_err(|e: toml::de::Error| {
+                    let key = serde_key(&e);
+                    let (path, text) = blame(&key);
+                    Error::Config {
+                        path,
+                        message: with_line(
+                            &text,
+                            &key,
+                            &format!("{}{}", key_label(&key), serde_in_swedish(e.message())),
+                        ),
+                    }
                 })?;
         for (group, roles) in &cfg.extra_headers {
             for (role, synonyms) in roles {
@@ -361,12 +385,18 @@ impl Config {
                 list.extend(synonyms.iter().cloned());
             }
         }
-        cfg.merge_extras().map_err(|message| Error::Config {
-            path: overrides
-                .last()
-                .map(|p| p.to_path_buf())
-                .unwrap_or_default(),
-            message,
+        cfg.merge_extras().map_err(|message| {
+            let key = message
+                .split(['"', ':', ' '])
+                .next()
+                .unwrap_or_default()
+                .trim_matches(['[', ']'])
+                .to_string();
+            let (path, text) = blame(&key);
+            Error::Config {
+                path,
+                message: with_line(&text, &key, &message),
+            }
         })?;
         for mapping in &cfg.files {
             if let Err(e) = globset::Glob::new(&mapping.file) {
@@ -398,12 +428,12 @@ impl Config {
                 }
             }
         }
-        cfg.check_values().map_err(|message| Error::Config {
-            path: overrides
-                .last()
-                .map(|p| p.to_path_buf())
-                .unwrap_or_default(),
-            message,
+        cfg.check_values().map_err(|(key, message)| {
+            let (path, text) = blame(&key);
+            Error::Config {
+                path,
+                message: with_line(&text, &key, &message),
+            }
         })?;
         cfg.unit_by_file = unit_by_file;
         Ok(cfg)
@@ -455,14 +485,28 @@ impl Config {
 
     /// Range and consistency checks of values, after merging: every number within what
     /// makes sense, labels unique and free of what Excel reads as a reference.
-    fn check_values(&self) -> Result<(), String> {
+    /// An error is the key it is about (for its line) and the message.
+    fn check_values(&self) -> Result<(), (String, String)> {
+        self.check_values_inner().map_err(|message| {
+            let key = message
+                .split([' ', ':'])
+                .next()
+                .unwrap_or_default()
+                .trim_matches(['[', ']'])
+                .to_string();
+            (key, message)
+        })
+    }
+
+    fn check_values_inner(&self) -> Result<(), String> {
+        // Written so that NaN (which TOML allows) is outside every range.
         fn range<T: PartialOrd + std::fmt::Display>(
             key: &str,
             v: T,
             lo: T,
             hi: T,
         ) -> Result<(), String> {
-            if v < lo || v > hi {
+            if !(v >= lo && v <= hi) {
                 return Err(format!(
                     "{key} = {v} ligger utanför det tillåtna intervallet {lo}–{hi}"
                 ));
@@ -502,7 +546,16 @@ impl Config {
             range("incidents.nis_authority.from_year", a.from_year, 1900, 2100)?;
         }
         for (id, t) in &self.targets {
-            range(&format!("targets.\"{id}\".target"), t.target, -1e9, 1e9)?;
+            // A rate's target is a share, 0–1 (0–100 %); a count's is not negative.
+            let is_rate =
+                KpiKey::parse(id).is_some_and(|k| k.kind() == crate::schema::ValueKind::Rate);
+            if is_rate && !(0.0..=1.0).contains(&t.target) {
+                return Err(format!(
+                    "targets.\"{id}\".target = {} är ingen andel: ett mål för en andel ligger mellan 0 och 1 (0–100 %), t.ex. 0.9 för 90 %",
+                    t.target
+                ));
+            }
+            range(&format!("targets.\"{id}\".target"), t.target, 0.0, 1e9)?;
             range(
                 &format!("targets.\"{id}\".warn_within"),
                 t.warn_within,
@@ -812,6 +865,339 @@ fn merge_tables(base: &mut toml::Table, user: toml::Table) {
             }
         }
     }
+}
+
+/// The largest configuration file read; a long one with every synonym list is a few
+/// hundred KiB.
+const MAX_CONFIG_BYTES: u64 = 16 * 1024 * 1024;
+
+/// A file's bytes up to `max`; larger is refused in Swedish.
+fn read_limited(path: &Path, max: u64) -> Result<Vec<u8>, String> {
+    use std::io::Read as _;
+    let file = std::fs::File::open(path).map_err(|e| {
+        format!(
+            "filen kunde inte läsas ({})",
+            crate::platform::read_error(&e)
+        )
+    })?;
+    let mut bytes = Vec::new();
+    file.take(max + 1).read_to_end(&mut bytes).map_err(|e| {
+        format!(
+            "filen kunde inte läsas ({})",
+            crate::platform::read_error(&e)
+        )
+    })?;
+    if bytes.len() as u64 > max {
+        return Err(format!(
+            "filen är större än gränsen {} MiB för en konfigurationsfil",
+            max / (1024 * 1024)
+        ));
+    }
+    Ok(bytes)
+}
+
+/// The text of a configuration file as Notepad and Excel users save it: UTF-8 with or
+/// without a byte order mark, UTF-16 (little or big endian, with a byte order mark, or
+/// without one when every other byte is zero), or else Windows-1252 ("ANSI").
+pub fn decode_config_text(bytes: &[u8]) -> String {
+    use encoding_rs::{UTF_16BE, UTF_16LE, UTF_8, WINDOWS_1252};
+    let text = if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
+        UTF_8.decode_with_bom_removal(bytes).0
+    } else if bytes.starts_with(&[0xFF, 0xFE]) {
+        UTF_16LE.decode_with_bom_removal(bytes).0
+    } else if bytes.starts_with(&[0xFE, 0xFF]) {
+        UTF_16BE.decode_with_bom_removal(bytes).0
+    } else if let Ok(text) = std::str::from_utf8(bytes) {
+        std::borrow::Cow::Borrowed(text)
+    } else {
+        let zeros = |offset: usize| {
+            bytes
+                .iter()
+                .skip(offset)
+                .step_by(2)
+                .filter(|b| **b == 0)
+                .count()
+        };
+        let half = bytes.len() / 2;
+        if bytes.len() >= 4 && zeros(1) * 3 > half {
+            UTF_16LE.decode_without_bom_handling(bytes).0
+        } else if bytes.len() >= 4 && zeros(0) * 3 > half {
+            UTF_16BE.decode_without_bom_handling(bytes).0
+        } else {
+            WINDOWS_1252.decode_without_bom_handling(bytes).0
+        }
+    };
+    text.trim_start_matches('\u{feff}').to_string()
+}
+
+/// The segments of a key path as written in messages and TOML headers:
+/// `targets."training.completion_rate_all".target` → [targets, training.completion_rate_all, target].
+fn key_segments(path: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut current = String::new();
+    let mut quote: Option<char> = None;
+    for c in path.chars() {
+        match (quote, c) {
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), c) => current.push(c),
+            (None, '"' | '\'') => quote = Some(c),
+            (None, '.') => out.push(std::mem::take(&mut current)),
+            (None, c) if c.is_whitespace() => {}
+            (None, c) => current.push(c),
+        }
+    }
+    out.push(current);
+    out.retain(|s| !s.is_empty());
+    out
+}
+
+/// The 1-based line of the configuration text that sets `key` (a dotted path), if any.
+fn key_line(text: &str, key: &str) -> Option<usize> {
+    let wanted = key_segments(key);
+    if wanted.is_empty() {
+        return None;
+    }
+    let mut table: Vec<String> = Vec::new();
+    let mut loose = None;
+    for (i, line) in text.lines().enumerate() {
+        let t = line.trim();
+        if t.starts_with('[') {
+            let inner = t.trim_start_matches('[');
+            let inner = inner.split(']').next().unwrap_or_default();
+            table = key_segments(inner);
+            if table == wanted {
+                return Some(i + 1);
+            }
+            continue;
+        }
+        let Some((name, _)) = t.split_once('=') else {
+            continue;
+        };
+        if name.trim_start().starts_with('#') {
+            continue;
+        }
+        let mut path = table.clone();
+        path.extend(key_segments(name));
+        if path == wanted || (path.len() < wanted.len() && wanted.starts_with(&path)) {
+            return Some(i + 1);
+        }
+        if loose.is_none() && key_segments(name).last() == wanted.last() {
+            loose = Some(i + 1);
+        }
+    }
+    loose
+}
+
+/// `message`, with the line that sets `key` when the text has it.
+fn with_line(text: &str, key: &str, message: &str) -> String {
+    match key_line(text, key) {
+        Some(line) => format!("rad {line}: {message}"),
+        None => message.to_string(),
+    }
+}
+
+/// A key-check message ("okänd nyckel \"x\" under [y]") with the key's line.
+fn at_key_line(text: &str, message: &str) -> String {
+    let quoted = message.split('"').nth(1).unwrap_or_default();
+    let section = message
+        .split("under [")
+        .nth(1)
+        .and_then(|s| s.split(']').next())
+        .unwrap_or_default();
+    let key = if section.is_empty() {
+        quoted.to_string()
+    } else {
+        format!("{section}.{quoted}")
+    };
+    with_line(text, &key, message)
+}
+
+/// A TOML syntax error in Swedish, with its line and the key written there.
+fn syntax_message(text: &str, e: &toml::de::Error) -> String {
+    let at = e.span().map(|s| s.start).unwrap_or(0);
+    let line = text
+        .get(..at)
+        .map(|before| before.matches('\n').count() + 1)
+        .unwrap_or(1);
+    let english = e.message().to_lowercase();
+    let what = if english.contains("duplicate") {
+        "samma nyckel eller tabell står två gånger"
+    } else if english.contains("string") || english.contains("quote") {
+        "en text saknar citattecken eller har ett avslutande citattecken för lite"
+    } else if english.contains("table") || english.contains("header") {
+        "en tabellrubrik [ … ] är inte rätt skriven"
+    } else if english.contains("array") {
+        "en lista [ … ] är inte rätt skriven (kommatecken mellan värdena, ] i slutet)"
+    } else {
+        "raden kunde inte tolkas"
+    };
+    let key = text
+        .lines()
+        .nth(line - 1)
+        .and_then(|l| l.split_once('='))
+        .map(|(k, _)| k.trim())
+        .filter(|k| !k.is_empty() && k.chars().count() <= 60)
+        .map(|k| format!(" (nyckeln {k})"))
+        .unwrap_or_default();
+    format!(
+        "rad {line}{key} är inte giltig TOML: {what}. Kontrollera citattecken, likhetstecken och hakparenteser"
+    )
+}
+
+/// The key path serde's message names ("… in `risks.high_threshold`"), or "".
+fn serde_key(e: &toml::de::Error) -> String {
+    let text = e.to_string();
+    text.rsplit_once("in `")
+        .and_then(|(_, rest)| rest.split('`').next())
+        .unwrap_or_default()
+        .to_string()
+}
+
+fn key_label(key: &str) -> String {
+    if key.is_empty() {
+        String::new()
+    } else {
+        format!("{key}: ")
+    }
+}
+
+/// serde's English about a value, said in Swedish: the words in backticks (values and
+/// names) are kept, the rest is ours.
+fn serde_in_swedish(english: &str) -> String {
+    let ticked: Vec<&str> = english.split('`').skip(1).step_by(2).collect();
+    let rest = |from: usize| {
+        ticked
+            .iter()
+            .skip(from)
+            .copied()
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    if english.starts_with("unknown variant") {
+        format!(
+            "värdet \"{}\" är inte tillåtet; tillåtna värden: {}",
+            ticked.first().copied().unwrap_or_default(),
+            rest(1)
+        )
+    } else if english.starts_with("missing field") {
+        format!(
+            "nyckeln {} saknas",
+            ticked.first().copied().unwrap_or_default()
+        )
+    } else if english.starts_with("unknown field") {
+        format!(
+            "okänd nyckel {}; tillåtna: {}",
+            ticked.first().copied().unwrap_or_default(),
+            rest(1)
+        )
+    } else if english.starts_with("invalid type") {
+        let wants = if english.contains("expected a string") || english.contains("expected string")
+        {
+            "en text inom citattecken"
+        } else if english.contains("expected f")
+            || english.contains("expected i")
+            || english.contains("expected u")
+        {
+            "ett tal"
+        } else if english.contains("expected a boolean") || english.contains("expected bool") {
+            "true eller false"
+        } else if english.contains("sequence") {
+            "en lista [ … ]"
+        } else {
+            "ett värde av annan typ"
+        };
+        format!("värdet har fel typ; här ska stå {wants}")
+    } else if english.contains("out of range") || english.contains("invalid value") {
+        "värdet ligger utanför det tillåtna".to_string()
+    } else {
+        "värdet har fel form".to_string()
+    }
+}
+
+fn has_key_path(table: &toml::Table, key: &str) -> bool {
+    let segments = key_segments(key);
+    let mut current = table;
+    for (i, seg) in segments.iter().enumerate() {
+        match current.get(seg) {
+            Some(toml::Value::Table(t)) => current = t,
+            Some(_) => return i + 1 == segments.len(),
+            None => return false,
+        }
+    }
+    !segments.is_empty()
+}
+
+/// What kind of value a TOML value is, in Swedish.
+fn kind_name(value: &toml::Value) -> &'static str {
+    match value {
+        toml::Value::String(_) => "en text inom citattecken",
+        toml::Value::Integer(_) => "ett tal",
+        toml::Value::Float(_) => "ett tal",
+        toml::Value::Boolean(_) => "true eller false",
+        toml::Value::Datetime(_) => "ett datum",
+        toml::Value::Array(_) => "en lista [ … ]",
+        toml::Value::Table(_) => "en tabell",
+    }
+}
+
+/// Checks that every user value has the kind of the value it replaces, so a wrong type
+/// is named with its key in Swedish instead of serde's English. Keys the defaults do
+/// not hold (optional values, KPI ids) are left to the later checks.
+fn check_types(
+    user: &toml::Table,
+    defaults: &toml::Table,
+    at: &str,
+) -> Result<(), (String, String)> {
+    use toml::Value as V;
+    for (key, value) in user {
+        let path = if at.is_empty() {
+            key.clone()
+        } else {
+            format!("{at}.{key}")
+        };
+        let Some(default) = defaults.get(key) else {
+            continue;
+        };
+        let same = match (default, value) {
+            (V::Table(d), V::Table(u)) => {
+                check_types(u, d, &path)?;
+                true
+            }
+            // Numbers: whether a whole number will do is for the setting to say.
+            (V::Float(_) | V::Integer(_), V::Float(_) | V::Integer(_)) => true,
+            (V::Array(d), V::Array(u)) => match d.first() {
+                Some(first @ (V::String(_) | V::Integer(_) | V::Boolean(_))) => {
+                    if let Some(bad) = u
+                        .iter()
+                        .find(|v| std::mem::discriminant(*v) != std::mem::discriminant(first))
+                    {
+                        return Err((
+                            path.clone(),
+                            format!(
+                                "{path}: listan ska bara innehålla {}, men ett värde är {}",
+                                kind_name(first),
+                                kind_name(bad)
+                            ),
+                        ));
+                    }
+                    true
+                }
+                _ => true,
+            },
+            (d, u) => std::mem::discriminant(d) == std::mem::discriminant(u),
+        };
+        if !same {
+            return Err((
+                path.clone(),
+                format!(
+                    "{path} ska vara {}, men filen har {}",
+                    kind_name(default),
+                    kind_name(value)
+                ),
+            ));
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -3,14 +3,20 @@
 //! Input text reaches an output only as a name from a safe vocabulary (units, courses,
 //! categories, titles of activities, assets, risks and actions), and even then it is
 //! [`screen`]ed: anything shaped like a personnummer or samordningsnummer, an e-mail
-//! address or a telephone number is replaced by what it is. A value that failed to parse
+//! address, a telephone number or a person's name is replaced by what it is ([`names`]).
+//! A value that failed to parse
 //! is never shown at all, only [`describe`]d ("ser ut som ett personnummer", "text,
 //! 23 tecken"). Names of files, sheets and columns are screened the same way.
 //!
 //! The same module cleans names that become titles and file names: control characters,
 //! bidirectional overrides and line breaks removed ([`clean_name`]).
 //!
-//! Bottom layer beside `schema` and `textnorm`: imports nothing of the crate.
+//! Every function here is char-safe: text is cut only at positions found by
+//! `char_indices` or at ASCII characters, whatever Unicode the input holds.
+//!
+//! Bottom layer beside `schema` and `textnorm`: imports nothing of the crate above them.
+
+pub mod names;
 
 /// An identifier found in a text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -128,12 +134,7 @@ fn number_runs(text: &str) -> Vec<Found> {
             if c.is_ascii_digit() {
                 last_digit = j;
                 j += 1;
-            } else if matches!(
-                c,
-                ' ' | '-' | '+' | '(' | ')' | '\u{a0}' | '\u{2010}' | '\u{2011}'
-            ) && j > i
-                && next_is_digit_within(&chars, j, 2)
-            {
+            } else if is_number_separator(c) && j > i && next_is_digit_within(&chars, j, 2) {
                 j += 1;
             } else {
                 break;
@@ -155,6 +156,32 @@ fn number_runs(text: &str) -> Vec<Found> {
         i = end_index.max(i + 1);
     }
     out
+}
+
+/// Characters people (and Word's autocorrect, and Excel) put between the digits of a
+/// personnummer or a telephone number: spaces of every width, hyphens and dashes, the
+/// minus sign, dots, slashes, plus and parentheses.
+fn is_number_separator(c: char) -> bool {
+    matches!(
+        c,
+        ' ' | '-'
+            | '+'
+            | '('
+            | ')'
+            | '.'
+            | '/'
+            | '\u{a0}'
+            | '\u{2007}'
+            | '\u{2009}'
+            | '\u{202f}'
+            | '\u{2010}'..='\u{2015}' | '\u{2212}' | '\u{fe63}' | '\u{ff0d}'
+    )
+}
+
+/// A separator between the date and the number of a personnummer: the hyphen and plus
+/// of the standard, and whatever else people type there.
+fn is_pn_separator(c: char) -> bool {
+    c != '(' && c != ')' && c != '/' && is_number_separator(c)
 }
 
 fn next_is_digit(chars: &[(usize, char)], i: usize) -> bool {
@@ -180,17 +207,29 @@ fn judge(run: &str, offset: usize) -> Vec<Found> {
             end: offset + run.len(),
         }];
     }
+    // Parts split at spaces of any width; positions are char boundaries.
     let mut out = Vec::new();
-    let mut pos = 0;
-    for part in run.split(' ') {
-        if is_personal_number(part) {
-            out.push(Found {
-                kind: IdentifierKind::PersonalNumber,
-                start: offset + pos,
-                end: offset + pos + part.len(),
-            });
+    let mut part_start: Option<usize> = None;
+    let ends = run
+        .char_indices()
+        .map(|(i, c)| (i, Some(c)))
+        .chain(std::iter::once((run.len(), None)));
+    for (i, c) in ends {
+        let space = c.is_none_or(|c| c.is_whitespace() || c == '\u{a0}');
+        match (space, part_start) {
+            (false, None) => part_start = Some(i),
+            (true, Some(s)) => {
+                if is_personal_number(&run[s..i]) {
+                    out.push(Found {
+                        kind: IdentifierKind::PersonalNumber,
+                        start: offset + s,
+                        end: offset + i,
+                    });
+                }
+                part_start = None;
+            }
+            _ => {}
         }
-        pos += part.len() + 1;
     }
     out
 }
@@ -200,48 +239,88 @@ fn judge_whole(run: &str) -> Option<IdentifierKind> {
     if is_personal_number(trimmed) {
         return Some(IdentifierKind::PersonalNumber);
     }
-    let digits = trimmed.chars().filter(|c| c.is_ascii_digit()).count();
+    let digits: String = trimmed.chars().filter(|c| c.is_ascii_digit()).collect();
+    let n = digits.len();
     let first = trimmed.trim_start_matches('(').chars().next();
+    if looks_like_date(trimmed) {
+        return None;
+    }
     // Swedish numbers start with 0 (070-…, 08-…) or +46; 8 to 15 digits in all.
-    if matches!(first, Some('0') | Some('+')) && (8..=15).contains(&digits) {
-        // "2025-03-14"-like dates never start with 0 or +; an ISO date with a leading
-        // zero year is not a phone number people write, but is harmless to mask.
+    if matches!(first, Some('0') | Some('+')) && (8..=15).contains(&n) {
         return Some(IdentifierKind::Phone);
     }
-    None
+    // As Excel stores them: the country code without "+" (46701234567, 468123456),
+    // or the leading 0 dropped from a mobile number (701234567).
+    let country =
+        digits.starts_with("46") && !digits[2..].starts_with('0') && (10..=12).contains(&n);
+    let mobile = n == 9 && matches!(&digits[..2], "70" | "72" | "73" | "76" | "79");
+    (first.is_some_and(|c| c.is_ascii_digit()) && (country || mobile))
+        .then_some(IdentifierKind::Phone)
+}
+
+/// "03.04.2025", "2025/03/04", "14-03-25": digits grouped as a date, with month and day
+/// in range. Not a telephone number even with a leading 0.
+fn looks_like_date(text: &str) -> bool {
+    let groups: Vec<&str> = text
+        .split(|c: char| !c.is_ascii_digit())
+        .filter(|g| !g.is_empty())
+        .collect();
+    let value = |g: &str| g.parse::<u32>().unwrap_or(0);
+    let lens: Vec<usize> = groups.iter().map(|g| g.len()).collect();
+    match lens.as_slice() {
+        [2, 2, 4] | [2, 2, 2] => {
+            let (a, b) = (value(groups[0]), value(groups[1]));
+            (1..=31).contains(&a) && (1..=12).contains(&b)
+                || (1..=12).contains(&a) && (1..=31).contains(&b)
+        }
+        [4, 2, 2] => (1..=12).contains(&value(groups[1])) && (1..=31).contains(&value(groups[2])),
+        _ => false,
+    }
 }
 
 /// `YYMMDD-NNNN`, `YYMMDD+NNNN`, `YYMMDDNNNN`, `YYYYMMDD-NNNN`, `YYYYMMDDNNNN`, and the
-/// same with day + 60 (samordningsnummer). The month must be 01–12 and the day 01–31
-/// (or 61–91), so a 10-digit case number rarely matches by accident.
+/// same with day + 60 (samordningsnummer), with any separator people type between date
+/// and number (space, en dash, minus sign, dot). The month must be 01–12 and the day
+/// 01–31 (or 61–91), so a 10-digit case number rarely matches by accident.
 pub fn is_personal_number(text: &str) -> bool {
-    let t = text.trim();
-    let (date, rest): (&str, &str) = match t.find(['-', '+']) {
-        Some(i) => (&t[..i], &t[i + 1..]),
-        None => match t.len() {
-            10 => (&t[..6], &t[6..]),
-            12 => (&t[..8], &t[8..]),
+    let chars: Vec<char> = text.trim().chars().collect();
+    let (date, rest): (&[char], &[char]) = match chars.iter().position(|c| !c.is_ascii_digit()) {
+        Some(i) if is_pn_separator(chars[i]) => (&chars[..i], &chars[i + 1..]),
+        Some(_) => return false,
+        None => match chars.len() {
+            10 => chars.split_at(6),
+            12 => chars.split_at(8),
             _ => return false,
         },
     };
     if !(date.len() == 6 || date.len() == 8)
         || rest.len() != 4
-        || !date.bytes().chain(rest.bytes()).all(|b| b.is_ascii_digit())
+        || !date.iter().chain(rest).all(char::is_ascii_digit)
     {
         return false;
     }
+    let number = |d: &[char]| {
+        d.iter()
+            .fold(0u32, |n, c| n * 10 + (*c as u32 - '0' as u32))
+    };
     let d = &date[date.len() - 6..];
-    let month: u32 = d[2..4].parse().unwrap_or(0);
-    let day: u32 = d[4..6].parse().unwrap_or(0);
-    if date.len() == 8 && !matches!(&date[..2], "18" | "19" | "20") {
+    let month = number(&d[2..4]);
+    let day = number(&d[4..6]);
+    if date.len() == 8 && !matches!(number(&date[..2]), 18..=20) {
         return false;
     }
     (1..=12).contains(&month) && ((1..=31).contains(&day) || (61..=91).contains(&day))
 }
 
-/// `text` with every identifier replaced by what it is ("[personnummer]"), control
-/// characters and bidirectional overrides removed, and line breaks made spaces.
+/// `text` with every identifier replaced by what it is ("[personnummer]"), every
+/// person name by "[namn]", control characters and bidirectional overrides removed,
+/// and line breaks made spaces.
 pub fn screen(text: &str) -> String {
+    names::mask_names(&screen_identifiers(text))
+}
+
+/// [`screen`] without the name screen: identifiers and control characters only.
+fn screen_identifiers(text: &str) -> String {
     let text = strip_controls(text);
     let found = find_all(&text);
     if found.is_empty() {
@@ -345,8 +424,9 @@ pub fn shorten(text: &str, max: usize) -> String {
     format!("{}…", cut.trim_end())
 }
 
-/// Words that make an owner text a function or body rather than a person.
-const FUNCTION_WORDS: [&str; 24] = [
+/// Words that make an owner text a function or body rather than a person: roles, and
+/// the parts of an organisation that own things.
+const FUNCTION_WORDS: &[&str] = &[
     "chef",
     "ansvarig",
     "samordnare",
@@ -371,36 +451,102 @@ const FUNCTION_WORDS: [&str; 24] = [
     "kansli",
     "stab",
     "team",
+    "hr",
+    "ekonomi",
+    "kommunikation",
+    "service",
+    "support",
+    "drift",
+    "säkerhet",
+    "skola",
+    "förskola",
+    "omsorg",
+    "kontor",
+    "avd",
+    "system",
+    "arkiv",
+    "registrator",
+    "jurist",
+    "dataskydd",
+    "dso",
+    "isam",
+    "ciso",
+    "samordning",
+    "styrelse",
+    "ombudsman",
+    "leverantör",
 ];
+
+fn all_caps_word(word: &str) -> bool {
+    word.chars().all(|c| c.is_uppercase() || !c.is_alphabetic())
+}
 
 /// An owner or responsible as management may see it: a function ("IT-chef", "ISAM",
 /// "Förvaltningsledningen") as written, but never a person's name, e-mail address or
 /// identifier — those become "(namngiven person)". Owners are shown so the review says
 /// who owns a risk or an action; the workbook holds no personal data (SPEC §4.2).
+///
+/// A person is recognised by the name screen ([`names`]: "Birgitta Lund",
+/// "ANNA ANDERSSON", "Carl von Essen (IT)") or, for names no list holds, by the shape of
+/// a name: two to four capitalised words (particles such as "von" allowed) and no word
+/// of a function. A function word counts as a whole word or as the head or tail of a
+/// compound ("avdelningschef", "IT-chef"), so "it" inside "Margit" is no function.
 pub fn owner_label(text: &str) -> String {
     let t = text.split_whitespace().collect::<Vec<_>>().join(" ");
     let person = "(namngiven person)".to_string();
     // An identifier, or one already screened to "[e-postadress]" and the like.
-    if screen(&t) != t || t.contains('[') || t.chars().filter(|c| c.is_ascii_digit()).count() >= 6 {
+    if screen_identifiers(&t) != t
+        || t.contains('[')
+        || t.chars().filter(|c| c.is_ascii_digit()).count() >= 6
+        || names::contains_name(&t)
+    {
         return person;
     }
-    let lower = crate::textnorm::fold_diacritics(&t);
-    let words: Vec<&str> = t
-        .split([' ', '/', ',', '-'])
+    // "Zlatan Ibrahimović (IT)": what is in parentheses says where, not who.
+    let mut core = String::new();
+    let mut depth = 0usize;
+    for c in t.chars() {
+        match c {
+            '(' => depth += 1,
+            ')' => depth = depth.saturating_sub(1),
+            c if depth == 0 => core.push(c),
+            _ => {}
+        }
+    }
+    let words: Vec<&str> = core
+        .split([' ', '/', ',', '-', '&'])
         .filter(|w| !w.is_empty())
         .collect();
-    let is_function = FUNCTION_WORDS
+    let folded: Vec<String> = words
         .iter()
-        .any(|w| lower.contains(&crate::textnorm::fold_diacritics(w)))
-        || words
-            .iter()
-            .all(|w| w.chars().all(|c| c.is_uppercase() || c.is_ascii_digit()));
-    // "Anna Andersson", "Karl-Erik Öberg": two or three capitalised words of letters.
-    let looks_like_name = (2..=4).contains(&words.len())
-        && words.iter().all(|w| {
-            w.chars().next().is_some_and(char::is_uppercase) && w.chars().all(char::is_alphabetic)
-        });
-    if looks_like_name && !is_function {
+        .map(|w| crate::textnorm::fold_diacritics(w))
+        .collect();
+    let is_function_word = |w: &str| {
+        FUNCTION_WORDS.iter().any(|f| {
+            let f = crate::textnorm::fold_diacritics(f);
+            w == f
+                || (f.chars().count() >= 4
+                    && w.chars().count() > f.chars().count()
+                    && (w.ends_with(&f) || w.starts_with(&f)))
+        })
+    };
+    let has_function = folded.iter().any(|w| is_function_word(w));
+    let particle = |w: &str| names::is_particle(w);
+    let capitalised = |w: &&str| {
+        w.chars().next().is_some_and(char::is_uppercase) && w.chars().all(char::is_alphabetic)
+    };
+    // An owner that is one first name, even one that is also a word ("Hans", "Kim").
+    if words.len() == 1 && !all_caps_word(words[0]) && names::is_first_name(words[0]) {
+        return person;
+    }
+    let name_words: Vec<&&str> = words.iter().filter(|w| !particle(w)).collect();
+    let all_caps = |w: &&str| w.chars().all(|c| c.is_uppercase() || !c.is_alphabetic());
+    // "Anna Andersson", "Karl-Erik Öberg", "Carl von Essen", "ZLATAN IBRAHIMOVIĆ".
+    let looks_like_name = (2..=4).contains(&name_words.len())
+        && name_words.iter().all(|w| capitalised(w))
+        && (!name_words.iter().all(|w| all_caps(w))
+            || name_words.iter().any(|w| w.chars().count() >= 5));
+    if looks_like_name && !has_function {
         person
     } else {
         t
@@ -423,8 +569,8 @@ mod tests {
         ] {
             assert!(is_personal_number(pn), "{pn}");
             assert_eq!(
-                screen(&format!("Felskick till Anna {pn}")),
-                "Felskick till Anna [personnummer]"
+                screen(&format!("Felskick till {pn}")),
+                "Felskick till [personnummer]"
             );
         }
         assert!(!is_personal_number("2025-03-14"));
@@ -441,7 +587,12 @@ mod tests {
         );
         assert_eq!(owner_label("Anna Andersson"), "(namngiven person)");
         assert_eq!(owner_label("anna.andersson@stad.se"), "(namngiven person)");
-        assert_eq!(owner_label("Avdelningschef Anna"), "Avdelningschef Anna");
+        assert_eq!(owner_label("Avdelningschef Anna"), "(namngiven person)");
+        assert_eq!(owner_label("Avdelningschef"), "Avdelningschef");
+        assert_eq!(owner_label("Hans"), "(namngiven person)");
+        assert_eq!(owner_label("Kim (IT)"), "(namngiven person)");
+        assert_eq!(owner_label("IT-avdelningen"), "IT-avdelningen");
+        assert_eq!(owner_label("HR / IT"), "HR / IT");
     }
 
     #[test]

@@ -380,9 +380,69 @@ impl SeenRows {
         }
         (kept, copies)
     }
+
+    /// Forgets the rows of `file` (a file whose reading failed half-way), so that a
+    /// later copy of it is read rather than taken for a copy of rows that were dropped.
+    pub fn forget_file(&mut self, file: &str) {
+        self.rows.retain(|_, seen| {
+            seen.per_file.remove(file);
+            // Rows are kept up to the most any one file holds.
+            seen.kept = seen.per_file.values().copied().max().unwrap_or(0);
+            if seen.first_file == file {
+                seen.first_file = seen
+                    .per_file
+                    .iter()
+                    .max_by_key(|(f, n)| (**n, std::cmp::Reverse((*f).clone())))
+                    .map(|(f, _)| f.clone())
+                    .unwrap_or_default();
+            }
+            !seen.per_file.is_empty()
+        });
+    }
 }
 
+/// How far each list of [`Inputs`] reached: what [`Inputs::rollback`] returns to.
+#[derive(Debug, Clone, Copy)]
+pub struct InputsMark([usize; 11], bool);
+
 impl Inputs {
+    /// The current length of every list, to undo a file's half-read rows.
+    pub fn mark(&self) -> InputsMark {
+        InputsMark(
+            [
+                self.employees.len(),
+                self.completions.len(),
+                self.incidents.len(),
+                self.activities.len(),
+                self.assets.len(),
+                self.risks.len(),
+                self.actions.len(),
+                self.sources.len(),
+                self.problems.len(),
+                self.sections.len(),
+                self.notices.len(),
+            ],
+            self.has_roster,
+        )
+    }
+
+    /// Drops everything added since `mark` (a file whose reading failed half-way).
+    pub fn rollback(&mut self, mark: InputsMark) {
+        let [e, c, i, ac, as_, r, at, s, p, se, no] = mark.0;
+        self.employees.truncate(e);
+        self.completions.truncate(c);
+        self.incidents.truncate(i);
+        self.activities.truncate(ac);
+        self.assets.truncate(as_);
+        self.risks.truncate(r);
+        self.actions.truncate(at);
+        self.sources.truncate(s);
+        self.problems.truncate(p);
+        self.sections.truncate(se);
+        self.notices.truncate(no);
+        self.has_roster = mark.1;
+    }
+
     /// Adds a source; its note (which may quote header texts) is screened.
     pub fn add_source(&mut self, mut source: Source) {
         source.note = privacy::screen(&source.note);

@@ -617,15 +617,10 @@ fn read_unit(
         None => Inputs::default(),
     };
     for (display, sha, sheet) in std::mem::take(&mut unit.parts) {
-        load::load_sheet(
-            &sheet,
-            &format!("{display} (stadens fil)"),
-            &sha,
-            "",
-            &unit.cfg,
-            &rec,
-            &mut inputs,
-        );
+        let name = format!("{display} (stadens fil)");
+        load::guarded(&name, Some(&sha), &mut inputs, |inputs| {
+            load::load_sheet(&sheet, &name, &sha, "", &unit.cfg, &rec, inputs)
+        });
     }
     for past in city_history
         .iter()

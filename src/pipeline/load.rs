@@ -370,29 +370,19 @@ pub fn load_file(path: &Path, name: &str, cfg: &Config, rec: &Recogniser, inputs
                 inputs.add_source(note_source(path, name, &why));
             }
         }
-        FileType::Section => match std::fs::read(path) {
-            Ok(bytes) => match ingest::csv::decode(&bytes) {
-                Ok((text, _)) => {
-                    let stem = path
-                        .file_stem()
-                        .map(|s| s.to_string_lossy().to_string())
-                        .unwrap_or_default();
-                    inputs
-                        .sections
-                        .push((ingest::section_key(&stem), text.into_owned()));
-                    inputs.add_source(
-                        Source::new(
-                            name,
-                            None,
-                            &ingest::sha256_hex(&bytes),
-                            "Textavsnitt till rapporten",
-                        )
+        FileType::Section => match read_section(path) {
+            Ok((text, sha)) => {
+                let stem = path
+                    .file_stem()
+                    .map(|s| s.to_string_lossy().to_string())
+                    .unwrap_or_default();
+                inputs.sections.push((ingest::section_key(&stem), text));
+                inputs.add_source(
+                    Source::new(name, None, &sha, "Textavsnitt till rapporten")
                         .used_as("Textavsnitt"),
-                    );
-                }
-                Err(e) => file_error(inputs, name, None, &e.to_string()),
-            },
-            Err(e) => file_error(inputs, name, None, &crate::platform::read_error(&e)),
+                );
+            }
+            Err(message) => file_error(inputs, name, None, &message),
         },
         FileType::Spreadsheet | FileType::Delimited => {
             let read = match ingest::read_file(path, &cfg.limits) {
@@ -412,7 +402,41 @@ pub fn load_file(path: &Path, name: &str, cfg: &Config, rec: &Recogniser, inputs
     }
 }
 
-/// Hands every sheet of a read file to the input kinds.
+/// The largest section file (omvarld.md …) read: a year's text is a few pages, far
+/// below this; a larger file is not a text someone wrote for the review.
+pub const MAX_SECTION_BYTES: u64 = 2 * 1024 * 1024;
+
+/// A section file's text (UTF-8, UTF-16 or Windows-1252, as Notepad saves it) and its
+/// SHA-256; the error says in Swedish what is wrong.
+fn read_section(path: &Path) -> Result<(String, String), String> {
+    use std::io::Read as _;
+    let file = std::fs::File::open(path).map_err(|e| crate::platform::read_error(&e))?;
+    let mut bytes = Vec::new();
+    file.take(MAX_SECTION_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| crate::platform::read_error(&e))?;
+    if bytes.len() as u64 > MAX_SECTION_BYTES {
+        return Err(format!(
+            "textavsnittet är större än gränsen {} MiB för en avsnittsfil; en text till genomgången är några sidor. Korta texten eller dela upp den",
+            MAX_SECTION_BYTES / (1024 * 1024)
+        ));
+    }
+    if bytes.is_empty() {
+        return Err("textavsnittet är tomt".to_string());
+    }
+    let text = crate::config::decode_config_text(&bytes);
+    if text.contains('\0') {
+        return Err(
+            "filen innehåller binära tecken och är ingen text. Spara avsnittet som vanlig text (.md eller .txt)"
+                .to_string(),
+        );
+    }
+    Ok((text, ingest::sha256_hex(&bytes)))
+}
+
+/// Hands every sheet of a read file to the input kinds. Never panics: a panic in the
+/// per-file work (recognising, typing, screening) is caught here, the file's half-read
+/// rows are dropped and the file is reported as unreadable; the run goes on.
 fn load_sheets(
     read: &ingest::ReadFile,
     name: &str,
@@ -420,7 +444,42 @@ fn load_sheets(
     rec: &Recogniser,
     inputs: &mut Inputs,
 ) {
+    guarded(name, Some(&read.sha256), inputs, |inputs| {
+        load_sheets_unguarded(read, name, cfg, rec, inputs)
+    });
+}
+
+/// Runs the per-file work `work` on `inputs`; a panic in it is caught: what the file
+/// added is dropped and the file `name` is reported unreadable. The run goes on.
+pub fn guarded(name: &str, sha: Option<&str>, inputs: &mut Inputs, work: impl FnOnce(&mut Inputs)) {
+    let mark = inputs.mark();
+    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| work(&mut *inputs)));
+    if outcome.is_err() {
+        inputs.rollback(mark);
+        inputs.seen_rows.forget_file(name);
+        file_error(
+            inputs,
+            name,
+            sha.map(str::to_string),
+            "filen kunde inte läsas: ett internt fel uppstod när dess rader tolkades (rapportera det gärna)",
+        );
+    }
+}
+
+fn load_sheets_unguarded(
+    read: &ingest::ReadFile,
+    name: &str,
+    cfg: &Config,
+    rec: &Recogniser,
+    inputs: &mut Inputs,
+) {
+    #[cfg(test)]
+    let fail_after_first = tests::PANIC_AFTER_FIRST_SHEET.with(|f| f.get());
     for sheet in &read.sheets {
+        #[cfg(test)]
+        if fail_after_first && inputs.sources.len() > 1 {
+            panic!("an injected panic");
+        }
         load_sheet(
             sheet,
             name,
@@ -1085,4 +1144,53 @@ pub fn split_by_administration(
         })
         .collect();
     Some((parts, blank))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    thread_local! {
+        /// Makes the per-file work panic once a sheet of the file is in (a test of the
+        /// boundary; nothing in the code is known to panic).
+        pub static PANIC_AFTER_FIRST_SHEET: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    }
+
+    fn read_csv(text: &str) -> ingest::ReadFile {
+        ingest::read_bytes(
+            text.as_bytes().to_vec(),
+            "csv",
+            &Config::default_config().limits,
+        )
+        .unwrap_or_else(|(e, _)| panic!("{e}"))
+    }
+
+    #[test]
+    fn a_panic_in_per_file_work_is_that_files_error_and_its_rows_are_dropped() {
+        let cfg = Config::default_config();
+        let rec = Recogniser::new(&cfg);
+        let mut inputs = Inputs::default();
+        let risks = "Risk;Sannolikhet;Konsekvens\nA;4;4\nB;2;2\n";
+        load_read(Ok(read_csv(risks)), "Risker.csv", &cfg, &rec, &mut inputs);
+        assert_eq!(inputs.risks.len(), 2);
+        // A file of two sheets whose second sheet's work panics: its first sheet's rows
+        // are dropped too, and the file is reported; the earlier file's rows stay.
+        let mut two = read_csv("Risk;Sannolikhet;Konsekvens\nC;4;4\n");
+        two.sheets.push(two.sheets[0].clone());
+        PANIC_AFTER_FIRST_SHEET.with(|f| f.set(true));
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(|_| {}));
+        load_read(Ok(two), "Fler risker.csv", &cfg, &rec, &mut inputs);
+        std::panic::set_hook(previous);
+        PANIC_AFTER_FIRST_SHEET.with(|f| f.set(false));
+        assert_eq!(inputs.risks.len(), 2, "{:?}", inputs.risks);
+        let errors: Vec<_> = inputs
+            .problems
+            .iter()
+            .filter(|p| p.severity == model::Severity::FileError)
+            .collect();
+        assert_eq!(errors.len(), 1, "{:?}", inputs.problems);
+        assert!(errors[0].one_line().contains("Fler risker.csv"));
+        assert!(errors[0].one_line().contains("internt fel"));
+    }
 }

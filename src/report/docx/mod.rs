@@ -132,16 +132,33 @@ pub fn write_docx(
     Ok(warnings)
 }
 
+/// The largest template file read: a letterhead with a logo is well under a MiB.
+const MAX_TEMPLATE_FILE: u64 = 64 * 1024 * 1024;
+
+/// A template's bytes, refused in Swedish when the file is larger than a template is.
+fn read_template_file(path: &std::path::Path) -> Result<Vec<u8>, String> {
+    use std::io::Read as _;
+    let file = std::fs::File::open(path).map_err(|e| crate::platform::read_error(&e))?;
+    let mut bytes = Vec::new();
+    file.take(MAX_TEMPLATE_FILE + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| crate::platform::read_error(&e))?;
+    if bytes.len() as u64 > MAX_TEMPLATE_FILE {
+        return Err(format!(
+            "filen är större än gränsen {} MiB för en dokumentmall",
+            MAX_TEMPLATE_FILE / (1024 * 1024)
+        ));
+    }
+    Ok(bytes)
+}
+
 /// The document as bytes, and warnings. A chart that cannot be drawn is an
 /// [`Error::Chart`]; a package that cannot be put together an [`Error::Document`] (named
 /// by its file name; [`write_docx`] gives the whole path).
 pub fn build(review: &Review, options: &DocxOptions) -> Result<(Vec<u8>, Vec<String>), Error> {
     let mut warnings = Vec::new();
     let template = match &options.template {
-        Some(path) => match std::fs::read(path)
-            .map_err(|e| e.to_string())
-            .and_then(|b| template::read(&b))
-        {
+        Some(path) => match read_template_file(path).and_then(|b| template::read(&b)) {
             Ok(t) => Some(t),
             Err(e) => {
                 warnings.push(format!(
@@ -184,6 +201,10 @@ pub fn build(review: &Review, options: &DocxOptions) -> Result<(Vec<u8>, Vec<Str
     if let Some(t) = &template {
         for p in &t.parts {
             slots.push((p.kind, p.slot.clone(), p.part.clone()));
+            // A part the template uses in two slots (first and default) is written once.
+            if files.iter().any(|(name, _)| *name == p.part) {
+                continue;
+            }
             files.push((p.part.clone(), p.xml.clone()));
             if let Some(rels) = &p.rels {
                 let file = p.part.trim_start_matches("word/");

@@ -43,16 +43,22 @@ pub struct Template {
 }
 
 /// The largest part read from a template; a logo is far smaller.
-const MAX_PART: u64 = 32 * 1024 * 1024;
+pub const MAX_PART: u64 = 32 * 1024 * 1024;
 
-/// Reads a template; the error says in Swedish what is wrong.
+/// Reads a template; the error says in Swedish what is wrong. A part larger than
+/// [`MAX_PART`] refuses the whole template: a part cut short would be a broken document.
 pub fn read(bytes: &[u8]) -> Result<Template, String> {
     let mut zip = zip::ZipArchive::new(Cursor::new(bytes))
         .map_err(|_| "filen är inte ett Word-dokument (.docx eller .dotx)".to_string())?;
+    let too_big: std::cell::Cell<Option<String>> = std::cell::Cell::new(None);
     let mut part = |name: &str| -> Option<Vec<u8>> {
         let file = zip.by_name(name).ok()?;
         let mut buf = Vec::new();
-        file.take(MAX_PART).read_to_end(&mut buf).ok()?;
+        file.take(MAX_PART + 1).read_to_end(&mut buf).ok()?;
+        if buf.len() as u64 > MAX_PART {
+            too_big.set(Some(name.to_string()));
+            return None;
+        }
         Some(buf)
     };
     let text = |b: Vec<u8>| String::from_utf8(b).ok();
@@ -124,6 +130,12 @@ pub fn read(bytes: &[u8]) -> Result<Template, String> {
                 rels,
             });
         }
+    }
+    if let Some(name) = too_big.take() {
+        return Err(format!(
+            "delen {name} i mallen är större än {} MiB packad upp; en mall med en så stor del används inte. Minska bilden eller spara om mallen",
+            MAX_PART / (1024 * 1024)
+        ));
     }
     Ok(t)
 }

@@ -409,7 +409,9 @@ pub(crate) fn write_totals(
         match v {
             Out::Count(n) => ws.write_number_with_format(row, col, *n, &f.bold_count)?,
             Out::Rate(Some(r)) => ws.write_number_with_format(row, col, *r, &f.bold_rate)?,
-            Out::Text(t) | Out::Wrapped(t) => ws.write_string_with_format(row, col, t, &f.bold)?,
+            Out::Text(t) | Out::Wrapped(t) => {
+                ws.write_string_with_format(row, col, fitted(t), &f.bold)?
+            }
             _ => ws.write_string_with_format(row, col, "", &f.bold)?,
         };
     }

@@ -155,7 +155,7 @@ pub(crate) fn sources_sheet(report: &Review, f: &Formats) -> Result<Worksheet, X
     ];
     for (k, v) in facts {
         ws.write_string_with_format(row, 0, k, &f.bold)?;
-        ws.write_string(row, 1, &v)?;
+        ws.write_string(row, 1, super::fitted(&v))?;
         row += 1;
     }
     let problems = report.problems.len();
@@ -189,7 +189,19 @@ pub(crate) fn configuration_sheet(report: &Review, f: &Formats) -> Result<Worksh
     let mut ws = data_sheet("Konfiguration", report)?;
     ws.write_string_with_format(0, 0, "Konfiguration som användes (TOML)", &f.title)?;
     for (i, line) in report.context.config_toml.lines().enumerate() {
-        ws.write_string_with_format(2 + i as u32, 0, line, &f.mono)?;
+        let row = 2 + i as u32;
+        ws.write_string_with_format(row, 0, super::fitted(line), &f.mono)?;
+        if crate::privacy::fit_cell(line).is_some() {
+            ws.write_string_with_format(
+                row,
+                1,
+                format!(
+                    "Raden är längre än de {} tecken en cell i Excel rymmer och visas förkortad; hela värdet finns i konfigurationsfilen.",
+                    crate::privacy::EXCEL_CELL_CHARS
+                ),
+                &f.text,
+            )?;
+        }
     }
     ws.set_column_width(0, 120)?;
     ws.set_hidden(true);
