@@ -23,6 +23,11 @@ use crate::textnorm::normalize;
 /// `templates/systems/*.toml`.
 const BUILTIN_FILES: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/systems.rs"));
 
+/// The role of a heading the system writes that holds none of ours, and must not take
+/// one by its name ("category" in TOPdesk is the ITIL area; the security category is
+/// "subcategory").
+pub const NO_ROLE: &str = "-";
+
 /// How many rows from the top are searched for a system's header row (as for headers).
 const SIGNATURE_SEARCH_ROWS: usize = 30;
 
@@ -36,7 +41,7 @@ pub struct System {
     pub kinds: Vec<InputKind>,
     /// Public documentation or source code the headings were copied from.
     pub sources: Vec<String>,
-    /// Heading as the system writes it → role.
+    /// Heading as the system writes it → role ([`NO_ROLE`] for a heading that takes none).
     pub headings: BTreeMap<String, String>,
     /// Sets of normalised headings, each of which together identifies an export of
     /// this system (one per layout the system writes).
@@ -153,9 +158,9 @@ impl System {
             return Err(format!("{at}: kinds saknas"));
         }
         for (heading, role) in &raw.headings {
-            if !ROLES.iter().any(|r| r.key == role) {
+            if role != NO_ROLE && !ROLES.iter().any(|r| r.key == role) {
                 return Err(format!(
-                    "{at}: rubriken \"{heading}\" har den okända rollen \"{role}\"; tillåtna: {}",
+                    "{at}: rubriken \"{heading}\" har den okända rollen \"{role}\"; tillåtna: \"-\" (ingen roll), {}",
                     ROLES.iter().map(|r| r.key).collect::<Vec<_>>().join(", ")
                 ));
             }
@@ -216,10 +221,14 @@ impl System {
         self.headings.clone()
     }
 
-    /// True when a header text is one of this system's headings.
+    /// True when a header text is one of this system's headings with a role.
     pub fn knows_heading(&self, header: &str) -> bool {
         let h = normalize(header);
-        !h.is_empty() && self.headings.keys().any(|k| normalize(k) == h)
+        !h.is_empty()
+            && self
+                .headings
+                .iter()
+                .any(|(k, role)| role != NO_ROLE && normalize(k) == h)
     }
 
     /// "känd som TOPdesk-export".
