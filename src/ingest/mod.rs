@@ -170,20 +170,37 @@ pub fn sniff(bytes: &[u8]) -> Sniffed {
     }
     if xmlss::looks_like_xml_spreadsheet(&text) {
         Sniffed::XmlSpreadsheet
-    } else if html::looks_like_html(start) && start.to_ascii_lowercase().contains("<table") {
+    } else if html::looks_like_html(start) {
         Sniffed::Html
     } else {
         Sniffed::Other
     }
 }
 
-/// Sniffs a file on disk by its first bytes; unreadable is `Other`.
+/// True when the first bytes hold a table (a page without one is not an export).
+fn has_table(bytes: &[u8]) -> bool {
+    let head = &bytes[..bytes.len().min(SNIFF_BYTES)];
+    let text = if head.starts_with(&[0xFF, 0xFE]) {
+        encoding_rs::UTF_16LE.decode_without_bom_handling(&head[2..]).0
+    } else if head.starts_with(&[0xFE, 0xFF]) {
+        encoding_rs::UTF_16BE.decode_without_bom_handling(&head[2..]).0
+    } else {
+        String::from_utf8_lossy(head)
+    };
+    text.to_ascii_lowercase().contains("<table")
+}
+
+/// Sniffs a file on disk by its first bytes; unreadable, or a web page without a
+/// table, is `Other`.
 fn sniff_file(path: &Path) -> Sniffed {
     use std::io::Read;
     let mut head = Vec::new();
     match std::fs::File::open(path) {
         Ok(f) => match f.take(SNIFF_BYTES as u64).read_to_end(&mut head) {
-            Ok(_) => sniff(&head),
+            Ok(_) => match sniff(&head) {
+                Sniffed::Html if !has_table(&head) => Sniffed::Other,
+                sniffed => sniffed,
+            },
             Err(_) => Sniffed::Other,
         },
         Err(_) => Sniffed::Other,
