@@ -151,7 +151,8 @@ fn end_row(
     while matches!(r.last(), Some(Cell::Empty)) {
         r.pop();
     }
-    *cells_total += r.len() as u64;
+    // An empty row counts as one cell, so that a file of empty rows is bounded too.
+    *cells_total += r.len().max(1) as u64;
     if *cells_total > limits.max_cells {
         return Err(ReadError::CsvTooManyCells {
             limit: limits.max_cells,
@@ -240,5 +241,25 @@ mod tests {
         };
         let html = "<table><tr><td>a</td><td>b</td></tr><tr><td>c</td><td>d</td></tr></table>";
         assert!(read_html(html, &limits).is_err());
+        // A file of empty rows is bounded by the cell limit too.
+        let limits = Limits {
+            max_cells: 100_000,
+            ..Limits::default()
+        };
+        let html = format!("<table>{}</table>", "<tr></tr>".repeat(200_000));
+        assert!(matches!(
+            read_html(&html, &limits),
+            Err(ReadError::CsvTooManyCells { .. })
+        ));
+    }
+
+    #[test]
+    fn many_scripts_are_skipped_in_one_pass() {
+        let html = format!(
+            "{}<table><tr><td>Risk</td><td>Ägare</td></tr></table>",
+            "<SCRIPT>var a = 1 < 2;</Script>".repeat(100_000)
+        );
+        let sheets = read_html(&html, &Limits::default()).unwrap();
+        assert_eq!(texts(&sheets[0]), [["Risk", "Ägare"]]);
     }
 }

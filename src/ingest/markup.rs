@@ -38,84 +38,126 @@ fn local(name: &str) -> String {
     name.rsplit(':').next().unwrap_or(name).to_ascii_lowercase()
 }
 
-/// Tokenizes the whole text.
-pub fn tokens(text: &str) -> Vec<Token> {
-    let mut out = Vec::new();
-    let mut rest = text;
-    let mut text_buf = String::new();
-    while !rest.is_empty() {
-        let Some(lt) = rest.find('<') else {
-            text_buf.push_str(rest);
-            break;
-        };
-        text_buf.push_str(&rest[..lt]);
-        rest = &rest[lt..];
-        if let Some(after) = rest.strip_prefix("<!--") {
-            rest = after.find("-->").map(|i| &after[i + 3..]).unwrap_or("");
-            continue;
-        }
-        if let Some(after) = rest.strip_prefix("<![CDATA[") {
-            let end = after.find("]]>").unwrap_or(after.len());
-            flush(&mut out, &mut text_buf);
-            out.push(Token::Text(after[..end].to_string()));
-            rest = after.get(end + 3..).unwrap_or("");
-            continue;
-        }
-        if rest.starts_with("<!") || rest.starts_with("<?") {
-            rest = rest.find('>').map(|i| &rest[i + 1..]).unwrap_or("");
-            continue;
-        }
-        let closing = rest.starts_with("</");
-        let body_start = if closing { 2 } else { 1 };
-        // A tag starts with a letter; anything else is a literal "<".
-        if !rest[body_start..]
-            .chars()
-            .next()
-            .is_some_and(|c| c.is_ascii_alphabetic())
-        {
-            text_buf.push('<');
-            rest = &rest[1..];
-            continue;
-        }
-        let end = tag_end(rest);
-        let inner = &rest[body_start..end.min(rest.len())];
-        rest = rest.get(end + 1..).unwrap_or("");
-        flush(&mut out, &mut text_buf);
-        if closing {
-            let name = inner.split_whitespace().next().unwrap_or("");
-            out.push(Token::End { name: local(name) });
-            continue;
-        }
-        let self_closing = inner.trim_end().ends_with('/');
-        let inner = inner.trim_end().trim_end_matches('/');
-        let name_end = inner
-            .find(|c: char| c.is_whitespace())
-            .unwrap_or(inner.len());
-        let name = local(&inner[..name_end]);
-        let attrs = attributes(&inner[name_end..]);
-        // Script and style hold no table text.
-        if (name == "script" || name == "style") && !self_closing {
-            let close = format!("</{name}");
-            let lower = rest.to_ascii_lowercase();
-            rest = match lower.find(&close) {
-                Some(i) => rest[i..].find('>').map(|j| &rest[i + j + 1..]).unwrap_or(""),
-                None => "",
-            };
-            continue;
-        }
-        out.push(Token::Start {
-            name,
-            attrs,
-            self_closing,
-        });
+/// The tokens of a text, one at a time (a large file is never held twice).
+pub fn tokens(text: &str) -> Tokens<'_> {
+    Tokens {
+        rest: text,
+        pending: std::collections::VecDeque::new(),
     }
-    flush(&mut out, &mut text_buf);
-    out
 }
 
-fn flush(out: &mut Vec<Token>, buf: &mut String) {
+/// Iterator over the tokens of a text; see [`tokens`].
+pub struct Tokens<'a> {
+    rest: &'a str,
+    /// Tokens found but not yet returned (text before a tag, then the tag).
+    pending: std::collections::VecDeque<Token>,
+}
+
+impl Iterator for Tokens<'_> {
+    type Item = Token;
+
+    fn next(&mut self) -> Option<Token> {
+        while self.pending.is_empty() && !self.rest.is_empty() {
+            self.step();
+        }
+        self.pending.pop_front()
+    }
+}
+
+impl Tokens<'_> {
+    /// Reads text up to the next tag and the tag, into `pending`.
+    fn step(&mut self) {
+        let mut text_buf = String::new();
+        let mut rest = self.rest;
+        let out = &mut self.pending;
+        while !rest.is_empty() {
+            let Some(lt) = rest.find('<') else {
+                text_buf.push_str(rest);
+                rest = "";
+                break;
+            };
+            text_buf.push_str(&rest[..lt]);
+            rest = &rest[lt..];
+            if let Some(after) = rest.strip_prefix("<!--") {
+                rest = after.find("-->").map(|i| &after[i + 3..]).unwrap_or("");
+                continue;
+            }
+            if let Some(after) = rest.strip_prefix("<![CDATA[") {
+                let end = after.find("]]>").unwrap_or(after.len());
+                flush(out, &mut text_buf);
+                out.push_back(Token::Text(after[..end].to_string()));
+                rest = after.get(end + 3..).unwrap_or("");
+                break;
+            }
+            if rest.starts_with("<!") || rest.starts_with("<?") {
+                rest = rest.find('>').map(|i| &rest[i + 1..]).unwrap_or("");
+                continue;
+            }
+            let closing = rest.starts_with("</");
+            let body_start = if closing { 2 } else { 1 };
+            // A tag starts with a letter; anything else is a literal "<".
+            if !rest[body_start..]
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_ascii_alphabetic())
+            {
+                text_buf.push('<');
+                rest = &rest[1..];
+                continue;
+            }
+            let end = tag_end(rest);
+            let inner = &rest[body_start..end.min(rest.len())];
+            rest = rest.get(end + 1..).unwrap_or("");
+            flush(out, &mut text_buf);
+            if closing {
+                let name = inner.split_whitespace().next().unwrap_or("");
+                out.push_back(Token::End { name: local(name) });
+                break;
+            }
+            let self_closing = inner.trim_end().ends_with('/');
+            let inner = inner.trim_end().trim_end_matches('/');
+            let name_end = inner
+                .find(|c: char| c.is_whitespace())
+                .unwrap_or(inner.len());
+            let name = local(&inner[..name_end]);
+            // Script and style hold no table text.
+            if (name == "script" || name == "style") && !self_closing {
+                rest = match find_end_tag(rest, &name) {
+                    Some(i) => rest[i..].find('>').map(|j| &rest[i + j + 1..]).unwrap_or(""),
+                    None => "",
+                };
+                continue;
+            }
+            out.push_back(Token::Start {
+                name,
+                attrs: attributes(&inner[name_end..]),
+                self_closing,
+            });
+            break;
+        }
+        flush(out, &mut text_buf);
+        self.rest = rest;
+    }
+}
+
+/// Where `</name` starts, case ignored, scanning once.
+fn find_end_tag(s: &str, name: &str) -> Option<usize> {
+    let bytes = s.as_bytes();
+    let mut from = 0;
+    while let Some(i) = s[from..].find("</") {
+        let at = from + i;
+        let tail = &bytes[at + 2..];
+        if tail.len() >= name.len() && tail[..name.len()].eq_ignore_ascii_case(name.as_bytes()) {
+            return Some(at);
+        }
+        from = at + 2;
+    }
+    None
+}
+
+fn flush(out: &mut std::collections::VecDeque<Token>, buf: &mut String) {
     if !buf.is_empty() {
-        out.push(Token::Text(decode_entities(buf)));
+        out.push_back(Token::Text(decode_entities(buf)));
         buf.clear();
     }
 }
@@ -241,9 +283,10 @@ mod tests {
 
     #[test]
     fn tags_attributes_entities_and_skipped_parts() {
-        let t = tokens(
+        let t: Vec<Token> = tokens(
             "<?xml version=\"1.0\"?><!-- x --><ss:Cell ss:Index='2' a=b><Data>Å&amp;&#228;&#xF6;&ouml; &bogus; a < b</Data></ss:Cell><script>if (a<b) {}</script><br/>",
-        );
+        )
+        .collect();
         assert_eq!(t[0].attr("index"), Some("2"));
         assert_eq!(t[0].attr("a"), Some("b"));
         assert_eq!(t[2], Token::Text("Å&äöö &bogus; a < b".into()));
@@ -256,7 +299,7 @@ mod tests {
     #[test]
     fn never_fails_on_broken_markup() {
         for s in ["<", "<a", "<a href=\"x", "</", "<!--", "<![CDATA[x", "&#99999999;", "<td>&"] {
-            let _ = tokens(s);
+            let _ = tokens(s).count();
         }
     }
 }

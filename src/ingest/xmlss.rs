@@ -217,7 +217,8 @@ fn end_row(c: &mut Current, limits: &Limits) -> Result<(), ReadError> {
     while matches!(row.last(), Some(Cell::Empty)) {
         row.pop();
     }
-    c.cells_total += row.len() as u64;
+    // An empty row counts as one cell, so that a file of empty rows is bounded too.
+    c.cells_total += row.len().max(1) as u64;
     if c.cells_total > limits.max_cells {
         return Err(ReadError::CsvTooManyCells {
             limit: limits.max_cells,
