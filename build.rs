@@ -111,7 +111,11 @@ fn list_systems() {
     let mut code = String::from("&[\n");
     for f in &files {
         println!("cargo:rerun-if-changed={}", f.display());
-        let name = f.file_name().unwrap_or_default().to_string_lossy().to_string();
+        let name = f
+            .file_name()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .to_string();
         code.push_str(&format!(
             "    ({name:?}, include_str!({:?})),\n",
             f.display().to_string()

@@ -131,8 +131,12 @@ impl System {
     /// what is wrong in it.
     pub fn parse(file: &str, text: &str) -> Result<System, String> {
         let at = format!("templates/systems/{file}");
-        let raw: SystemFile = toml::from_str(text)
-            .map_err(|e| format!("{at}: filen är inte en giltig systembeskrivning: {}", e.message()))?;
+        let raw: SystemFile = toml::from_str(text).map_err(|e| {
+            format!(
+                "{at}: filen är inte en giltig systembeskrivning: {}",
+                e.message()
+            )
+        })?;
         let key = file.trim_end_matches(".toml").to_string();
         if raw.name.trim().is_empty() {
             return Err(format!("{at}: name saknas"));
@@ -365,17 +369,19 @@ signature = ["Ärende-ID", "Registrerad"]
     #[test]
     fn signature_identifies_the_header_row_below_titles() {
         let s = System::parse("exempel.toml", GOOD).unwrap();
-        let cat = Catalogue {
-            systems: vec![s],
-        };
+        let cat = Catalogue { systems: vec![s] };
         let rows: Vec<Vec<&str>> = vec![
             vec!["Rapport 2025"],
             vec!["ärende-id", "Typ av händelse", "REGISTRERAD"],
         ];
-        let (sys, row) = cat.identify(rows.iter().map(|r| r.iter().copied())).unwrap();
+        let (sys, row) = cat
+            .identify(rows.iter().map(|r| r.iter().copied()))
+            .unwrap();
         assert_eq!((sys.name.as_str(), row), ("Exempelsystem", 1));
         let rows: Vec<Vec<&str>> = vec![vec!["Ärende-ID", "Datum"]];
-        assert!(cat.identify(rows.iter().map(|r| r.iter().copied())).is_none());
+        assert!(cat
+            .identify(rows.iter().map(|r| r.iter().copied()))
+            .is_none());
         assert!(cat
             .without("exempel")
             .identify(rows.iter().map(|r| r.iter().copied()))

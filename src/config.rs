@@ -424,13 +424,14 @@ impl Config {
                 .unwrap_or_default(),
             message,
         })?;
-        cfg.use_catalogue(catalogue).map_err(|message| Error::Config {
-            path: overrides
-                .last()
-                .map(|p| p.to_path_buf())
-                .unwrap_or_default(),
-            message,
-        })?;
+        cfg.use_catalogue(catalogue)
+            .map_err(|message| Error::Config {
+                path: overrides
+                    .last()
+                    .map(|p| p.to_path_buf())
+                    .unwrap_or_default(),
+                message,
+            })?;
         cfg.unit_by_file = unit_by_file;
         Ok(cfg)
     }
@@ -449,7 +450,11 @@ impl Config {
         }
         for system in &catalogue.systems {
             for (word, slug) in &system.categories {
-                let Some(cat) = self.incidents.categories.iter_mut().find(|c| &c.slug == slug)
+                let Some(cat) = self
+                    .incidents
+                    .categories
+                    .iter_mut()
+                    .find(|c| &c.slug == slug)
                 else {
                     return Err(format!(
                         "templates/systems/{}.toml: värdet \"{word}\" har den okända kategorin \"{slug}\"; tillåtna: {}",

@@ -276,7 +276,11 @@ fn leave_one_out_table() {
     let (mut total, mut with_sum, mut without_sum) = (0, 0, 0);
     for case in CASES {
         assert!(full.get(case.system).is_some(), "{}", case.system);
-        assert!(fixture(case.folder).join("SOURCE.md").is_file(), "{}", case.folder);
+        assert!(
+            fixture(case.folder).join("SOURCE.md").is_file(),
+            "{}",
+            case.folder
+        );
         let n = case.kpis.len();
         let (with, wrong) = right(case, full.clone());
         let (without, _) = right(case, Arc::new(full.without(case.system)));
@@ -310,7 +314,10 @@ fn check_names_the_system_and_shows_the_header_evidence() {
     for (folder, name) in [
         ("topdesk", "Känd som TOPdesk-export"),
         ("knowbe4", "Känd som KnowBe4-export"),
-        ("active-directory", "Känd som Active Directory (Get-ADUser)-export"),
+        (
+            "active-directory",
+            "Känd som Active Directory (Get-ADUser)-export",
+        ),
     ] {
         let o = run(&["check", fixture(folder).to_str().unwrap()]);
         let out = stdout(&o);

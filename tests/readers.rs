@@ -27,7 +27,10 @@ fn assert_incidents(doc: &serde_json::Value) {
     assert_eq!(value(doc, "incidents.category.phishing"), Some(1.0));
     assert_eq!(value(doc, "incidents.category.lost_computer"), Some(1.0));
     assert_eq!(value(doc, "incidents.category.misdirected"), Some(1.0));
-    assert_eq!(value(doc, "incidents.category.unauthorized_access"), Some(1.0));
+    assert_eq!(
+        value(doc, "incidents.category.unauthorized_access"),
+        Some(1.0)
+    );
     assert_eq!(previous(doc, "incidents.total"), Some(1.0));
 }
 

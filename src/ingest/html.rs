@@ -13,9 +13,17 @@ use crate::ingest::RawSheet;
 /// True when decoded text looks like an HTML document or fragment with a table.
 pub fn looks_like_html(head: &str) -> bool {
     let lower = head.trim_start().to_ascii_lowercase();
-    let starts = ["<!doctype html", "<html", "<table", "<head", "<body", "<meta", "<style"]
-        .iter()
-        .any(|p| lower.starts_with(p));
+    let starts = [
+        "<!doctype html",
+        "<html",
+        "<table",
+        "<head",
+        "<body",
+        "<meta",
+        "<style",
+    ]
+    .iter()
+    .any(|p| lower.starts_with(p));
     starts || (lower.starts_with('<') && lower.contains("<table"))
 }
 
@@ -217,7 +225,8 @@ mod tests {
         let sheets = read_html(html, &Limits::default()).unwrap();
         assert_eq!(sheets.len(), 2);
         assert_eq!(sheets[1].sheet.as_deref(), Some("Tabell 2"));
-        let err = read_html("<html><body><p>Hej</p></body></html>", &Limits::default()).unwrap_err();
+        let err =
+            read_html("<html><body><p>Hej</p></body></html>", &Limits::default()).unwrap_err();
         assert!(err.to_string().contains("ingen tabell"), "{err}");
     }
 

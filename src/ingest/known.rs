@@ -59,7 +59,9 @@ pub fn recognise(
 ) -> Result<HeaderMap, String> {
     let Some(system) = prepared.system else {
         return match user_columns {
-            Some(columns) => rec.with_columns(columns).recognise_in(&prepared.sheet.rows, facts),
+            Some(columns) => rec
+                .with_columns(columns)
+                .recognise_in(&prepared.sheet.rows, facts),
             None => rec.recognise_in(&prepared.sheet.rows, facts),
         };
     };
@@ -173,9 +175,14 @@ mod tests {
 
     #[test]
     fn dates_in_a_systems_formats() {
-        let f = vec!["%d/%b/%y %I:%M %p".to_string(), "%Y-%m-%dT%H:%M:%S%.f%z".to_string()];
+        let f = vec![
+            "%d/%b/%y %I:%M %p".to_string(),
+            "%Y-%m-%dT%H:%M:%S%.f%z".to_string(),
+        ];
         assert_eq!(
-            parse_in_formats("08/Jan/26 11:25 AM", &f).unwrap().to_string(),
+            parse_in_formats("08/Jan/26 11:25 AM", &f)
+                .unwrap()
+                .to_string(),
             "2026-01-08 11:25:00"
         );
         assert_eq!(

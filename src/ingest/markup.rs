@@ -123,7 +123,10 @@ impl Tokens<'_> {
             // Script and style hold no table text.
             if (name == "script" || name == "style") && !self_closing {
                 rest = match find_end_tag(rest, &name) {
-                    Some(i) => rest[i..].find('>').map(|j| &rest[i + j + 1..]).unwrap_or(""),
+                    Some(i) => rest[i..]
+                        .find('>')
+                        .map(|j| &rest[i + j + 1..])
+                        .unwrap_or(""),
                     None => "",
                 };
                 continue;
@@ -197,9 +200,7 @@ fn attributes(s: &str) -> Vec<(String, String)> {
                     rest = body.get(end + 1..).unwrap_or("");
                 }
                 _ => {
-                    let end = after
-                        .find(char::is_whitespace)
-                        .unwrap_or(after.len());
+                    let end = after.find(char::is_whitespace).unwrap_or(after.len());
                     value = decode_entities(&after[..end]);
                     rest = &after[end..];
                 }
@@ -290,15 +291,34 @@ mod tests {
         assert_eq!(t[0].attr("index"), Some("2"));
         assert_eq!(t[0].attr("a"), Some("b"));
         assert_eq!(t[2], Token::Text("Å&äöö &bogus; a < b".into()));
-        assert_eq!(t[3], Token::End { name: "data".into() });
-        assert_eq!(t[4], Token::End { name: "cell".into() });
+        assert_eq!(
+            t[3],
+            Token::End {
+                name: "data".into()
+            }
+        );
+        assert_eq!(
+            t[4],
+            Token::End {
+                name: "cell".into()
+            }
+        );
         assert!(matches!(&t[5], Token::Start { name, self_closing: true, .. } if name == "br"));
         assert_eq!(t.len(), 6);
     }
 
     #[test]
     fn never_fails_on_broken_markup() {
-        for s in ["<", "<a", "<a href=\"x", "</", "<!--", "<![CDATA[x", "&#99999999;", "<td>&"] {
+        for s in [
+            "<",
+            "<a",
+            "<a href=\"x",
+            "</",
+            "<!--",
+            "<![CDATA[x",
+            "&#99999999;",
+            "<td>&",
+        ] {
             let _ = tokens(s).count();
         }
     }

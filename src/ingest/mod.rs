@@ -158,9 +158,13 @@ pub fn sniff(bytes: &[u8]) -> Sniffed {
     }
     let head = &bytes[..bytes.len().min(SNIFF_BYTES)];
     let text = if head.starts_with(&[0xFF, 0xFE]) {
-        encoding_rs::UTF_16LE.decode_without_bom_handling(&head[2..]).0
+        encoding_rs::UTF_16LE
+            .decode_without_bom_handling(&head[2..])
+            .0
     } else if head.starts_with(&[0xFE, 0xFF]) {
-        encoding_rs::UTF_16BE.decode_without_bom_handling(&head[2..]).0
+        encoding_rs::UTF_16BE
+            .decode_without_bom_handling(&head[2..])
+            .0
     } else {
         String::from_utf8_lossy(head.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(head))
     };
@@ -181,9 +185,13 @@ pub fn sniff(bytes: &[u8]) -> Sniffed {
 fn has_table(bytes: &[u8]) -> bool {
     let head = &bytes[..bytes.len().min(SNIFF_BYTES)];
     let text = if head.starts_with(&[0xFF, 0xFE]) {
-        encoding_rs::UTF_16LE.decode_without_bom_handling(&head[2..]).0
+        encoding_rs::UTF_16LE
+            .decode_without_bom_handling(&head[2..])
+            .0
     } else if head.starts_with(&[0xFE, 0xFF]) {
-        encoding_rs::UTF_16BE.decode_without_bom_handling(&head[2..]).0
+        encoding_rs::UTF_16BE
+            .decode_without_bom_handling(&head[2..])
+            .0
     } else {
         String::from_utf8_lossy(head)
     };

@@ -39,7 +39,9 @@ pub fn read_xml_spreadsheet(text: &str, limits: &Limits) -> Result<Vec<RawSheet>
     let mut cells_total = 0u64;
     for token in tokens(text) {
         match &token {
-            Token::Start { name, self_closing, .. } if name == "worksheet" => {
+            Token::Start {
+                name, self_closing, ..
+            } if name == "worksheet" => {
                 let sheet_name = token.attr("name").unwrap_or("").to_string();
                 let sheet_name = if sheet_name.is_empty() {
                     format!("Blad{}", sheets.len() + 1)
@@ -105,7 +107,10 @@ fn finish(name: String, mut rows: Vec<Vec<Cell>>, hidden: bool) -> RawSheet {
 /// A 1-based `ss:Index` as a 0-based position, never before `at_least` and never
 /// beyond `limit` (a hostile index must not allocate).
 fn index_attr(token: &Token, at_least: usize, limit: usize) -> Result<usize, usize> {
-    match token.attr("index").and_then(|v| v.trim().parse::<usize>().ok()) {
+    match token
+        .attr("index")
+        .and_then(|v| v.trim().parse::<usize>().ok())
+    {
         Some(i) if i >= 1 => {
             let i = (i - 1).max(at_least);
             if i > limit {
@@ -120,7 +125,9 @@ fn index_attr(token: &Token, at_least: usize, limit: usize) -> Result<usize, usi
 
 fn step(c: &mut Current, token: &Token, limits: &Limits) -> Result<(), ReadError> {
     match token {
-        Token::Start { name, self_closing, .. } if name == "row" => {
+        Token::Start {
+            name, self_closing, ..
+        } if name == "row" => {
             end_row(c, limits)?;
             let at = index_attr(token, c.rows.len(), limits.max_cells as usize).map_err(|_| {
                 ReadError::CsvTooManyCells {
@@ -145,7 +152,9 @@ fn step(c: &mut Current, token: &Token, limits: &Limits) -> Result<(), ReadError
             }
         }
         Token::End { name } if name == "row" => end_row(c, limits)?,
-        Token::Start { name, self_closing, .. } if name == "cell" => {
+        Token::Start {
+            name, self_closing, ..
+        } if name == "cell" => {
             end_cell(c);
             let col = index_attr(token, c.col, limits.max_columns).map_err(|i| {
                 ReadError::TableTooManyColumns {
@@ -165,7 +174,9 @@ fn step(c: &mut Current, token: &Token, limits: &Limits) -> Result<(), ReadError
             }
         }
         Token::End { name } if name == "cell" => end_cell(c),
-        Token::Start { name, self_closing, .. } if name == "data" && !self_closing => {
+        Token::Start {
+            name, self_closing, ..
+        } if name == "data" && !self_closing => {
             c.in_data = true;
             if let Some(cell) = c.cell.as_mut() {
                 cell.1 = token.attr("type").unwrap_or("String").to_ascii_lowercase();
@@ -286,7 +297,12 @@ mod tests {
         assert_eq!(s.sheet.as_deref(), Some("Utbildning"));
         assert!(!s.hidden);
         assert!(sheets[1].hidden);
-        assert_eq!(s.rows[0], [Cell::Text("Kurs: Grundläggande informationssäkerhet".into())]);
+        assert_eq!(
+            s.rows[0],
+            [Cell::Text(
+                "Kurs: Grundläggande informationssäkerhet".into()
+            )]
+        );
         assert!(s.rows[1].is_empty());
         assert_eq!(s.rows[2][1], Cell::Text("Förvaltning".into()));
         assert_eq!(s.rows[2][2], Cell::Empty);

@@ -268,14 +268,7 @@ pub fn kpi_document(dir: &Path, cfg: &Config, year: i32) -> Result<serde_json::V
     })?;
     load::finish(&mut inputs);
     let unit = unit_name(None, cfg, dir);
-    let review = review::build(
-        &inputs,
-        cfg,
-        &config_sources(&[]),
-        &unit,
-        year,
-        "angivet",
-    )?;
+    let review = review::build(&inputs, cfg, &config_sources(&[]), &unit, year, "angivet")?;
     serde_json::to_value(&review).map_err(|e| Error::write(dir, e.into()))
 }
 
