@@ -22,6 +22,8 @@ use crate::textnorm::normalize;
 pub struct Prepared<'a> {
     pub system: Option<&'a System>,
     pub sheet: Cow<'a, RawSheet>,
+    /// Text cells read as dates in the system's formats.
+    pub dates_read: usize,
 }
 
 /// Finds the system that wrote a sheet and reads its text dates.
@@ -36,15 +38,17 @@ pub fn prepare<'a>(catalogue: &'a Catalogue, sheet: &'a RawSheet) -> Prepared<'a
         return Prepared {
             system: None,
             sheet: Cow::Borrowed(sheet),
+            dates_read: 0,
         };
     };
-    let sheet = match read_dates(system, sheet, header_index) {
-        Some(converted) => Cow::Owned(converted),
-        None => Cow::Borrowed(sheet),
+    let (sheet, dates_read) = match read_dates(system, sheet, header_index) {
+        Some((converted, n)) => (Cow::Owned(converted), n),
+        None => (Cow::Borrowed(sheet), 0),
     };
     Prepared {
         system: Some(system),
         sheet,
+        dates_read,
     }
 }
 
@@ -87,8 +91,15 @@ pub fn recognise(
             d.how = How::Catalogue;
         }
     }
+    let dates = match prepared.dates_read {
+        0 => String::new(),
+        n => format!(
+            " {n} datum lästa i systemets format ({}).",
+            system.date_formats.join(", ")
+        ),
+    };
     map.kind_note = format!(
-        "{} (templates/systems/{}.toml). {}",
+        "{} (templates/systems/{}.toml).{dates} {}",
         capitalise(&system.known_as()),
         system.key,
         map.kind_note
@@ -116,10 +127,10 @@ const DATE_ROLES: [&str; 8] = [
     "deadline",
 ];
 
-/// The sheet with text cells in the system's date columns read in its date formats, or
-/// `None` when the system has no formats or no cell needed it. A cell no format reads is
-/// left as written, for the value parser to read or report.
-fn read_dates(system: &System, sheet: &RawSheet, header_index: usize) -> Option<RawSheet> {
+/// The sheet with text cells in the system's date columns read in its date formats, and
+/// how many, or `None` when the system has no formats or no cell needed it. A cell no
+/// format reads is left as written, for the value parser to read or report.
+fn read_dates(system: &System, sheet: &RawSheet, header_index: usize) -> Option<(RawSheet, usize)> {
     if system.date_formats.is_empty() {
         return None;
     }
@@ -137,6 +148,7 @@ fn read_dates(system: &System, sheet: &RawSheet, header_index: usize) -> Option<
         .map(|(i, _)| i)
         .collect();
     let mut out: Option<RawSheet> = None;
+    let mut count = 0;
     for (r, row) in sheet.rows.iter().enumerate().skip(header_index + 1) {
         for &c in &date_cols {
             let Some(Cell::Text(t)) = row.get(c) else {
@@ -145,10 +157,11 @@ fn read_dates(system: &System, sheet: &RawSheet, header_index: usize) -> Option<
             if let Some(dt) = parse_in_formats(t.trim(), &system.date_formats) {
                 let copy = out.get_or_insert_with(|| sheet.clone());
                 copy.rows[r][c] = Cell::DateTime(dt);
+                count += 1;
             }
         }
     }
-    out
+    out.map(|o| (o, count))
 }
 
 /// A date-time (or a date at midnight) in the first format that reads the whole text.
