@@ -55,6 +55,13 @@ pub fn decode(bytes: &[u8]) -> Result<(Cow<'_, str>, Encoding), ReadError> {
             return Ok((Cow::Owned(text.into_owned()), encoding));
         }
     }
+    if let Some((codec, encoding)) = utf16_without_bom(bytes) {
+        let (text, had_errors) = codec.decode_without_bom_handling(bytes);
+        if had_errors || bytes.len() % 2 == 1 {
+            return Err(ReadError::BadUtf16);
+        }
+        return Ok((Cow::Owned(text.into_owned()), encoding));
+    }
     if let Some(rest) = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
         return match std::str::from_utf8(rest) {
             Ok(s) => Ok((Cow::Borrowed(s), Encoding::Utf8Bom)),
@@ -83,6 +90,32 @@ pub fn decode(bytes: &[u8]) -> Result<(Cow<'_, str>, Encoding), ReadError> {
             }
             Ok((text, Encoding::Windows1252))
         }
+    }
+}
+
+/// UTF-16 saved without a BOM: text whose every other byte is zero (ASCII and Latin
+/// letters, å, ä and ö included, have a zero high byte). Binary data does not look so.
+fn utf16_without_bom(bytes: &[u8]) -> Option<(&'static encoding_rs::Encoding, Encoding)> {
+    let sample = &bytes[..bytes.len().min(4096) & !1];
+    let pairs = sample.len() / 2;
+    if pairs < 4 {
+        return None;
+    }
+    let zeros = |offset: usize| {
+        sample
+            .iter()
+            .skip(offset)
+            .step_by(2)
+            .filter(|b| **b == 0)
+            .count()
+    };
+    let (even, odd) = (zeros(0), zeros(1));
+    if odd * 10 >= pairs * 9 && even * 20 <= pairs {
+        Some((encoding_rs::UTF_16LE, Encoding::Utf16Le))
+    } else if even * 10 >= pairs * 9 && odd * 20 <= pairs {
+        Some((encoding_rs::UTF_16BE, Encoding::Utf16Be))
+    } else {
+        None
     }
 }
 
@@ -316,7 +349,13 @@ mod tests {
             .into_iter()
             .chain(text.encode_utf16().flat_map(|u| u.to_be_bytes()))
             .collect();
-        for (bytes, want) in [(le, Encoding::Utf16Le), (be, Encoding::Utf16Be)] {
+        // Saved without a BOM, it is still told from binary data by its zero bytes.
+        let bomless = le[2..].to_vec();
+        for (bytes, want) in [
+            (le, Encoding::Utf16Le),
+            (be, Encoding::Utf16Be),
+            (bomless, Encoding::Utf16Le),
+        ] {
             let (sheet, enc, delim) = read_delimited(&bytes, &Limits::default()).unwrap();
             assert_eq!((enc, delim), (want, b'\t'));
             assert_eq!(sheet.rows[1][0], Cell::Text("Åsa Öberg".into()));

@@ -6,7 +6,9 @@
 
 use crate::config::Limits;
 use crate::ingest::error::ReadError;
+use crate::ingest::header::column_letter;
 use crate::ingest::markup::{tokens, Token};
+use crate::ingest::sheet_xml::MergeSpread;
 use crate::ingest::value::Cell;
 use crate::ingest::RawSheet;
 
@@ -27,21 +29,68 @@ pub fn looks_like_html(head: &str) -> bool {
     starts || (lower.starts_with('<') && lower.contains("<table"))
 }
 
+/// A cell spanning rows below it: its value, the rows it still covers, where it began.
+struct Carry {
+    cell: Cell,
+    left: usize,
+    /// Index of its range in the table's `merged`.
+    merge: usize,
+}
+
+/// One top-level table being read.
+#[derive(Default)]
+struct Table {
+    rows: Vec<Vec<Cell>>,
+    /// Per column, a cell of an earlier row spanning down into the next rows.
+    carries: Vec<Option<Carry>>,
+    merged: Vec<MergeSpread>,
+}
+
+impl Table {
+    /// Fills the columns of `row` from `row.len()` on that cells above span into, up to
+    /// the first free column (or all of them at the end of a row).
+    fn fill_carried(&mut self, row: &mut Vec<Cell>, to_end: bool) {
+        let r = self.rows.len();
+        loop {
+            let c = row.len();
+            if c >= self.carries.len() {
+                return;
+            }
+            let later = self.carries[c..].iter().any(Option::is_some);
+            match &mut self.carries[c] {
+                Some(carry) => {
+                    row.push(carry.cell.clone());
+                    carry.left -= 1;
+                    if let Some(m) = self.merged.get_mut(carry.merge) {
+                        m.rows.push(r as u32 + 1);
+                    }
+                    if carry.left == 0 {
+                        self.carries[c] = None;
+                    }
+                }
+                None if to_end && later => row.push(Cell::Empty),
+                None => return,
+            }
+        }
+    }
+}
+
 /// Reads every top-level table of an HTML text.
 pub fn read_html(text: &str, limits: &Limits) -> Result<Vec<RawSheet>, ReadError> {
-    let mut tables: Vec<Vec<Vec<Cell>>> = Vec::new();
+    let mut tables: Vec<Table> = Vec::new();
     // Nesting depth of <table>: only depth 1 makes rows and cells.
     let mut depth = 0usize;
     let mut row: Option<Vec<Cell>> = None;
-    let mut cell: Option<(String, usize)> = None;
+    // The open cell: its text, the columns and the rows it spans.
+    let mut cell: Option<(String, usize, usize)> = None;
     let mut cells_total: u64 = 0;
     for token in tokens(text) {
         match &token {
             Token::Start { name, .. } if name == "table" => {
                 depth += 1;
                 if depth == 1 {
-                    tables.push(Vec::new());
-                } else if let Some((text, _)) = cell.as_mut() {
+                    tables.push(Table::default());
+                } else if let Some((text, ..)) = cell.as_mut() {
                     text.push(' ');
                 }
             }
@@ -52,9 +101,9 @@ pub fn read_html(text: &str, limits: &Limits) -> Result<Vec<RawSheet>, ReadError
                 depth = depth.saturating_sub(1);
             }
             _ if depth != 1 => {
-                if let (Token::Text(t), Some((text, _))) = (&token, cell.as_mut()) {
+                if let (Token::Text(t), Some((text, ..))) = (&token, cell.as_mut()) {
                     text.push_str(t);
-                } else if let (Token::Start { name, .. } | Token::End { name }, Some((text, _))) =
+                } else if let (Token::Start { name, .. } | Token::End { name }, Some((text, ..))) =
                     (&token, cell.as_mut())
                 {
                     if matches!(name.as_str(), "td" | "th" | "tr" | "br") {
@@ -70,28 +119,35 @@ pub fn read_html(text: &str, limits: &Limits) -> Result<Vec<RawSheet>, ReadError
                 end_row(&mut tables, &mut row, &mut cell, limits, &mut cells_total)?;
             }
             Token::Start { name, .. } if name == "td" || name == "th" => {
-                end_cell(&mut row, &mut cell);
-                let span = token
-                    .attr("colspan")
-                    .and_then(|v| v.trim().parse::<usize>().ok())
-                    .unwrap_or(1)
-                    .clamp(1, limits.max_columns.max(1));
+                end_cell(&mut tables, &mut row, &mut cell);
+                let span = |key: &str, max: usize| {
+                    token
+                        .attr(key)
+                        .and_then(|v| v.trim().parse::<usize>().ok())
+                        .unwrap_or(1)
+                        .clamp(1, max.max(1))
+                };
+                let cols = span("colspan", limits.max_columns);
+                // HTML caps rowspan at 65534; a larger one is clamped, not allocated.
+                let rows = span("rowspan", 65_534);
                 row.get_or_insert_with(Vec::new);
-                cell = Some((String::new(), span));
+                cell = Some((String::new(), cols, rows));
             }
-            Token::End { name } if name == "td" || name == "th" => end_cell(&mut row, &mut cell),
+            Token::End { name } if name == "td" || name == "th" => {
+                end_cell(&mut tables, &mut row, &mut cell)
+            }
             Token::Start { name, .. } if name == "br" => {
-                if let Some((text, _)) = cell.as_mut() {
+                if let Some((text, ..)) = cell.as_mut() {
                     text.push('\n');
                 }
             }
             Token::End { name } if matches!(name.as_str(), "p" | "div" | "li") => {
-                if let Some((text, _)) = cell.as_mut() {
+                if let Some((text, ..)) = cell.as_mut() {
                     text.push('\n');
                 }
             }
             Token::Text(t) => {
-                if let Some((text, _)) = cell.as_mut() {
+                if let Some((text, ..)) = cell.as_mut() {
                     text.push_str(t);
                 }
             }
@@ -100,7 +156,7 @@ pub fn read_html(text: &str, limits: &Limits) -> Result<Vec<RawSheet>, ReadError
         if let Some(r) = &row {
             if r.len() > limits.max_columns {
                 return Err(ReadError::TableTooManyColumns {
-                    row: tables.last().map(|t| t.len() + 1).unwrap_or(1),
+                    row: tables.last().map(|t| t.rows.len() + 1).unwrap_or(1),
                     columns: r.len(),
                     limit: limits.max_columns,
                 });
@@ -108,7 +164,7 @@ pub fn read_html(text: &str, limits: &Limits) -> Result<Vec<RawSheet>, ReadError
         }
     }
     end_row(&mut tables, &mut row, &mut cell, limits, &mut cells_total)?;
-    tables.retain(|t| t.iter().any(|r| !r.is_empty()));
+    tables.retain(|t| t.rows.iter().any(|r| !r.is_empty()));
     if tables.is_empty() {
         return Err(ReadError::HtmlWithoutTable);
     }
@@ -116,46 +172,85 @@ pub fn read_html(text: &str, limits: &Limits) -> Result<Vec<RawSheet>, ReadError
     Ok(tables
         .into_iter()
         .enumerate()
-        .map(|(i, mut rows)| {
-            while matches!(rows.last(), Some(r) if r.is_empty()) {
-                rows.pop();
+        .map(|(i, mut table)| {
+            while matches!(table.rows.last(), Some(r) if r.is_empty()) {
+                table.rows.pop();
             }
             let mut sheet = RawSheet::failed("", ReadError::Empty);
             sheet.error = None;
             sheet.sheet = several.then(|| format!("Tabell {}", i + 1));
-            sheet.rows = rows;
+            sheet.rows = table.rows;
+            table.merged.retain(|m| !m.rows.is_empty());
+            sheet.merged = table.merged;
             sheet
         })
         .collect())
 }
 
-/// Ends the open cell: its text with white space collapsed, then one empty cell per
-/// extra column it spans.
-fn end_cell(row: &mut Option<Vec<Cell>>, cell: &mut Option<(String, usize)>) {
-    let Some((text, span)) = cell.take() else {
+/// Ends the open cell: first the columns that cells above span into, then its text with
+/// white space collapsed, then one empty cell per extra column it spans. A cell spanning
+/// rows is carried into the rows below (its value spread, as merged cells are).
+fn end_cell(
+    tables: &mut [Table],
+    row: &mut Option<Vec<Cell>>,
+    cell: &mut Option<(String, usize, usize)>,
+) {
+    let Some((text, cols, rows)) = cell.take() else {
         return;
     };
     let row = row.get_or_insert_with(Vec::new);
+    let Some(table) = tables.last_mut() else {
+        return;
+    };
+    table.fill_carried(row, false);
     let clean = collapse(&text);
-    row.push(if clean.is_empty() {
+    let value = if clean.is_empty() {
         Cell::Empty
     } else {
         Cell::Text(clean)
-    });
-    row.extend(std::iter::repeat_n(Cell::Empty, span - 1));
+    };
+    let at = row.len();
+    if rows > 1 && !value.is_empty() {
+        if table.carries.len() < at + 1 {
+            table.carries.resize_with(at + 1, || None);
+        }
+        let first_row = table.rows.len();
+        let merge = table.merged.len();
+        table.merged.push(MergeSpread {
+            range: format!(
+                "{}{}:{}{}",
+                column_letter(at),
+                first_row + 1,
+                column_letter(at),
+                first_row + rows
+            ),
+            rows: Vec::new(),
+        });
+        table.carries[at] = Some(Carry {
+            cell: value.clone(),
+            left: rows - 1,
+            merge,
+        });
+    }
+    row.push(value);
+    row.extend(std::iter::repeat_n(Cell::Empty, cols - 1));
 }
 
 fn end_row(
-    tables: &mut [Vec<Vec<Cell>>],
+    tables: &mut [Table],
     row: &mut Option<Vec<Cell>>,
-    cell: &mut Option<(String, usize)>,
+    cell: &mut Option<(String, usize, usize)>,
     limits: &Limits,
     cells_total: &mut u64,
 ) -> Result<(), ReadError> {
-    end_cell(row, cell);
+    end_cell(tables, row, cell);
     let Some(mut r) = row.take() else {
         return Ok(());
     };
+    let Some(t) = tables.last_mut() else {
+        return Ok(());
+    };
+    t.fill_carried(&mut r, true);
     while matches!(r.last(), Some(Cell::Empty)) {
         r.pop();
     }
@@ -166,9 +261,7 @@ fn end_row(
             limit: limits.max_cells,
         });
     }
-    if let Some(t) = tables.last_mut() {
-        t.push(r);
-    }
+    t.rows.push(r);
     Ok(())
 }
 
@@ -217,6 +310,28 @@ mod tests {
         assert_eq!(t[1], ["IN-1", "Nätfiske", "x", "2025-03-04"]);
         assert_eq!(t[2], ["IN-2", "Förlorad\ndator", "", "2025-04-05"]);
         assert_eq!(t[3], ["IN-3", "Obehörig & åtkomst inre"]);
+    }
+
+    #[test]
+    fn a_cell_spanning_rows_is_spread_down_and_noted() {
+        let html = "<table><tr><th>Enhet</th><th>Namn</th><th>Kurs</th></tr>\
+            <tr><td rowspan=3>Äldreomsorg</td><td>Åsa</td><td>GDPR</td></tr>\
+            <tr><td>Örjan</td><td>GDPR</td></tr>\
+            <tr><td>Märta</td></tr>\
+            <tr><td>Hemtjänst</td><td>Bo</td><td rowspan=2>GDPR</td></tr>\
+            <tr><td>Hemtjänst</td><td>Eva</td></tr></table>";
+        let sheets = read_html(html, &Limits::default()).unwrap();
+        let t = texts(&sheets[0]);
+        assert_eq!(t[1], ["Äldreomsorg", "Åsa", "GDPR"]);
+        assert_eq!(t[2], ["Äldreomsorg", "Örjan", "GDPR"]);
+        assert_eq!(t[3], ["Äldreomsorg", "Märta"]);
+        assert_eq!(t[5], ["Hemtjänst", "Eva", "GDPR"]);
+        let merged: Vec<(&str, &[u32])> = sheets[0]
+            .merged
+            .iter()
+            .map(|m| (m.range.as_str(), m.rows.as_slice()))
+            .collect();
+        assert_eq!(merged, [("A2:A4", &[3, 4][..]), ("C5:C6", &[6][..])]);
     }
 
     #[test]
