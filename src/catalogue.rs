@@ -210,7 +210,7 @@ impl System {
     }
 
     /// The size of the largest signature a normalised header row holds whole, or 0.
-    fn signature_match(&self, row: &[String]) -> usize {
+    fn signature_match(&self, row: &std::collections::HashSet<String>) -> usize {
         self.signatures
             .iter()
             .filter(|set| set.iter().all(|s| row.contains(s)))
@@ -294,8 +294,9 @@ impl Catalogue {
             return None;
         }
         for (index, row) in rows.into_iter().take(SIGNATURE_SEARCH_ROWS).enumerate() {
-            let cells: Vec<String> = row
+            let cells: std::collections::HashSet<String> = row
                 .into_iter()
+                .filter(|c| !c.trim().is_empty())
                 .map(normalize)
                 .filter(|c| !c.is_empty())
                 .collect();
