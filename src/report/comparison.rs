@@ -178,8 +178,16 @@ fn missing_inputs(r: &Review) -> Vec<&'static str> {
         .collect()
 }
 
-pub fn write_comparison(reports: &[Review], year: i32, path: &Path) -> Result<(), Error> {
-    let bytes = build(reports, year).map_err(|source| Error::Workbook {
+/// Writes the comparison of `reports`; `remarks` are the units the reader must know
+/// about besides the compared ones: (unit, what) — a unit that could not be run and
+/// why, a unit reviewed for another year.
+pub fn write_comparison(
+    reports: &[Review],
+    remarks: &[(String, String)],
+    year: i32,
+    path: &Path,
+) -> Result<(), Error> {
+    let bytes = build(reports, remarks, year).map_err(|source| Error::Workbook {
         path: path.to_path_buf(),
         source,
     })?;
@@ -233,7 +241,11 @@ impl StatusFormats {
     }
 }
 
-fn build(reports: &[Review], year: i32) -> Result<Vec<u8>, XlsxError> {
+fn build(
+    reports: &[Review],
+    remarks: &[(String, String)],
+    year: i32,
+) -> Result<Vec<u8>, XlsxError> {
     let mut wb = Workbook::new();
     let created = ExcelDateTime::from_ymd((year + 1).clamp(1900, 9999) as u16, 1, 1)?;
     wb.set_properties(
@@ -252,7 +264,9 @@ fn build(reports: &[Review], year: i32) -> Result<Vec<u8>, XlsxError> {
         .unwrap_or_else(|| "MSB".into());
     let title = format!("Jämförelse {year}");
 
-    wb.push_worksheet(comparison_sheet(&units, year, &title, &authority, &f)?);
+    wb.push_worksheet(comparison_sheet(
+        &units, remarks, year, &title, &authority, &f,
+    )?);
     wb.push_worksheet(categories_sheet(&units, year, &title, &f)?);
     wb.push_worksheet(sources_sheet(&units, &title, &f)?);
     wb.save_to_buffer()
@@ -262,6 +276,7 @@ fn build(reports: &[Review], year: i32) -> Result<Vec<u8>, XlsxError> {
 /// this year and the training chart.
 fn comparison_sheet(
     units: &[&Review],
+    remarks: &[(String, String)],
     year: i32,
     title: &str,
     authority: &str,
@@ -289,6 +304,20 @@ fn comparison_sheet(
         row += 1;
     }
     row += 1;
+    if !remarks.is_empty() {
+        ws.write_string_with_format(row, 0, "Förvaltningar att observera", &f.heading)?;
+        row += 1;
+        for (unit, what) in remarks {
+            ws.write_string_with_format(
+                row,
+                0,
+                format!("•  {unit}: {}", crate::privacy::screen(what)),
+                &f.text,
+            )?;
+            row += 1;
+        }
+        row += 1;
+    }
 
     let overview = overview_table(&mut ws, units, row, f, &sf)?;
     let mut end = overview.1;
