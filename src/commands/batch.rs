@@ -22,6 +22,7 @@ pub fn run(args: &BatchArgs) -> u8 {
         year: args.output.year,
         config: args.output.config.as_deref(),
         json: args.output.json.as_deref(),
+        historik: args.output.historik.as_deref(),
         jobs,
         formats: Formats::new(&args.output.format, false),
     };

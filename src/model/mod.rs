@@ -5,6 +5,7 @@
 
 pub mod actions;
 pub mod classification;
+pub mod history;
 pub mod incidents;
 pub mod register;
 pub mod risks;
@@ -304,6 +305,9 @@ pub struct Inputs {
     /// Things the user should read on stderr besides the problems (a subfolder read or
     /// not read, a file whose name ends in a dot), in Swedish; also in Datakvalitet.
     pub notices: Vec<String>,
+    /// Earlier reviews found among the inputs, in `historik/` or `--historik`: the
+    /// figures of past years (aggregates only).
+    pub history: Vec<history::PastReview>,
 }
 
 /// The facts of a record that make it "the same row" as a row of another file: every

@@ -28,6 +28,8 @@ pub struct BatchRequest<'a> {
     pub year: Option<i32>,
     pub config: Option<&'a Path>,
     pub json: Option<&'a Path>,
+    /// `--historik`: a folder of earlier reviews of any units, shared out by unit name.
+    pub historik: Option<&'a Path>,
     pub jobs: usize,
     /// The files written for each unit (PNG charts under `diagram/UNIT/`).
     pub formats: Formats,
@@ -155,6 +157,11 @@ pub fn run_batch(req: &BatchRequest, progress: &dyn Progress) -> Result<BatchOut
             path: req.root.to_path_buf(),
         });
     }
+    let city_history = city_history(req, &root_cfg, &units)?;
+    for p in &city_history.problems {
+        progress.message(&format!("Notering: {}", p.one_line()));
+    }
+    let city_history = &city_history.history;
     std::fs::create_dir_all(req.out).map_err(|e| Error::write(req.out, e))?;
     progress.start(units.len());
     let times = StageTimes::default();
@@ -190,7 +197,7 @@ pub fn run_batch(req: &BatchRequest, progress: &dyn Progress) -> Result<BatchOut
         Some(year) => {
             progress.message(&format!("Granskningsår {}: {}.", year.year, year.how));
             let results = for_each_unit(&mut units, req.jobs, |unit| {
-                let inputs = read_unit(unit, &times);
+                let inputs = read_unit(unit, city_history, &times);
                 report_unit(unit, &inputs, &year)
             });
             (year, results)
@@ -199,7 +206,7 @@ pub fn run_batch(req: &BatchRequest, progress: &dyn Progress) -> Result<BatchOut
         // their own do not take part).
         None => {
             for_each_unit(&mut units, req.jobs, |unit| {
-                unit.inputs = read_unit(unit, &times);
+                unit.inputs = read_unit(unit, city_history, &times);
             });
             let mut counts: BTreeMap<i32, usize> = BTreeMap::new();
             for u in units.iter().filter(|u| u.own_year.is_none()) {
@@ -207,7 +214,14 @@ pub fn run_batch(req: &BatchRequest, progress: &dyn Progress) -> Result<BatchOut
                     *counts.entry(y).or_default() += n;
                 }
             }
-            let year = choose_year(None, None, &counts, today());
+            let year = if counts.is_empty() {
+                // Every unit with data has a year of its own: the comparison takes the
+                // year most of them review, not the current year nobody asked for.
+                most_common_own_year(&units)
+                    .unwrap_or_else(|| choose_year(None, None, &counts, today()))
+            } else {
+                choose_year(None, None, &counts, today())
+            };
             progress.message(&format!("Granskningsår {}: {}.", year.year, year.how));
             let results = for_each_unit(&mut units, req.jobs, |unit| {
                 let inputs = std::mem::take(&mut unit.inputs);
@@ -288,7 +302,8 @@ fn discover_units(
         if out.is_some() && std::fs::canonicalize(dir).ok() == out {
             continue;
         }
-        if folder.starts_with('.') {
+        // Hidden folders, and the city's history folder (read by `city_history`).
+        if folder.starts_with('.') || folder.eq_ignore_ascii_case(load::HISTORY_DIR) {
             continue;
         }
         let unreadable = std::fs::read_dir(dir).err();
@@ -538,8 +553,48 @@ fn for_each_unit<R: Send>(
         .collect()
 }
 
+/// The earlier reviews of the city: `historik/` in the root and `--historik`, each
+/// review later given to the unit of its name. Reviews of no unit are noted.
+fn city_history(req: &BatchRequest, root_cfg: &Config, units: &[Unit]) -> Result<Inputs, Error> {
+    let mut found = Inputs::default();
+    let root_dir = req.root.join(load::HISTORY_DIR);
+    if root_dir.is_dir() {
+        load::load_history_dir(&root_dir, load::HISTORY_DIR, root_cfg, &mut found);
+    }
+    if let Some(dir) = req.historik {
+        if !dir.is_dir() {
+            return Err(Error::InputDir {
+                path: dir.to_path_buf(),
+            });
+        }
+        load::load_history_dir(
+            dir,
+            &crate::pipeline::folder_label(dir),
+            root_cfg,
+            &mut found,
+        );
+    }
+    for p in &found.history {
+        if !units.iter().any(|u| unit_key(&u.name) == unit_key(&p.unit)) {
+            found.problems.push(Problem::note(
+                crate::model::Place::file(&p.file),
+                &format!(
+                    "genomgången {} gäller {}, som inte är någon förvaltning i körningen",
+                    p.year, p.unit
+                ),
+                "Den användes inte som historik.",
+            ));
+        }
+    }
+    Ok(found)
+}
+
 /// Reads one unit's folder and its parts of the city-wide files.
-fn read_unit(unit: &mut Unit, times: &StageTimes) -> Inputs {
+fn read_unit(
+    unit: &mut Unit,
+    city_history: &[crate::model::history::PastReview],
+    times: &StageTimes,
+) -> Inputs {
     if unit.failed.is_some() {
         return Inputs::default();
     }
@@ -571,6 +626,24 @@ fn read_unit(unit: &mut Unit, times: &StageTimes) -> Inputs {
             &rec,
             &mut inputs,
         );
+    }
+    for past in city_history
+        .iter()
+        .filter(|p| unit_key(&p.unit) == unit_key(&unit.name))
+    {
+        inputs.add_source(
+            crate::model::Source::new(
+                &past.file,
+                None,
+                "",
+                &format!(
+                    "Historik: genomgång {}, {} (stadens historik)",
+                    past.year, past.unit
+                ),
+            )
+            .used_as("Historik"),
+        );
+        inputs.history.push(past.clone());
     }
     load::finish(&mut inputs);
     StageTimes::add(&times.read_ns, clock);
@@ -690,4 +763,26 @@ fn run_unit(
         partial: file_errors > 0 || !written.failed.is_empty(),
     };
     (status, Some(review))
+}
+
+/// The year most units' own configurations give (the earliest of equally common ones),
+/// when no unit leaves the year to the data.
+fn most_common_own_year(units: &[Unit]) -> Option<YearChoice> {
+    let mut counts: BTreeMap<i32, usize> = BTreeMap::new();
+    for u in units {
+        if let Some(own) = &u.own_year {
+            *counts.entry(own.year).or_default() += 1;
+        }
+    }
+    let (&year, &n) = counts
+        .iter()
+        .max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0)))?;
+    Some(YearChoice {
+        year,
+        how: format!(
+            "det år som {} av {} förvaltningar anger i sin egen genomgang.toml",
+            n,
+            units.len()
+        ),
+    })
 }

@@ -26,7 +26,7 @@ pub enum Subfolders {
 /// A folder not read: `historik/` (last year's reviews) and hidden folders are left to
 /// their own readers or are system folders.
 fn folder_not_read(name: &str) -> bool {
-    name.starts_with('.') || name.eq_ignore_ascii_case("historik")
+    name.starts_with('.') || name.eq_ignore_ascii_case(HISTORY_DIR)
 }
 
 /// Reads every input file in `dir` (and, with [`Subfolders::ReadOneLevel`], in its
@@ -141,6 +141,10 @@ pub fn load_folder(
         }
         load_file(&path, &name, cfg, &rec, &mut inputs);
     }
+    let history = dir.join(HISTORY_DIR);
+    if history.is_dir() {
+        load_history_dir(&history, HISTORY_DIR, cfg, &mut inputs);
+    }
     Ok(inputs)
 }
 
@@ -176,6 +180,157 @@ fn list_subfolders(dir: &Path) -> Vec<std::path::PathBuf> {
     dirs
 }
 
+/// The subfolder of an input folder (and of a batch root) that holds earlier reviews.
+pub const HISTORY_DIR: &str = "historik";
+
+/// Reads every earlier review in `dir` (`historik/`, `--historik`) into
+/// `inputs.history`, their files shown as "`label`/FILE". A file there that is no
+/// review is listed and not read: it is not an export either.
+pub fn load_history_dir(dir: &Path, label: &str, cfg: &Config, inputs: &mut Inputs) {
+    let files = match ingest::list_files(dir) {
+        Ok(files) => files,
+        Err(e) => {
+            file_error(
+                inputs,
+                &format!("{label}/"),
+                None,
+                &crate::platform::read_error(&e),
+            );
+            return;
+        }
+    };
+    for path in files {
+        let name = format!(
+            "{label}/{}",
+            path.file_name()
+                .map(|n| n.to_string_lossy().to_string())
+                .unwrap_or_default()
+        );
+        let taken = match ingest::file_type(&path) {
+            FileType::Spreadsheet => match ingest::read_file(&path, &cfg.limits) {
+                Ok(read) => take_history(&read, &name, cfg, inputs),
+                Err((message, sha)) => {
+                    file_error(inputs, &name, sha, &message.to_string());
+                    continue;
+                }
+            },
+            FileType::Ignored if ingest::extension(&path) == "json" => {
+                take_json_history(&path, &name, cfg, inputs)
+            }
+            _ => false,
+        };
+        if !taken && !name.contains("/.") && !name.contains("/~$") {
+            inputs.problems.push(Problem::note(
+                model::Place::file(&name),
+                "filen i historikmappen är ingen genomgång som genomgang har skrivit",
+                "Den lästes varken som historik eller som underlag.",
+            ));
+            inputs.add_source(note_source(
+                &path,
+                &name,
+                "Inte läst: ingen tidigare genomgång",
+            ));
+        }
+    }
+}
+
+/// A workbook genomgang wrote that is a review: its figures become history (true).
+/// A comparison workbook, or a review whose figures cannot be read, is left to the
+/// caller (false), with the reason noted when it looked like a review.
+fn take_history(read: &ingest::ReadFile, name: &str, cfg: &Config, inputs: &mut Inputs) -> bool {
+    if !read.own_output {
+        return false;
+    }
+    match crate::kpi::history::from_workbook(&read.sheets, name, cfg) {
+        Ok(past) => {
+            inputs.own_outputs += 1;
+            let note = history_note(&past, "arbetsbok");
+            // Said on stderr too: a workbook among the inputs that is not read as an
+            // export must never be passed over in silence.
+            inputs.notices.push(format!("{name}: {note}."));
+            inputs.add_source(Source::new(name, None, &read.sha256, &note).used_as("Historik"));
+            inputs.history.push(past);
+            true
+        }
+        Err(why) => {
+            let looks_like_review = read.sheets.iter().any(
+                |s| matches!(s.sheet.as_deref(), Some(n) if n == crate::schema::KPI_DATA_SHEET),
+            );
+            if looks_like_review {
+                inputs.problems.push(Problem::note(
+                    model::Place::file(name),
+                    &format!("genomgångens nyckeltal kunde inte läsas som historik: {why}"),
+                    "Tidigare års siffror från den filen saknas i jämförelsen.",
+                ));
+            }
+            false
+        }
+    }
+}
+
+/// A KPI document (`--json`) of an earlier review: its figures become history (true).
+fn take_json_history(path: &Path, name: &str, cfg: &Config, inputs: &mut Inputs) -> bool {
+    let too_large = std::fs::metadata(path)
+        .is_ok_and(|m| m.len() > cfg.limits.max_file_mib.saturating_mul(1024 * 1024));
+    if too_large {
+        file_error(
+            inputs,
+            name,
+            None,
+            &format!(
+                "filen är större än {} MiB (max_file_mib i genomgang.toml)",
+                cfg.limits.max_file_mib
+            ),
+        );
+        return true;
+    }
+    let bytes = match std::fs::read(path) {
+        Ok(b) => b,
+        Err(e) => {
+            file_error(inputs, name, None, &crate::platform::read_error(&e));
+            return true;
+        }
+    };
+    let text = String::from_utf8_lossy(&bytes);
+    match crate::kpi::history::from_json_text(&text, name) {
+        Ok(reviews) => {
+            let note = reviews
+                .iter()
+                .map(|r| history_note(r, "nyckeltalsdokument"))
+                .collect::<Vec<_>>()
+                .join("; ");
+            inputs.add_source(
+                Source::new(name, None, &ingest::sha256_hex(&bytes), &note).used_as("Historik"),
+            );
+            inputs.history.extend(reviews);
+            true
+        }
+        Err(why) => {
+            inputs.add_source(Source::new(
+                name,
+                None,
+                &ingest::sha256_hex(&bytes),
+                &format!("Ignorerad: inget nyckeltalsdokument från genomgang ({why})"),
+            ));
+            true
+        }
+    }
+}
+
+/// "Historik: arbetsbok som genomgang har skrivit (genomgång 2024, Kungsholmen;
+/// schemaversion 1) …": what the file is and that it is read for past years only.
+fn history_note(past: &crate::model::history::PastReview, what: &str) -> String {
+    let how = if past.layout == 0 {
+        "äldre utformning, läst ur bladet Sammanfattning".to_string()
+    } else {
+        format!("schemaversion {}", past.layout)
+    };
+    format!(
+        "Historik: {what} som genomgang har skrivit (genomgång {}, {}; {how}); läst för tidigare års siffror, inte som underlag",
+        past.year, past.unit
+    )
+}
+
 /// "Riskregister - Kopia.xlsx", "Riskregister - Copy.xlsx", "Riskregister (2).xlsx".
 fn looks_like_copy(lower_name: &str) -> bool {
     let stem = lower_name
@@ -196,6 +351,13 @@ pub fn load_file(path: &Path, name: &str, cfg: &Config, rec: &Recogniser, inputs
         FileType::Config => inputs.add_source(
             note_source(path, name, "Konfiguration (genomgang.toml)").used_as("Konfiguration"),
         ),
+        FileType::Ignored
+            if ingest::extension(path) == "json"
+                && !name.starts_with('.')
+                && !name.starts_with("~$") =>
+        {
+            take_json_history(path, name, cfg, inputs);
+        }
         FileType::Ignored => {
             let hidden = name.starts_with('.') || name.starts_with("~$");
             if !hidden {
@@ -240,6 +402,9 @@ pub fn load_file(path: &Path, name: &str, cfg: &Config, rec: &Recogniser, inputs
                     return;
                 }
             };
+            if take_history(&read, name, cfg, inputs) {
+                return;
+            }
             if accept_content(&read, name, inputs) {
                 load_sheets(&read, name, cfg, rec, inputs);
             }

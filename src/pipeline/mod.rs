@@ -91,6 +91,18 @@ pub fn unit_name(explicit: Option<&str>, cfg: &Config, dir: &Path) -> String {
         .unwrap_or_else(|| "Förvaltningen".to_string())
 }
 
+/// The name of a folder as shown before its files ("historik"), never its full path.
+pub fn folder_label(dir: &Path) -> String {
+    std::fs::canonicalize(dir)
+        .ok()
+        .and_then(|d| d.file_name().map(|n| n.to_string_lossy().to_string()))
+        .unwrap_or_else(|| load::HISTORY_DIR.to_string())
+}
+
+pub fn current_year() -> i32 {
+    chrono::Local::now().year()
+}
+
 /// Dated incidents and training completions per calendar year (dates after the run
 /// date were already left out by [`load::finish`]).
 pub fn dated_years(inputs: &Inputs) -> BTreeMap<i32, usize> {
@@ -310,6 +322,8 @@ pub struct ReportRequest<'a> {
     pub unit: Option<&'a str>,
     pub config: Option<&'a Path>,
     pub json: Option<&'a Path>,
+    /// `--historik`: a folder of earlier reviews.
+    pub historik: Option<&'a Path>,
     pub formats: Formats,
 }
 
@@ -357,6 +371,14 @@ pub fn run_report(req: &ReportRequest) -> Result<ReportOutcome, Error> {
         path: req.input_dir.to_path_buf(),
         source,
     })?;
+    if let Some(dir) = req.historik {
+        if !dir.is_dir() {
+            return Err(Error::InputDir {
+                path: dir.to_path_buf(),
+            });
+        }
+        load::load_history_dir(dir, &folder_label(dir), &cfg, &mut inputs);
+    }
     load::finish(&mut inputs);
     print_problems(&inputs);
     if inputs.kinds_present().is_empty() {
@@ -455,7 +477,7 @@ pub fn write_outputs(review: &Review, out: &Path, outputs: &Outputs) -> Result<W
             &mut set,
             &mut written,
             &md,
-            Ok(review.markdown.as_bytes().to_vec()),
+            Ok(report::markdown::render(review).into_bytes()),
         )?;
     }
     if wants(Format::Png) {

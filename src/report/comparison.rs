@@ -22,7 +22,7 @@ use crate::report::workbook::{
     charts, data_sheet_for, write_table, Formats, Out, TablePlace, GREEN_FILL, GREEN_TEXT,
     RED_FILL, RED_TEXT, YELLOW_FILL, YELLOW_TEXT,
 };
-use crate::review::text::{number, percent};
+use crate::review::format::{number, percent};
 use crate::review::Review;
 use crate::schema::{InputKind, KpiId, ValueKind};
 use crate::textnorm::swedish_cmp;
@@ -267,6 +267,11 @@ fn build(
     wb.push_worksheet(comparison_sheet(
         &units, remarks, year, &title, &authority, &f,
     )?);
+    if let Some(ws) =
+        crate::report::workbook::history::comparison_sheet(&units, year, &title, &authority, &f)?
+    {
+        wb.push_worksheet(ws);
+    }
     wb.push_worksheet(categories_sheet(&units, year, &title, &f)?);
     wb.push_worksheet(sources_sheet(&units, &title, &f)?);
     wb.save_to_buffer()
