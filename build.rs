@@ -4,12 +4,17 @@
 //! written from Cargo.toml's version and compiled with `x86_64-w64-mingw32-windres`
 //! (or `$WINDRES`) into an object linked into the program. Other targets do nothing,
 //! so the Linux build needs no resource compiler.
+//!
+//! On every target it also lists the catalogue of known systems,
+//! `templates/systems/*.toml`, into `$OUT_DIR/systems.rs` (compiled in by
+//! `src/catalogue.rs`), so that adding a system is adding a data file.
 
 use std::path::PathBuf;
 use std::process::Command;
 
 fn main() {
     println!("cargo:rerun-if-changed=build.rs");
+    list_systems();
     println!("cargo:rerun-if-env-changed=WINDRES");
     let os = std::env::var("CARGO_CFG_TARGET_OS").unwrap_or_default();
     let env = std::env::var("CARGO_CFG_TARGET_ENV").unwrap_or_default();
@@ -87,4 +92,36 @@ END
 
 fn env(key: &str) -> String {
     std::env::var(key).unwrap_or_default()
+}
+
+/// Writes `&[("name.toml", include_str!("…/name.toml")), …]` for every system file.
+fn list_systems() {
+    let dir = PathBuf::from(env("CARGO_MANIFEST_DIR")).join("templates/systems");
+    println!("cargo:rerun-if-changed={}", dir.display());
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .map(|entries| {
+            entries
+                .filter_map(|e| e.ok())
+                .map(|e| e.path())
+                .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+                .collect()
+        })
+        .unwrap_or_default();
+    files.sort();
+    let mut code = String::from("&[\n");
+    for f in &files {
+        println!("cargo:rerun-if-changed={}", f.display());
+        let name = f
+            .file_name()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .to_string();
+        code.push_str(&format!(
+            "    ({name:?}, include_str!({:?})),\n",
+            f.display().to_string()
+        ));
+    }
+    code.push_str("]\n");
+    let out = PathBuf::from(std::env::var("OUT_DIR").expect("OUT_DIR"));
+    std::fs::write(out.join("systems.rs"), code).expect("write systems.rs");
 }

@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use crate::catalogue::Catalogue;
 use crate::error::Error;
 use crate::schema::{KpiKey, ROLES};
 
@@ -78,6 +79,11 @@ pub struct Config {
     /// the day of the run).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dokumentdatum: Option<String>,
+    /// The known systems (`templates/systems/`): recognition consults it, and its value
+    /// vocabularies are merged into `training.values`, `incidents.categories` and
+    /// `training.course_file_prefixes` (see [`Config::use_catalogue`]).
+    #[serde(skip)]
+    pub catalogue: std::sync::Arc<Catalogue>,
 }
 
 /// `[[files]]`: for files whose name matches `file` (`*` and `?` wildcards, case
@@ -313,12 +319,25 @@ impl Default for Limits {
 impl Config {
     /// The shipped defaults.
     pub fn default_config() -> Config {
-        // The default file is part of the binary and covered by tests.
-        toml::from_str(DEFAULT_TOML).expect("templates/genomgang.toml is valid")
+        // The default file and the catalogue are part of the binary and covered by tests.
+        let mut cfg: Config =
+            toml::from_str(DEFAULT_TOML).expect("templates/genomgang.toml is valid");
+        cfg.use_catalogue(Catalogue::builtin())
+            .expect("the catalogue fits the default configuration");
+        cfg
     }
 
-    /// Defaults with the user's files merged on top, in order.
+    /// Defaults with the user's files merged on top, in order, and the shipped catalogue.
     pub fn load(overrides: &[&Path]) -> Result<Config, Error> {
+        Config::load_with(overrides, Catalogue::builtin())
+    }
+
+    /// As [`Config::load`] with a given catalogue of known systems (a catalogue with one
+    /// system left out measures what recognition reads from evidence alone).
+    pub fn load_with(
+        overrides: &[&Path],
+        catalogue: std::sync::Arc<Catalogue>,
+    ) -> Result<Config, Error> {
         let mut merged: toml::Table =
             toml::from_str(DEFAULT_TOML).expect("templates/genomgang.toml is valid");
         let mut unit_by_file = Vec::new();
@@ -435,8 +454,63 @@ impl Config {
                 message: with_line(&text, &key, &message),
             }
         })?;
+        cfg.use_catalogue(catalogue)
+            .map_err(|message| Error::Config {
+                path: overrides
+                    .last()
+                    .map(|p| p.to_path_buf())
+                    .unwrap_or_default(),
+                message,
+            })?;
         cfg.unit_by_file = unit_by_file;
         Ok(cfg)
+    }
+
+    /// Takes a catalogue of known systems and merges its value vocabularies into the
+    /// configured ones: category words become synonyms of their category, completion
+    /// words join `training.values`, course file prefixes join
+    /// `training.course_file_prefixes`. A category slug the configuration does not have
+    /// is refused, naming the system file.
+    pub fn use_catalogue(&mut self, catalogue: std::sync::Arc<Catalogue>) -> Result<(), String> {
+        fn add(list: &mut Vec<String>, word: &str) {
+            let n = crate::textnorm::normalize(word);
+            if !list.iter().any(|w| crate::textnorm::normalize(w) == n) {
+                list.push(word.to_string());
+            }
+        }
+        for system in &catalogue.systems {
+            for (word, slug) in &system.categories {
+                let Some(cat) = self
+                    .incidents
+                    .categories
+                    .iter_mut()
+                    .find(|c| &c.slug == slug)
+                else {
+                    return Err(format!(
+                        "templates/systems/{}.toml: värdet \"{word}\" har den okända kategorin \"{slug}\"; tillåtna: {}",
+                        system.key,
+                        self.incidents
+                            .categories
+                            .iter()
+                            .map(|c| c.slug.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ));
+                };
+                add(&mut cat.synonyms, word);
+            }
+            for word in &system.completed {
+                add(&mut self.training.values.completed, word);
+            }
+            for word in &system.not_completed {
+                add(&mut self.training.values.not_completed, word);
+            }
+            for prefix in &system.course_file_prefixes {
+                add(&mut self.training.course_file_prefixes, prefix);
+            }
+        }
+        self.catalogue = catalogue;
+        Ok(())
     }
 
     /// Adds the `extra_*` lists to the lists they extend.

@@ -18,6 +18,7 @@ pub mod textnorm;
 
 pub mod error;
 
+pub mod catalogue;
 pub mod config;
 
 pub mod ingest;

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 const LAYERS: &[&[&str]] = &[
     &["schema", "textnorm", "platform", "privacy"],
     &["error"],
-    &["config"],
+    &["config", "catalogue"],
     &["ingest"],
     &["model"],
     &["kpi"],

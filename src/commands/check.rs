@@ -41,7 +41,7 @@ pub fn run(args: &CheckArgs) -> u8 {
             crate::ingest::file_type(path),
             crate::ingest::FileType::Ignored
         ) {
-            say!("{name}\n  Ignoreras: filtypen läses inte (endast xlsx, xlsm, xls, xlsb, ods, csv, txt och textavsnitt som omvarld.md).\n");
+            say!("{name}\n  Ignoreras: filtypen läses inte (endast xlsx, xlsm, xls, xlsb, ods, csv, txt, HTML-tabeller och XML-kalkylblad, och textavsnitt som omvarld.md).\n");
             continue;
         }
         let mut inputs = Inputs::default();

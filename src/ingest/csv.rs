@@ -1,6 +1,6 @@
-//! Delimited text (.csv, .txt): the encoding (UTF-8 with or without BOM, else
-//! Windows-1252) and the delimiter (`;`, `,` or tab) are detected from the content,
-//! never assumed.
+//! Delimited text (.csv, .txt): the encoding (UTF-8 with or without BOM, UTF-16 LE/BE
+//! with BOM as Excel's "Unicode text" writes it, else Windows-1252) and the delimiter
+//! (`;`, `,` or tab) are detected from the content, never assumed.
 
 use std::borrow::Cow;
 
@@ -14,6 +14,8 @@ use crate::ingest::RawSheet;
 pub enum Encoding {
     Utf8,
     Utf8Bom,
+    Utf16Le,
+    Utf16Be,
     Windows1252,
     /// Windows-1252 lines with UTF-8 lines appended (an export extended by another
     /// tool): each line decoded in its own encoding.
@@ -25,6 +27,8 @@ impl Encoding {
         match self {
             Encoding::Utf8 => "UTF-8",
             Encoding::Utf8Bom => "UTF-8 med BOM",
+            Encoding::Utf16Le => "UTF-16 LE",
+            Encoding::Utf16Be => "UTF-16 BE",
             Encoding::Windows1252 => "Windows-1252",
             Encoding::Mixed => {
                 "Windows-1252 och UTF-8 blandat (raderna avkodades var för sig; kontrollera å, ä och ö)"
@@ -33,14 +37,30 @@ impl Encoding {
     }
 }
 
-/// Decodes bytes as UTF-8 (BOM stripped) or Windows-1252. Refuses binary data and
-/// UTF-16, which Windows-1252 would "decode" into garbage.
+/// Decodes bytes as UTF-16 (by its BOM), UTF-8 (BOM stripped) or Windows-1252.
+/// Refuses binary data, and UTF-16 with an odd byte or half a character.
 pub fn decode(bytes: &[u8]) -> Result<(Cow<'_, str>, Encoding), ReadError> {
     if bytes.is_empty() {
         return Err(ReadError::Empty);
     }
-    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
-        return Err(ReadError::Utf16);
+    for (bom, codec, encoding) in [
+        ([0xFF, 0xFE], encoding_rs::UTF_16LE, Encoding::Utf16Le),
+        ([0xFE, 0xFF], encoding_rs::UTF_16BE, Encoding::Utf16Be),
+    ] {
+        if let Some(rest) = bytes.strip_prefix(&bom) {
+            let (text, had_errors) = codec.decode_without_bom_handling(rest);
+            if had_errors || rest.len() % 2 == 1 {
+                return Err(ReadError::BadUtf16);
+            }
+            return Ok((Cow::Owned(text.into_owned()), encoding));
+        }
+    }
+    if let Some((codec, encoding)) = utf16_without_bom(bytes) {
+        let (text, had_errors) = codec.decode_without_bom_handling(bytes);
+        if had_errors || bytes.len() % 2 == 1 {
+            return Err(ReadError::BadUtf16);
+        }
+        return Ok((Cow::Owned(text.into_owned()), encoding));
     }
     if let Some(rest) = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
         return match std::str::from_utf8(rest) {
@@ -70,6 +90,32 @@ pub fn decode(bytes: &[u8]) -> Result<(Cow<'_, str>, Encoding), ReadError> {
             }
             Ok((text, Encoding::Windows1252))
         }
+    }
+}
+
+/// UTF-16 saved without a BOM: text whose every other byte is zero (ASCII and Latin
+/// letters, å, ä and ö included, have a zero high byte). Binary data does not look so.
+fn utf16_without_bom(bytes: &[u8]) -> Option<(&'static encoding_rs::Encoding, Encoding)> {
+    let sample = &bytes[..bytes.len().min(4096) & !1];
+    let pairs = sample.len() / 2;
+    if pairs < 4 {
+        return None;
+    }
+    let zeros = |offset: usize| {
+        sample
+            .iter()
+            .skip(offset)
+            .step_by(2)
+            .filter(|b| **b == 0)
+            .count()
+    };
+    let (even, odd) = (zeros(0), zeros(1));
+    if odd * 10 >= pairs * 9 && even * 20 <= pairs {
+        Some((encoding_rs::UTF_16LE, Encoding::Utf16Le))
+    } else if even * 10 >= pairs * 9 && odd * 20 <= pairs {
+        Some((encoding_rs::UTF_16BE, Encoding::Utf16Be))
+    } else {
+        None
     }
 }
 
@@ -287,7 +333,34 @@ mod tests {
     #[test]
     fn binary_is_refused() {
         assert!(decode(&[0x00, 0x01, 0x02, 0x41]).is_err());
-        assert!(decode(&[0xFF, 0xFE, 0x41, 0x00]).is_err());
+        // UTF-16 with an odd byte, or half a surrogate pair.
+        assert!(decode(&[0xFF, 0xFE, 0x41, 0x00, 0x42]).is_err());
+        assert!(decode(&[0xFF, 0xFE, 0x00, 0xD8, 0x41, 0x00]).is_err());
+    }
+
+    #[test]
+    fn utf16_with_tabs_as_excel_writes_unicode_text() {
+        let text = "Namn\tEnhet\tSlutförd\r\nÅsa Öberg\tÄldreomsorg\t2025-03-14\r\n";
+        let le: Vec<u8> = [0xFF, 0xFE]
+            .into_iter()
+            .chain(text.encode_utf16().flat_map(|u| u.to_le_bytes()))
+            .collect();
+        let be: Vec<u8> = [0xFE, 0xFF]
+            .into_iter()
+            .chain(text.encode_utf16().flat_map(|u| u.to_be_bytes()))
+            .collect();
+        // Saved without a BOM, it is still told from binary data by its zero bytes.
+        let bomless = le[2..].to_vec();
+        for (bytes, want) in [
+            (le, Encoding::Utf16Le),
+            (be, Encoding::Utf16Be),
+            (bomless, Encoding::Utf16Le),
+        ] {
+            let (sheet, enc, delim) = read_delimited(&bytes, &Limits::default()).unwrap();
+            assert_eq!((enc, delim), (want, b'\t'));
+            assert_eq!(sheet.rows[1][0], Cell::Text("Åsa Öberg".into()));
+            assert_eq!(sheet.rows[1][1], Cell::Text("Äldreomsorg".into()));
+        }
     }
 
     #[test]

@@ -97,8 +97,21 @@ pub enum ReadError {
         rows: u64,
     },
 
-    #[error("filen är i teckenkodningen UTF-16, som inte stöds. Spara den som CSV UTF-8 (kommaavgränsad) i Excel")]
-    Utf16,
+    #[error("filen är i teckenkodningen UTF-16 men innehåller ogiltiga tecken (en udda byte eller ett halvt tecken). Spara om den som CSV UTF-8 (kommaavgränsad) i Excel")]
+    BadUtf16,
+
+    #[error("filen är en webbsida (HTML) men innehåller ingen tabell att läsa. Exportera listan som Excel eller CSV i stället")]
+    HtmlWithoutTable,
+
+    #[error("filen är ett XML-kalkylblad (Excel 2003) utan något kalkylblad i. Öppna den i Excel och spara som .xlsx")]
+    XmlWithoutWorksheet,
+
+    #[error("rad {row} i tabellen har {columns} kolumner, fler än gränsen {limit} (limits.max_columns). Är det rätt fil?")]
+    TableTooManyColumns {
+        row: usize,
+        columns: usize,
+        limit: usize,
+    },
 
     #[error("filen börjar som UTF-8 men innehåller ogiltiga tecken. Spara om den som CSV UTF-8")]
     BadUtf8AfterBom,

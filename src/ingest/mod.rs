@@ -1,14 +1,20 @@
 //! Reading the input folder: which files there are, their bytes and hash, and their
-//! sheets as rows of [`Cell`]s. Formats live in `excel` and `csv`, header recognition in
-//! `header`, value parsing in `value`. Nothing here knows what a KPI is.
+//! sheets as rows of [`Cell`]s. Formats live in `excel`, `csv`, `html` (HTML tables
+//! named .xls) and `xmlss` (Excel 2003 XML), found by content; header recognition in
+//! `header` (and `known` for systems in the catalogue), value parsing in `value`.
+//! Nothing here knows what a KPI is.
 
 pub mod csv;
 pub mod error;
 pub mod evidence;
 pub mod excel;
 pub mod header;
+pub mod html;
+pub mod known;
+pub mod markup;
 pub mod sheet_xml;
 pub mod value;
+pub mod xmlss;
 
 use std::path::{Path, PathBuf};
 
@@ -112,6 +118,12 @@ pub fn file_type(path: &Path) -> FileType {
     }
     match ext.as_str() {
         "csv" | "tsv" => FileType::Delimited,
+        // Web pages and XML are read only when their content is a table or an Excel
+        // 2003 XML spreadsheet: a saved page or a configuration file is not an export.
+        "htm" | "html" | "xml" => match sniff_file(path) {
+            Sniffed::Html | Sniffed::XmlSpreadsheet => FileType::Spreadsheet,
+            Sniffed::Other => FileType::Ignored,
+        },
         "md" | "markdown" if SECTION_FILES.contains(&section_key(&stem).as_str()) => {
             FileType::Section
         }
@@ -153,6 +165,83 @@ pub fn file_stem(path: &Path) -> String {
 }
 
 /// Section file stem without diacritics: "omvärld" → "omvarld".
+/// What a file's first bytes say it is, whatever its name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sniffed {
+    /// An HTML document or fragment with a table.
+    Html,
+    /// An Excel 2003 XML spreadsheet.
+    XmlSpreadsheet,
+    Other,
+}
+
+/// How many bytes from the start are enough to tell a table page or an XML spreadsheet.
+const SNIFF_BYTES: usize = 256 * 1024;
+
+/// Sniffs markup from the first bytes (UTF-8, UTF-16 by BOM, or Windows-1252).
+pub fn sniff(bytes: &[u8]) -> Sniffed {
+    if bytes.starts_with(b"PK") || bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
+        return Sniffed::Other;
+    }
+    let head = &bytes[..bytes.len().min(SNIFF_BYTES)];
+    let text = if head.starts_with(&[0xFF, 0xFE]) {
+        encoding_rs::UTF_16LE
+            .decode_without_bom_handling(&head[2..])
+            .0
+    } else if head.starts_with(&[0xFE, 0xFF]) {
+        encoding_rs::UTF_16BE
+            .decode_without_bom_handling(&head[2..])
+            .0
+    } else {
+        String::from_utf8_lossy(head.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(head))
+    };
+    let start = text.trim_start();
+    if !start.starts_with('<') {
+        return Sniffed::Other;
+    }
+    if xmlss::looks_like_xml_spreadsheet(&text) {
+        Sniffed::XmlSpreadsheet
+    } else if html::looks_like_html(start) {
+        Sniffed::Html
+    } else {
+        Sniffed::Other
+    }
+}
+
+/// True when the first bytes hold a table (a page without one is not an export).
+fn has_table(bytes: &[u8]) -> bool {
+    let head = &bytes[..bytes.len().min(SNIFF_BYTES)];
+    let text = if head.starts_with(&[0xFF, 0xFE]) {
+        encoding_rs::UTF_16LE
+            .decode_without_bom_handling(&head[2..])
+            .0
+    } else if head.starts_with(&[0xFE, 0xFF]) {
+        encoding_rs::UTF_16BE
+            .decode_without_bom_handling(&head[2..])
+            .0
+    } else {
+        String::from_utf8_lossy(head)
+    };
+    text.to_ascii_lowercase().contains("<table")
+}
+
+/// Sniffs a file on disk by its first bytes; unreadable, or a web page without a
+/// table, is `Other`.
+fn sniff_file(path: &Path) -> Sniffed {
+    use std::io::Read;
+    let mut head = Vec::new();
+    match std::fs::File::open(path) {
+        Ok(f) => match f.take(SNIFF_BYTES as u64).read_to_end(&mut head) {
+            Ok(_) => match sniff(&head) {
+                Sniffed::Html if !has_table(&head) => Sniffed::Other,
+                sniffed => sniffed,
+            },
+            Err(_) => Sniffed::Other,
+        },
+        Err(_) => Sniffed::Other,
+    }
+}
+
 pub fn section_key(stem: &str) -> String {
     stem.to_lowercase()
         .chars()
@@ -291,6 +380,27 @@ pub fn read_bytes(
     let limits = limits.clone();
     let outcome = std::panic::catch_unwind(
         move || -> Result<(Vec<RawSheet>, String, OutputSigns), ReadError> {
+            let sniffed = sniff(&bytes);
+            if sniffed != Sniffed::Other {
+                let (text, enc) = csv::decode(&bytes)?;
+                let (sheets, what) = match sniffed {
+                    Sniffed::Html => (html::read_html(&text, &limits)?, "HTML-tabell"),
+                    _ => (
+                        xmlss::read_xml_spreadsheet(&text, &limits)?,
+                        "XML-kalkylblad (Excel 2003)",
+                    ),
+                };
+                let named = if SPREADSHEET_EXTENSIONS.contains(&ext.as_str()) {
+                    format!("filen heter .{ext} men är en {what}; läst som tabell")
+                } else {
+                    what.to_string()
+                };
+                return Ok((
+                    sheets,
+                    format!("{named}, {}", enc.label()),
+                    OutputSigns::default(),
+                ));
+            }
             if SPREADSHEET_EXTENSIONS.contains(&ext.as_str()) {
                 let sheets = excel::read_workbook(&bytes, &ext, &limits)?;
                 let signs = output_signs(&bytes, &sheets);

@@ -604,13 +604,16 @@ pub fn load_sheet(
         return;
     }
     let mapping = cfg.file_mapping(name, sheet.sheet.as_deref());
-    let file_rec = mapping.map(|m| rec.with_columns(&m.columns));
-    let rec = file_rec.as_ref().unwrap_or(rec);
     let facts = ingest::SheetFacts {
         file: name.to_string(),
         constants: mapping.map(|m| m.constants()).unwrap_or_default(),
     };
-    let map = match rec.recognise_in(&sheet.rows, &facts) {
+    // The catalogue of known systems: names the system and adds certainty.
+    let prepared = ingest::known::prepare(&cfg.catalogue, sheet);
+    let known = prepared.system;
+    let recognised = ingest::known::recognise(rec, &prepared, mapping.map(|m| &m.columns), &facts);
+    let sheet: &RawSheet = &prepared.sheet;
+    let map = match recognised {
         Ok(map) => map,
         Err(reason) => {
             source.note = format!("Ignorerat: {reason}");
@@ -708,6 +711,9 @@ pub fn load_sheet(
     source.rows_read = reader.rows_read;
     source.rows_rejected = reader.rows_rejected;
     let mut note = map.describe();
+    if let Some(system) = known {
+        note = format!("Känd som {}-export. {note}", system.name);
+    }
     if !format_note.is_empty() {
         note = format!("{format_note}. {note}");
     }

@@ -336,6 +336,22 @@ pub struct ReportOutcome {
     pub notes: Vec<String>,
 }
 
+/// The KPI document (SPEC §5) of one input folder for one year, with a given
+/// configuration and nothing written: the library's way to ask what a folder gives,
+/// e.g. with a catalogue of known systems that leaves one out
+/// ([`Config::load_with`], `tests/catalogue.rs`).
+pub fn kpi_document(dir: &Path, cfg: &Config, year: i32) -> Result<serde_json::Value, Error> {
+    let unit = unit_name(None, cfg, dir);
+    let mut inputs = load::load_folder(dir, cfg, Some(&unit), load::Subfolders::ReadOneLevel)
+        .map_err(|source| Error::ListDir {
+            path: dir.to_path_buf(),
+            source,
+        })?;
+    load::finish(&mut inputs);
+    let review = review::build(&inputs, cfg, &config_sources(&[]), &unit, year, "angivet")?;
+    serde_json::to_value(&review).map_err(|e| Error::write(dir, e.into()))
+}
+
 /// One unit's review: load, build, write.
 pub fn run_report(req: &ReportRequest) -> Result<ReportOutcome, Error> {
     if !req.input_dir.is_dir() {
