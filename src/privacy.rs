@@ -218,6 +218,8 @@ pub fn is_personal_number(text: &str) -> bool {
     let t = text.trim();
     let (date, rest): (&str, &str) = match t.find(['-', '+']) {
         Some(i) => (&t[..i], &t[i + 1..]),
+        // Slicing by bytes below: only digits may be sliced ("Riskvärde" is 10 bytes).
+        None if !t.bytes().all(|b| b.is_ascii_digit()) => return false,
         None => match t.len() {
             10 => (&t[..6], &t[6..]),
             12 => (&t[..8], &t[8..]),

@@ -82,6 +82,8 @@ pub const ROLES: &[RoleInfo] = &[
     role("completion_date", "slutfört datum", false),
     role("title", "befattning", false),
     role("employment_type", "anställningsform", false),
+    role("account_status", "kontostatus", false),
+    role("account_type", "kontotyp", false),
     role("case_id", "ärendenummer", false),
     role("event_date", "händelsedatum", false),
     role("discovered_date", "upptäckt", false),

@@ -33,6 +33,8 @@ pub enum How {
     Compound,
     /// Configured for this file in `[[files]]`.
     Configured,
+    /// Not the heading but the column's values (incident categories, statuses, …).
+    Values,
 }
 
 impl How {
@@ -43,6 +45,7 @@ impl How {
             How::Contained => "orden finns i rubriken",
             How::Compound => "ordet ingår i ett sammansatt ord",
             How::Configured => "angiven i [[files]]",
+            How::Values => "värdena visar det",
         }
     }
 }

@@ -7,6 +7,7 @@ pub mod error;
 pub mod evidence;
 pub mod excel;
 pub mod header;
+pub mod profile;
 pub mod sheet_xml;
 pub mod value;
 
