@@ -106,6 +106,7 @@ pub const ROLES: &[RoleInfo] = &[
     role("retention", "lagringstid", false),
     role("security", "säkerhetsåtgärder", false),
     role("processor", "personuppgiftsbiträde", false),
+    role("dpia", "konsekvensbedömning (DPIA)", false),
     role("owner", "ansvarig", true),
     role("last_reviewed", "senast reviderad", false),
     role("asset", "informationstillgång", false),

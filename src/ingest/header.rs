@@ -59,6 +59,7 @@ const SPECS: [KindSpec; 7] = [
                 "recipients",
                 "retention",
                 "security",
+                "dpia",
             ],
         ],
     },
@@ -933,26 +934,25 @@ impl Recogniser {
                             evidence::score(w, syn, contain && !(flag && syn.stems.len() == 1))?;
                         Some((m, k))
                     })
+                    .chain(unit_compound(r, &normalized[i]))
                     .max_by_key(|(m, k)| (m.score, usize::MAX - k));
                 if let Some((m, k)) = best {
                     let mut s = m.score;
-                    // A Swedish compound names its kind last: "Anställningsenhet" and
-                    // "Organisationsenhet" are units, "Enhetschef" is not.
-                    if r.role == "unit"
-                        && m.how == How::Compound
-                        && w.stems.len() == 1
-                        && r.words[k]
-                            .stems
-                            .first()
-                            .is_some_and(|syn| w.stems[0].ends_with(syn.as_str()))
-                    {
-                        s = s.max(TAKE);
-                    }
+
                     if s >= WEAK && s < take && take <= TAKE && verdict(i, &r.role) == Some(true) {
                         // A weak heading whose values agree: the two together decide.
                         s = take;
                     }
                     if s >= take && contradicted(i, &r.role, &normalized[i]) {
+                        decisions.push(Decision {
+                            col: i,
+                            role: r.role.clone(),
+                            score: s,
+                            how: m.how,
+                            synonym: r.written[k].clone(),
+                            runner_up: None,
+                            outcome: Outcome::Contradicted,
+                        });
                         continue;
                     }
                     if s >= WEAK.min(take) {
@@ -1037,6 +1037,7 @@ impl Recogniser {
         score += self.roles_from_values(
             &ordered,
             normalized,
+            words,
             profiles,
             &exact_cols,
             &col_spans,
@@ -1062,6 +1063,7 @@ impl Recogniser {
         &self,
         ordered: &[&RoleSyns],
         normalized: &[String],
+        words: &[Words],
         profiles: &[ColumnProfile],
         exact_cols: &[usize],
         col_spans: &BTreeMap<usize, Vec<(usize, usize)>>,
@@ -1141,6 +1143,34 @@ impl Recogniser {
                 score += VALUE_SCORE;
             }
         }
+        // A list of processing activities that names each one in a plain "name"
+        // column: the headings around it say what the names are of.
+        if has_role("activity") && !roles.contains_key("activity") {
+            let about_processing = words.iter().any(|w| {
+                w.stems.iter().any(|s| {
+                    ["processing", "behandling", "dpia", "personuppgift"]
+                        .iter()
+                        .any(|p| s.starts_with(p))
+                })
+            });
+            let name_col = normalized.iter().enumerate().find(|(c, h)| {
+                matches!(h.as_str(), "name" | "namn" | "title" | "titel" | "benämning")
+                    && free(*c, roles)
+            });
+            if let (true, Some((col, h))) = (about_processing, name_col) {
+                decisions.push(Decision {
+                    col,
+                    role: "activity".to_string(),
+                    score: TAKE,
+                    how: How::Contained,
+                    synonym: format!("{h} (rubrikerna gäller personuppgiftsbehandlingar)"),
+                    runner_up: None,
+                    outcome: Outcome::Taken,
+                });
+                roles.insert("activity".to_string(), col);
+                score += TAKE;
+            }
+        }
         // One date column in an incident sheet without a dated heading.
         let dated = ["event_date", "discovered_date", "registered_date"];
         if has_role("event_date") && !dated.iter().any(|r| roles.contains_key(*r)) {
@@ -1186,6 +1216,27 @@ pub const PERSON_KEYS: [&str; 6] = [
 /// Course names compared without case, punctuation or diacritics.
 fn course_key(text: &str) -> String {
     profile::course_key(text)
+}
+
+/// A Swedish compound names its kind last: "Anställningsenhet" and
+/// "Organisationsenhet" are units, "Enhetschef" is not. A one-word heading ending in a
+/// unit synonym of five letters or more is taken as the unit.
+fn unit_compound(r: &RoleSyns, heading: &str) -> Option<(evidence::Match, usize)> {
+    if r.role != "unit" || heading.contains(' ') {
+        return None;
+    }
+    let k = r
+        .norm
+        .iter()
+        .position(|syn| syn.chars().count() >= 5 && heading != syn && heading.ends_with(syn.as_str()))?;
+    Some((
+        evidence::Match {
+            score: TAKE,
+            how: How::Compound,
+            span: (0, 1),
+        },
+        k,
+    ))
 }
 
 /// Fewest filled values in a column before its values count as evidence.
@@ -1460,6 +1511,44 @@ mod tests {
         assert!(err.contains("saknar kolumn för ändamål"), "{err}");
         let err = rec().recognise(&[row(&["Foo", "Bar"])]).unwrap_err();
         assert!(err.contains("ingen rubrikrad"), "{err}");
+    }
+
+    #[test]
+    fn a_data_row_is_never_the_header_row() {
+        // No header at all: the first row holds a person, an e-mail and a date, and
+        // "Genomförd" (a status synonym) must not make it a header.
+        let rows = vec![
+            row(&["Anna Berg", "anna.berg@exempel.se", "Informationssäkerhet", "Genomförd"]),
+            row(&["Bo Ek", "bo.ek@exempel.se", "Dataskydd", "2025-03-01"]),
+        ];
+        assert!(is_data_row(&rows[0]));
+        assert!(rec().recognise(&rows).is_err());
+        // A title row, then a row of data with a date, then the header.
+        let rows = vec![
+            row(&["2025-01-02", "Datum", "Kategori"]),
+            row(&["Datum", "Kategori", ""]),
+            row(&["2025-01-02", "Phishing", ""]),
+        ];
+        let map = rec().recognise(&rows).unwrap();
+        assert_eq!(map.header_index, 1);
+    }
+
+    #[test]
+    fn a_category_column_is_found_by_its_values() {
+        let mut rows = vec![row(&["Skapad", "Custom field (Threat)", "Status Category"])];
+        for (d, c) in [
+            ("2025-01-02", "Nätfiske"),
+            ("2025-02-03", "Malware"),
+            ("2025-03-04", "Lost laptop"),
+        ] {
+            rows.push(row(&[d, c, "Done"]));
+        }
+        let map = rec().recognise(&rows).unwrap();
+        assert_eq!(map.kind, InputKind::Incidents);
+        assert_eq!(map.col("category"), Some(1));
+        let explained = map.explain().join("\n");
+        assert!(explained.contains("värdena visar det"), "{explained}");
+        assert!(explained.contains("värdena säger emot"), "{explained}");
     }
 
     #[test]

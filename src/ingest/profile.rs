@@ -316,7 +316,7 @@ pub fn status_parts(text: &str) -> Vec<String> {
 
 /// "2-3", "1–2": a KLASSA range.
 fn is_level_range(t: &str) -> bool {
-    let parts: Vec<&str> = t.split(['-', '–', '/']).map(str::trim).collect();
+    let parts: Vec<&str> = t.split(['-', '–']).map(str::trim).collect();
     parts.len() == 2
         && parts
             .iter()
