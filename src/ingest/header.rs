@@ -459,6 +459,16 @@ impl Recogniser {
         rec
     }
 
+    /// True when a normalised heading is some role's synonym.
+    fn known(&self, norm: &str) -> bool {
+        !norm.is_empty()
+            && self
+                .groups
+                .values()
+                .flatten()
+                .any(|r| r.norm.iter().any(|s| s == norm))
+    }
+
     /// True when a header names a mandatory course (for wide training matrices).
     pub fn is_mandatory_course(&self, header: &str) -> bool {
         let h = course_key(header);
@@ -746,12 +756,23 @@ impl Recogniser {
             .enumerate()
             .filter_map(move |(index, row)| {
                 let headers: Vec<String> = row.iter().map(|c| c.text()).collect();
-                let normalized: Vec<String> = headers.iter().map(|h| normalize(h)).collect();
+                // "Incident - Category": the field after the object's name, when only
+                // the field is a known heading.
+                let matched: Vec<String> = headers
+                    .iter()
+                    .map(|h| match object_field(h) {
+                        Some(field) if !self.known(&normalize(h)) && self.known(&normalize(field)) => {
+                            field.to_string()
+                        }
+                        _ => h.clone(),
+                    })
+                    .collect();
+                let normalized: Vec<String> = matched.iter().map(|h| normalize(h)).collect();
                 if normalized.iter().filter(|h| !h.is_empty()).count() < 2 || is_data_row(row)
                 {
                     return None;
                 }
-                let words = headers.iter().map(|h| Words::of(h)).collect();
+                let words = matched.iter().map(|h| Words::of(h)).collect();
                 let profiles =
                     profile::profile_columns(rows, index + 1, headers.len(), &self.vocab);
                 Some(HeaderRow {
@@ -1239,6 +1260,16 @@ fn unit_compound(r: &RoleSyns, heading: &str) -> Option<(evidence::Match, usize)
     ))
 }
 
+/// The field of an "Object - Field" heading ("Incident - Category", "Ärende – Kategori",
+/// "User: Email"): the text after the separator, when the object's name is short.
+fn object_field(heading: &str) -> Option<&str> {
+    [" - ", " – ", " — ", ": "].iter().find_map(|sep| {
+        let (object, field) = heading.split_once(sep)?;
+        let short = !object.trim().is_empty() && object.split_whitespace().count() <= 3;
+        (short && !field.trim().is_empty()).then(|| field.trim())
+    })
+}
+
 /// Fewest filled values in a column before its values count as evidence.
 const MIN_VALUES: usize = 3;
 
@@ -1549,6 +1580,22 @@ mod tests {
         let explained = map.explain().join("\n");
         assert!(explained.contains("värdena visar det"), "{explained}");
         assert!(explained.contains("värdena säger emot"), "{explained}");
+    }
+
+    #[test]
+    fn object_field_headings_and_snake_case_api_names() {
+        let rows = vec![
+            row(&["Incident - Number", "Incident - Opened", "Incident - Category"]),
+            row(&["INC1", "2025-01-02", "Phishing"]),
+        ];
+        let map = rec().recognise(&rows).unwrap();
+        assert_eq!(map.kind, InputKind::Incidents);
+        assert_eq!(map.col("category"), Some(2));
+        assert_eq!(map.col("registered_date"), Some(1));
+        let map = rec()
+            .recognise(&[row(&["sys_created_on", "category", "short_description"])])
+            .unwrap();
+        assert_eq!(map.col("registered_date"), Some(0));
     }
 
     #[test]

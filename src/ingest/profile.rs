@@ -19,7 +19,7 @@ use crate::ingest::value::{parse_datetime_text_as, parse_number_text, Cell, Date
 use crate::textnorm::{fold_diacritics, normalize};
 
 /// Rows under a header row whose values are profiled.
-pub const SAMPLE_ROWS: usize = 300;
+pub const SAMPLE_ROWS: usize = 200;
 
 /// Values longer than this many words are free text, never a vocabulary value.
 const MAX_VOCABULARY_WORDS: usize = 6;
@@ -30,6 +30,8 @@ pub struct Vocabularies {
     /// Normalised synonyms and labels of the incident categories; the generic ones
     /// ("other", "annat") only count when they are the whole value.
     categories: Vec<String>,
+    /// The same, padded with a space on each side for whole-word search.
+    padded_categories: Vec<String>,
     generic_categories: Vec<String>,
     /// Completion statuses that are words, not yes/no ("completed", "in progress").
     statuses: Vec<String>,
@@ -77,6 +79,7 @@ impl Vocabularies {
             target.extend(c.synonyms.iter().map(|s| normalize(s)));
         }
         categories.retain(|s| s.chars().count() >= 3);
+        let padded_categories = categories.iter().map(|s| format!(" {s} ")).collect();
         let statuses = cfg
             .training
             .values
@@ -96,6 +99,7 @@ impl Vocabularies {
             .collect();
         Vocabularies {
             categories,
+            padded_categories,
             generic_categories,
             statuses,
             courses,
@@ -107,9 +111,12 @@ impl Vocabularies {
             return true;
         }
         let padded = format!(" {norm} ");
-        self.categories.iter().any(|s| {
-            s == norm || padded.contains(&format!(" {s} ")) || (s.len() >= 6 && norm.contains(s.as_str()))
-        })
+        self.categories
+            .iter()
+            .zip(&self.padded_categories)
+            .any(|(s, p)| {
+                s == norm || padded.contains(p.as_str()) || (s.len() >= 6 && norm.contains(s.as_str()))
+            })
     }
 
     fn is_status(&self, norm: &str) -> bool {
@@ -263,8 +270,11 @@ fn classify(text: &str, vocab: &Vocabularies) -> TextKind {
     let norm = normalize(t);
     let words = norm.split(' ').filter(|w| !w.is_empty()).count();
     let short = words <= MAX_VOCABULARY_WORDS;
-    let number = parse_number_text(t);
-    let date = if number.is_some() {
+    // Dates, numbers, personnummer and ids all hold a digit: most texts (names,
+    // categories, statuses) are spared those parsers.
+    let digits = t.bytes().any(|b| b.is_ascii_digit());
+    let number = if digits { parse_number_text(t) } else { None };
+    let date = if number.is_some() || !digits {
         None
     } else {
         parse_datetime_text_as(t, DateOrder::DayFirst)
@@ -281,8 +291,8 @@ fn classify(text: &str, vocab: &Vocabularies) -> TextKind {
                 && number.is_none()
                 && crate::ingest::value::parse_bool_text(t).is_some()),
         email: is_email(t),
-        personal_number: crate::privacy::is_personal_number(t),
-        employee_id: is_employee_id(t),
+        personal_number: digits && crate::privacy::is_personal_number(t),
+        employee_id: digits && is_employee_id(t),
         number,
         category: short && date.is_none() && number.is_none() && vocab.is_category(&norm),
         status: short && (vocab.is_status(&norm) || vocab.is_status_combination(t)),
@@ -290,7 +300,7 @@ fn classify(text: &str, vocab: &Vocabularies) -> TextKind {
             || matches!(norm.as_str(), "true" | "false"),
         level,
         course: date.is_none() && number.is_none() && vocab.is_course(t),
-        fraction: progress_fraction(t).is_some(),
+        fraction: digits && progress_fraction(t).is_some(),
     }
 }
 

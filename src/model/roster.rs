@@ -131,29 +131,31 @@ fn not_an_employee(r: &SheetReader, row: Row) -> Option<NotEmployee> {
     if state == Some(true) {
         return Some(NotEmployee::Inactive);
     }
-    let kind = r
-        .identity(row, "account_type")
-        .map(|t| normalize(&t))
-        .unwrap_or_default();
-    if GUEST_TYPES.contains(&kind.as_str()) {
-        return Some(NotEmployee::Guest);
+    if r.has_column("account_type") {
+        let kind = normalize(&r.cell(row, "account_type").text());
+        if GUEST_TYPES.contains(&kind.as_str()) {
+            return Some(NotEmployee::Guest);
+        }
+        if SERVICE_TYPES.contains(&kind.as_str()) {
+            return Some(NotEmployee::Service);
+        }
     }
-    if SERVICE_TYPES.contains(&kind.as_str()) {
-        return Some(NotEmployee::Service);
-    }
-    let names: Vec<String> = ["user_id", "email", "name"]
-        .iter()
-        .filter_map(|role| r.identity(row, role))
-        .map(|t| t.to_lowercase())
-        .collect();
-    if names.iter().any(|n| n.contains("#ext#")) {
-        return Some(NotEmployee::Guest);
-    }
-    if names
-        .iter()
-        .any(|n| SERVICE_PREFIXES.iter().any(|p| n.starts_with(p)))
-    {
-        return Some(NotEmployee::Service);
+    // Names are looked at as written, without copying them: this runs for every row
+    // of a roster of tens of thousands.
+    for role in ["user_id", "email", "name"] {
+        let crate::ingest::Cell::Text(t) = r.cell(row, role) else {
+            continue;
+        };
+        let t = t.trim();
+        if t.contains("#EXT#") || t.contains("#ext#") {
+            return Some(NotEmployee::Guest);
+        }
+        if SERVICE_PREFIXES.iter().any(|p| {
+            t.get(..p.len())
+                .is_some_and(|head| head.eq_ignore_ascii_case(p))
+        }) {
+            return Some(NotEmployee::Service);
+        }
     }
     None
 }
