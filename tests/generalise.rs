@@ -92,7 +92,10 @@ fn check(path: &Path) -> String {
 #[test]
 fn check_shows_heading_and_value_evidence_per_column() {
     let jsm = check(&fixture("jsm-fuse-entra").join("Jira Service Management 2026-01-15.csv"));
-    assert!(jsm.contains("Incidenter (rubrikrad 1), 13 rader lästa, 0 utelämnade"), "{jsm}");
+    assert!(
+        jsm.contains("Incidenter (rubrikrad 1), 13 rader lästa, 0 utelämnade"),
+        "{jsm}"
+    );
     // The category column is found by its values; "Status Category" is not a category.
     assert!(
         jsm.contains("O (Custom field (Threat)) → kategori: värdena visar det"),
@@ -111,15 +114,17 @@ fn check_shows_heading_and_value_evidence_per_column() {
 
     let fuse = check(&fixture("jsm-fuse-entra").join("Topic report.csv"));
     assert!(fuse.contains("Utbildning (lista)"), "{fuse}");
-    assert!(fuse.contains("L (Topic Name) → kurs: värdena visar det"), "{fuse}");
+    assert!(
+        fuse.contains("L (Topic Name) → kurs: värdena visar det"),
+        "{fuse}"
+    );
     assert!(
         fuse.contains("rubriken säger: status; värdena säger: status"),
         "{fuse}"
     );
 
-    let matrix = check(
-        &fixture("workspace-ciso-kursportal").join("Kursportalen - Dataskydd GDPR.csv"),
-    );
+    let matrix =
+        check(&fixture("workspace-ciso-kursportal").join("Kursportalen - Dataskydd GDPR.csv"));
     // Six persons read; the totals row under the table is not a seventh.
     assert!(matrix.contains("6 rader lästa, 0 utelämnade"), "{matrix}");
     assert!(matrix.contains("andel klart (6/8)"), "{matrix}");
@@ -137,11 +142,7 @@ fn accounts_that_are_not_employees_are_left_out_and_counted_in_datakvalitet() {
     let (doc, xlsx) = report_ok(tmp.path(), out.path(), &["--year", "2025"]);
     assert_eq!(value(&doc, "training.headcount"), Some(8.0));
     let rows = sheet_rows(&xlsx, "Datakvalitet");
-    let text: String = rows
-        .iter()
-        .flatten()
-        .map(|c| format!("{c} "))
-        .collect();
+    let text: String = rows.iter().flatten().map(|c| format!("{c} ")).collect();
     assert!(
         text.contains("4 konton i personallistan är inte medarbetare: 1 inaktiverat eller avslutat konto, 2 gästkonton eller externa konton, 1 tjänstekonto"),
         "{text}"
@@ -176,7 +177,10 @@ fn a_name_and_status_list_is_never_a_training_list() {
 
     // CISO Assistant's processings: a register, not a training list.
     let out = check(&fixture("workspace-ciso-kursportal").join("processings.csv"));
-    assert!(out.contains("Registerförteckning (rubrikrad 1), 4 rader lästa"), "{out}");
+    assert!(
+        out.contains("Registerförteckning (rubrikrad 1), 4 rader lästa"),
+        "{out}"
+    );
 }
 
 #[test]
@@ -207,7 +211,10 @@ fn a_compound_unit_heading_is_the_unit() {
     )
     .unwrap();
     let out = check(&tmp.join("Personal.csv"));
-    assert!(out.contains("Personal (rubrikrad 1), 3 rader lästa"), "{out}");
+    assert!(
+        out.contains("Personal (rubrikrad 1), 3 rader lästa"),
+        "{out}"
+    );
     assert!(out.contains("enhet = C (Anställningsenhet)"), "{out}");
 }
 

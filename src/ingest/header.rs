@@ -761,15 +761,16 @@ impl Recogniser {
                 let matched: Vec<String> = headers
                     .iter()
                     .map(|h| match object_field(h) {
-                        Some(field) if !self.known(&normalize(h)) && self.known(&normalize(field)) => {
+                        Some(field)
+                            if !self.known(&normalize(h)) && self.known(&normalize(field)) =>
+                        {
                             field.to_string()
                         }
                         _ => h.clone(),
                     })
                     .collect();
                 let normalized: Vec<String> = matched.iter().map(|h| normalize(h)).collect();
-                if normalized.iter().filter(|h| !h.is_empty()).count() < 2 || is_data_row(row)
-                {
+                if normalized.iter().filter(|h| !h.is_empty()).count() < 2 || is_data_row(row) {
                     return None;
                 }
                 let words = matched.iter().map(|h| Words::of(h)).collect();
@@ -1107,15 +1108,19 @@ impl Recogniser {
             let Some(&held) = roles.get(role) else {
                 continue;
             };
-            if self.configured.iter().any(|c| Some(c) == normalized.get(held))
+            if self
+                .configured
+                .iter()
+                .any(|c| Some(c) == normalized.get(held))
                 || profiles.get(held).and_then(|p| supports(p, role)) == Some(true)
                 || profiles.get(held).is_none_or(|p| p.filled < MIN_VALUES)
             {
                 continue;
             }
-            let stronger = profiles.iter().enumerate().any(|(c, p)| {
-                c != held && free(c, roles) && value_strength(p, role).is_some()
-            });
+            let stronger = profiles
+                .iter()
+                .enumerate()
+                .any(|(c, p)| c != held && free(c, roles) && value_strength(p, role).is_some());
             if stronger {
                 roles.remove(role);
                 for d in decisions.iter_mut() {
@@ -1175,8 +1180,10 @@ impl Recogniser {
                 })
             });
             let name_col = normalized.iter().enumerate().find(|(c, h)| {
-                matches!(h.as_str(), "name" | "namn" | "title" | "titel" | "benämning")
-                    && free(*c, roles)
+                matches!(
+                    h.as_str(),
+                    "name" | "namn" | "title" | "titel" | "benämning"
+                ) && free(*c, roles)
             });
             if let (true, Some((col, h))) = (about_processing, name_col) {
                 decisions.push(Decision {
@@ -1246,10 +1253,9 @@ fn unit_compound(r: &RoleSyns, heading: &str) -> Option<(evidence::Match, usize)
     if r.role != "unit" || heading.contains(' ') {
         return None;
     }
-    let k = r
-        .norm
-        .iter()
-        .position(|syn| syn.chars().count() >= 5 && heading != syn && heading.ends_with(syn.as_str()))?;
+    let k = r.norm.iter().position(|syn| {
+        syn.chars().count() >= 5 && heading != syn && heading.ends_with(syn.as_str())
+    })?;
     Some((
         evidence::Match {
             score: TAKE,
@@ -1288,12 +1294,8 @@ const VALUE_ROLES: [&str; 5] = [
 /// Roles whose heading is overruled when the values clearly hold something else: a
 /// "Status" of approval states is no course completion status, and an "E-post"
 /// column of names identifies no one by e-mail.
-const CONTRADICTABLE_ROLES: [&str; 4] = [
-    "completion_status",
-    "email",
-    "personal_number",
-    "category",
-];
+const CONTRADICTABLE_ROLES: [&str; 4] =
+    ["completion_status", "email", "personal_number", "category"];
 
 const DATE_ROLES: [&str; 8] = [
     "event_date",
@@ -1549,7 +1551,12 @@ mod tests {
         // No header at all: the first row holds a person, an e-mail and a date, and
         // "Genomförd" (a status synonym) must not make it a header.
         let rows = vec![
-            row(&["Anna Berg", "anna.berg@exempel.se", "Informationssäkerhet", "Genomförd"]),
+            row(&[
+                "Anna Berg",
+                "anna.berg@exempel.se",
+                "Informationssäkerhet",
+                "Genomförd",
+            ]),
             row(&["Bo Ek", "bo.ek@exempel.se", "Dataskydd", "2025-03-01"]),
         ];
         assert!(is_data_row(&rows[0]));
@@ -1585,7 +1592,11 @@ mod tests {
     #[test]
     fn object_field_headings_and_snake_case_api_names() {
         let rows = vec![
-            row(&["Incident - Number", "Incident - Opened", "Incident - Category"]),
+            row(&[
+                "Incident - Number",
+                "Incident - Opened",
+                "Incident - Category",
+            ]),
             row(&["INC1", "2025-01-02", "Phishing"]),
         ];
         let map = rec().recognise(&rows).unwrap();

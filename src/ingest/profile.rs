@@ -115,7 +115,9 @@ impl Vocabularies {
             .iter()
             .zip(&self.padded_categories)
             .any(|(s, p)| {
-                s == norm || padded.contains(p.as_str()) || (s.len() >= 6 && norm.contains(s.as_str()))
+                s == norm
+                    || padded.contains(p.as_str())
+                    || (s.len() >= 6 && norm.contains(s.as_str()))
             })
     }
 
@@ -281,8 +283,8 @@ fn classify(text: &str, vocab: &Vocabularies) -> TextKind {
             .or_else(|| parse_datetime_text_as(t, DateOrder::MonthFirst))
             .map(|(_, s)| s)
     };
-    let level = number.is_some_and(|n| n.fract() == 0.0 && (0.0..=4.0).contains(&n))
-        || is_level_range(t);
+    let level =
+        number.is_some_and(|n| n.fract() == 0.0 && (0.0..=4.0).contains(&n)) || is_level_range(t);
     TextKind {
         date,
         flag: FLAG_WORDS.contains(&norm.as_str())
@@ -349,7 +351,8 @@ fn is_employee_id(t: &str) -> bool {
     let n = t.chars().count();
     (3..=12).contains(&n)
         && t.chars().any(|c| c.is_ascii_digit())
-        && t.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        && t.chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
 }
 
 fn profile_column<'a>(
@@ -444,7 +447,13 @@ mod tests {
 
     #[test]
     fn categories_are_known_by_their_values() {
-        let p = col(&["Nätfiske", "Phishing", "Malware", "Phishing", "Laptop stulen"]);
+        let p = col(&[
+            "Nätfiske",
+            "Phishing",
+            "Malware",
+            "Phishing",
+            "Laptop stulen",
+        ]);
         assert_eq!(p.filled, 5);
         assert_eq!(p.distinct, 4);
         assert_eq!(p.categories, 5);
@@ -460,10 +469,20 @@ mod tests {
         assert_eq!(p.dates, 2);
         let p = col(&["anna.berg@example.se", "Bo@exempel.se"]);
         assert_eq!(p.emails, 2);
-        let p = col(&["Completed", "In progress", "Not Started", "Passed", "In progress, past due"]);
+        let p = col(&[
+            "Completed",
+            "In progress",
+            "Not Started",
+            "Passed",
+            "In progress, past due",
+        ]);
         assert_eq!(p.statuses, 5);
         assert_eq!(p.categories, 0);
-        let p = col(&["Informationssäkerhet grund", "Dataskydd (GDPR)", "Brandskydd"]);
+        let p = col(&[
+            "Informationssäkerhet grund",
+            "Dataskydd (GDPR)",
+            "Brandskydd",
+        ]);
         assert_eq!(p.courses, 2);
         let p = col(&["Ja", "Nej", "Nej"]);
         assert_eq!(p.flags, 3);

@@ -245,13 +245,16 @@ fn parse_month_name_date(t: &str) -> Option<NaiveDateTime> {
         return None;
     }
     let tokens: Vec<&str> = t
-        .split(|c: char| c == '/' || c == '-' || c == ' ' || c == ',')
+        .split(['/', '-', ' ', ','])
         .filter(|s| !s.is_empty())
         .collect();
     if tokens.len() < 3 {
         return None;
     }
-    let month_at = tokens.iter().take(2).position(|w| month_number(w).is_some())?;
+    let month_at = tokens
+        .iter()
+        .take(2)
+        .position(|w| month_number(w).is_some())?;
     let month = month_number(tokens[month_at])?;
     let (day_tok, year_tok) = if month_at == 1 {
         (tokens[0], tokens[2])

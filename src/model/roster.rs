@@ -72,7 +72,10 @@ impl NotEmployee {
                 "inaktiverat eller avslutat konto",
                 "inaktiverade eller avslutade konton",
             ),
-            NotEmployee::Guest => ("gästkonto eller externt konto", "gästkonton eller externa konton"),
+            NotEmployee::Guest => (
+                "gästkonto eller externt konto",
+                "gästkonton eller externa konton",
+            ),
             NotEmployee::Service => ("tjänstekonto", "tjänstekonton"),
         };
         format!("{n} {}", if n == 1 { one } else { many })
@@ -117,7 +120,14 @@ const SERVICE_TYPES: [&str; 5] = [
 
 /// Name prefixes of service accounts, as directories name them.
 const SERVICE_PREFIXES: [&str; 8] = [
-    "svc-", "svc_", "svc.", "service-", "service_", "noreply", "no-reply", "tjanstekonto",
+    "svc-",
+    "svc_",
+    "svc.",
+    "service-",
+    "service_",
+    "noreply",
+    "no-reply",
+    "tjanstekonto",
 ];
 
 /// Whether a row of a person list is an account that is not an employee, and why.

@@ -315,8 +315,18 @@ fn is_totals_row(cells: &[Cell], key_cols: &[usize]) -> bool {
     let word = first.split(' ').next().unwrap_or("");
     if !matches!(
         word,
-        "summa" | "totalt" | "total" | "totals" | "sum" | "delsumma" | "antal" | "medel"
-            | "medelvärde" | "genomsnitt" | "average" | "count"
+        "summa"
+            | "totalt"
+            | "total"
+            | "totals"
+            | "sum"
+            | "delsumma"
+            | "antal"
+            | "medel"
+            | "medelvärde"
+            | "genomsnitt"
+            | "average"
+            | "count"
     ) {
         return false;
     }
