@@ -1169,33 +1169,49 @@ impl Recogniser {
                 score += VALUE_SCORE;
             }
         }
-        // A list of processing activities that names each one in a plain "name"
-        // column: the headings around it say what the names are of.
-        if has_role("activity") && !roles.contains_key("activity") {
-            let about_processing = words.iter().any(|w| {
-                w.stems.iter().any(|s| {
-                    ["processing", "behandling", "dpia", "personuppgift"]
-                        .iter()
-                        .any(|p| s.starts_with(p))
-                })
-            });
+        // A list that names each item in a plain "name" or "title" column: the
+        // headings around it say what the names are of (processing activities beside
+        // "processing_nature" or "dpia_required"; risks beside likelihood and impact).
+        let about_processing = words.iter().any(|w| {
+            w.stems.iter().any(|s| {
+                ["processing", "behandling", "dpia", "personuppgift"]
+                    .iter()
+                    .any(|p| s.starts_with(p))
+            })
+        });
+        let rated = roles.contains_key("likelihood") && roles.contains_key("consequence");
+        for (role, context, why) in [
+            (
+                "activity",
+                about_processing,
+                "rubrikerna gäller personuppgiftsbehandlingar",
+            ),
+            (
+                "risk",
+                rated,
+                "rubrikerna bedömer sannolikhet och konsekvens",
+            ),
+        ] {
+            if !context || !has_role(role) || roles.contains_key(role) {
+                continue;
+            }
             let name_col = normalized.iter().enumerate().find(|(c, h)| {
                 matches!(
                     h.as_str(),
                     "name" | "namn" | "title" | "titel" | "benämning"
                 ) && free(*c, roles)
             });
-            if let (true, Some((col, h))) = (about_processing, name_col) {
+            if let Some((col, h)) = name_col {
                 decisions.push(Decision {
                     col,
-                    role: "activity".to_string(),
+                    role: role.to_string(),
                     score: TAKE,
                     how: How::Contained,
-                    synonym: format!("{h} (rubrikerna gäller personuppgiftsbehandlingar)"),
+                    synonym: format!("{h} ({why})"),
                     runner_up: None,
                     outcome: Outcome::Taken,
                 });
-                roles.insert("activity".to_string(), col);
+                roles.insert(role.to_string(), col);
                 score += TAKE;
             }
         }
@@ -1213,6 +1229,22 @@ impl Recogniser {
                 })
                 .map(|(c, _)| c)
                 .collect();
+            // Several dated columns: the first that is not a later step of the case
+            // (updated, resolved, closed, due) is when the incident was registered.
+            let later = [
+                "updat", "modif", "ändrad", "uppdater", "resolv", "solved", "löst", "closed",
+                "stängd", "avslut", "due", "deadline", "last", "senast",
+            ];
+            let first_step: Vec<usize> = dates
+                .iter()
+                .copied()
+                .filter(|c| {
+                    let h = normalized.get(*c).map(String::as_str).unwrap_or("");
+                    !later.iter().any(|w| h.contains(w))
+                })
+                .take(1)
+                .collect();
+            let dates = if dates.len() > 1 { first_step } else { dates };
             if let [col] = dates[..] {
                 decisions.push(Decision {
                     col,
@@ -1607,6 +1639,22 @@ mod tests {
             .recognise(&[row(&["sys_created_on", "category", "short_description"])])
             .unwrap();
         assert_eq!(map.col("registered_date"), Some(0));
+    }
+
+    #[test]
+    fn a_name_column_is_the_item_when_the_headings_say_what_it_names() {
+        let map = rec()
+            .recognise(&[row(&["Title", "Threats", "Likelihood", "Impact", "Owner"])])
+            .unwrap();
+        assert_eq!(map.kind, InputKind::Risks);
+        assert_eq!(map.col("risk"), Some(0));
+        let map = rec()
+            .recognise(&[row(&["ref_id", "name", "status", "dpia_required"])])
+            .unwrap();
+        assert_eq!(map.kind, InputKind::Register);
+        assert_eq!(map.col("activity"), Some(1));
+        // Without such headings a name column is a person's name.
+        assert!(rec().recognise(&[row(&["name", "status"])]).is_err());
     }
 
     #[test]

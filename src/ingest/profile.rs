@@ -306,9 +306,13 @@ fn classify(text: &str, vocab: &Vocabularies) -> TextKind {
     }
 }
 
-/// Progress written as done of total: "6/8", "6 / 8", "8 av 8", "3 of 5".
+/// Progress written as done of total: "6/8", "6 / 8", "8 av 8", "3 of 5", "75 %".
 pub fn progress_fraction(text: &str) -> Option<(u32, u32)> {
     let t = text.trim().to_lowercase();
+    if let Some(pct) = t.strip_suffix('%') {
+        let done: u32 = pct.trim().parse().ok()?;
+        return (done <= 100).then_some((done, 100));
+    }
     let (a, b) = t
         .split_once('/')
         .or_else(|| t.split_once(" av "))
@@ -487,8 +491,8 @@ mod tests {
         let p = col(&["Ja", "Nej", "Nej"]);
         assert_eq!(p.flags, 3);
         assert_eq!(p.statuses, 0);
-        let p = col(&["6/8", "8/8", "8 av 8"]);
-        assert_eq!((p.fractions, p.dates), (3, 0));
+        let p = col(&["6/8", "8/8", "8 av 8", "100 %"]);
+        assert_eq!((p.fractions, p.dates), (4, 0));
         let p = col(&["2-3", "1", "4"]);
         assert_eq!(p.levels, 3);
         assert!(p.describe().contains("ifyllda"));

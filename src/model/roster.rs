@@ -83,7 +83,8 @@ impl NotEmployee {
 }
 
 /// Account states that mean the account is not in use.
-const INACTIVE_STATES: [&str; 22] = [
+const INACTIVE_STATES: [&str; 23] = [
+    "deprovisioned",
     "false",
     "falskt",
     "nej",
