@@ -613,6 +613,24 @@ impl Recogniser {
                     ));
                 }
             }
+            // A column of incident categories makes a sheet an incident list, never a
+            // list of people: a reporter's name and department are no roster.
+            // (A course column of phishing courses is the course, not a category.)
+            let categories: Vec<usize> = profiles
+                .iter()
+                .enumerate()
+                .filter(|(_, p)| value_strength(p, "category").is_some())
+                .map(|(c, _)| c)
+                .collect();
+            candidates.retain(|(c, _)| {
+                !matches!(
+                    c.kind,
+                    InputKind::Roster | InputKind::Training | InputKind::TrainingWide
+                ) || categories.iter().all(|col| {
+                    c.roles.values().any(|r| r == col)
+                        || c.course_columns.iter().any(|(cc, _)| cc == col)
+                })
+            });
             // A roster has no course column; otherwise it is a training list.
             if candidates
                 .iter()
@@ -1655,6 +1673,20 @@ mod tests {
         assert_eq!(map.col("activity"), Some(1));
         // Without such headings a name column is a person's name.
         assert!(rec().recognise(&[row(&["name", "status"])]).is_err());
+    }
+
+    #[test]
+    fn an_incident_list_with_names_and_departments_is_no_roster() {
+        let mut rows = vec![row(&["Name", "Department", "Threat"])];
+        for (n, d, t) in [
+            ("Anna Berg", "Kansli", "Nätfiske"),
+            ("Bo Ek", "Skola", "Malware"),
+            ("Åsa Öberg", "Skola", "Stulen mobiltelefon"),
+        ] {
+            rows.push(row(&[n, d, t]));
+        }
+        let err = rec().recognise(&rows).unwrap_err();
+        assert!(err.contains("ser ut som incidenter"), "{err}");
     }
 
     #[test]
