@@ -200,7 +200,7 @@ impl ColumnProfile {
                 },
             ),
             (self.categories, "incidentkategorier".into()),
-            (self.statuses, "kursstatusar".into()),
+            (self.statuses, "statusord".into()),
             (self.courses, "obligatoriska kurser".into()),
             (self.emails, "e-postadresser".into()),
             (self.personal_numbers, "personnummer".into()),
