@@ -9,6 +9,9 @@ use std::cmp::Ordering;
 /// removed, punctuation turned into spaces, spaces collapsed.
 pub fn normalize(text: &str) -> String {
     let mut t = text.trim().to_lowercase();
+    if let Some(inner) = container_field(&t) {
+        t = inner;
+    }
     // Strip trailing units like "(Ja/Nej)" or "[1-5]", possibly repeated.
     loop {
         let trimmed = t.trim_end();
@@ -36,6 +39,29 @@ pub fn normalize(text: &str) -> String {
         }
     }
     out.trim_end().to_string()
+}
+
+/// Headings that name a field only inside their parentheses: Jira's "Custom field
+/// (Threat)", "Anpassat fält (Hot)". Stripping the parenthesis as a unit would make
+/// every custom field the same heading, so the field's own name is used instead.
+const FIELD_CONTAINERS: [&str; 7] = [
+    "custom field",
+    "customfield",
+    "custom fields",
+    "anpassat fält",
+    "anpassade fält",
+    "egendefinierat fält",
+    "extra fält",
+];
+
+/// The name inside "Custom field (Name)", lowercase; `None` for other texts.
+fn container_field(lower: &str) -> Option<String> {
+    let t = lower.trim_end();
+    let inner = t.strip_suffix(')')?;
+    let open = inner.find('(')?;
+    let prefix = inner[..open].trim();
+    let name = inner[open + 1..].trim();
+    (FIELD_CONTAINERS.contains(&prefix) && !name.is_empty()).then(|| name.to_string())
 }
 
 /// Normalised identifier text: trimmed, lowercase, inner spaces collapsed.
@@ -315,6 +341,12 @@ mod tests {
         assert_eq!(normalize("E-post"), "e post");
         assert_eq!(normalize("Sannolikhet [1-5]"), "sannolikhet");
         assert_eq!(normalize("ÄRENDENUMMER:"), "ärendenummer");
+        assert_eq!(normalize("Custom field (Threat)"), "threat");
+        assert_eq!(
+            normalize("Custom field (Anmäld till IMY (Ja/Nej))"),
+            "anmäld till imy"
+        );
+        assert_eq!(normalize("Status [READ ONLY]"), "status");
     }
 
     #[test]

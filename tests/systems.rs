@@ -310,10 +310,12 @@ fn missing_personal_data_column_is_unknown_not_zero() {
 fn check_suggest_block_pasted_into_genomgang_toml_makes_an_odd_file_readable() {
     let tmp = TempDir::new("systems-suggest");
     let file = tmp.join("Avvikelser 2025.csv");
+    // Two rows: too few for the values to count as evidence, so the compound heading
+    // "Upptäcktsdag" stays a weak match (with more dated rows it is taken).
     std::fs::write(
         &file,
         "Ärendenr;Upptäcktsdag;Incidentkategori;Personuppgiftsincident\n\
-         A-1;2025-03-01;Nätfiske;Ja\nA-2;2025-04-02;Felskick;Nej\nA-3;2025-05-03;Virus;Nej\n",
+         A-1;2025-03-01;Nätfiske;Ja\nA-2;2025-04-02;Felskick;Nej\n",
     )
     .unwrap();
     let o = run(&["check", tmp.path().to_str().unwrap()]);
@@ -337,7 +339,7 @@ fn check_suggest_block_pasted_into_genomgang_toml_makes_an_odd_file_readable() {
     let out_dir = TempDir::new("systems-suggest-out");
     let (code, doc, _, err) = report(tmp.path(), out_dir.path(), &["--year", "2025"]);
     assert_eq!(code, 0, "{err}\n{block}");
-    assert_eq!(value(&doc, "incidents.total"), Some(3.0));
+    assert_eq!(value(&doc, "incidents.total"), Some(2.0));
     assert_eq!(value(&doc, "incidents.personal_data"), Some(1.0));
     assert_eq!(value(&doc, "incidents.category.phishing"), Some(1.0));
 }

@@ -35,6 +35,8 @@ pub enum How {
     Configured,
     /// A heading of the known system that wrote the sheet (`templates/systems/`).
     Catalogue,
+    /// Not the heading but the column's values (incident categories, statuses, …).
+    Values,
 }
 
 impl How {
@@ -46,6 +48,7 @@ impl How {
             How::Compound => "ordet ingår i ett sammansatt ord",
             How::Configured => "angiven i [[files]]",
             How::Catalogue => "känd rubrik i systemets export",
+            How::Values => "värdena visar det",
         }
     }
 }

@@ -14,6 +14,7 @@ use std::collections::BTreeMap;
 
 use crate::config::Config;
 use crate::ingest::evidence::{self, How, Words, TAKE, WEAK};
+use crate::ingest::profile::{self, ColumnProfile, Vocabularies};
 use crate::ingest::value::Cell;
 use crate::schema::{person_priority, role_label, InputKind};
 use crate::textnorm::normalize;
@@ -46,7 +47,21 @@ const SPECS: [KindSpec; 7] = [
     KindSpec {
         kind: InputKind::Register,
         groups: &["register", "org"],
-        required: &[&["activity"], &["purpose"]],
+        // A register without a purpose column is still a register: it is counted and
+        // the missing purpose said (every activity incomplete for it).
+        required: &[
+            &["activity"],
+            &[
+                "purpose",
+                "legal_basis",
+                "data_subjects",
+                "data_categories",
+                "recipients",
+                "retention",
+                "security",
+                "dpia",
+            ],
+        ],
     },
     KindSpec {
         kind: InputKind::Classification,
@@ -104,6 +119,8 @@ pub enum Outcome {
     Tie,
     /// Below the score at which a role is taken: reported, not taken.
     Weak,
+    /// The heading names the role but the values say otherwise: not taken.
+    Contradicted,
 }
 
 /// The recognised layout of one sheet.
@@ -127,6 +144,8 @@ pub struct HeaderMap {
     pub kind_note: String,
     /// Facts taken from outside the columns, for the Datakvalitet sheet.
     pub notes: Vec<String>,
+    /// What each column's first rows hold (see `profile`), for `check`.
+    pub profiles: Vec<ColumnProfile>,
 }
 
 impl HeaderMap {
@@ -188,6 +207,7 @@ impl HeaderMap {
                 Outcome::Taken => "tagen",
                 Outcome::Tie => "oavgjord, inte tagen",
                 Outcome::Weak => "för svag, inte tagen",
+                Outcome::Contradicted => "värdena säger emot, inte tagen",
             };
             let runner = match &d.runner_up {
                 Some((r, s)) => format!("; näst bäst: {} {s} p", role_label(r)),
@@ -208,6 +228,48 @@ impl HeaderMap {
                 role_label(role),
                 value.text()
             ));
+        }
+        out.extend(self.column_evidence());
+        out
+    }
+
+    /// Per column: what the heading says and what the values say, and where the two
+    /// disagree.
+    pub fn column_evidence(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        for (col, p) in self.profiles.iter().enumerate() {
+            if p.filled == 0 && column_text(col, &self.headers).is_empty() {
+                continue;
+            }
+            let role = self
+                .roles
+                .iter()
+                .find(|(_, c)| **c == col)
+                .map(|(r, _)| r.as_str());
+            let by_heading = self
+                .decisions
+                .iter()
+                .find(|d| d.col == col && d.how != How::Values)
+                .map(|d| role_label(&d.role).to_string());
+            let by_values = value_role(p).map(|r| role_label(r).to_string());
+            let taken = match role {
+                Some(r) => format!("→ {}", role_label(r)),
+                None if self.course_columns.iter().any(|(c, _)| *c == col) => "→ kurs".into(),
+                None => "ej använd".into(),
+            };
+            let heading = by_heading.unwrap_or_else(|| "–".into());
+            let values = by_values.unwrap_or_else(|| "–".into());
+            let mut line = format!(
+                "kolumn {} {taken}; rubriken säger: {heading}; värdena säger: {values} ({})",
+                column_ref(col, &self.headers),
+                p.describe()
+            );
+            if let Some(r) = role {
+                if supports(p, r) == Some(false) {
+                    line.push_str("; rubriken och värdena säger olika");
+                }
+            }
+            out.push(line);
         }
         out
     }
@@ -322,6 +384,8 @@ pub struct Recogniser {
     mandatory: Vec<Vec<String>>,
     /// File name prefixes after which an export names its course ("completion-").
     course_prefixes: Vec<String>,
+    /// The roles' value vocabularies, for column profiles.
+    vocab: Vocabularies,
 }
 
 impl Recogniser {
@@ -352,6 +416,7 @@ impl Recogniser {
         Recogniser {
             groups,
             configured: Vec::new(),
+            vocab: Vocabularies::new(cfg),
             mandatory,
             course_prefixes: cfg
                 .training
@@ -394,6 +459,16 @@ impl Recogniser {
         rec
     }
 
+    /// True when a normalised heading is some role's synonym.
+    fn known(&self, norm: &str) -> bool {
+        !norm.is_empty()
+            && self
+                .groups
+                .values()
+                .flatten()
+                .any(|r| r.norm.iter().any(|s| s == norm))
+    }
+
     /// True when a header names a mandatory course (for wide training matrices).
     pub fn is_mandatory_course(&self, header: &str) -> bool {
         let h = course_key(header);
@@ -432,12 +507,13 @@ impl Recogniser {
             normalized,
             words,
             constants,
+            profiles,
         } in self.header_rows(rows, facts)
         {
             let mut candidates: Vec<(HeaderMap, u32)> = Vec::new();
             let mut scored: Vec<(InputKind, usize, u32)> = Vec::new();
             for spec in &SPECS {
-                let m = self.map_roles(spec.groups, &normalized, &words, TAKE);
+                let m = self.map_roles(spec.groups, &normalized, &words, &profiles, TAKE);
                 let missing: Vec<&str> = spec
                     .required
                     .iter()
@@ -460,6 +536,7 @@ impl Recogniser {
                             decisions: m.decisions,
                             kind_note: String::new(),
                             notes: Vec::new(),
+                            profiles: profiles.clone(),
                         },
                         m.score,
                     ));
@@ -489,11 +566,17 @@ impl Recogniser {
                 }
             }
             // A sheet with person columns and a course name per column is a wide matrix.
-            let person = self.map_roles(&["person", "org", "roster"], &normalized, &words, TAKE);
+            let person = self.map_roles(
+                &["person", "org", "roster"],
+                &normalized,
+                &words,
+                &profiles,
+                TAKE,
+            );
             let has_person = PERSON_KEYS.iter().any(|r| person.roles.contains_key(*r));
             // Exact names only: a course column's heading ("Utbildning säker e-post") holds
             // the word "utbildning" without being the course-name column.
-            let training = self.map_roles(&["training"], &normalized, &words, u32::MAX);
+            let training = self.map_roles(&["training"], &normalized, &words, &[], u32::MAX);
             if has_person
                 && !training.roles.contains_key("course")
                 && !constants.contains_key("course")
@@ -524,11 +607,30 @@ impl Recogniser {
                             decisions: person.decisions,
                             kind_note: String::new(),
                             notes: Vec::new(),
+                            profiles: profiles.clone(),
                         },
                         score,
                     ));
                 }
             }
+            // A column of incident categories makes a sheet an incident list, never a
+            // list of people: a reporter's name and department are no roster.
+            // (A course column of phishing courses is the course, not a category.)
+            let categories: Vec<usize> = profiles
+                .iter()
+                .enumerate()
+                .filter(|(_, p)| value_strength(p, "category").is_some())
+                .map(|(c, _)| c)
+                .collect();
+            candidates.retain(|(c, _)| {
+                !matches!(
+                    c.kind,
+                    InputKind::Roster | InputKind::Training | InputKind::TrainingWide
+                ) || categories.iter().all(|col| {
+                    c.roles.values().any(|r| r == col)
+                        || c.course_columns.iter().any(|(cc, _)| cc == col)
+                })
+            });
             // A roster has no course column; otherwise it is a training list.
             if candidates
                 .iter()
@@ -614,10 +716,11 @@ impl Recogniser {
             normalized,
             words,
             constants,
+            profiles,
         } in self.header_rows(rows, facts)
         {
             for spec in &SPECS {
-                let m = self.map_roles(spec.groups, &normalized, &words, WEAK);
+                let m = self.map_roles(spec.groups, &normalized, &words, &profiles, WEAK);
                 let missing: Vec<&'static str> = spec
                     .required
                     .iter()
@@ -671,17 +774,33 @@ impl Recogniser {
             .enumerate()
             .filter_map(move |(index, row)| {
                 let headers: Vec<String> = row.iter().map(|c| c.text()).collect();
-                let normalized: Vec<String> = headers.iter().map(|h| normalize(h)).collect();
-                if normalized.iter().filter(|h| !h.is_empty()).count() < 2 {
+                // "Incident - Category": the field after the object's name, when only
+                // the field is a known heading.
+                let matched: Vec<String> = headers
+                    .iter()
+                    .map(|h| match object_field(h) {
+                        Some(field)
+                            if !self.known(&normalize(h)) && self.known(&normalize(field)) =>
+                        {
+                            field.to_string()
+                        }
+                        _ => h.clone(),
+                    })
+                    .collect();
+                let normalized: Vec<String> = matched.iter().map(|h| normalize(h)).collect();
+                if normalized.iter().filter(|h| !h.is_empty()).count() < 2 || is_data_row(row) {
                     return None;
                 }
-                let words = headers.iter().map(|h| Words::of(h)).collect();
+                let words = matched.iter().map(|h| Words::of(h)).collect();
+                let profiles =
+                    profile::profile_columns(rows, index + 1, headers.len(), &self.vocab);
                 Some(HeaderRow {
                     index,
                     constants: self.constants_for(rows, index, facts),
                     headers,
                     normalized,
                     words,
+                    profiles,
                 })
             })
     }
@@ -774,6 +893,7 @@ impl Recogniser {
         groups: &[&str],
         normalized: &[String],
         words: &[Words],
+        profiles: &[ColumnProfile],
         take: u32,
     ) -> Mapping {
         let ordered: Vec<&RoleSyns> = groups
@@ -785,6 +905,14 @@ impl Recogniser {
         let mut decisions: Vec<Decision> = Vec::new();
         let mut exact_cols: Vec<usize> = Vec::new();
         let mut score = 0;
+        // The values' verdict on a role for a column: `Some(false)` when they
+        // clearly hold something else.
+        let verdict = |col: usize, role: &str| profiles.get(col).and_then(|p| supports(p, role));
+        let contradicted = |col: usize, role: &str, h: &str| {
+            CONTRADICTABLE_ROLES.contains(&role)
+                && !self.configured.iter().any(|c| c == h)
+                && verdict(col, role) == Some(false)
+        };
         for (i, h) in normalized.iter().enumerate() {
             if h.is_empty() {
                 continue;
@@ -794,6 +922,18 @@ impl Recogniser {
                 .find_map(|r| r.norm.iter().position(|s| s == h).map(|k| (r, k)))
             {
                 exact_cols.push(i);
+                if contradicted(i, &r.role, h) {
+                    decisions.push(Decision {
+                        col: i,
+                        role: r.role.clone(),
+                        score: 100,
+                        how: How::Exact,
+                        synonym: r.written[k].clone(),
+                        runner_up: None,
+                        outcome: Outcome::Contradicted,
+                    });
+                    continue;
+                }
                 if !roles.contains_key(&r.role) {
                     roles.insert(r.role.clone(), i);
                     score += 100;
@@ -834,10 +974,29 @@ impl Recogniser {
                             evidence::score(w, syn, contain && !(flag && syn.stems.len() == 1))?;
                         Some((m, k))
                     })
+                    .chain(unit_compound(r, &normalized[i]))
                     .max_by_key(|(m, k)| (m.score, usize::MAX - k));
                 if let Some((m, k)) = best {
-                    if m.score >= WEAK.min(take) {
-                        cands.push((m.score, i, order, &r.role, &r.written[k], m.span, m.how));
+                    let mut s = m.score;
+
+                    if s >= WEAK && s < take && take <= TAKE && verdict(i, &r.role) == Some(true) {
+                        // A weak heading whose values agree: the two together decide.
+                        s = take;
+                    }
+                    if s >= take && contradicted(i, &r.role, &normalized[i]) {
+                        decisions.push(Decision {
+                            col: i,
+                            role: r.role.clone(),
+                            score: s,
+                            how: m.how,
+                            synonym: r.written[k].clone(),
+                            runner_up: None,
+                            outcome: Outcome::Contradicted,
+                        });
+                        continue;
+                    }
+                    if s >= WEAK.min(take) {
+                        cands.push((s, i, order, &r.role, &r.written[k], m.span, m.how));
                     }
                 }
             }
@@ -915,12 +1074,210 @@ impl Recogniser {
                 outcome: Outcome::Taken,
             });
         }
+        score += self.roles_from_values(
+            &ordered,
+            normalized,
+            words,
+            profiles,
+            &exact_cols,
+            &col_spans,
+            &blocked,
+            &mut roles,
+            &mut decisions,
+        );
         decisions.sort_by_key(|d| d.col);
         Mapping {
             roles,
             decisions,
             score,
         }
+    }
+
+    /// Roles no heading gave, found by the values of a column no role uses: incident
+    /// categories, completion statuses, the mandatory courses, e-mail addresses and
+    /// personnummer decide alone; a sheet of incidents with one date column and no
+    /// dated heading takes it as the event date. Two columns with the same evidence
+    /// for a role are a tie: neither is taken.
+    #[allow(clippy::too_many_arguments)]
+    fn roles_from_values(
+        &self,
+        ordered: &[&RoleSyns],
+        normalized: &[String],
+        words: &[Words],
+        profiles: &[ColumnProfile],
+        exact_cols: &[usize],
+        col_spans: &BTreeMap<usize, Vec<(usize, usize)>>,
+        blocked: &[usize],
+        roles: &mut BTreeMap<String, usize>,
+        decisions: &mut Vec<Decision>,
+    ) -> u32 {
+        let mut score = 0;
+        let free = |col: usize, roles: &BTreeMap<String, usize>| {
+            !exact_cols.contains(&col)
+                && !col_spans.contains_key(&col)
+                && !blocked.contains(&col)
+                && !roles.values().any(|c| *c == col)
+        };
+        let has_role = |key: &str| ordered.iter().any(|r| r.role == key);
+        // A heading's claim on a vocabulary role yields to a column whose values are
+        // that vocabulary when its own values are not: "Kategori" of "Incident" and
+        // "Request" beside a custom field of "Nätfiske" and "Malware".
+        for role in ["category", "course"] {
+            let Some(&held) = roles.get(role) else {
+                continue;
+            };
+            if self
+                .configured
+                .iter()
+                .any(|c| Some(c) == normalized.get(held))
+                || profiles.get(held).and_then(|p| supports(p, role)) == Some(true)
+                || profiles.get(held).is_none_or(|p| p.filled < MIN_VALUES)
+            {
+                continue;
+            }
+            let stronger = profiles
+                .iter()
+                .enumerate()
+                .any(|(c, p)| c != held && free(c, roles) && value_strength(p, role).is_some());
+            if stronger {
+                roles.remove(role);
+                for d in decisions.iter_mut() {
+                    if d.col == held && d.role == role && d.outcome == Outcome::Taken {
+                        d.outcome = Outcome::Contradicted;
+                    }
+                }
+            }
+        }
+        for role in VALUE_ROLES {
+            if !has_role(role) || roles.contains_key(role) {
+                continue;
+            }
+            let mut found: Vec<(f64, usize, usize)> = profiles
+                .iter()
+                .enumerate()
+                .filter(|(c, _)| free(*c, roles))
+                .filter_map(|(c, p)| value_strength(p, role).map(|s| (s, c, p.distinct)))
+                .collect();
+            found.sort_by(|a, b| {
+                b.0.partial_cmp(&a.0)
+                    .unwrap_or(std::cmp::Ordering::Equal)
+                    .then(a.2.cmp(&b.2))
+                    .then(a.1.cmp(&b.1))
+            });
+            let Some(&(share, col, distinct)) = found.first() else {
+                continue;
+            };
+            let tie = found
+                .get(1)
+                .is_some_and(|&(s2, _, d2)| s2 == share && d2 == distinct);
+            let summary = profiles[col].describe();
+            decisions.push(Decision {
+                col,
+                role: role.to_string(),
+                score: VALUE_SCORE,
+                how: How::Values,
+                synonym: summary,
+                runner_up: found
+                    .get(1)
+                    .map(|&(_, c, _)| (format!("{role} i {}", column_letter(c)), VALUE_SCORE)),
+                outcome: if tie { Outcome::Tie } else { Outcome::Taken },
+            });
+            if !tie {
+                roles.insert(role.to_string(), col);
+                score += VALUE_SCORE;
+            }
+        }
+        // A list that names each item in a plain "name" or "title" column: the
+        // headings around it say what the names are of (processing activities beside
+        // "processing_nature" or "dpia_required"; risks beside likelihood and impact).
+        let about_processing = words.iter().any(|w| {
+            w.stems.iter().any(|s| {
+                ["processing", "behandling", "dpia", "personuppgift"]
+                    .iter()
+                    .any(|p| s.starts_with(p))
+            })
+        });
+        let rated = roles.contains_key("likelihood") && roles.contains_key("consequence");
+        for (role, context, why) in [
+            (
+                "activity",
+                about_processing,
+                "rubrikerna gäller personuppgiftsbehandlingar",
+            ),
+            (
+                "risk",
+                rated,
+                "rubrikerna bedömer sannolikhet och konsekvens",
+            ),
+        ] {
+            if !context || !has_role(role) || roles.contains_key(role) {
+                continue;
+            }
+            let name_col = normalized.iter().enumerate().find(|(c, h)| {
+                matches!(
+                    h.as_str(),
+                    "name" | "namn" | "title" | "titel" | "benämning"
+                ) && free(*c, roles)
+            });
+            if let Some((col, h)) = name_col {
+                decisions.push(Decision {
+                    col,
+                    role: role.to_string(),
+                    score: TAKE,
+                    how: How::Contained,
+                    synonym: format!("{h} ({why})"),
+                    runner_up: None,
+                    outcome: Outcome::Taken,
+                });
+                roles.insert(role.to_string(), col);
+                score += TAKE;
+            }
+        }
+        // One date column in an incident sheet without a dated heading.
+        let dated = ["event_date", "discovered_date", "registered_date"];
+        if has_role("event_date") && !dated.iter().any(|r| roles.contains_key(*r)) {
+            let dates: Vec<usize> = profiles
+                .iter()
+                .enumerate()
+                .filter(|(c, p)| {
+                    free(*c, roles)
+                        && !normalized.get(*c).is_some_and(|h| h.is_empty())
+                        && p.filled >= MIN_VALUES
+                        && p.share(p.dates) >= 0.8
+                })
+                .map(|(c, _)| c)
+                .collect();
+            // Several dated columns: the first that is not a later step of the case
+            // (updated, resolved, closed, due) is when the incident was registered.
+            let later = [
+                "updat", "modif", "ändrad", "uppdater", "resolv", "solved", "löst", "closed",
+                "stängd", "avslut", "due", "deadline", "last", "senast",
+            ];
+            let first_step: Vec<usize> = dates
+                .iter()
+                .copied()
+                .filter(|c| {
+                    let h = normalized.get(*c).map(String::as_str).unwrap_or("");
+                    !later.iter().any(|w| h.contains(w))
+                })
+                .take(1)
+                .collect();
+            let dates = if dates.len() > 1 { first_step } else { dates };
+            if let [col] = dates[..] {
+                decisions.push(Decision {
+                    col,
+                    role: "event_date".to_string(),
+                    score: VALUE_SCORE,
+                    how: How::Values,
+                    synonym: profiles[col].describe(),
+                    runner_up: None,
+                    outcome: Outcome::Taken,
+                });
+                roles.insert("event_date".to_string(), col);
+                score += VALUE_SCORE;
+            }
+        }
+        score
     }
 }
 
@@ -936,7 +1293,173 @@ pub const PERSON_KEYS: [&str; 6] = [
 
 /// Course names compared without case, punctuation or diacritics.
 fn course_key(text: &str) -> String {
-    crate::textnorm::fold_diacritics(&normalize(&text.replace('_', " ")))
+    profile::course_key(text)
+}
+
+/// A Swedish compound names its kind last: "Anställningsenhet" and
+/// "Organisationsenhet" are units, "Enhetschef" is not. A one-word heading ending in a
+/// unit synonym of five letters or more is taken as the unit.
+fn unit_compound(r: &RoleSyns, heading: &str) -> Option<(evidence::Match, usize)> {
+    if r.role != "unit" || heading.contains(' ') {
+        return None;
+    }
+    let k = r.norm.iter().position(|syn| {
+        syn.chars().count() >= 5 && heading != syn && heading.ends_with(syn.as_str())
+    })?;
+    Some((
+        evidence::Match {
+            score: TAKE,
+            how: How::Compound,
+            span: (0, 1),
+        },
+        k,
+    ))
+}
+
+/// The field of an "Object - Field" heading ("Incident - Category", "Ärende – Kategori",
+/// "User: Email"): the text after the separator, when the object's name is short.
+fn object_field(heading: &str) -> Option<&str> {
+    [" - ", " – ", " — ", ": "].iter().find_map(|sep| {
+        let (object, field) = heading.split_once(sep)?;
+        let short = !object.trim().is_empty() && object.split_whitespace().count() <= 3;
+        (short && !field.trim().is_empty()).then(|| field.trim())
+    })
+}
+
+/// Fewest filled values in a column before its values count as evidence.
+const MIN_VALUES: usize = 3;
+
+/// The score of a role found by its column's values alone.
+const VALUE_SCORE: u32 = 70;
+
+/// Roles a column's values can decide without its heading, in the order tried.
+const VALUE_ROLES: [&str; 5] = [
+    "category",
+    "completion_status",
+    "course",
+    "email",
+    "personal_number",
+];
+
+/// Roles whose heading is overruled when the values clearly hold something else: a
+/// "Status" of approval states is no course completion status, and an "E-post"
+/// column of names identifies no one by e-mail.
+const CONTRADICTABLE_ROLES: [&str; 4] =
+    ["completion_status", "email", "personal_number", "category"];
+
+const DATE_ROLES: [&str; 8] = [
+    "event_date",
+    "discovered_date",
+    "registered_date",
+    "reported_date",
+    "completion_date",
+    "last_reviewed",
+    "deadline",
+    "classified_date",
+];
+
+/// What a column's values say about a role: `Some(true)` when they look like it,
+/// `Some(false)` when they clearly hold something else, `None` when they say nothing
+/// either way (or are too few).
+pub fn supports(p: &ColumnProfile, role: &str) -> Option<bool> {
+    if p.filled < MIN_VALUES {
+        return None;
+    }
+    let share = |n: usize| p.share(n);
+    let judge = |yes: f64, no: f64, measure: f64| {
+        if measure >= yes {
+            Some(true)
+        } else if measure < no {
+            Some(false)
+        } else {
+            None
+        }
+    };
+    match role {
+        r if DATE_ROLES.contains(&r) => judge(0.6, 0.1, share(p.dates)),
+        "category" => {
+            if share(p.categories) >= 0.5 {
+                Some(true)
+            } else if share(p.categories) < 0.2 && share(p.statuses + p.dates + p.flags) >= 0.6 {
+                // "Status Category" of "Done" and "In Progress": states, not kinds.
+                Some(false)
+            } else {
+                None
+            }
+        }
+        "completion_status" => judge(
+            0.6,
+            0.3,
+            share(p.statuses + p.flags + p.dates + p.fractions),
+        ),
+        "course" => (share(p.courses) >= 0.5).then_some(true),
+        "email" => judge(0.6, 0.1, share(p.emails)),
+        "personal_number" => judge(0.6, 0.1, share(p.personal_numbers)),
+        "personal_data" | "reported_imy" | "reported_msb" | "third_country" | "sensitive" => {
+            (share(p.flags + p.dates) >= 0.6).then_some(true)
+        }
+        "account_status" => (share(p.account_states + p.flags) >= 0.6).then_some(true),
+        "confidentiality" | "integrity" | "availability" | "traceability" => {
+            (share(p.levels) >= 0.6).then_some(true)
+        }
+        "likelihood" | "consequence" => (share(p.numbers) >= 0.6).then_some(true),
+        _ => None,
+    }
+}
+
+/// How strongly a column's values alone make it a role (the share of its values in
+/// the role's vocabulary), or `None` when they do not decide it.
+fn value_strength(p: &ColumnProfile, role: &str) -> Option<f64> {
+    if p.filled < MIN_VALUES {
+        return None;
+    }
+    let (share, least) = match role {
+        // Several different categories: one repeated word is a label, not a category.
+        "category" if p.distinct >= 2 => (p.share(p.categories), 0.6),
+        // Words, not yes/no: a Ja/Nej column is a flag whatever it is called.
+        "completion_status" if p.statuses + p.fractions > p.flags => {
+            (p.share(p.statuses + p.fractions), 0.7)
+        }
+        "course" => (p.share(p.courses), 0.6),
+        "email" => (p.share(p.emails), 0.8),
+        "personal_number" => (p.share(p.personal_numbers), 0.8),
+        _ => return None,
+    };
+    (share >= least).then_some(share)
+}
+
+/// The role a column's values point to on their own, for `check`.
+pub fn value_role(p: &ColumnProfile) -> Option<&'static str> {
+    if p.filled < MIN_VALUES {
+        return None;
+    }
+    for role in VALUE_ROLES {
+        if value_strength(p, role).is_some() {
+            return Some(role);
+        }
+    }
+    if p.share(p.dates) >= 0.8 {
+        return Some("datum");
+    }
+    if p.share(p.account_states) >= 0.8 {
+        return Some("account_status");
+    }
+    None
+}
+
+/// A row that holds data, not headings: a date, an e-mail address or a personnummer
+/// is never a column's name.
+fn is_data_row(row: &[Cell]) -> bool {
+    row.iter().any(|c| match c {
+        Cell::DateTime(_) => true,
+        Cell::Text(t) => {
+            let t = t.trim();
+            (t.contains('@') && !t.contains(' ') && t.contains('.'))
+                || crate::privacy::is_personal_number(t)
+                || (t.len() >= 8 && crate::ingest::value::parse_datetime_text(t).is_some())
+        }
+        _ => false,
+    })
 }
 
 /// "Kurs: Informationssäkerhet grund" in a title row above the header.
@@ -976,6 +1499,8 @@ struct HeaderRow {
     words: Vec<Words>,
     /// Facts from outside the columns (file name, title rows, `[[files]] set`).
     constants: BTreeMap<String, String>,
+    /// What the rows under it hold, column by column.
+    profiles: Vec<ColumnProfile>,
 }
 
 #[cfg(test)]
@@ -1069,6 +1594,99 @@ mod tests {
         assert!(err.contains("saknar kolumn för ändamål"), "{err}");
         let err = rec().recognise(&[row(&["Foo", "Bar"])]).unwrap_err();
         assert!(err.contains("ingen rubrikrad"), "{err}");
+    }
+
+    #[test]
+    fn a_data_row_is_never_the_header_row() {
+        // No header at all: the first row holds a person, an e-mail and a date, and
+        // "Genomförd" (a status synonym) must not make it a header.
+        let rows = vec![
+            row(&[
+                "Anna Berg",
+                "anna.berg@exempel.se",
+                "Informationssäkerhet",
+                "Genomförd",
+            ]),
+            row(&["Bo Ek", "bo.ek@exempel.se", "Dataskydd", "2025-03-01"]),
+        ];
+        assert!(is_data_row(&rows[0]));
+        assert!(rec().recognise(&rows).is_err());
+        // A title row, then a row of data with a date, then the header.
+        let rows = vec![
+            row(&["2025-01-02", "Datum", "Kategori"]),
+            row(&["Datum", "Kategori", ""]),
+            row(&["2025-01-02", "Phishing", ""]),
+        ];
+        let map = rec().recognise(&rows).unwrap();
+        assert_eq!(map.header_index, 1);
+    }
+
+    #[test]
+    fn a_category_column_is_found_by_its_values() {
+        let mut rows = vec![row(&["Skapad", "Custom field (Threat)", "Status Category"])];
+        for (d, c) in [
+            ("2025-01-02", "Nätfiske"),
+            ("2025-02-03", "Malware"),
+            ("2025-03-04", "Lost laptop"),
+        ] {
+            rows.push(row(&[d, c, "Done"]));
+        }
+        let map = rec().recognise(&rows).unwrap();
+        assert_eq!(map.kind, InputKind::Incidents);
+        assert_eq!(map.col("category"), Some(1));
+        let explained = map.explain().join("\n");
+        assert!(explained.contains("värdena visar det"), "{explained}");
+        assert!(explained.contains("värdena säger emot"), "{explained}");
+    }
+
+    #[test]
+    fn object_field_headings_and_snake_case_api_names() {
+        let rows = vec![
+            row(&[
+                "Incident - Number",
+                "Incident - Opened",
+                "Incident - Category",
+            ]),
+            row(&["INC1", "2025-01-02", "Phishing"]),
+        ];
+        let map = rec().recognise(&rows).unwrap();
+        assert_eq!(map.kind, InputKind::Incidents);
+        assert_eq!(map.col("category"), Some(2));
+        assert_eq!(map.col("registered_date"), Some(1));
+        let map = rec()
+            .recognise(&[row(&["sys_created_on", "category", "short_description"])])
+            .unwrap();
+        assert_eq!(map.col("registered_date"), Some(0));
+    }
+
+    #[test]
+    fn a_name_column_is_the_item_when_the_headings_say_what_it_names() {
+        let map = rec()
+            .recognise(&[row(&["Title", "Threats", "Likelihood", "Impact", "Owner"])])
+            .unwrap();
+        assert_eq!(map.kind, InputKind::Risks);
+        assert_eq!(map.col("risk"), Some(0));
+        let map = rec()
+            .recognise(&[row(&["ref_id", "name", "status", "dpia_required"])])
+            .unwrap();
+        assert_eq!(map.kind, InputKind::Register);
+        assert_eq!(map.col("activity"), Some(1));
+        // Without such headings a name column is a person's name.
+        assert!(rec().recognise(&[row(&["name", "status"])]).is_err());
+    }
+
+    #[test]
+    fn an_incident_list_with_names_and_departments_is_no_roster() {
+        let mut rows = vec![row(&["Name", "Department", "Threat"])];
+        for (n, d, t) in [
+            ("Anna Berg", "Kansli", "Nätfiske"),
+            ("Bo Ek", "Skola", "Malware"),
+            ("Åsa Öberg", "Skola", "Stulen mobiltelefon"),
+        ] {
+            rows.push(row(&[n, d, t]));
+        }
+        let err = rec().recognise(&rows).unwrap_err();
+        assert!(err.contains("ser ut som incidenter"), "{err}");
     }
 
     #[test]

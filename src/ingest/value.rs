@@ -139,30 +139,156 @@ pub fn parse_datetime_text(text: &str) -> Option<NaiveDateTime> {
 /// As [`parse_datetime_text`], with slash dates read in the given order; also Moodle's
 /// `14/03/25, 10:22` (a comma after the date) and ISO `2025-03-14T10:22:33.123Z`.
 pub fn parse_datetime_text_in(text: &str, order: DateOrder) -> Option<NaiveDateTime> {
+    parse_datetime_text_as(text, order).map(|(d, _)| d)
+}
+
+/// The shape a text date was written in, for a column's profile: which systems
+/// write which, and whether a column's dates agree.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum DateShape {
+    /// `2025-03-14`, `2025-03-14T10:22:33.123456Z`, `20250314`.
+    Iso,
+    /// `14/03/2025`, `03/14/2025 11:40 AM`, `14/03/25, 10:22`.
+    Slash,
+    /// `14.03.2025`.
+    Dotted,
+    /// `14-03-2025`.
+    Dashed,
+    /// `08/Jan/26 11:25 AM`, `14 mars 2025`, `Mar 14, 2025`.
+    MonthName,
+    /// An Excel serial number written as text.
+    Serial,
+}
+
+impl DateShape {
+    pub fn label(self) -> &'static str {
+        match self {
+            DateShape::Iso => "ÅÅÅÅ-MM-DD",
+            DateShape::Slash => "DD/MM/ÅÅÅÅ eller MM/DD/ÅÅÅÅ",
+            DateShape::Dotted => "DD.MM.ÅÅÅÅ",
+            DateShape::Dashed => "DD-MM-ÅÅÅÅ",
+            DateShape::MonthName => "månadens namn (08/Jan/26)",
+            DateShape::Serial => "Excel-serienummer",
+        }
+    }
+}
+
+/// As [`parse_datetime_text_in`], also saying the shape the date was written in.
+pub fn parse_datetime_text_as(text: &str, order: DateOrder) -> Option<(NaiveDateTime, DateShape)> {
     let t = text.trim().trim_end_matches('Z');
-    if t.is_empty() {
+    if t.is_empty() || t.len() > 40 {
         return None;
+    }
+    if let Some(d) = parse_month_name_date(t) {
+        return Some((d, DateShape::MonthName));
     }
     let (date_part, time_part) = match t.find([' ', 'T']) {
         Some(i) if i >= 6 => (&t[..i], Some(t[i + 1..].trim())),
         _ => (t, None),
     };
     let date_part = date_part.trim_end_matches(',');
-    let date = parse_date_part(date_part, order)?;
+    let (date, shape) = parse_date_part(date_part, order)?;
     let time = match time_part {
         None | Some("") => NaiveTime::MIN,
         Some(tp) => parse_time_part(tp)?,
     };
+    Some((date.and_time(time), shape))
+}
+
+/// Month names and their abbreviations, English and Swedish, lowercase.
+const MONTHS: [(&str, u32); 25] = [
+    ("jan", 1),
+    ("feb", 2),
+    ("mar", 3),
+    ("apr", 4),
+    ("may", 5),
+    ("maj", 5),
+    ("jun", 6),
+    ("jul", 7),
+    ("aug", 8),
+    ("sep", 9),
+    ("oct", 10),
+    ("okt", 10),
+    ("nov", 11),
+    ("dec", 12),
+    ("januari", 1),
+    ("februari", 2),
+    ("mars", 3),
+    ("april", 4),
+    ("juni", 6),
+    ("juli", 7),
+    ("augusti", 8),
+    ("september", 9),
+    ("oktober", 10),
+    ("november", 11),
+    ("december", 12),
+];
+
+fn month_number(word: &str) -> Option<u32> {
+    let w = word.trim_end_matches('.').to_lowercase();
+    if let Some((_, m)) = MONTHS.iter().find(|(n, _)| *n == w) {
+        return Some(*m);
+    }
+    // English full names: "january", "march", "october".
+    (w.len() > 3)
+        .then(|| w.get(..3))
+        .flatten()
+        .and_then(|abbr| MONTHS.iter().find(|(n, _)| *n == abbr))
+        .filter(|_| w.is_ascii())
+        .map(|(_, m)| *m)
+}
+
+/// A date with the month's name: Jira's `08/Jan/26 11:25 AM`, `14-Mar-2025`,
+/// `14 mars 2025`, `Mar 14, 2025 10:22`.
+fn parse_month_name_date(t: &str) -> Option<NaiveDateTime> {
+    if !t.chars().any(|c| c.is_alphabetic()) || !t.chars().any(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    let tokens: Vec<&str> = t
+        .split(['/', '-', ' ', ','])
+        .filter(|s| !s.is_empty())
+        .collect();
+    if tokens.len() < 3 {
+        return None;
+    }
+    let month_at = tokens
+        .iter()
+        .take(2)
+        .position(|w| month_number(w).is_some())?;
+    let month = month_number(tokens[month_at])?;
+    let (day_tok, year_tok) = if month_at == 1 {
+        (tokens[0], tokens[2])
+    } else {
+        (tokens[1], tokens[2])
+    };
+    let day: u32 = day_tok.trim_end_matches('.').parse().ok()?;
+    let year: i32 = match year_tok.len() {
+        2 => 2000 + year_tok.parse::<i32>().ok()?,
+        4 => year_tok.parse().ok()?,
+        _ => return None,
+    };
+    let date = NaiveDate::from_ymd_opt(year, month, day)?;
+    if !(1950..=2100).contains(&date.year()) {
+        return None;
+    }
+    let rest: Vec<&str> = tokens[3..].to_vec();
+    let time = if rest.is_empty() {
+        NaiveTime::MIN
+    } else {
+        parse_time_part(&rest.join(" "))?
+    };
     Some(date.and_time(time))
 }
 
-fn parse_date_part(s: &str, order: DateOrder) -> Option<NaiveDate> {
+fn parse_date_part(s: &str, order: DateOrder) -> Option<(NaiveDate, DateShape)> {
     let s = s.trim();
     if s.len() == 8 && s.bytes().all(|b| b.is_ascii_digit()) {
-        return NaiveDate::parse_from_str(s, "%Y%m%d").ok();
+        return NaiveDate::parse_from_str(s, "%Y%m%d")
+            .ok()
+            .map(|d| (d, DateShape::Iso));
     }
     if let Ok(serial) = s.replace(',', ".").parse::<f64>() {
-        return from_excel_serial(serial).map(|d| d.date());
+        return from_excel_serial(serial).map(|d| (d.date(), DateShape::Serial));
     }
     let sep = s.chars().find(|c| matches!(c, '-' | '/' | '.'))?;
     let parts: Vec<&str> = s.split(sep).collect();
@@ -194,14 +320,47 @@ fn parse_date_part(s: &str, order: DateOrder) -> Option<NaiveDate> {
         return None;
     };
     let date = NaiveDate::from_ymd_opt(y, m, d)?;
-    (1950..=2100).contains(&date.year()).then_some(date)
+    let shape = match sep {
+        _ if parts[0].len() == 4 => DateShape::Iso,
+        '/' => DateShape::Slash,
+        '.' => DateShape::Dotted,
+        _ => DateShape::Dashed,
+    };
+    (1950..=2100)
+        .contains(&date.year())
+        .then_some((date, shape))
 }
 
+/// `10:22`, `10:22:33.123456`, `10.22`, `11:25 AM`, `1:42 PM`, `10:22+01:00`.
 fn parse_time_part(s: &str) -> Option<NaiveTime> {
     let s = s.split(['+', 'Z']).next()?.trim();
+    let lower = s.to_ascii_lowercase();
+    let (clock, pm) = if let Some(c) = lower.strip_suffix("pm") {
+        (c.trim().trim_end_matches('.').to_string(), Some(true))
+    } else if let Some(c) = lower.strip_suffix("am") {
+        (c.trim().trim_end_matches('.').to_string(), Some(false))
+    } else {
+        (lower.clone(), None)
+    };
     for f in ["%H:%M:%S%.f", "%H:%M:%S", "%H:%M", "%H.%M"] {
-        if let Ok(t) = NaiveTime::parse_from_str(s, f) {
-            return Some(t);
+        if let Ok(t) = NaiveTime::parse_from_str(&clock, f) {
+            return match pm {
+                None => Some(t),
+                Some(pm) => {
+                    use chrono::Timelike;
+                    let h = t.hour();
+                    if !(1..=12).contains(&h) {
+                        return None;
+                    }
+                    let h24 = match (pm, h) {
+                        (false, 12) => 0,
+                        (false, h) => h,
+                        (true, 12) => 12,
+                        (true, h) => h + 12,
+                    };
+                    t.with_hour(h24)
+                }
+            };
         }
     }
     None
@@ -337,6 +496,46 @@ mod tests {
         assert_eq!((o, decided), (DateOrder::DayFirst, false));
         let (o, decided) = decide_date_order(["14/03/25, 10:22"].into_iter());
         assert_eq!((o, decided), (DateOrder::DayFirst, true));
+    }
+
+    #[test]
+    fn dates_with_month_names_am_pm_and_microseconds() {
+        assert_eq!(
+            parse_datetime_text("08/Jan/26 11:25 AM"),
+            Some(dt(2026, 1, 8, 11, 25))
+        );
+        assert_eq!(
+            parse_datetime_text("09/Oct/25 1:42 PM"),
+            Some(dt(2025, 10, 9, 13, 42))
+        );
+        assert_eq!(
+            parse_datetime_text("12/Dec/25 12:05 AM"),
+            Some(dt(2025, 12, 12, 0, 5))
+        );
+        assert_eq!(
+            parse_datetime_text_in("01/23/2025 11:40 AM", DateOrder::MonthFirst),
+            Some(dt(2025, 1, 23, 11, 40))
+        );
+        let (o, decided) = decide_date_order(["01/23/2025 11:40 AM"].into_iter());
+        assert_eq!((o, decided), (DateOrder::MonthFirst, true));
+        assert_eq!(
+            parse_datetime_text("2025-03-04T08:15:02.123456Z").map(|d| d.date()),
+            NaiveDate::from_ymd_opt(2025, 3, 4)
+        );
+        assert_eq!(
+            parse_datetime_text("14 mars 2025"),
+            Some(dt(2025, 3, 14, 0, 0))
+        );
+        assert_eq!(
+            parse_datetime_text("Mar 14, 2025"),
+            Some(dt(2025, 3, 14, 0, 0))
+        );
+        assert_eq!(
+            parse_datetime_text_as("08/Jan/26", DateOrder::DayFirst).map(|x| x.1),
+            Some(DateShape::MonthName)
+        );
+        assert_eq!(parse_datetime_text("Phishing mars"), None);
+        assert_eq!(parse_datetime_text("13:00 PM"), None);
     }
 
     #[test]

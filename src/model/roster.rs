@@ -3,7 +3,7 @@
 
 use crate::model::sheet::{Row, SheetReader};
 use crate::model::PersonIds;
-use crate::textnorm::norm_id;
+use crate::textnorm::{norm_id, normalize};
 
 #[derive(Debug, Clone)]
 pub struct Employee {
@@ -54,18 +54,156 @@ pub fn identified<'a>(r: &mut SheetReader<'a>, row: Row<'a>) -> Option<PersonIds
     None
 }
 
+/// Why an account in a person list is not an employee.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum NotEmployee {
+    /// Disabled, suspended, inactive or ended (`accountEnabled = False`, "Avslutad").
+    Inactive,
+    /// A guest or external account (`userType = Guest`, `#EXT#` in the name).
+    Guest,
+    /// A service or system account ("svc-backup", "noreply").
+    Service,
+}
+
+impl NotEmployee {
+    fn label(self, n: usize) -> String {
+        let (one, many) = match self {
+            NotEmployee::Inactive => (
+                "inaktiverat eller avslutat konto",
+                "inaktiverade eller avslutade konton",
+            ),
+            NotEmployee::Guest => (
+                "gästkonto eller externt konto",
+                "gästkonton eller externa konton",
+            ),
+            NotEmployee::Service => ("tjänstekonto", "tjänstekonton"),
+        };
+        format!("{n} {}", if n == 1 { one } else { many })
+    }
+}
+
+/// Account states that mean the account is not in use.
+const INACTIVE_STATES: [&str; 23] = [
+    "deprovisioned",
+    "false",
+    "falskt",
+    "nej",
+    "no",
+    "0",
+    "disabled",
+    "inactive",
+    "inaktiv",
+    "inaktiverad",
+    "suspended",
+    "avstängd",
+    "avslutad",
+    "avslutat",
+    "archived",
+    "arkiverad",
+    "spärrad",
+    "deactivated",
+    "ended",
+    "terminated",
+    "slutat",
+    "upphörd",
+    "deleted",
+];
+
+/// Account types that are not employees.
+const GUEST_TYPES: [&str; 5] = ["guest", "gäst", "extern", "external", "gästkonto"];
+const SERVICE_TYPES: [&str; 5] = [
+    "service",
+    "tjänstekonto",
+    "servicekonto",
+    "systemkonto",
+    "service account",
+];
+
+/// Name prefixes of service accounts, as directories name them.
+const SERVICE_PREFIXES: [&str; 8] = [
+    "svc-",
+    "svc_",
+    "svc.",
+    "service-",
+    "service_",
+    "noreply",
+    "no-reply",
+    "tjanstekonto",
+];
+
+/// Whether a row of a person list is an account that is not an employee, and why.
+fn not_an_employee(r: &SheetReader, row: Row) -> Option<NotEmployee> {
+    let status = r.cell(row, "account_status");
+    let state = match status {
+        crate::ingest::Cell::Bool(false) => Some(true),
+        c if c.is_empty() => None,
+        c => Some(INACTIVE_STATES.contains(&normalize(&c.text()).as_str())),
+    };
+    if state == Some(true) {
+        return Some(NotEmployee::Inactive);
+    }
+    if r.has_column("account_type") {
+        let kind = normalize(&r.cell(row, "account_type").text());
+        if GUEST_TYPES.contains(&kind.as_str()) {
+            return Some(NotEmployee::Guest);
+        }
+        if SERVICE_TYPES.contains(&kind.as_str()) {
+            return Some(NotEmployee::Service);
+        }
+    }
+    // Names are looked at as written, without copying them: this runs for every row
+    // of a roster of tens of thousands.
+    for role in ["user_id", "email", "name"] {
+        let crate::ingest::Cell::Text(t) = r.cell(row, role) else {
+            continue;
+        };
+        let t = t.trim();
+        if t.contains("#EXT#") || t.contains("#ext#") {
+            return Some(NotEmployee::Guest);
+        }
+        if SERVICE_PREFIXES.iter().any(|p| {
+            t.get(..p.len())
+                .is_some_and(|head| head.eq_ignore_ascii_case(p))
+        }) {
+            return Some(NotEmployee::Service);
+        }
+    }
+    None
+}
+
 pub fn read(r: &mut SheetReader) -> Vec<Employee> {
     let mut out = Vec::new();
+    let mut left_out: std::collections::BTreeMap<NotEmployee, usize> = Default::default();
     for row in r.rows() {
         let Some(ids) = identified(r, row) else {
             continue;
         };
         r.rows_read += 1;
+        if let Some(why) = not_an_employee(r, row) {
+            *left_out.entry(why).or_default() += 1;
+            continue;
+        }
         out.push(Employee {
             ids,
             unit: r.text(row, "unit"),
             administration: r.text(row, "administration"),
         });
+    }
+    let total: usize = left_out.values().sum();
+    if total > 0 {
+        let parts: Vec<String> = left_out.iter().map(|(why, n)| why.label(*n)).collect();
+        r.note(
+            &format!(
+                "{} i personallistan är inte medarbetare: {}",
+                if total == 1 {
+                    "1 konto".to_string()
+                } else {
+                    format!("{total} konton")
+                },
+                parts.join(", ")
+            ),
+            "De räknas inte i antalet medarbetare eller i andelen som genomfört utbildningarna.",
+        );
     }
     out
 }

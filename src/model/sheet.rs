@@ -306,22 +306,34 @@ fn is_repeated_header(cells: &[Cell], header: &[String]) -> bool {
 }
 
 fn is_totals_row(cells: &[Cell], key_cols: &[usize]) -> bool {
-    let first = cells
+    let (label_col, first) = cells
         .iter()
-        .find(|c| !c.is_empty())
-        .map(|c| normalize(&c.text()))
+        .enumerate()
+        .find(|(_, c)| !c.is_empty())
+        .map(|(i, c)| (i, normalize(&c.text())))
         .unwrap_or_default();
     let word = first.split(' ').next().unwrap_or("");
     if !matches!(
         word,
-        "summa" | "totalt" | "total" | "totals" | "sum" | "delsumma"
+        "summa"
+            | "totalt"
+            | "total"
+            | "totals"
+            | "sum"
+            | "delsumma"
+            | "antal"
+            | "medel"
+            | "medelvärde"
+            | "genomsnitt"
+            | "average"
+            | "count"
     ) {
         return false;
     }
-    // A totals row fills few of the key columns.
+    // A totals row fills few of the key columns (besides the one holding its label).
     let filled = key_cols
         .iter()
-        .filter(|c| cells.get(**c).is_some_and(|x| !x.is_empty()))
+        .filter(|c| **c != label_col && cells.get(**c).is_some_and(|x| !x.is_empty()))
         .count();
     filled * 2 <= key_cols.len().max(2)
 }

@@ -63,6 +63,25 @@ fn read_status(cell: &Cell, words: &StatusWords) -> Reading {
     if words.completed.contains(&t) {
         return Reading::Done(None);
     }
+    // Progress of a per-lesson matrix: "8/8" is completed, "6/8" is not.
+    if let Some((done, total)) = crate::ingest::profile::progress_fraction(&cell.text()) {
+        return if done == total {
+            Reading::Done(None)
+        } else {
+            Reading::NotDone
+        };
+    }
+    // Several statuses in one cell ("In progress, past due", "Completed / Passed"):
+    // completed when one part says so, not completed when every part says not.
+    let parts = crate::ingest::profile::status_parts(&cell.text());
+    if parts.len() >= 2 {
+        if parts.iter().any(|p| words.completed.contains(p)) {
+            return Reading::Done(None);
+        }
+        if parts.iter().all(|p| words.not_completed.contains(p)) {
+            return Reading::NotDone;
+        }
+    }
     match parse_datetime(cell) {
         Some(d) => Reading::Done(Some(d.date())),
         None => Reading::Unknown,
