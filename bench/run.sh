@@ -18,7 +18,7 @@
 #        floor    examples/floor.rs: calamine / csv parse every cell, one small workbook
 #                 per unit, nothing else
 #        base     BASE_BIN batch --format xlsx, when BASE_BIN is set (an older binary, for
-#                 before/after in one run)
+#                 before/after in one run); basedefault: the same with the default formats
 #      each under `/usr/bin/time -v`: median wall time, peak RSS (highest of the rounds;
 #      for the script it is its largest single process), and the ratios.
 #   4. Stage times: genomgang's `--timings` line "Tider: läsa och tolka …, nyckeltal …,
@@ -44,7 +44,7 @@ GEN=target/release/examples/make_city
 FLOOR=target/release/examples/floor
 JOBS=${JOBS:-$(nproc)}
 default_contenders="xlsx default script floor"
-[[ -n "${BASE_BIN:-}" ]] && default_contenders="$default_contenders base"
+[[ -n "${BASE_BIN:-}" ]] && default_contenders="$default_contenders base basedefault"
 CONTENDERS=${CONTENDERS:-$default_contenders}
 
 if [[ "${SKIP_BUILD:-0}" != 1 ]]; then
@@ -89,6 +89,7 @@ command_of() {
         xlsx) echo "$BIN" batch "$dir" --format xlsx --timings --jobs "$JOBS" ;;
         default) echo "$BIN" batch "$dir" --timings --jobs "$JOBS" ;;
         base) echo "$BASE_BIN" batch "$dir" --format xlsx --timings --jobs "$JOBS" ;;
+        basedefault) echo "$BASE_BIN" batch "$dir" --timings --jobs "$JOBS" ;;
         script) echo "$PYTHON" bench/script.py "$dir" --jobs "$JOBS" ;;
         floor) echo "$FLOOR" "$dir" ;;
     esac
@@ -136,6 +137,7 @@ names() {
         xlsx) echo "genomgang --format xlsx" ;;
         default) echo "genomgang (xlsx+docx+md)" ;;
         base) echo "före (BASE_BIN) --format xlsx" ;;
+        basedefault) echo "före (BASE_BIN) xlsx+docx+md" ;;
         script) echo "skript (pandas)" ;;
         floor) echo "golv (parse + liten bok)" ;;
     esac
@@ -159,7 +161,7 @@ done
 echo
 echo "== Steg i genomgang batch (--timings, sista omgången)"
 for scale in $SCALES; do
-    for who in xlsx default base; do
+    for who in xlsx default base basedefault; do
         [[ -s "$work/$who$scale.tider" ]] && printf '   skala %-3s %-8s %s\n' "$scale" "$who" "$(cat "$work/$who$scale.tider")"
     done
 done

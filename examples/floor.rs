@@ -95,7 +95,7 @@ fn run(root: &Path, out: &Path) -> Result<(), String> {
     eprintln!(
         "floor: {} arbetsböcker, {} celler",
         groups.len(),
-        cells.iter().sum::<usize>()
+        cells.iter().sum::<u64>()
     );
     Ok(())
 }
