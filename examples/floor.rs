@@ -162,14 +162,22 @@ fn write_summary(path: &Path, per_file: &[(&PathBuf, Counts)]) -> Result<(), Str
     let mut wb = Workbook::new();
     let ws = wb.add_worksheet();
     ws.set_name("Filer").map_err(|e| err(&e))?;
-    for (c, h) in ["Fil", "Celler", "Tal", "Texter", "Textbyte"].iter().enumerate() {
+    for (c, h) in ["Fil", "Celler", "Tal", "Texter", "Textbyte"]
+        .iter()
+        .enumerate()
+    {
         ws.write_string(0, c as u16, *h).map_err(|e| err(&e))?;
     }
     for (i, (file, counts)) in per_file.iter().enumerate() {
         let r = i as u32 + 1;
         let name = file.file_name().unwrap_or_default().to_string_lossy();
         ws.write_string(r, 0, name.as_ref()).map_err(|e| err(&e))?;
-        let figures = [counts.cells, counts.numbers, counts.texts, counts.text_bytes];
+        let figures = [
+            counts.cells,
+            counts.numbers,
+            counts.texts,
+            counts.text_bytes,
+        ];
         for (c, x) in figures.iter().enumerate() {
             ws.write_number(r, c as u16 + 1, *x as f64)
                 .map_err(|e| err(&e))?;

@@ -18,7 +18,13 @@ fn main() {
     let dir = args.next().expect("usage: kpi_timing FOLDER [RUNS]");
     let runs: usize = args.next().and_then(|r| r.parse().ok()).unwrap_or(50);
     let cfg = Config::default_config();
-    let mut inputs = load::load_folder(std::path::Path::new(&dir), &cfg).expect("folder");
+    let mut inputs = load::load_folder(
+        std::path::Path::new(&dir),
+        &cfg,
+        None,
+        load::Subfolders::ReadOneLevel,
+    )
+    .expect("folder");
     load::finish(&mut inputs);
     let year = 2025;
     let time = |f: &dyn Fn()| -> f64 {

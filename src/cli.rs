@@ -69,6 +69,9 @@ pub struct OutputArgs {
     /// Skriv nyckeltalen som JSON till en fil, eller till standard ut med "-".
     #[arg(long, value_name = "FIL|-")]
     pub json: Option<PathBuf>,
+    /// Mapp med tidigare års genomgångar (arbetsböcker eller JSON från genomgang) som historik; i batch fördelas de på förvaltningarna efter namn. Mappen historik i indatamappen (eller rotmappen) läses alltid.
+    #[arg(long, value_name = "MAPP")]
+    pub historik: Option<PathBuf>,
     /// Filer att skriva, kommaseparerade: xlsx (arbetsboken), docx (Word-dokumentet), md (rapporttexten som Markdown), png (diagrammen som bilder under UTMAPP/diagram/). Standard: xlsx,docx,md.
     #[arg(
         long,

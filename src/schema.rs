@@ -168,6 +168,15 @@ pub const ASPECTS: [(&str, &str); 3] = [
     ("availability", "Tillgänglighet"),
 ];
 
+/// Version of the KPI document (`--json`, and the workbook's hidden data sheet), as
+/// described by `schema/kpi.schema.json`. Raise it when a field changes meaning or is
+/// removed; a reader accepts every version up to its own.
+pub const KPI_SCHEMA_VERSION: u32 = 1;
+
+/// The hidden sheet of every review workbook that holds its KPI document as JSON, so
+/// that next year's run reads the figures back without depending on the visible layout.
+pub const KPI_DATA_SHEET: &str = "Nyckeltalsdata";
+
 /// How a KPI value is shown.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]

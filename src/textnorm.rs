@@ -48,9 +48,176 @@ pub fn norm_id(text: &str) -> Option<String> {
     (!t.is_empty()).then_some(t)
 }
 
+/// A name as one form of its text: combining accents composed with their letter (NFC
+/// for the Latin letters of Swedish and its neighbours: "O" + U+0308 → "Ö", as macOS
+/// writes folder names), and invisible characters removed (soft hyphen, zero-width
+/// space and joiners, word joiner, byte order mark). Names that look the same are then
+/// the same text.
+pub fn nfc_name(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if matches!(
+            c,
+            '\u{00AD}' | '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{2060}' | '\u{FEFF}'
+        ) {
+            continue;
+        }
+        if ('\u{0300}'..='\u{036F}').contains(&c) {
+            if let Some(last) = out.chars().last() {
+                if let Some((_, _, composed)) = COMPOSE
+                    .iter()
+                    .find(|(base, mark, _)| *base == last && *mark == c)
+                {
+                    out.pop();
+                    out.push(*composed);
+                    continue;
+                }
+            }
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Letter + combining mark → precomposed letter (Unicode canonical composition, for
+/// the letters and marks of Swedish and its neighbours' names).
+const COMPOSE: [(char, char, char); 130] = [
+    ('a', '\u{0300}', 'à'),
+    ('a', '\u{0301}', 'á'),
+    ('a', '\u{0302}', 'â'),
+    ('a', '\u{0303}', 'ã'),
+    ('a', '\u{0308}', 'ä'),
+    ('a', '\u{030A}', 'å'),
+    ('a', '\u{030C}', 'ǎ'),
+    ('e', '\u{0300}', 'è'),
+    ('e', '\u{0301}', 'é'),
+    ('e', '\u{0302}', 'ê'),
+    ('e', '\u{0308}', 'ë'),
+    ('e', '\u{0327}', 'ȩ'),
+    ('e', '\u{030C}', 'ě'),
+    ('i', '\u{0300}', 'ì'),
+    ('i', '\u{0301}', 'í'),
+    ('i', '\u{0302}', 'î'),
+    ('i', '\u{0303}', 'ĩ'),
+    ('i', '\u{0308}', 'ï'),
+    ('i', '\u{030C}', 'ǐ'),
+    ('o', '\u{0300}', 'ò'),
+    ('o', '\u{0301}', 'ó'),
+    ('o', '\u{0302}', 'ô'),
+    ('o', '\u{0303}', 'õ'),
+    ('o', '\u{0308}', 'ö'),
+    ('o', '\u{030C}', 'ǒ'),
+    ('u', '\u{0300}', 'ù'),
+    ('u', '\u{0301}', 'ú'),
+    ('u', '\u{0302}', 'û'),
+    ('u', '\u{0303}', 'ũ'),
+    ('u', '\u{0308}', 'ü'),
+    ('u', '\u{030A}', 'ů'),
+    ('u', '\u{030C}', 'ǔ'),
+    ('y', '\u{0301}', 'ý'),
+    ('y', '\u{0302}', 'ŷ'),
+    ('y', '\u{0308}', 'ÿ'),
+    ('c', '\u{0301}', 'ć'),
+    ('c', '\u{0302}', 'ĉ'),
+    ('c', '\u{0327}', 'ç'),
+    ('c', '\u{030C}', 'č'),
+    ('n', '\u{0300}', 'ǹ'),
+    ('n', '\u{0301}', 'ń'),
+    ('n', '\u{0303}', 'ñ'),
+    ('n', '\u{0327}', 'ņ'),
+    ('n', '\u{030C}', 'ň'),
+    ('s', '\u{0301}', 'ś'),
+    ('s', '\u{0302}', 'ŝ'),
+    ('s', '\u{0327}', 'ş'),
+    ('s', '\u{030C}', 'š'),
+    ('r', '\u{0301}', 'ŕ'),
+    ('r', '\u{0327}', 'ŗ'),
+    ('r', '\u{030C}', 'ř'),
+    ('z', '\u{0301}', 'ź'),
+    ('z', '\u{030C}', 'ž'),
+    ('l', '\u{0301}', 'ĺ'),
+    ('l', '\u{0327}', 'ļ'),
+    ('l', '\u{030C}', 'ľ'),
+    ('g', '\u{0301}', 'ǵ'),
+    ('g', '\u{0302}', 'ĝ'),
+    ('g', '\u{0327}', 'ģ'),
+    ('g', '\u{030C}', 'ǧ'),
+    ('k', '\u{0327}', 'ķ'),
+    ('k', '\u{030C}', 'ǩ'),
+    ('d', '\u{030C}', 'ď'),
+    ('t', '\u{0327}', 'ţ'),
+    ('t', '\u{030C}', 'ť'),
+    ('A', '\u{0300}', 'À'),
+    ('A', '\u{0301}', 'Á'),
+    ('A', '\u{0302}', 'Â'),
+    ('A', '\u{0303}', 'Ã'),
+    ('A', '\u{0308}', 'Ä'),
+    ('A', '\u{030A}', 'Å'),
+    ('A', '\u{030C}', 'Ǎ'),
+    ('E', '\u{0300}', 'È'),
+    ('E', '\u{0301}', 'É'),
+    ('E', '\u{0302}', 'Ê'),
+    ('E', '\u{0308}', 'Ë'),
+    ('E', '\u{0327}', 'Ȩ'),
+    ('E', '\u{030C}', 'Ě'),
+    ('I', '\u{0300}', 'Ì'),
+    ('I', '\u{0301}', 'Í'),
+    ('I', '\u{0302}', 'Î'),
+    ('I', '\u{0303}', 'Ĩ'),
+    ('I', '\u{0308}', 'Ï'),
+    ('I', '\u{030C}', 'Ǐ'),
+    ('O', '\u{0300}', 'Ò'),
+    ('O', '\u{0301}', 'Ó'),
+    ('O', '\u{0302}', 'Ô'),
+    ('O', '\u{0303}', 'Õ'),
+    ('O', '\u{0308}', 'Ö'),
+    ('O', '\u{030C}', 'Ǒ'),
+    ('U', '\u{0300}', 'Ù'),
+    ('U', '\u{0301}', 'Ú'),
+    ('U', '\u{0302}', 'Û'),
+    ('U', '\u{0303}', 'Ũ'),
+    ('U', '\u{0308}', 'Ü'),
+    ('U', '\u{030A}', 'Ů'),
+    ('U', '\u{030C}', 'Ǔ'),
+    ('Y', '\u{0301}', 'Ý'),
+    ('Y', '\u{0302}', 'Ŷ'),
+    ('Y', '\u{0308}', 'Ÿ'),
+    ('C', '\u{0301}', 'Ć'),
+    ('C', '\u{0302}', 'Ĉ'),
+    ('C', '\u{0327}', 'Ç'),
+    ('C', '\u{030C}', 'Č'),
+    ('N', '\u{0300}', 'Ǹ'),
+    ('N', '\u{0301}', 'Ń'),
+    ('N', '\u{0303}', 'Ñ'),
+    ('N', '\u{0327}', 'Ņ'),
+    ('N', '\u{030C}', 'Ň'),
+    ('S', '\u{0301}', 'Ś'),
+    ('S', '\u{0302}', 'Ŝ'),
+    ('S', '\u{0327}', 'Ş'),
+    ('S', '\u{030C}', 'Š'),
+    ('R', '\u{0301}', 'Ŕ'),
+    ('R', '\u{0327}', 'Ŗ'),
+    ('R', '\u{030C}', 'Ř'),
+    ('Z', '\u{0301}', 'Ź'),
+    ('Z', '\u{030C}', 'Ž'),
+    ('L', '\u{0301}', 'Ĺ'),
+    ('L', '\u{0327}', 'Ļ'),
+    ('L', '\u{030C}', 'Ľ'),
+    ('G', '\u{0301}', 'Ǵ'),
+    ('G', '\u{0302}', 'Ĝ'),
+    ('G', '\u{0327}', 'Ģ'),
+    ('G', '\u{030C}', 'Ǧ'),
+    ('K', '\u{0327}', 'Ķ'),
+    ('K', '\u{030C}', 'Ǩ'),
+    ('D', '\u{030C}', 'Ď'),
+    ('T', '\u{0327}', 'Ţ'),
+    ('T', '\u{030C}', 'Ť'),
+];
+
 /// Lowercase without Swedish and common Latin diacritics: "Östermalm" → "ostermalm".
 pub fn fold_diacritics(text: &str) -> String {
-    text.to_lowercase()
+    nfc_name(text)
+        .to_lowercase()
         .chars()
         .map(|c| match c {
             'å' | 'ä' | 'á' | 'à' | 'â' => 'a',
@@ -132,6 +299,14 @@ pub fn sort_swedish<T, F: Fn(&T) -> &str>(items: &mut [T], key: F) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn nfc_name_composes_marks_and_drops_invisible_characters() {
+        assert_eq!(nfc_name("O\u{308}stermalm"), "Östermalm");
+        assert_eq!(nfc_name("Kungs\u{AD}holmen\u{200B}"), "Kungsholmen");
+        assert_eq!(nfc_name("a\u{30A}a\u{308}o\u{308}"), "åäö");
+        assert_eq!(unit_key("O\u{308}stermalm"), unit_key("Östermalm"));
+    }
 
     #[test]
     fn normalize_ignores_case_punctuation_and_units() {

@@ -32,8 +32,7 @@ fn the_latest_year_in_any_unit_is_the_city_year() {
     );
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert!(out.join("Jämförelse 2025.xlsx").is_file());
-    let doc: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    let doc: serde_json::Value = read_json(&json);
     let units = doc["units"].as_array().unwrap();
     assert_eq!(units.len(), 2);
     for u in units {

@@ -21,8 +21,7 @@ fn batch_over_a_city_matches_the_facit() {
     let err = stderr(&o);
     assert_eq!(o.status.code(), Some(0), "{err}");
 
-    let doc: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(&json).expect("city.json")).unwrap();
+    let doc: serde_json::Value = read_json(&json);
     let units = doc["units"].as_array().expect("units array");
     assert_eq!(units.len(), generated.facit.len(), "{err}");
     let year = make_city::YEAR;

@@ -123,3 +123,129 @@ fn rates_over_units_with_both_parts_and_no_zero_for_missing_data() {
     assert!(!text.contains("<colorScale>"), "relative colour scale");
     assert!(!text.contains("<dataBar>"), "relative data bars");
 }
+
+/// Writes a risk register of `n` risks (scores 4 × 4 for the first, 1 × 1 for the rest).
+fn risks(dir: &std::path::Path, count: u32) {
+    let mut rows = vec![vec![s("Risk"), s("Sannolikhet"), s("Konsekvens")]];
+    for i in 0..count {
+        let level = if i == 0 { 4.0 } else { 1.0 };
+        rows.push(vec![
+            s(&format!("Risk för avbrott {i}")),
+            n(level),
+            n(level),
+        ]);
+    }
+    write_xlsx(&dir.join("risker.xlsx"), &[("Risker", rows)]);
+}
+
+/// A unit whose only people are those of its training list (no personnel list).
+fn unit_without_roster(dir: &std::path::Path, people: u32, incidents: u32) {
+    std::fs::create_dir_all(dir).unwrap();
+    let mut training = vec![vec![
+        s("Anställningsnummer"),
+        s("Kurs"),
+        s("Slutfört datum"),
+    ]];
+    for i in 0..people {
+        for course in ["Grundläggande informationssäkerhet", "Dataskydd GDPR"] {
+            training.push(vec![s(&format!("D{i:03}")), s(course), d(2025, 4, 1)]);
+        }
+    }
+    write_xlsx(&dir.join("utbildning.xlsx"), &[("Kurser", training)]);
+    let mut rows = vec![vec![s("Händelsedatum"), s("Kategori")]];
+    for _ in 0..incidents {
+        rows.push(vec![d(2025, 5, 10), s("Förlorad mobiltelefon")]);
+    }
+    write_xlsx(&dir.join("incidenter.xlsx"), &[("Incidenter", rows)]);
+}
+
+#[test]
+fn a_city_total_over_part_of_the_city_says_so_and_no_data_is_not_best() {
+    let t = TempDir::new("comparison-partial");
+    let root = t.join("stad");
+    unit(&root.join("Alfa"), Some(10), 9, Some((5, 2)));
+    unit(&root.join("Beta"), Some(20), 2, Some((3, 0)));
+    // Gamma has nothing that can be judged against a target: no red figures because
+    // no figures, never "0 red" ranked as the best.
+    unit(&root.join("Gamma"), None, 0, Some((7, 1)));
+    unit_without_roster(&root.join("Delta"), 4, 3);
+    risks(&root.join("Alfa"), 3);
+    let out = t.join("ut");
+    let o = run_on(
+        "batch",
+        &root,
+        &out,
+        &["--year", "2025", "--format", "xlsx"],
+    );
+    assert!(o.status.code() == Some(0), "{}", stderr(&o));
+    let xlsx = out.join("Jämförelse 2025.xlsx");
+    let rows = sheet_rows(&xlsx, "Jämförelse");
+    let text: Vec<String> = rows.iter().flatten().map(|c| c.to_string()).collect();
+
+    // The risk total is Alfa's alone: the row under it says "1 av 4".
+    let risk_header = rows
+        .iter()
+        .position(|r| r.iter().any(|c| c.to_string().starts_with("Risker")))
+        .expect("governance table");
+    let risk_col = rows[risk_header]
+        .iter()
+        .position(|c| c.to_string().starts_with("Risker"))
+        .unwrap();
+    let coverage = rows[risk_header..]
+        .iter()
+        .find(|r| {
+            r.first()
+                .is_some_and(|c| *c == "Förvaltningar med underlag")
+        })
+        .expect("coverage row");
+    assert_eq!(coverage[risk_col].to_string(), "1 av 4");
+
+    // Overview: Gamma's red count is "Underlag saknas", Beta has the largest share red.
+    let header = rows
+        .iter()
+        .position(|r| r.iter().any(|c| *c == "Bedömda nyckeltal"))
+        .expect("overview");
+    let red_col = rows[header]
+        .iter()
+        .position(|c| *c == "Röda nyckeltal")
+        .unwrap();
+    let gamma = rows[header..].iter().find(|r| r[0] == "Gamma").unwrap();
+    assert_eq!(gamma[red_col].to_string(), "Underlag saknas");
+    assert!(
+        text.iter()
+            .any(|t| t.contains("Störst andel röda nyckeltal har Beta (")),
+        "{text:?}"
+    );
+    // Delta's headcount comes from its training list, and the sentence says so.
+    assert!(
+        text.iter().any(|t| t.contains(
+            "i de 3 förvaltningar som har både incidentlogg och antalet medarbetare enligt personalförteckningen, för 1 förvaltning av dem enligt utbildningslistan"
+        )),
+        "{text:?}"
+    );
+
+    // Categories per 100 employees: Delta 3 / 4 × 100 = 75 lost phones per 100, highest.
+    let cats = sheet_rows(&xlsx, "Incidenter per kategori");
+    let per_header = cats
+        .iter()
+        .position(|r| r.iter().any(|c| *c == "Totalt") && r[0] == "Förvaltning")
+        .and_then(|first| {
+            cats[first + 1..]
+                .iter()
+                .position(|r| r.iter().any(|c| *c == "Totalt"))
+                .map(|p| p + first + 1)
+        })
+        .expect("per-100 table");
+    let total_col = cats[per_header]
+        .iter()
+        .position(|c| *c == "Totalt")
+        .unwrap();
+    let first = &cats[per_header + 1];
+    assert_eq!(first[0].to_string(), "Delta");
+    assert_eq!(first[total_col].to_string(), "75");
+    let all = all_parts_text(&xlsx);
+    assert!(
+        !all.contains("barStacked") && !all.contains("c:grouping val=\"stacked\""),
+        "stacked chart"
+    );
+}

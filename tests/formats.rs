@@ -287,7 +287,7 @@ fn report_format(test: &str, format: &str, dir: &Path) -> serde_json::Value {
         &["--json", json.to_str().unwrap(), "--year", "2025"],
     );
     assert_eq!(o.status.code(), Some(0), "{format}: {}", stderr(&o));
-    serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap()
+    read_json(&json)
 }
 
 #[test]

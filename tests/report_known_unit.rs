@@ -330,7 +330,8 @@ fn workbook_has_the_sheets_kpis_and_native_charts() {
             "ISO 27001 9.3",
             "Datakvalitet",
             "Källor",
-            "Konfiguration"
+            "Konfiguration",
+            "Nyckeltalsdata"
         ]
     );
     // KPI values on the summary sheet.

@@ -22,6 +22,7 @@ pub fn run(args: &BatchArgs) -> u8 {
         year: args.output.year,
         config: args.output.config.as_deref(),
         json: args.output.json.as_deref(),
+        historik: args.output.historik.as_deref(),
         jobs,
         formats: Formats::new(&args.output.format, false),
     };
@@ -34,14 +35,14 @@ pub fn run(args: &BatchArgs) -> u8 {
         }
     };
     progress.bar.finish_and_clear();
-    let Some(comparison) = &outcome.comparison else {
-        eprintln!("Ingen förvaltning hade användbara indata.");
-        return EXIT_FAILED;
-    };
     eprintln!("\nSammanfattning {}:", outcome.year);
     for unit in &outcome.units {
         eprintln!("  {}: {}", unit.name, unit.status);
     }
+    let Some(comparison) = &outcome.comparison else {
+        eprintln!("Ingen förvaltning kunde redovisas; skälen står ovan per förvaltning.");
+        return EXIT_FAILED;
+    };
     eprintln!("Skrev {}", comparison.display());
     if args.timings {
         eprintln!("{}", outcome.times.line());

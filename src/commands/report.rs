@@ -12,6 +12,7 @@ pub fn run(args: &ReportArgs) -> u8 {
         unit: args.unit.as_deref(),
         config: args.output.config.as_deref(),
         json: args.output.json.as_deref(),
+        historik: args.output.historik.as_deref(),
         formats: Formats::new(&args.output.format, args.png),
     };
     match pipeline::run_report(&request) {

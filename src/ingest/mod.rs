@@ -98,16 +98,12 @@ pub const SECTION_FILES: [&str; 8] = [
 ];
 
 pub fn file_type(path: &Path) -> FileType {
-    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    let name = file_name(path);
     if name.starts_with('.') || name.starts_with("~$") {
         return FileType::Ignored;
     }
     let ext = extension(path);
-    let stem = path
-        .file_stem()
-        .and_then(|s| s.to_str())
-        .unwrap_or("")
-        .to_lowercase();
+    let stem = file_stem(path).to_lowercase();
     if name.eq_ignore_ascii_case("genomgang.toml") {
         return FileType::Config;
     }
@@ -125,6 +121,37 @@ pub fn file_type(path: &Path) -> FileType {
     }
 }
 
+/// The file's name as Windows would show it: trailing spaces and dots removed (Windows
+/// strips them, so "Risker.xlsx " and "Risker.xlsx." are Risker.xlsx to the user).
+pub fn file_name(path: &Path) -> String {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_default();
+    let trimmed = name.trim_end_matches([' ', '.']);
+    if trimmed.is_empty() {
+        name
+    } else {
+        trimmed.to_string()
+    }
+}
+
+/// True when the name on disk ends in spaces or dots that Windows would strip.
+pub fn has_trailing_dot_or_space(path: &Path) -> bool {
+    path.file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .is_some_and(|n| n != file_name(path))
+}
+
+/// The stem of [`file_name`]: "Risker" for "Risker.xlsx ".
+pub fn file_stem(path: &Path) -> String {
+    let name = file_name(path);
+    match name.rsplit_once('.') {
+        Some((stem, _)) if !stem.is_empty() => stem.to_string(),
+        _ => name,
+    }
+}
+
 /// Section file stem without diacritics: "omvärld" → "omvarld".
 pub fn section_key(stem: &str) -> String {
     stem.to_lowercase()
@@ -139,11 +166,13 @@ pub fn section_key(stem: &str) -> String {
         .collect()
 }
 
+/// The lowercase extension of [`file_name`] (trailing spaces and dots ignored).
 pub fn extension(path: &Path) -> String {
-    path.extension()
-        .and_then(|e| e.to_str())
-        .unwrap_or("")
-        .to_lowercase()
+    let name = file_name(path);
+    match name.rsplit_once('.') {
+        Some((stem, ext)) if !stem.is_empty() => ext.to_lowercase(),
+        _ => String::new(),
+    }
 }
 
 /// Files directly in a folder, sorted by name so every run reads them in the same order.
@@ -171,20 +200,65 @@ pub struct ReadFile {
     pub format_note: String,
     /// The file is a workbook genomgang wrote (a review or a comparison), not an export.
     pub own_output: bool,
+    /// Why a workbook with one sign of being genomgang's output was read all the same.
+    pub output_doubt: Option<&'static str>,
 }
 
 /// The custom document property every workbook genomgang writes carries, so that an
 /// output lying among the inputs is recognised by content, not by its name.
 pub const OUTPUT_MARKER_PROPERTY: &str = "genomgang-utdata";
 
-/// True when a workbook is one genomgang wrote: its custom properties carry
-/// [`OUTPUT_MARKER_PROPERTY`], or (for workbooks written before the marker) it has
-/// the review's account sheets, Datakvalitet and Källor, together.
-pub fn is_own_output(bytes: &[u8], sheets: &[RawSheet]) -> bool {
-    let names: Vec<&str> = sheets.iter().filter_map(|s| s.sheet.as_deref()).collect();
-    if names.contains(&"Datakvalitet") && names.contains(&"Källor") {
-        return true;
+/// The sheets every review workbook genomgang writes has, whatever the inputs.
+pub const REVIEW_SHEETS: [&str; 3] = ["Sammanfattning", "Datakvalitet", "Källor"];
+/// The sheets every comparison workbook genomgang writes has.
+pub const COMPARISON_SHEETS: [&str; 2] = ["Jämförelse", "Källor"];
+
+/// What a workbook says about who wrote it: the output marker (a custom document
+/// property) and the sheet layout of a review or a comparison.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct OutputSigns {
+    /// The custom properties carry [`OUTPUT_MARKER_PROPERTY`].
+    pub marker: bool,
+    /// The sheets of a review ([`REVIEW_SHEETS`]) or a comparison ([`COMPARISON_SHEETS`]).
+    pub layout: bool,
+}
+
+impl OutputSigns {
+    /// Both signs: the workbook is genomgang's own output, never an export. One sign
+    /// alone is not enough: a register saved from last year's review keeps the marker,
+    /// and a register may have sheets named Källor and Datakvalitet.
+    pub fn is_own_output(self) -> bool {
+        self.marker && self.layout
     }
+
+    /// Why a workbook with only one of the signs was still read, in Swedish.
+    pub fn doubt(self) -> Option<&'static str> {
+        match (self.marker, self.layout) {
+            (true, false) => Some("arbetsboken bär genomgangs markering för utdata men har inte en genomgångs eller jämförelses blad; den lästes som underlag"),
+            (false, true) => Some("arbetsboken har blad som en genomgång (Sammanfattning, Datakvalitet, Källor) men saknar genomgangs markering för utdata; den lästes som underlag"),
+            _ => None,
+        }
+    }
+}
+
+/// The signs of [`OutputSigns`] in a workbook's bytes and sheets.
+pub fn output_signs(bytes: &[u8], sheets: &[RawSheet]) -> OutputSigns {
+    let names: Vec<&str> = sheets.iter().filter_map(|s| s.sheet.as_deref()).collect();
+    let has_all = |wanted: &[&str]| wanted.iter().all(|w| names.contains(w));
+    OutputSigns {
+        marker: has_output_marker(bytes),
+        layout: has_all(&REVIEW_SHEETS) || has_all(&COMPARISON_SHEETS),
+    }
+}
+
+/// True when a workbook is one genomgang wrote (a review or a comparison): it carries
+/// the output marker AND has the sheets of one. The single test of "our own output".
+pub fn is_own_output(bytes: &[u8], sheets: &[RawSheet]) -> bool {
+    output_signs(bytes, sheets).is_own_output()
+}
+
+/// The custom document properties carry [`OUTPUT_MARKER_PROPERTY`].
+fn has_output_marker(bytes: &[u8]) -> bool {
     if !bytes.starts_with(b"PK") {
         return false;
     }
@@ -216,27 +290,28 @@ pub fn read_bytes(
     let ext = ext.to_lowercase();
     let limits = limits.clone();
     let outcome = std::panic::catch_unwind(
-        move || -> Result<(Vec<RawSheet>, String, bool), ReadError> {
+        move || -> Result<(Vec<RawSheet>, String, OutputSigns), ReadError> {
             if SPREADSHEET_EXTENSIONS.contains(&ext.as_str()) {
                 let sheets = excel::read_workbook(&bytes, &ext, &limits)?;
-                let own = is_own_output(&bytes, &sheets);
-                Ok((sheets, String::new(), own))
+                let signs = output_signs(&bytes, &sheets);
+                Ok((sheets, String::new(), signs))
             } else {
                 let (sheet, enc, delim) = csv::read_delimited(&bytes, &limits)?;
                 Ok((
                     vec![sheet],
                     format!("{}, {}", enc.label(), csv::delimiter_label(delim)),
-                    false,
+                    OutputSigns::default(),
                 ))
             }
         },
     );
     match outcome {
-        Ok(Ok((sheets, format_note, own_output))) => Ok(ReadFile {
+        Ok(Ok((sheets, format_note, signs))) => Ok(ReadFile {
             sheets,
             sha256: sha,
             format_note,
-            own_output,
+            own_output: signs.is_own_output(),
+            output_doubt: signs.doubt(),
         }),
         Ok(Err(message)) => Err((message, Some(sha))),
         Err(_) => Err((ReadError::ReaderPanicked, Some(sha))),

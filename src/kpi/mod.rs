@@ -3,6 +3,7 @@
 //! model and configuration in, figures out; text and outputs are built above it.
 
 pub mod governance;
+pub mod history;
 pub mod incidents;
 pub mod training;
 pub mod types;

@@ -52,7 +52,10 @@ pub struct Kpi {
 }
 
 /// Counts are written as integers (42, not 42.0); rates as fractions.
-fn whole_or_fraction<S: serde::Serializer>(v: &Option<f64>, s: S) -> Result<S::Ok, S::Error> {
+pub(crate) fn whole_or_fraction<S: serde::Serializer>(
+    v: &Option<f64>,
+    s: S,
+) -> Result<S::Ok, S::Error> {
     match v {
         Some(x) if x.fract() == 0.0 && x.abs() < 9e15 => s.serialize_i64(*x as i64),
         Some(x) => s.serialize_f64(*x),

@@ -23,6 +23,22 @@ pub struct Action {
     pub owner: Option<String>,
 }
 
+impl crate::model::Facts for Action {
+    fn facts(&self) -> String {
+        use crate::model::fact_text;
+        format!(
+            "{}|{}|{}|{:?}|{}|{:?}|{}",
+            fact_text(&self.name),
+            fact_text(&self.status),
+            self.done,
+            self.deadline,
+            self.deadline_unreadable,
+            self.year,
+            fact_text(self.owner.as_deref().unwrap_or_default())
+        )
+    }
+}
+
 /// A deadline as a date, or as a period: "2026", "Q2 2026", "VT 2026", "HT 2025", "juni 2026".
 pub fn parse_deadline(cell: &Cell) -> Option<NaiveDate> {
     if let Cell::Number(n) = cell {

@@ -14,6 +14,12 @@ pub struct Asset {
     pub levels: [Option<u8>; 3],
 }
 
+impl crate::model::Facts for Asset {
+    fn facts(&self) -> String {
+        format!("{}|{:?}", crate::model::fact_text(&self.name), self.levels)
+    }
+}
+
 /// A level cell that is neither blank nor a KLASSA level.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct UnreadableLevel;

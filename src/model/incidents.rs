@@ -29,6 +29,34 @@ pub struct Incident {
     pub place: Place,
 }
 
+impl crate::model::Facts for Incident {
+    /// Everything but where it was read. The discovery and report times to the minute:
+    /// a CSV export writes no seconds.
+    fn facts(&self) -> String {
+        use crate::model::fact_text;
+        let minute = |t: Option<NaiveDateTime>| t.map(|t| t.format("%Y-%m-%d %H:%M").to_string());
+        format!(
+            "{}|{}|{:?}|{}|{}|{:?}|{:?}|{:?}|{:?}|{}|{}",
+            fact_text(self.case_id.as_deref().unwrap_or_default()),
+            self.date,
+            minute(self.discovered),
+            self.category,
+            fact_text(&self.category_raw),
+            self.personal_data,
+            self.reported_imy,
+            self.reported_msb,
+            minute(self.reported_at),
+            fact_text(self.unit.as_deref().unwrap_or_default()),
+            fact_text(self.administration.as_deref().unwrap_or_default())
+        )
+    }
+
+    /// Incidents with a case number are matched by it, and each merge is listed.
+    fn matched_by_content(&self) -> bool {
+        self.case_id.is_none()
+    }
+}
+
 /// Maps a category text to its canonical slug: the first category with a synonym the
 /// text contains. Unmapped texts give `None`.
 pub fn map_category(raw: &str, cfg: &Config) -> Option<String> {

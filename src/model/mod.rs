@@ -5,6 +5,7 @@
 
 pub mod actions;
 pub mod classification;
+pub mod history;
 pub mod incidents;
 pub mod register;
 pub mod risks;
@@ -296,6 +297,89 @@ pub struct Inputs {
     pub read_contents: std::collections::HashMap<String, String>,
     /// Workbooks genomgang wrote that were found among the inputs and not read.
     pub own_outputs: usize,
+    /// The unit this folder belongs to: a sheet with a förvaltning column gives this
+    /// unit's rows only. `None`: every row is read.
+    pub unit_filter: Option<String>,
+    /// Rows already read, by kind and facts, for finding the same rows in another file.
+    pub seen_rows: SeenRows,
+    /// Things the user should read on stderr besides the problems (a subfolder read or
+    /// not read, a file whose name ends in a dot), in Swedish; also in Datakvalitet.
+    pub notices: Vec<String>,
+    /// Earlier reviews found among the inputs, in `historik/` or `--historik`: the
+    /// figures of past years (aggregates only).
+    pub history: Vec<history::PastReview>,
+}
+
+/// The facts of a record that make it "the same row" as a row of another file: every
+/// value read, normalised so that the same table saved as .xlsx and as .csv, or opened
+/// and saved again in Excel, gives the same facts. Where it was read is not a fact.
+pub trait Facts {
+    fn facts(&self) -> String;
+
+    /// False for a record another rule already matches across files (an incident
+    /// with a case number: [`crate::pipeline::load::finish`] lists each one it merges).
+    fn matched_by_content(&self) -> bool {
+        true
+    }
+}
+
+/// Normalised text for [`Facts`]: lowercase, whitespace collapsed.
+pub fn fact_text(text: &str) -> String {
+    crate::textnorm::norm_id(text).unwrap_or_default()
+}
+
+/// Rows read so far per kind and facts: how many of them each file had, and how many
+/// were kept. A row of a later file whose facts are already kept as often as that file
+/// has them is a copy; rows of one file are never merged with each other (a log may
+/// really hold two incidents with the same shown facts).
+#[derive(Debug, Default)]
+pub struct SeenRows {
+    rows: std::collections::HashMap<(InputKind, String), SeenFacts>,
+}
+
+#[derive(Debug, Default)]
+struct SeenFacts {
+    kept: usize,
+    /// The first file the facts were kept from (for the note).
+    first_file: String,
+    per_file: std::collections::HashMap<String, usize>,
+}
+
+impl SeenRows {
+    /// Keeps the records of one sheet of `file` that are not copies of rows of other
+    /// files already read; returns the kept records and, per earlier file, how many
+    /// rows were copies of its rows.
+    pub fn keep_new<T: Facts>(
+        &mut self,
+        kind: InputKind,
+        file: &str,
+        records: Vec<T>,
+    ) -> (Vec<T>, Vec<(String, usize)>) {
+        let mut kept = Vec::with_capacity(records.len());
+        let mut copies: Vec<(String, usize)> = Vec::new();
+        for record in records {
+            if !record.matched_by_content() {
+                kept.push(record);
+                continue;
+            }
+            let seen = self.rows.entry((kind, record.facts())).or_default();
+            let in_file = seen.per_file.entry(file.to_string()).or_default();
+            *in_file += 1;
+            if *in_file <= seen.kept {
+                match copies.iter_mut().find(|(f, _)| *f == seen.first_file) {
+                    Some((_, n)) => *n += 1,
+                    None => copies.push((seen.first_file.clone(), 1)),
+                }
+                continue;
+            }
+            seen.kept += 1;
+            if seen.first_file.is_empty() {
+                seen.first_file = file.to_string();
+            }
+            kept.push(record);
+        }
+        (kept, copies)
+    }
 }
 
 impl Inputs {

@@ -22,6 +22,19 @@ pub struct Activity {
     pub review_unreadable: bool,
 }
 
+impl crate::model::Facts for Activity {
+    fn facts(&self) -> String {
+        format!(
+            "{}|{:?}|{:?}|{}|{}",
+            crate::model::fact_text(&self.name),
+            self.filled,
+            self.last_reviewed,
+            self.review_known,
+            self.review_unreadable
+        )
+    }
+}
+
 /// Placeholder texts that mean a field is not really filled in.
 fn is_placeholder(text: &str) -> bool {
     matches!(

@@ -20,6 +20,22 @@ pub struct Risk {
     pub owner: Option<String>,
 }
 
+impl crate::model::Facts for Risk {
+    fn facts(&self) -> String {
+        use crate::model::fact_text;
+        format!(
+            "{}|{}|{}|{}|{}|{}|{}",
+            fact_text(&self.name),
+            self.likelihood,
+            self.consequence,
+            self.value,
+            fact_text(&self.status),
+            fact_text(&self.action),
+            fact_text(self.owner.as_deref().unwrap_or_default())
+        )
+    }
+}
+
 /// A rating written as a number, "3 - Medel", or a word.
 fn parse_rating(cell: &Cell) -> Option<f64> {
     if let Some(n) = parse_number(cell) {

@@ -13,8 +13,8 @@ use crate::error::Error;
 use crate::ingest::{self, FileType, RawSheet, Recogniser};
 use crate::model::{Inputs, Problem, Severity};
 use crate::pipeline::{
-    choose_year, config_sources, dated_years, load, load_config, unit_name, write_outputs, Formats,
-    Outputs, YearChoice,
+    choose_year, config_sources, dated_years, load, load_config, today, unit_name, write_outputs,
+    Formats, Outputs, YearChoice,
 };
 use crate::report;
 use crate::report::docx::DocxOptions;
@@ -28,6 +28,8 @@ pub struct BatchRequest<'a> {
     pub year: Option<i32>,
     pub config: Option<&'a Path>,
     pub json: Option<&'a Path>,
+    /// `--historik`: a folder of earlier reviews of any units, shared out by unit name.
+    pub historik: Option<&'a Path>,
     pub jobs: usize,
     /// The files written for each unit (PNG charts under `diagram/UNIT/`).
     pub formats: Formats,
@@ -111,8 +113,10 @@ struct Unit {
     parts: Vec<(String, String, RawSheet)>,
     inputs: Inputs,
     /// Why this unit cannot be run (a broken genomgang.toml, a name another folder
-    /// has too); the other units go on.
+    /// has too, a folder that cannot be read); the other units go on.
     failed: Option<String>,
+    /// The year set by the unit's own genomgang.toml, which is this unit's only.
+    own_year: Option<YearChoice>,
 }
 
 impl Unit {
@@ -125,6 +129,7 @@ impl Unit {
             parts: Vec::new(),
             inputs: Inputs::default(),
             failed: None,
+            own_year: None,
         }
     }
 }
@@ -152,18 +157,36 @@ pub fn run_batch(req: &BatchRequest, progress: &dyn Progress) -> Result<BatchOut
             path: req.root.to_path_buf(),
         });
     }
+    let city_history = city_history(req, &root_cfg, &units)?;
+    for p in &city_history.problems {
+        progress.message(&format!("Notering: {}", p.one_line()));
+    }
+    let city_history = &city_history.history;
     std::fs::create_dir_all(req.out).map_err(|e| Error::write(req.out, e))?;
     progress.start(units.len());
     let times = StageTimes::default();
-    let known_year = if req.year.is_some() || root_cfg.year.is_some() {
-        Some(choose_year(req.year, root_cfg.year, &BTreeMap::new()))
-    } else {
-        most_configured_year(&units).map(|year| YearChoice {
-            year,
-            how: "det år som flest förvaltningars genomgang.toml anger".to_string(),
-        })
-    };
-    let report_unit = |unit: &Unit, inputs: &Inputs, year: &YearChoice| {
+    // A unit's own `year` (in its folder's genomgang.toml) is that unit's year only,
+    // said per unit; `--year` is the whole city's.
+    if req.year.is_none() {
+        for unit in units.iter_mut() {
+            if let Some(own) = unit.cfg.year.filter(|y| Some(*y) != root_cfg.year) {
+                let folder = unit.dir.as_deref().map(display_name).unwrap_or_default();
+                let choice = YearChoice {
+                    year: own,
+                    how: format!("year i {folder}/genomgang.toml (förvaltningens eget år)"),
+                };
+                progress.message(&format!(
+                    "{}: granskningsår {}: {}.",
+                    unit.name, choice.year, choice.how
+                ));
+                unit.own_year = Some(choice);
+            }
+        }
+    }
+    let known_year = (req.year.is_some() || root_cfg.year.is_some())
+        .then(|| choose_year(req.year, root_cfg.year, &BTreeMap::new(), today()));
+    let report_unit = |unit: &Unit, inputs: &Inputs, city: &YearChoice| {
+        let year = unit.own_year.as_ref().unwrap_or(city);
         let result = run_unit(unit, inputs, year, req, &times, progress);
         progress.unit_done(&unit.name);
         result
@@ -174,23 +197,31 @@ pub fn run_batch(req: &BatchRequest, progress: &dyn Progress) -> Result<BatchOut
         Some(year) => {
             progress.message(&format!("Granskningsår {}: {}.", year.year, year.how));
             let results = for_each_unit(&mut units, req.jobs, |unit| {
-                let inputs = read_unit(unit, &times);
+                let inputs = read_unit(unit, city_history, &times);
                 report_unit(unit, &inputs, &year)
             });
             (year, results)
         }
-        // The data decides the year: read every unit first.
+        // The data decides the year: read every unit first (the units with a year of
+        // their own do not take part).
         None => {
             for_each_unit(&mut units, req.jobs, |unit| {
-                unit.inputs = read_unit(unit, &times);
+                unit.inputs = read_unit(unit, city_history, &times);
             });
             let mut counts: BTreeMap<i32, usize> = BTreeMap::new();
-            for u in &units {
+            for u in units.iter().filter(|u| u.own_year.is_none()) {
                 for (y, n) in dated_years(&u.inputs) {
                     *counts.entry(y).or_default() += n;
                 }
             }
-            let year = choose_year(None, None, &counts);
+            let year = if counts.is_empty() {
+                // Every unit with data has a year of its own: the comparison takes the
+                // year most of them review, not the current year nobody asked for.
+                most_common_own_year(&units)
+                    .unwrap_or_else(|| choose_year(None, None, &counts, today()))
+            } else {
+                choose_year(None, None, &counts, today())
+            };
             progress.message(&format!("Granskningsår {}: {}.", year.year, year.how));
             let results = for_each_unit(&mut units, req.jobs, |unit| {
                 let inputs = std::mem::take(&mut unit.inputs);
@@ -203,11 +234,24 @@ pub fn run_batch(req: &BatchRequest, progress: &dyn Progress) -> Result<BatchOut
     let year = year.year;
     let (statuses, reviews): (Vec<UnitStatus>, Vec<Option<Review>>) = results.into_iter().unzip();
     let reviews: Vec<Review> = reviews.into_iter().flatten().collect();
+    // Units without a review are listed in the comparison with why.
+    let mut remarks: Vec<(String, String)> = statuses
+        .iter()
+        .filter(|s| !reviews.iter().any(|r| r.unit == s.name))
+        .map(|s| (s.name.clone(), format!("ingår inte: {}", s.status)))
+        .collect();
+    remarks.extend(units.iter().filter_map(|u| {
+        let own = u.own_year.as_ref().filter(|c| c.year != year)?;
+        Some((
+            u.name.clone(),
+            format!("granskningsår {}, inte {year}: {}", own.year, own.how),
+        ))
+    }));
     let comparison = if reviews.is_empty() {
         None
     } else {
         let path = req.out.join(format!("Jämförelse {year}.xlsx"));
-        report::comparison::write_comparison(&reviews, year, &path)?;
+        report::comparison::write_comparison(&reviews, &remarks, year, &path)?;
         if let Some(target) = req.json {
             report::json::write_json(&reviews, true, target)?;
         }
@@ -258,10 +302,12 @@ fn discover_units(
         if out.is_some() && std::fs::canonicalize(dir).ok() == out {
             continue;
         }
-        if folder.starts_with('.') {
+        // Hidden folders, and the city's history folder (read by `city_history`).
+        if folder.starts_with('.') || folder.eq_ignore_ascii_case(load::HISTORY_DIR) {
             continue;
         }
-        if !has_inputs(dir) {
+        let unreadable = std::fs::read_dir(dir).err();
+        if unreadable.is_none() && !has_inputs(dir) {
             if let Some(inner) = nested_inputs(dir) {
                 problems.push(Problem::file_error(
                     &format!("{folder}/"),
@@ -280,9 +326,15 @@ fn discover_units(
                 Some(format!("fel: {e}")),
             ),
         };
-        let name = crate::privacy::clean_name(&unit_name(None, &cfg, dir));
+        let name = unit_name(None, &cfg, dir);
         let mut unit = Unit::new(name, Some(dir.clone()), cfg, sources);
         unit.failed = failed;
+        if let Some(e) = unreadable {
+            unit.failed = Some(format!(
+                "fel: mappen \"{folder}\" kunde inte läsas: {}",
+                crate::platform::read_error(&e)
+            ));
+        }
         let key = unit_key(&unit.name);
         if let Some(other) = units.get_mut(&key) {
             let first = other.dir.as_deref().map(display_name).unwrap_or_default();
@@ -410,7 +462,9 @@ fn split_city_file(
                         .entry(unit_key(&part.administration))
                         .or_insert_with(|| {
                             Unit::new(
-                                crate::privacy::clean_name(&part.administration),
+                                crate::privacy::clean_name(&crate::textnorm::nfc_name(
+                                    &part.administration,
+                                )),
                                 None,
                                 root_cfg.clone(),
                                 config_sources(&[]),
@@ -442,19 +496,6 @@ fn row_list(rows: &[u32]) -> String {
     let shown: Vec<String> = rows.iter().take(10).map(|r| r.to_string()).collect();
     let more = if rows.len() > 10 { ", …" } else { "" };
     format!("rad {}{more}", shown.join(", "))
-}
-
-/// Without `--year` or a city-wide setting, the year the units' own genomgang.toml
-/// files name most often wins, so the units compare; `None` lets the data decide.
-fn most_configured_year(units: &[Unit]) -> Option<i32> {
-    let mut counts: BTreeMap<i32, usize> = BTreeMap::new();
-    for y in units.iter().filter_map(|u| u.cfg.year) {
-        *counts.entry(y).or_default() += 1;
-    }
-    counts
-        .into_iter()
-        .max_by_key(|(y, n)| (*n, *y))
-        .map(|(y, _)| y)
 }
 
 /// Defaults, then ROOT_DIR's genomgang.toml, then the unit folder's, then `--config`.
@@ -532,23 +573,83 @@ fn largest_first(list: &[Unit]) -> Vec<usize> {
             })
             .unwrap_or(0);
         // A row of a city-wide file weighs about as much as its share of a file.
-        let parts: u64 = unit.parts.iter().map(|(_, _, s)| s.rows.len() as u64 * 100).sum();
+        let parts: u64 = unit
+            .parts
+            .iter()
+            .map(|(_, _, s)| s.rows.len() as u64 * 100)
+            .sum();
         files + parts
     };
-    let mut order: Vec<(u64, usize)> = list.iter().enumerate().map(|(i, u)| (weight(u), i)).collect();
+    let mut order: Vec<(u64, usize)> = list
+        .iter()
+        .enumerate()
+        .map(|(i, u)| (weight(u), i))
+        .collect();
     order.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
     order.into_iter().map(|(_, i)| i).collect()
 }
 
+/// The earlier reviews of the city: `historik/` in the root and `--historik`, each
+/// review later given to the unit of its name. Reviews of no unit are noted.
+fn city_history(req: &BatchRequest, root_cfg: &Config, units: &[Unit]) -> Result<Inputs, Error> {
+    let mut found = Inputs::default();
+    let root_dir = req.root.join(load::HISTORY_DIR);
+    if root_dir.is_dir() {
+        load::load_history_dir(&root_dir, load::HISTORY_DIR, root_cfg, &mut found);
+    }
+    if let Some(dir) = req.historik {
+        if !dir.is_dir() {
+            return Err(Error::InputDir {
+                path: dir.to_path_buf(),
+            });
+        }
+        load::load_history_dir(
+            dir,
+            &crate::pipeline::folder_label(dir),
+            root_cfg,
+            &mut found,
+        );
+    }
+    for p in &found.history {
+        if !units.iter().any(|u| unit_key(&u.name) == unit_key(&p.unit)) {
+            found.problems.push(Problem::note(
+                crate::model::Place::file(&p.file),
+                &format!(
+                    "genomgången {} gäller {}, som inte är någon förvaltning i körningen",
+                    p.year, p.unit
+                ),
+                "Den användes inte som historik.",
+            ));
+        }
+    }
+    Ok(found)
+}
+
 /// Reads one unit's folder and its parts of the city-wide files.
-fn read_unit(unit: &mut Unit, times: &StageTimes) -> Inputs {
+fn read_unit(
+    unit: &mut Unit,
+    city_history: &[crate::model::history::PastReview],
+    times: &StageTimes,
+) -> Inputs {
     if unit.failed.is_some() {
         return Inputs::default();
     }
     let clock = Instant::now();
     let rec = Recogniser::new(&unit.cfg);
     let mut inputs = match &unit.dir {
-        Some(dir) => load::load_folder(dir, &unit.cfg).unwrap_or_default(),
+        Some(dir) => {
+            match load::load_folder(dir, &unit.cfg, Some(&unit.name), load::Subfolders::NameOnly) {
+                Ok(inputs) => inputs,
+                Err(e) => {
+                    unit.failed = Some(format!(
+                        "fel: mappen \"{}\" kunde inte läsas: {}",
+                        display_name(dir),
+                        crate::platform::read_error(&e)
+                    ));
+                    return Inputs::default();
+                }
+            }
+        }
         None => Inputs::default(),
     };
     for (display, sha, sheet) in std::mem::take(&mut unit.parts) {
@@ -561,6 +662,24 @@ fn read_unit(unit: &mut Unit, times: &StageTimes) -> Inputs {
             &rec,
             &mut inputs,
         );
+    }
+    for past in city_history
+        .iter()
+        .filter(|p| unit_key(&p.unit) == unit_key(&unit.name))
+    {
+        inputs.add_source(
+            crate::model::Source::new(
+                &past.file,
+                None,
+                "",
+                &format!(
+                    "Historik: genomgång {}, {} (stadens historik)",
+                    past.year, past.unit
+                ),
+            )
+            .used_as("Historik"),
+        );
+        inputs.history.push(past.clone());
     }
     load::finish(&mut inputs);
     StageTimes::add(&times.read_ns, clock);
@@ -587,6 +706,9 @@ fn run_unit(
     };
     if let Some(why) = &unit.failed {
         return failed(why.clone());
+    }
+    for notice in &inputs.notices {
+        progress.message(&format!("{}: Notering: {notice}", unit.name));
     }
     if inputs.kinds_present().is_empty() {
         if inputs.own_outputs > 0 && !inputs.has_file_errors() {
@@ -663,15 +785,40 @@ fn run_unit(
     {
         progress.message(&format!("Fel: {}", p.one_line()));
     }
-    let status = match (file_errors, rejected) {
+    let mut status = match (file_errors, rejected) {
         (0, 0) => "klar".to_string(),
         (0, r) => format!("klar ({r} värden utelämnade, se Datakvalitet)"),
         (f, _) => format!("klar, men {f} fil(er) kunde inte läsas"),
     };
+    if let Some(own) = &unit.own_year {
+        status.push_str(&format!("; granskningsår {}: {}", own.year, own.how));
+    }
     let status = UnitStatus {
         name: unit.name.clone(),
         status,
         partial: file_errors > 0 || !written.failed.is_empty(),
     };
     (status, Some(review))
+}
+
+/// The year most units' own configurations give (the earliest of equally common ones),
+/// when no unit leaves the year to the data.
+fn most_common_own_year(units: &[Unit]) -> Option<YearChoice> {
+    let mut counts: BTreeMap<i32, usize> = BTreeMap::new();
+    for u in units {
+        if let Some(own) = &u.own_year {
+            *counts.entry(own.year).or_default() += 1;
+        }
+    }
+    let (&year, &n) = counts
+        .iter()
+        .max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0)))?;
+    Some(YearChoice {
+        year,
+        how: format!(
+            "det år som {} av {} förvaltningar anger i sin egen genomgang.toml",
+            n,
+            units.len()
+        ),
+    })
 }

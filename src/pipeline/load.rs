@@ -12,28 +12,323 @@ use crate::model::{self, InputKind, Inputs, Problem, Source};
 
 const FILE_SKIPPED: &str = "Filen hoppades över; övriga filer är lästa.";
 
-/// Reads every input file directly in `dir`. Call [`finish`] when all inputs are in.
-/// Files whose names say they are copies ("… - Kopia", "… (2)") come after the
-/// others, so that of two identical files the original is the one read.
-pub fn load_folder(dir: &Path, cfg: &Config) -> std::io::Result<Inputs> {
-    let mut files = ingest::list_files(dir)?;
-    files.sort_by_key(|p| {
-        let name = p
-            .file_name()
-            .map(|n| n.to_string_lossy().to_lowercase())
-            .unwrap_or_default();
-        (looks_like_copy(&name), name)
-    });
-    let mut inputs = Inputs::default();
-    let rec = Recogniser::new(cfg);
-    for path in files {
-        let name = path
+/// Whether the files of a folder's subfolders are inputs too.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Subfolders {
+    /// `report`: files one level down ("Underlag/Risker.xlsx") are read and named so;
+    /// deeper folders are named as not read.
+    ReadOneLevel,
+    /// `batch`: a unit is the files directly in its folder; subfolders holding tables
+    /// are named as not read.
+    NameOnly,
+}
+
+/// A folder not read: `historik/` (last year's reviews) and hidden folders are left to
+/// their own readers or are system folders.
+fn folder_not_read(name: &str) -> bool {
+    name.starts_with('.') || name.eq_ignore_ascii_case(HISTORY_DIR)
+}
+
+/// Reads every input file in `dir` (and, with [`Subfolders::ReadOneLevel`], in its
+/// subfolders). Call [`finish`] when all inputs are in. Files whose names say they are
+/// copies ("… - Kopia", "… (2)") come after the others, so that of two identical files
+/// the original is the one read. `unit` is the unit the folder belongs to: a file with a
+/// förvaltning column gives that unit's rows only.
+pub fn load_folder(
+    dir: &Path,
+    cfg: &Config,
+    unit: Option<&str>,
+    subfolders: Subfolders,
+) -> std::io::Result<Inputs> {
+    let mut inputs = Inputs {
+        unit_filter: unit.map(str::to_string),
+        ..Inputs::default()
+    };
+    let mut files: Vec<(String, std::path::PathBuf)> = ingest::list_files(dir)?
+        .into_iter()
+        .map(|p| (ingest::file_name(&p), p))
+        .collect();
+    for sub in list_subfolders(dir) {
+        let folder = sub
             .file_name()
             .map(|n| n.to_string_lossy().to_string())
             .unwrap_or_default();
+        if folder_not_read(&folder) {
+            continue;
+        }
+        let listed = match ingest::list_files(&sub) {
+            Ok(listed) => listed,
+            Err(e) => {
+                let message = format!(
+                    "undermappen \"{folder}/\" kunde inte läsas: {}",
+                    crate::platform::read_error(&e)
+                );
+                inputs.problems.push(Problem::file_error(
+                    &format!("{folder}/"),
+                    None,
+                    &message,
+                    "Filerna i den lästes inte.",
+                ));
+                continue;
+            }
+        };
+        let tables = listed.iter().filter(|p| is_table(p)).count();
+        match subfolders {
+            _ if tables == 0 => {}
+            Subfolders::ReadOneLevel => {
+                notice(
+                    &mut inputs,
+                    &format!("{folder}/"),
+                    &format!(
+                        "undermappen lästes också ({}); filerna heter \"{folder}/…\" i Källor",
+                        crate::kpi::count_noun(tables, "tabellfil", "tabellfiler")
+                    ),
+                    "Filerna räknas som underlag.",
+                );
+                for path in listed {
+                    let name = format!("{folder}/{}", ingest::file_name(&path));
+                    if ingest::file_type(&path) == FileType::Config {
+                        notice(
+                            &mut inputs,
+                            &name,
+                            "en genomgang.toml i en undermapp används inte",
+                            "Lägg den direkt i indatamappen.",
+                        );
+                        continue;
+                    }
+                    files.push((name, path));
+                }
+            }
+            Subfolders::NameOnly => notice(
+                &mut inputs,
+                &format!("{folder}/"),
+                &format!(
+                    "undermappen har {} som inte lästes: en förvaltnings underlag är filerna direkt i dess mapp",
+                    crate::kpi::count_noun(tables, "tabellfil", "tabellfiler")
+                ),
+                "Inte läst. Flytta upp filerna om de är underlag.",
+            ),
+        }
+        let deeper = list_subfolders(&sub)
+            .into_iter()
+            .filter(|d| ingest::list_files(d).is_ok_and(|f| f.iter().any(|p| is_table(p))))
+            .count();
+        if deeper > 0 {
+            notice(
+                &mut inputs,
+                &format!("{folder}/"),
+                &format!(
+                    "{} med tabeller längre ner lästes inte (bara ett mappdjup läses)",
+                    crate::kpi::count_noun(deeper, "undermapp", "undermappar")
+                ),
+                "Inte läst. Flytta upp filerna om de är underlag.",
+            );
+        }
+    }
+    files.sort_by_key(|(name, _)| {
+        let lower = name.to_lowercase();
+        (looks_like_copy(&lower), lower)
+    });
+    let rec = Recogniser::new(cfg);
+    for (name, path) in files {
+        if ingest::has_trailing_dot_or_space(&path) {
+            notice(
+                &mut inputs,
+                &name,
+                "filnamnet slutar med mellanslag eller punkt på disken (som Windows tar bort)",
+                "Filen lästes under namnet utan dem.",
+            );
+        }
         load_file(&path, &name, cfg, &rec, &mut inputs);
     }
+    let history = dir.join(HISTORY_DIR);
+    if history.is_dir() {
+        load_history_dir(&history, HISTORY_DIR, cfg, &mut inputs);
+    }
     Ok(inputs)
+}
+
+/// Something about a file or folder the user should read on stderr, listed in
+/// Datakvalitet too; a folder (name ending in "/") is also listed in Källor.
+fn notice(inputs: &mut Inputs, file: &str, message: &str, action: &str) {
+    let problem = Problem::note(model::Place::file(file), message, action);
+    inputs.notices.push(problem.one_line());
+    inputs.problems.push(problem);
+    if file.ends_with('/') {
+        inputs.add_source(Source::new(file, None, "", &format!("{message}. {action}")));
+    }
+}
+
+/// A spreadsheet or delimited file (what may hold input rows).
+fn is_table(path: &Path) -> bool {
+    matches!(
+        ingest::file_type(path),
+        FileType::Spreadsheet | FileType::Delimited
+    )
+}
+
+/// The subfolders of `dir`, sorted; none when it cannot be listed.
+fn list_subfolders(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut dirs: Vec<std::path::PathBuf> = std::fs::read_dir(dir)
+        .map(|rd| {
+            rd.filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| p.is_dir())
+                .collect()
+        })
+        .unwrap_or_default();
+    dirs.sort();
+    dirs
+}
+
+/// The subfolder of an input folder (and of a batch root) that holds earlier reviews.
+pub const HISTORY_DIR: &str = "historik";
+
+/// Reads every earlier review in `dir` (`historik/`, `--historik`) into
+/// `inputs.history`, their files shown as "`label`/FILE". A file there that is no
+/// review is listed and not read: it is not an export either.
+pub fn load_history_dir(dir: &Path, label: &str, cfg: &Config, inputs: &mut Inputs) {
+    let files = match ingest::list_files(dir) {
+        Ok(files) => files,
+        Err(e) => {
+            file_error(
+                inputs,
+                &format!("{label}/"),
+                None,
+                &crate::platform::read_error(&e),
+            );
+            return;
+        }
+    };
+    for path in files {
+        let name = format!(
+            "{label}/{}",
+            path.file_name()
+                .map(|n| n.to_string_lossy().to_string())
+                .unwrap_or_default()
+        );
+        let taken = match ingest::file_type(&path) {
+            FileType::Spreadsheet => match ingest::read_file(&path, &cfg.limits) {
+                Ok(read) => take_history(&read, &name, cfg, inputs),
+                Err((message, sha)) => {
+                    file_error(inputs, &name, sha, &message.to_string());
+                    continue;
+                }
+            },
+            FileType::Ignored if ingest::extension(&path) == "json" => {
+                take_json_history(&path, &name, cfg, inputs)
+            }
+            _ => false,
+        };
+        if !taken && !name.contains("/.") && !name.contains("/~$") {
+            inputs.problems.push(Problem::note(
+                model::Place::file(&name),
+                "filen i historikmappen är ingen genomgång som genomgang har skrivit",
+                "Den lästes varken som historik eller som underlag.",
+            ));
+            inputs.add_source(note_source(
+                &path,
+                &name,
+                "Inte läst: ingen tidigare genomgång",
+            ));
+        }
+    }
+}
+
+/// A workbook genomgang wrote that is a review: its figures become history (true).
+/// A comparison workbook, or a review whose figures cannot be read, is left to the
+/// caller (false), with the reason noted when it looked like a review.
+fn take_history(read: &ingest::ReadFile, name: &str, cfg: &Config, inputs: &mut Inputs) -> bool {
+    if !read.own_output {
+        return false;
+    }
+    match crate::kpi::history::from_workbook(&read.sheets, name, cfg) {
+        Ok(past) => {
+            inputs.own_outputs += 1;
+            let note = history_note(&past, "arbetsbok");
+            // Said on stderr too: a workbook among the inputs that is not read as an
+            // export must never be passed over in silence.
+            inputs.notices.push(format!("{name}: {note}."));
+            inputs.add_source(Source::new(name, None, &read.sha256, &note).used_as("Historik"));
+            inputs.history.push(past);
+            true
+        }
+        Err(why) => {
+            let looks_like_review = read.sheets.iter().any(
+                |s| matches!(s.sheet.as_deref(), Some(n) if n == crate::schema::KPI_DATA_SHEET),
+            );
+            if looks_like_review {
+                inputs.problems.push(Problem::note(
+                    model::Place::file(name),
+                    &format!("genomgångens nyckeltal kunde inte läsas som historik: {why}"),
+                    "Tidigare års siffror från den filen saknas i jämförelsen.",
+                ));
+            }
+            false
+        }
+    }
+}
+
+/// A KPI document (`--json`) of an earlier review: its figures become history (true).
+fn take_json_history(path: &Path, name: &str, cfg: &Config, inputs: &mut Inputs) -> bool {
+    let too_large = std::fs::metadata(path)
+        .is_ok_and(|m| m.len() > cfg.limits.max_file_mib.saturating_mul(1024 * 1024));
+    if too_large {
+        file_error(
+            inputs,
+            name,
+            None,
+            &format!(
+                "filen är större än {} MiB (max_file_mib i genomgang.toml)",
+                cfg.limits.max_file_mib
+            ),
+        );
+        return true;
+    }
+    let bytes = match std::fs::read(path) {
+        Ok(b) => b,
+        Err(e) => {
+            file_error(inputs, name, None, &crate::platform::read_error(&e));
+            return true;
+        }
+    };
+    let text = String::from_utf8_lossy(&bytes);
+    match crate::kpi::history::from_json_text(&text, name) {
+        Ok(reviews) => {
+            let note = reviews
+                .iter()
+                .map(|r| history_note(r, "nyckeltalsdokument"))
+                .collect::<Vec<_>>()
+                .join("; ");
+            inputs.add_source(
+                Source::new(name, None, &ingest::sha256_hex(&bytes), &note).used_as("Historik"),
+            );
+            inputs.history.extend(reviews);
+            true
+        }
+        Err(why) => {
+            inputs.add_source(Source::new(
+                name,
+                None,
+                &ingest::sha256_hex(&bytes),
+                &format!("Ignorerad: inget nyckeltalsdokument från genomgang ({why})"),
+            ));
+            true
+        }
+    }
+}
+
+/// "Historik: arbetsbok som genomgang har skrivit (genomgång 2024, Kungsholmen;
+/// schemaversion 1) …": what the file is and that it is read for past years only.
+fn history_note(past: &crate::model::history::PastReview, what: &str) -> String {
+    let how = if past.layout == 0 {
+        "äldre utformning, läst ur bladet Sammanfattning".to_string()
+    } else {
+        format!("schemaversion {}", past.layout)
+    };
+    format!(
+        "Historik: {what} som genomgang har skrivit (genomgång {}, {}; {how}); läst för tidigare års siffror, inte som underlag",
+        past.year, past.unit
+    )
 }
 
 /// "Riskregister - Kopia.xlsx", "Riskregister - Copy.xlsx", "Riskregister (2).xlsx".
@@ -56,6 +351,13 @@ pub fn load_file(path: &Path, name: &str, cfg: &Config, rec: &Recogniser, inputs
         FileType::Config => inputs.add_source(
             note_source(path, name, "Konfiguration (genomgang.toml)").used_as("Konfiguration"),
         ),
+        FileType::Ignored
+            if ingest::extension(path) == "json"
+                && !name.starts_with('.')
+                && !name.starts_with("~$") =>
+        {
+            take_json_history(path, name, cfg, inputs);
+        }
         FileType::Ignored => {
             let hidden = name.starts_with('.') || name.starts_with("~$");
             if !hidden {
@@ -100,6 +402,9 @@ pub fn load_file(path: &Path, name: &str, cfg: &Config, rec: &Recogniser, inputs
                     return;
                 }
             };
+            if take_history(&read, name, cfg, inputs) {
+                return;
+            }
             if accept_content(&read, name, inputs) {
                 load_sheets(&read, name, cfg, rec, inputs);
             }
@@ -159,11 +464,20 @@ fn accept_content(read: &ingest::ReadFile, name: &str, inputs: &mut Inputs) -> b
             )
         })
     };
+    if skip.is_none() {
+        if let Some(doubt) = read.output_doubt {
+            notice(inputs, name, doubt, "Kontrollera att den är underlag.");
+        }
+    }
     match skip {
         Some((message, action)) => {
-            inputs
-                .problems
-                .push(Problem::note(model::Place::file(name), &message, action));
+            if read.own_output {
+                notice(inputs, name, &message, action);
+            } else {
+                inputs
+                    .problems
+                    .push(Problem::note(model::Place::file(name), &message, action));
+            }
             inputs.add_source(Source::new(
                 name,
                 None,
@@ -245,42 +559,75 @@ pub fn load_sheet(
             return;
         }
     };
+    let own = own_rows(sheet, &map, name, inputs);
+    let sheet = own.as_ref().map(|o| &o.sheet).unwrap_or(sheet);
     let mut reader = SheetReader::new(name, sheet, &map);
     for note in &map.notes {
         reader.note(note, "Gäller alla rader i bladet.");
     }
-    match map.kind {
+    let kind = map.kind;
+    let seen = &mut inputs.seen_rows;
+    let copies = match kind {
         InputKind::Training => {
             inputs
                 .completions
-                .extend(model::training::read_long(&mut reader, cfg, rec))
+                .extend(model::training::read_long(&mut reader, cfg, rec));
+            Vec::new()
         }
         InputKind::TrainingWide => {
             inputs
                 .completions
-                .extend(model::training::read_wide(&mut reader, cfg, rec))
+                .extend(model::training::read_wide(&mut reader, cfg, rec));
+            Vec::new()
         }
         InputKind::Roster => {
             let employees = model::roster::read(&mut reader);
             inputs.has_roster |= !employees.is_empty();
             inputs.employees.extend(employees);
+            Vec::new()
         }
-        InputKind::Incidents => inputs
-            .incidents
-            .extend(model::incidents::read(&mut reader, cfg)),
-        InputKind::Register => inputs
-            .activities
-            .extend(model::register::read(&mut reader, cfg)),
-        InputKind::Classification => inputs
-            .assets
-            .extend(model::classification::read(&mut reader)),
-        InputKind::Risks => inputs.risks.extend(model::risks::read(&mut reader)),
-        InputKind::Actions => inputs
-            .actions
-            .extend(model::actions::read(&mut reader, cfg)),
+        InputKind::Incidents => {
+            let (kept, copies) =
+                seen.keep_new(kind, name, model::incidents::read(&mut reader, cfg));
+            inputs.incidents.extend(kept);
+            copies
+        }
+        InputKind::Register => {
+            let (kept, copies) = seen.keep_new(kind, name, model::register::read(&mut reader, cfg));
+            inputs.activities.extend(kept);
+            copies
+        }
+        InputKind::Classification => {
+            let (kept, copies) =
+                seen.keep_new(kind, name, model::classification::read(&mut reader));
+            inputs.assets.extend(kept);
+            copies
+        }
+        InputKind::Risks => {
+            let (kept, copies) = seen.keep_new(kind, name, model::risks::read(&mut reader));
+            inputs.risks.extend(kept);
+            copies
+        }
+        InputKind::Actions => {
+            let (kept, copies) = seen.keep_new(kind, name, model::actions::read(&mut reader, cfg));
+            inputs.actions.extend(kept);
+            copies
+        }
+    };
+    let mut copied = 0;
+    for (first, n) in &copies {
+        copied += n;
+        reader.note(
+            &format!(
+                "{} har samma uppgifter som {} i {first}, som lästes först: en kopia av samma underlag (till exempel sparad igen i Excel eller som CSV)",
+                crate::kpi::count_noun(*n, "rad", "rader"),
+                if *n == 1 { "en rad" } else { "rader" },
+            ),
+            "Raderna räknas en gång, från den först lästa filen. Rader inom en och samma fil slås aldrig ihop.",
+        );
     }
     source.explain = map.explain();
-    if reader.rows_read == 0 && reader.rows_rejected == 0 {
+    if reader.rows_read == 0 && reader.rows_rejected == 0 && own.is_none() {
         if sheet.sheet.is_none() {
             // A CSV of only a header is a failed export, not an empty register.
             let message = "filen har bara en rubrikrad och inga datarader; exporten verkar ha misslyckats. Exportera den igen";
@@ -305,6 +652,22 @@ pub fn load_sheet(
     if !format_note.is_empty() {
         note = format!("{format_note}. {note}");
     }
+    if let Some(own) = &own {
+        note = format!("{note}. {}", own.note);
+    }
+    if copied > 0 {
+        let firsts: Vec<&str> = copies.iter().map(|(f, _)| f.as_str()).collect();
+        inputs.notices.push(format!(
+            "{}: {} har samma uppgifter som rader i {} och räknas inte en gång till (se Datakvalitet)",
+            model::Place::sheet(name, sheet.sheet.clone()).describe(),
+            crate::kpi::count_noun(copied, "rad", "rader"),
+            firsts.join(", ")
+        ));
+        note = format!(
+            "{note}. {} är kopior av rader i en tidigare läst fil och räknades inte en gång till",
+            crate::kpi::count_noun(copied, "rad", "rader")
+        );
+    }
     if sheet.hidden {
         note = format!("Dolt blad. {note}");
     }
@@ -321,6 +684,100 @@ pub fn load_sheet(
     source.note = note;
     inputs.problems.extend(reader.problems);
     inputs.add_source(source);
+}
+
+/// A sheet cut down to the rows of the unit being read, and what was said about it.
+struct OwnRows {
+    sheet: RawSheet,
+    /// For the Källor sheet.
+    note: String,
+}
+
+/// A sheet with a förvaltning column, read for a known unit, gives that unit's rows only
+/// (a city-wide log handed out to every unit's folder): the förvaltning is matched to
+/// the unit's name as batch matches a city-wide file (case, diacritics and
+/// "stadsdelsförvaltning" ignored). The other units' rows are counted and said.
+/// `None` (read every row) when there is no such column or no unit, or when the column
+/// names one förvaltning only (the unit's own export); that one is said when it is not
+/// the unit's name.
+fn own_rows(sheet: &RawSheet, map: &HeaderMap, name: &str, inputs: &mut Inputs) -> Option<OwnRows> {
+    let unit = inputs.unit_filter.clone()?;
+    let (parts, blank) = split_by_administration(sheet, map)?;
+    let key = crate::textnorm::unit_key(&unit);
+    let place = model::Place::sheet(name, sheet.sheet.clone());
+    if parts.len() <= 1 {
+        if let Some(only) = parts.first() {
+            if crate::textnorm::unit_key(&only.administration) != key {
+                inputs.problems.push(Problem::note(
+                    place,
+                    &format!(
+                        "kolumnen Förvaltning anger bara \"{}\", inte {unit}",
+                        only.administration
+                    ),
+                    "Alla rader räknas för förvaltningen. Ange unit i genomgang.toml om namnen ska stämma.",
+                ));
+            }
+        }
+        return None;
+    }
+    let data_rows = |p: &SplitSheet| p.sheet.rows.len() - (map.header_index + 1);
+    let mut others: Vec<String> = Vec::new();
+    let mut other_rows = 0;
+    let mut own: Option<SplitSheet> = None;
+    for part in parts {
+        if crate::textnorm::unit_key(&part.administration) == key {
+            own = Some(part);
+        } else {
+            other_rows += data_rows(&part);
+            others.push(part.administration.clone());
+        }
+    }
+    // "A, B, C, D, E, …"
+    let listed = {
+        let shown: Vec<&str> = others.iter().take(5).map(String::as_str).collect();
+        let more = if others.len() > 5 { ", …" } else { "" };
+        format!("{}{more}", shown.join(", "))
+    };
+    let Some(own) = own else {
+        // No row names this unit: the column may name something else (an LMS's
+        // "Organisation" holding workplaces), or the unit is named otherwise here.
+        // Every row is read, and that is said where it will be seen.
+        notice(
+            inputs,
+            &place.describe(),
+            &format!(
+                "kolumnen Förvaltning har {} olika värden ({listed}) och inget av dem är {unit}",
+                others.len()
+            ),
+            "Alla rader räknas för förvaltningen. Är filen hela stadens, ange förvaltningens namn som i kolumnen (unit i genomgang.toml eller --unit).",
+        );
+        return None;
+    };
+    let mut message = format!(
+        "bladet har en kolumn Förvaltning: {} {unit}; {} är andra förvaltningars rader ({listed})",
+        match data_rows(&own) {
+            1 => "1 rad gäller".to_string(),
+            n => format!("{n} rader gäller"),
+        },
+        crate::kpi::count_noun(other_rows, "rad", "rader"),
+    );
+    if !blank.is_empty() {
+        message.push_str(&format!(
+            "; {} saknar förvaltning",
+            crate::kpi::count_noun(blank.len(), "rad", "rader")
+        ));
+    }
+    let problem = Problem::note(
+        place,
+        &message,
+        "Bara förvaltningens egna rader räknas; andra förvaltningars rader räknas inte här.",
+    );
+    inputs.notices.push(problem.one_line());
+    inputs.problems.push(problem);
+    Some(OwnRows {
+        sheet: own.sheet,
+        note: format!("Andra förvaltningars rader räknas inte: {message}"),
+    })
 }
 
 /// Rows Excel hides are counted like any other, and a merged cell's value counts for
@@ -418,9 +875,13 @@ fn row_ranges(rows: &[u32]) -> String {
 const SAME_INCIDENT_DAYS: i64 = 3;
 
 /// Cross-file clean-up: the same incident in two files counts once. The same case number
-/// alone is not enough (two systems may both number from 1): the dates must lie within
-/// [`SAME_INCIDENT_DAYS`] of each other and the categories agree. A case number shared
-/// by different incidents keeps both, and the clash is listed.
+/// alone is not enough (two systems may both number from 1): the facts must agree — the
+/// dates lie within [`SAME_INCIDENT_DAYS`] of each other, and the categories are the
+/// same, or one of them says nothing ("Övrigt", none), or the dates are the same day (a
+/// register of personal data incidents classifies by what was breached, an ITSM export
+/// by what happened). The merged incident keeps every fact either file knows: it is a
+/// personal data incident, reported to IMY or MSB, when either file says so. A case
+/// number shared by different incidents keeps both, and the clash is listed.
 pub fn finish(inputs: &mut Inputs) {
     drop_future_dates(inputs, chrono::Local::now().date_naive());
     let mut seen: HashMap<String, Vec<usize>> = HashMap::new();
@@ -432,19 +893,31 @@ pub fn finish(inputs: &mut Inputs) {
             .and_then(crate::textnorm::norm_id)
         {
             let earlier = seen.entry(id).or_default();
-            let same = earlier.iter().map(|i| &kept[*i]).find(|first| {
-                (first.date - incident.date).num_days().abs() <= SAME_INCIDENT_DAYS
-                    && first.category == incident.category
-            });
+            let same = earlier
+                .iter()
+                .copied()
+                .find(|i| facts_agree(&kept[*i], &incident));
             if let Some(first) = same {
+                let first = &mut kept[first];
+                let mut message = format!(
+                    "samma incident (ärendenummer, datum och kategori) finns redan ({})",
+                    first.place.describe()
+                );
+                if first.category != incident.category
+                    && first.category != OTHER
+                    && incident.category != OTHER
+                {
+                    message = format!(
+                        "samma incident (ärendenummer och datum) finns redan ({}), med en annan kategori",
+                        first.place.describe()
+                    );
+                }
+                merge_incident(first, &incident);
                 inputs.problems.push(
                     Problem::note(
                         incident.place.clone().at_column("Ärendenummer"),
-                        &format!(
-                            "samma incident (ärendenummer, datum och kategori) finns redan ({})",
-                            first.place.describe()
-                        ),
-                        "Incidenten räknas en gång.",
+                        &message,
+                        "Incidenten räknas en gång; vad någon av raderna säger (personuppgiftsincident, anmäld) gäller.",
                     )
                     .with_value(incident.case_id.clone()),
                 );
@@ -468,6 +941,40 @@ pub fn finish(inputs: &mut Inputs) {
         kept.push(incident);
     }
     inputs.incidents = kept;
+}
+
+/// The category of an incident whose category says nothing.
+const OTHER: &str = "other";
+
+/// Two incidents with the same case number are the same incident (see [`finish`]).
+fn facts_agree(a: &model::Incident, b: &model::Incident) -> bool {
+    let days = (a.date - b.date).num_days().abs();
+    days <= SAME_INCIDENT_DAYS
+        && (a.category == b.category || a.category == OTHER || b.category == OTHER || days == 0)
+}
+
+/// What the later row of the same incident adds: a flag either row sets, a category
+/// where the first said nothing, a time the first lacks.
+fn merge_incident(first: &mut model::Incident, later: &model::Incident) {
+    let either = |a: Option<bool>, b: Option<bool>| match (a, b) {
+        (Some(true), _) | (_, Some(true)) => Some(true),
+        (Some(false), _) | (_, Some(false)) => Some(false),
+        _ => None,
+    };
+    first.personal_data = either(first.personal_data, later.personal_data);
+    first.reported_imy = either(first.reported_imy, later.reported_imy);
+    first.reported_msb = either(first.reported_msb, later.reported_msb);
+    if first.category == OTHER && later.category != OTHER {
+        first.category = later.category.clone();
+        first.category_raw = later.category_raw.clone();
+    }
+    first.discovered = first.discovered.or(later.discovered);
+    first.reported_at = first.reported_at.or(later.reported_at);
+    first.unit = first.unit.clone().or_else(|| later.unit.clone());
+    first.administration = first
+        .administration
+        .clone()
+        .or_else(|| later.administration.clone());
 }
 
 /// Dates after the run date are data errors: such incidents are listed and left out,

@@ -68,21 +68,35 @@ fn short_path(path: &Path) -> String {
     }
 }
 
-/// The unit name: `--unit`, else `unit` in the configuration, else the folder's name;
-/// cleaned for titles and file names (control and direction characters removed,
-/// identifiers screened, at most [`crate::privacy::MAX_NAME_CHARS`] characters).
+/// The unit name: `--unit`, else `unit` in the configuration, else the folder's name as
+/// given (a symbolic link's own name, not its target's; "." and ".." are resolved);
+/// in one Unicode form ([`crate::textnorm::nfc_name`]: a folder name macOS wrote
+/// decomposed is the same unit), cleaned for titles and file names (control and
+/// direction characters removed, identifiers screened, at most
+/// [`crate::privacy::MAX_NAME_CHARS`] characters).
 pub fn unit_name(explicit: Option<&str>, cfg: &Config, dir: &Path) -> String {
     let folder = || {
-        std::fs::canonicalize(dir)
-            .ok()
-            .and_then(|d| d.file_name().map(|n| n.to_string_lossy().to_string()))
+        let own = dir.file_name().map(|n| n.to_string_lossy().to_string());
+        own.or_else(|| {
+            std::fs::canonicalize(dir)
+                .ok()
+                .and_then(|d| d.file_name().map(|n| n.to_string_lossy().to_string()))
+        })
     };
     [explicit.map(str::to_string), cfg.unit.clone(), folder()]
         .into_iter()
         .flatten()
-        .map(|n| crate::privacy::clean_name(&n))
+        .map(|n| crate::privacy::clean_name(&crate::textnorm::nfc_name(&n)))
         .find(|n| !n.is_empty())
         .unwrap_or_else(|| "Förvaltningen".to_string())
+}
+
+/// The name of a folder as shown before its files ("historik"), never its full path.
+pub fn folder_label(dir: &Path) -> String {
+    std::fs::canonicalize(dir)
+        .ok()
+        .and_then(|d| d.file_name().map(|n| n.to_string_lossy().to_string()))
+        .unwrap_or_else(|| load::HISTORY_DIR.to_string())
 }
 
 pub fn current_year() -> i32 {
@@ -111,17 +125,27 @@ pub struct YearChoice {
     pub how: String,
 }
 
-/// A year holds "a substantial share" of the dated rows when it has at least this
-/// fraction of the rows of the busiest year.
+/// A finished year is this year's review only when it holds at least this fraction of
+/// the rows dated in the unfinished current year: otherwise the data is this year's,
+/// and a few late dates of last year do not make last year the review year.
 const SUBSTANTIAL_SHARE: f64 = 0.1;
 
-/// `--year`, else `year` in the configuration, else the latest year with a substantial
-/// share of the dated rows (a few early dates of next year do not make it the review
-/// year), else the current year.
+/// The run date, for the year rule and for dates that lie in the future.
+pub fn today() -> chrono::NaiveDate {
+    chrono::Local::now().date_naive()
+}
+
+/// `--year`, else `year` in the configuration, else the latest finished calendar year
+/// (before the year of `today`) with dated rows: an export taken in March holds all of
+/// last year and the first months of this year, and reviews last year; an LMS export
+/// since a roll-out years ago reviews the latest finished year, however busy the
+/// roll-out year was. The current year is chosen only when no finished year has dated
+/// rows, or its rows are fewer than [`SUBSTANTIAL_SHARE`] of the current year's.
 pub fn choose_year(
     explicit: Option<i32>,
     configured: Option<i32>,
     counts: &BTreeMap<i32, usize>,
+    today: chrono::NaiveDate,
 ) -> YearChoice {
     if let Some(year) = explicit {
         return YearChoice {
@@ -135,30 +159,83 @@ pub fn choose_year(
             how: "year i genomgang.toml".to_string(),
         };
     }
-    let busiest = counts.values().copied().max().unwrap_or(0);
+    let current = today.year();
     let total: usize = counts.values().sum();
-    let chosen = counts
-        .iter()
+    let this_year: usize = counts.range(current..).map(|(_, n)| n).sum();
+    let finished = counts
+        .range(..current)
         .rev()
-        .find(|(_, n)| **n as f64 >= busiest as f64 * SUBSTANTIAL_SHARE);
-    match chosen {
-        Some((&year, &n)) => {
-            let later: usize = counts.range(year + 1..).map(|(_, n)| n).sum();
+        .find(|(_, n)| **n > 0)
+        .map(|(y, n)| (*y, *n));
+    match finished {
+        Some((year, n)) if n as f64 >= this_year as f64 * SUBSTANTIAL_SHARE => {
             let mut how = format!(
-                "valt ur underlaget: senaste året med en väsentlig andel av de daterade incidenterna och utbildningarna ({n} av {total})"
+                "valt ur underlaget: senaste hela kalenderåret före körningsdagen ({today}) med daterade incidenter och utbildningar ({n} av {total})"
             );
+            let later: usize = counts.range(year + 1..).map(|(_, n)| n).sum();
             if later > 0 {
                 how.push_str(&format!(
-                    "; {later} daterade efter {year} är för få för att vara ett eget granskningsår"
+                    "; {later} daterade efter {year} hör till ett år som inte är slut"
                 ));
             }
             YearChoice { year, how }
         }
+        Some((year, n)) => YearChoice {
+            year: current,
+            how: format!(
+                "valt ur underlaget: innevarande år, som inte är slut, har {this_year} av {total} daterade incidenter och utbildningar; {year}, senaste hela året, har för få ({n}) för att vara granskningsåret"
+            ),
+        },
+        None if this_year > 0 => YearChoice {
+            year: current,
+            how: format!(
+                "valt ur underlaget: innevarande år, som inte är slut: underlaget har inga daterade incidenter eller utbildningar från tidigare år ({this_year} av {total})"
+            ),
+        },
         None => YearChoice {
-            year: current_year(),
+            year: current,
             how: "innevarande år: underlaget har inga daterade incidenter eller utbildningar"
                 .to_string(),
         },
+    }
+}
+
+#[cfg(test)]
+mod year_tests {
+    use super::*;
+
+    fn counts(pairs: &[(i32, usize)]) -> BTreeMap<i32, usize> {
+        pairs.iter().copied().collect()
+    }
+
+    fn day(y: i32, m: u32, d: u32) -> chrono::NaiveDate {
+        chrono::NaiveDate::from_ymd_opt(y, m, d).unwrap()
+    }
+
+    #[test]
+    fn an_export_taken_in_march_reviews_the_year_before() {
+        let c = counts(&[(2025, 300), (2026, 49)]);
+        assert_eq!(choose_year(None, None, &c, day(2026, 3, 5)).year, 2025);
+    }
+
+    #[test]
+    fn an_lms_export_since_a_roll_out_reviews_the_latest_finished_year() {
+        let c = counts(&[(2022, 900), (2023, 100), (2024, 80), (2025, 70), (2026, 12)]);
+        assert_eq!(choose_year(None, None, &c, day(2026, 3, 5)).year, 2025);
+    }
+
+    #[test]
+    fn a_few_late_dates_of_last_year_do_not_choose_it() {
+        let c = counts(&[(2025, 3), (2026, 200)]);
+        assert_eq!(choose_year(None, None, &c, day(2026, 12, 1)).year, 2026);
+        assert_eq!(
+            choose_year(None, None, &counts(&[]), day(2026, 12, 1)).year,
+            2026
+        );
+        assert_eq!(
+            choose_year(Some(2020), Some(2021), &c, day(2026, 1, 1)).year,
+            2020
+        );
     }
 }
 
@@ -245,6 +322,8 @@ pub struct ReportRequest<'a> {
     pub unit: Option<&'a str>,
     pub config: Option<&'a Path>,
     pub json: Option<&'a Path>,
+    /// `--historik`: a folder of earlier reviews.
+    pub historik: Option<&'a Path>,
     pub formats: Formats,
 }
 
@@ -265,10 +344,25 @@ pub fn run_report(req: &ReportRequest) -> Result<ReportOutcome, Error> {
         });
     }
     let (cfg, sources) = load_config(Some(req.input_dir), req.config)?;
-    let mut inputs = load::load_folder(req.input_dir, &cfg).map_err(|source| Error::ListDir {
+    let unit = unit_name(req.unit, &cfg, req.input_dir);
+    let mut inputs = load::load_folder(
+        req.input_dir,
+        &cfg,
+        Some(&unit),
+        load::Subfolders::ReadOneLevel,
+    )
+    .map_err(|source| Error::ListDir {
         path: req.input_dir.to_path_buf(),
         source,
     })?;
+    if let Some(dir) = req.historik {
+        if !dir.is_dir() {
+            return Err(Error::InputDir {
+                path: dir.to_path_buf(),
+            });
+        }
+        load::load_history_dir(dir, &folder_label(dir), &cfg, &mut inputs);
+    }
     load::finish(&mut inputs);
     print_problems(&inputs);
     if inputs.kinds_present().is_empty() {
@@ -276,8 +370,7 @@ pub fn run_report(req: &ReportRequest) -> Result<ReportOutcome, Error> {
             path: req.input_dir.to_path_buf(),
         });
     }
-    let unit = unit_name(req.unit, &cfg, req.input_dir);
-    let choice = choose_year(req.year, cfg.year, &dated_years(&inputs));
+    let choice = choose_year(req.year, cfg.year, &dated_years(&inputs), today());
     eprintln!("Granskningsår {}: {}.", choice.year, choice.how);
     let review = review::build(&inputs, &cfg, &sources, &unit, choice.year, &choice.how)?;
     // A relative dokumentmall: in the input folder, then beside --config.
@@ -368,7 +461,7 @@ pub fn write_outputs(review: &Review, out: &Path, outputs: &Outputs) -> Result<W
             &mut set,
             &mut written,
             &md,
-            Ok(review.markdown.as_bytes().to_vec()),
+            Ok(report::markdown::render(review).into_bytes()),
         )?;
     }
     if wants(Format::Png) {
@@ -395,6 +488,9 @@ pub fn write_outputs(review: &Review, out: &Path, outputs: &Outputs) -> Result<W
 
 /// Problems to stderr: every unreadable file, and a count of the rest.
 pub fn print_problems(inputs: &Inputs) {
+    for notice in &inputs.notices {
+        eprintln!("Notering: {notice}");
+    }
     for p in inputs
         .problems
         .iter()

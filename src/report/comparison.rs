@@ -22,7 +22,7 @@ use crate::report::workbook::{
     charts, data_sheet_for, write_table, Formats, Out, TablePlace, GREEN_FILL, GREEN_TEXT,
     RED_FILL, RED_TEXT, YELLOW_FILL, YELLOW_TEXT,
 };
-use crate::review::text::{number, percent};
+use crate::review::format::{number, percent};
 use crate::review::Review;
 use crate::schema::{InputKind, KpiId, ValueKind};
 use crate::textnorm::swedish_cmp;
@@ -137,6 +137,38 @@ fn red_count(r: &Review) -> usize {
     r.kpis.iter().filter(|k| k.status == Status::Bad).count()
 }
 
+/// How many of a unit's KPIs could be judged against a target at all (a value and a
+/// target): a unit without data has none, and its 0 red says nothing.
+fn assessed_count(r: &Review) -> usize {
+    r.kpis
+        .iter()
+        .filter(|k| k.value.is_some() && k.status != Status::Info)
+        .count()
+}
+
+/// The share of a unit's judged KPIs that are red; `None` when none could be judged.
+fn red_share(r: &Review) -> Option<f64> {
+    let assessed = assessed_count(r);
+    (assessed > 0).then(|| red_count(r) as f64 / assessed as f64)
+}
+
+/// How many units carry a figure, for the "Förvaltningar med underlag" row under the
+/// city total: a total over part of the city must say so where it is shown.
+fn coverage(units: &[&Review], has: impl Fn(&Review) -> bool) -> usize {
+    units.iter().filter(|r| has(r)).count()
+}
+
+/// "1 förvaltning", "3 förvaltningar": the number with the noun in agreement.
+fn count_of(n: usize, one: &str, many: &str) -> String {
+    format!("{} {}", number(n as f64), if n == 1 { one } else { many })
+}
+
+/// Whether the unit's headcount came from a personnel list (otherwise from the people
+/// in its training list).
+fn headcount_from_roster(r: &Review) -> bool {
+    r.context.kinds_present.contains(&InputKind::Roster)
+}
+
 /// The inputs a unit lacks, in words.
 fn missing_inputs(r: &Review) -> Vec<&'static str> {
     INPUTS
@@ -146,8 +178,16 @@ fn missing_inputs(r: &Review) -> Vec<&'static str> {
         .collect()
 }
 
-pub fn write_comparison(reports: &[Review], year: i32, path: &Path) -> Result<(), Error> {
-    let bytes = build(reports, year).map_err(|source| Error::Workbook {
+/// Writes the comparison of `reports`; `remarks` are the units the reader must know
+/// about besides the compared ones: (unit, what) — a unit that could not be run and
+/// why, a unit reviewed for another year.
+pub fn write_comparison(
+    reports: &[Review],
+    remarks: &[(String, String)],
+    year: i32,
+    path: &Path,
+) -> Result<(), Error> {
+    let bytes = build(reports, remarks, year).map_err(|source| Error::Workbook {
         path: path.to_path_buf(),
         source,
     })?;
@@ -201,7 +241,11 @@ impl StatusFormats {
     }
 }
 
-fn build(reports: &[Review], year: i32) -> Result<Vec<u8>, XlsxError> {
+fn build(
+    reports: &[Review],
+    remarks: &[(String, String)],
+    year: i32,
+) -> Result<Vec<u8>, XlsxError> {
     let mut wb = Workbook::new();
     let created = ExcelDateTime::from_ymd((year + 1).clamp(1900, 9999) as u16, 1, 1)?;
     wb.set_properties(
@@ -220,7 +264,14 @@ fn build(reports: &[Review], year: i32) -> Result<Vec<u8>, XlsxError> {
         .unwrap_or_else(|| "MSB".into());
     let title = format!("Jämförelse {year}");
 
-    wb.push_worksheet(comparison_sheet(&units, year, &title, &authority, &f)?);
+    wb.push_worksheet(comparison_sheet(
+        &units, remarks, year, &title, &authority, &f,
+    )?);
+    if let Some(ws) =
+        crate::report::workbook::history::comparison_sheet(&units, year, &title, &authority, &f)?
+    {
+        wb.push_worksheet(ws);
+    }
     wb.push_worksheet(categories_sheet(&units, year, &title, &f)?);
     wb.push_worksheet(sources_sheet(&units, &title, &f)?);
     wb.save_to_buffer()
@@ -230,6 +281,7 @@ fn build(reports: &[Review], year: i32) -> Result<Vec<u8>, XlsxError> {
 /// this year and the training chart.
 fn comparison_sheet(
     units: &[&Review],
+    remarks: &[(String, String)],
     year: i32,
     title: &str,
     authority: &str,
@@ -257,6 +309,20 @@ fn comparison_sheet(
         row += 1;
     }
     row += 1;
+    if !remarks.is_empty() {
+        ws.write_string_with_format(row, 0, "Förvaltningar att observera", &f.heading)?;
+        row += 1;
+        for (unit, what) in remarks {
+            ws.write_string_with_format(
+                row,
+                0,
+                format!("•  {unit}: {}", crate::privacy::screen(what)),
+                &f.text,
+            )?;
+            row += 1;
+        }
+        row += 1;
+    }
 
     let overview = overview_table(&mut ws, units, row, f, &sf)?;
     let mut end = overview.1;
@@ -280,7 +346,8 @@ fn comparison_sheet(
     for c in 1..=10u16 {
         ws.set_column_width(c, 13)?;
     }
-    ws.set_column_width(2, 22)?;
+    // "Underlag som saknas" lists input kinds.
+    ws.set_column_width(3, 22)?;
     for place in [&overview.0, &changes] {
         if !place.empty {
             ws.set_row_height(place.header_row, 47)?;
@@ -292,8 +359,14 @@ fn comparison_sheet(
     Ok(ws)
 }
 
-/// Red figures, missing inputs, training rank and per-100 rates per unit; returns the
-/// table and the last row used.
+/// Columns of the overview table.
+const COL_RED: u16 = 1;
+const COL_RATE: u16 = 4;
+const COL_RANK: u16 = 5;
+const COL_PER_HUNDRED: u16 = 6;
+
+/// Red figures (of those that could be judged), missing inputs, training rank and
+/// per-100 rates per unit; returns the table and the last row used.
 fn overview_table(
     ws: &mut Worksheet,
     units: &[&Review],
@@ -305,6 +378,7 @@ fn overview_table(
     let mut headers: Vec<String> = vec![
         "Förvaltning".into(),
         "Röda nyckeltal".into(),
+        "Bedömda nyckeltal".into(),
         "Underlag som saknas".into(),
         "Andel genomfört utbildning".into(),
         "Rang utbildning".into(),
@@ -315,9 +389,15 @@ fn overview_table(
         .enumerate()
         .map(|(i, r)| {
             let missing = missing_inputs(r);
+            let assessed = assessed_count(r);
             let mut cells = vec![
                 Out::text(&r.unit),
-                Out::count(red_count(r) as f64),
+                if assessed > 0 {
+                    Out::count(red_count(r) as f64)
+                } else {
+                    Out::Missing
+                },
+                Out::count(assessed as f64),
                 Out::Wrapped(if missing.is_empty() {
                     "–".into()
                 } else {
@@ -347,41 +427,70 @@ fn overview_table(
     )?;
     for (i, r) in units.iter().enumerate() {
         let at = overview.first_row + i as u32;
-        status_cell(ws, at, 3, r, KpiId::TrainingCompletionRateAll, sf)?;
+        if assessed_count(r) == 0 {
+            ws.write_string_with_format(at, COL_RED, NO_DATA, &sf.no_data)?;
+        }
+        status_cell(ws, at, COL_RATE, r, KpiId::TrainingCompletionRateAll, sf)?;
         for (j, (id, _)) in PER_HUNDRED.iter().enumerate() {
             if per_hundred(r, *id).is_none() {
-                ws.write_string_with_format(at, 5 + j as u16, NO_DATA, &sf.no_data)?;
+                ws.write_string_with_format(at, COL_PER_HUNDRED + j as u16, NO_DATA, &sf.no_data)?;
             }
         }
         if rank[i].is_none() {
-            ws.write_string_with_format(at, 4, NO_DATA, &sf.no_data)?;
+            ws.write_string_with_format(at, COL_RANK, NO_DATA, &sf.no_data)?;
         }
     }
+    let per_hundred_id = |col: u16| PER_HUNDRED[(col - COL_PER_HUNDRED) as usize].0;
+    let per_hundred_cols = COL_PER_HUNDRED..COL_PER_HUNDRED + PER_HUNDRED.len() as u16;
     let end = totals(
         ws,
         &overview,
         f,
-        |col| match col {
-            3 => city_value(units, KpiId::TrainingCompletionRateAll).map(|v| Out::Rate(Some(v))),
-            5..=7 => city_per_hundred(units, PER_HUNDRED[col as usize - 5].0).map(Out::Decimal),
-            _ => None,
-        },
-        |col| match col {
-            3 => median(
-                units
-                    .iter()
-                    .filter_map(|r| r.value(KpiId::TrainingCompletionRateAll))
-                    .collect(),
-            )
-            .map(|v| Out::Rate(Some(v))),
-            5..=7 => median(
-                units
-                    .iter()
-                    .filter_map(|r| per_hundred(r, PER_HUNDRED[col as usize - 5].0))
-                    .collect(),
-            )
-            .map(Out::Decimal),
-            _ => None,
+        TotalColumns {
+            total: &|col| {
+                if col == COL_RATE {
+                    city_value(units, KpiId::TrainingCompletionRateAll).map(|v| Out::Rate(Some(v)))
+                } else if per_hundred_cols.contains(&col) {
+                    city_per_hundred(units, per_hundred_id(col)).map(Out::Decimal)
+                } else {
+                    None
+                }
+            },
+            median: &|col| {
+                if col == COL_RATE {
+                    median(
+                        units
+                            .iter()
+                            .filter_map(|r| r.value(KpiId::TrainingCompletionRateAll))
+                            .collect(),
+                    )
+                    .map(|v| Out::Rate(Some(v)))
+                } else if per_hundred_cols.contains(&col) {
+                    median(
+                        units
+                            .iter()
+                            .filter_map(|r| per_hundred(r, per_hundred_id(col)))
+                            .collect(),
+                    )
+                    .map(Out::Decimal)
+                } else {
+                    None
+                }
+            },
+            covered: &|col| {
+                if col == COL_RATE {
+                    Some(coverage(units, |r| {
+                        r.value(KpiId::TrainingCompletionRateAll).is_some()
+                    }))
+                } else if per_hundred_cols.contains(&col) {
+                    Some(coverage(units, |r| {
+                        per_hundred(r, per_hundred_id(col)).is_some()
+                    }))
+                } else {
+                    None
+                }
+            },
+            units: units.len(),
         },
     )?;
 
@@ -420,17 +529,19 @@ fn kpi_table(
             status_cell(ws, place.first_row + i as u32, 1 + j as u16, r, *id, sf)?;
         }
     }
+    let id_of = |col: u16| ids[col as usize - 1];
     totals(
         ws,
         &place,
         f,
-        |col| {
-            let id = ids[col as usize - 1];
-            city_value(units, id).map(|v| value_out(id, v))
-        },
-        |col| {
-            let id = ids[col as usize - 1];
-            median(units.iter().filter_map(|r| r.value(id)).collect()).map(|v| value_out(id, v))
+        TotalColumns {
+            total: &|col| city_value(units, id_of(col)).map(|v| value_out(id_of(col), v)),
+            median: &|col| {
+                let id = id_of(col);
+                median(units.iter().filter_map(|r| r.value(id)).collect()).map(|v| value_out(id, v))
+            },
+            covered: &|col| Some(units_in_city_value(units, id_of(col))),
+            units: units.len(),
         },
     )
 }
@@ -600,27 +711,49 @@ fn status_cell(
     Ok(())
 }
 
-/// "Staden totalt" and "Median" rows under a table; `total` and `median` give a
-/// column's value (columns without one stay empty). Returns the last row written.
+/// What the rows under a table show per column (columns without a value stay empty).
+struct TotalColumns<'a> {
+    /// The city's value.
+    total: &'a dyn Fn(u16) -> Option<Out>,
+    median: &'a dyn Fn(u16) -> Option<Out>,
+    /// How many units the city's value is over.
+    covered: &'a dyn Fn(u16) -> Option<usize>,
+    /// How many units the table has.
+    units: usize,
+}
+
+/// "Staden totalt", "Median" and "Förvaltningar med underlag" rows under a table: a
+/// total over part of the city says over how many units it is ("1 av 4"), so one unit's
+/// figure never reads as the city's. Returns the last row written.
 fn totals(
     ws: &mut Worksheet,
     place: &TablePlace,
     f: &Formats,
-    total: impl Fn(u16) -> Option<Out>,
-    median_of: impl Fn(u16) -> Option<Out>,
+    columns_of: TotalColumns,
 ) -> Result<u32, XlsxError> {
     if place.empty {
         return Ok(place.last_row);
     }
-    let (total_row, median_row) = (place.last_row + 1, place.last_row + 2);
+    let total_row = place.last_row + 1;
+    let mut next = total_row + 1;
     ws.write_string_with_format(total_row, 0, "Staden totalt", &f.bold)?;
     let columns = ws_columns(place);
-    let any_median = (1..=columns).any(|c| median_of(c).is_some());
-    if any_median {
-        ws.write_string_with_format(median_row, 0, "Median", &f.text)?;
+    let any_median = (1..=columns).any(|c| (columns_of.median)(c).is_some());
+    let median_row = any_median.then(|| {
+        next += 1;
+        next - 1
+    });
+    let any_coverage = (1..=columns).any(|c| (columns_of.covered)(c).is_some());
+    let coverage_row = any_coverage.then_some(next);
+    if let Some(at) = median_row {
+        ws.write_string_with_format(at, 0, "Median", &f.text)?;
+    }
+    if let Some(at) = coverage_row {
+        ws.write_string_with_format(at, 0, "Förvaltningar med underlag", &f.text)?;
     }
     for col in 1..=columns {
-        match total(col) {
+        let covered = (columns_of.covered)(col);
+        match (columns_of.total)(col) {
             Some(Out::Count(v)) => ws.write_number_with_format(total_row, col, v, &f.bold_count)?,
             Some(Out::Rate(Some(v))) => {
                 ws.write_number_with_format(total_row, col, v, &f.bold_rate)?
@@ -628,20 +761,42 @@ fn totals(
             Some(Out::Decimal(v)) => {
                 ws.write_number_with_format(total_row, col, v, &f.bold_decimal)?
             }
+            _ if covered == Some(0) => {
+                ws.write_string_with_format(total_row, col, NO_DATA, &f.bold)?
+            }
             _ => ws.write_string_with_format(total_row, col, "", &f.bold)?,
         };
-        match median_of(col) {
-            Some(Out::Count(v)) if v.fract() == 0.0 => {
-                ws.write_number_with_format(median_row, col, v, &f.count)?
-            }
-            Some(Out::Count(v) | Out::Decimal(v)) => {
-                ws.write_number_with_format(median_row, col, v, &f.decimal)?
-            }
-            Some(Out::Rate(Some(v))) => ws.write_number_with_format(median_row, col, v, &f.rate)?,
-            _ => ws,
-        };
+        if let Some(at) = median_row {
+            match (columns_of.median)(col) {
+                Some(Out::Count(v)) if v.fract() == 0.0 => {
+                    ws.write_number_with_format(at, col, v, &f.count)?
+                }
+                Some(Out::Count(v) | Out::Decimal(v)) => {
+                    ws.write_number_with_format(at, col, v, &f.decimal)?
+                }
+                Some(Out::Rate(Some(v))) => ws.write_number_with_format(at, col, v, &f.rate)?,
+                _ => ws,
+            };
+        }
+        if let (Some(at), Some(n)) = (coverage_row, covered) {
+            // Right-aligned under the figures; bold where the total is partial.
+            let format = if n < columns_of.units {
+                f.bold.clone().set_align(FormatAlign::Right)
+            } else {
+                f.text.clone().set_align(FormatAlign::Right)
+            };
+            ws.write_string_with_format(at, col, format!("{n} av {}", columns_of.units), &format)?;
+        }
     }
-    Ok(if any_median { median_row } else { total_row })
+    Ok(coverage_row.or(median_row).unwrap_or(total_row))
+}
+
+/// How many units a city value is computed over: those with the value (and, for a
+/// rate, its base).
+fn units_in_city_value(units: &[&Review], id: KpiId) -> usize {
+    coverage(units, |r| {
+        r.value(id).is_some() && id.denominator().is_none_or(|base| r.value(base).is_some())
+    })
 }
 
 fn ws_columns(place: &TablePlace) -> u16 {
@@ -699,12 +854,28 @@ fn conclusions(units: &[&Review], year: i32) -> Vec<String> {
         None => out.push("Ingen förvaltning har underlag om utbildning.".to_string()),
     }
     match city_per_hundred(units, KpiId::IncidentsTotal) {
-        Some(v) => out.push(format!(
-            "Under {year} registrerades {} incidenter per 100 medarbetare i de förvaltningar som har både incidentlogg och personalförteckning.",
-            format!("{v:.1}").replace('.', ",")
-        )),
+        Some(v) => {
+            let counted: Vec<&&Review> = units
+                .iter()
+                .filter(|r| per_hundred(r, KpiId::IncidentsTotal).is_some())
+                .collect();
+            let from_roster = counted.iter().filter(|r| headcount_from_roster(r)).count();
+            let base = match (from_roster, counted.len() - from_roster) {
+                (_, 0) => "antalet medarbetare enligt personalförteckningen".to_string(),
+                (0, _) => "antalet medarbetare i utbildningslistan (ingen av dem har en personalförteckning)".to_string(),
+                (_, from_training) => format!(
+                    "antalet medarbetare enligt personalförteckningen, för {} av dem enligt utbildningslistan",
+                    count_of(from_training, "förvaltning", "förvaltningar")
+                ),
+            };
+            out.push(format!(
+                "Under {year} registrerades {} incidenter per 100 medarbetare i de {} som har både incidentlogg och {base}.",
+                format!("{v:.1}").replace('.', ","),
+                count_of(counted.len(), "förvaltning", "förvaltningar"),
+            ));
+        }
         None => out.push(format!(
-            "Incidenter per 100 medarbetare kan inte anges för {year}: ingen förvaltning har både incidentlogg och personalförteckning."
+            "Incidenter per 100 medarbetare kan inte anges för {year}: ingen förvaltning har både incidentlogg och antal medarbetare."
         )),
     }
     let lacking: Vec<String> = units
@@ -712,20 +883,29 @@ fn conclusions(units: &[&Review], year: i32) -> Vec<String> {
         .filter(|r| !missing_inputs(r).is_empty())
         .map(|r| r.unit.clone())
         .collect();
+    // The highest share of red among the KPIs that could be judged: a unit without data
+    // has no red figures because it has no figures, and must not look best.
     let most_red = units
         .iter()
-        .map(|r| (red_count(r), r.unit.as_str()))
-        .max_by(|a, b| a.0.cmp(&b.0).then_with(|| swedish_cmp(b.1, a.1)));
+        .filter_map(|r| red_share(r).map(|share| (share, r)))
+        .max_by(|a, b| {
+            a.0.total_cmp(&b.0)
+                .then_with(|| swedish_cmp(&b.1.unit, &a.1.unit))
+        });
     let mut third = match most_red {
-        Some((n, unit)) if n > 0 => {
-            format!("Flest röda nyckeltal har {unit} ({}).", number(n as f64))
-        }
-        _ => "Ingen förvaltning har röda nyckeltal.".to_string(),
+        Some((share, r)) if share > 0.0 => format!(
+            "Störst andel röda nyckeltal har {} ({} av {} bedömda).",
+            r.unit,
+            number(red_count(r) as f64),
+            number(assessed_count(r) as f64)
+        ),
+        Some(_) => "Ingen förvaltning har röda nyckeltal bland dem som kunde bedömas.".to_string(),
+        None => "Inget nyckeltal kunde bedömas mot målen: underlag saknas.".to_string(),
     };
     if !lacking.is_empty() {
         third.push_str(&format!(
-            " Underlag saknas delvis för {} förvaltningar: {}.",
-            number(lacking.len() as f64),
+            " Underlag saknas delvis för {}: {}.",
+            count_of(lacking.len(), "förvaltning", "förvaltningar"),
             lacking.join(", ")
         ));
     }
@@ -733,7 +913,9 @@ fn conclusions(units: &[&Review], year: i32) -> Vec<String> {
     out
 }
 
-/// Incidents per category and unit.
+/// Incidents per category and unit: the counts, the same per 100 employees for the
+/// units with a headcount (units of different size compare only so), and a chart of
+/// incidents per 100 employees per unit, one colour, highest first.
 fn categories_sheet(
     units: &[&Review],
     year: i32,
@@ -753,10 +935,19 @@ fn categories_sheet(
                 .collect()
         })
         .unwrap_or_default();
-    let with_incidents: Vec<&&Review> = units
+    let with_incidents: Vec<&Review> = units
         .iter()
+        .copied()
         .filter(|r| r.value(KpiId::IncidentsTotal).is_some())
         .collect();
+    let count_in = |r: &Review, slug: &str| {
+        r.breakdowns
+            .incidents_by_category
+            .iter()
+            .find(|c| c.slug == slug)
+            .map(|c| c.count)
+            .unwrap_or(0)
+    };
     let mut headers: Vec<String> = vec!["Förvaltning".into()];
     headers.extend(categories.iter().map(|(_, l)| l.clone()));
     headers.push("Totalt".into());
@@ -766,13 +957,7 @@ fn categories_sheet(
             let mut cells = vec![Out::text(&r.unit)];
             let mut total = 0u32;
             for (slug, _) in &categories {
-                let n = r
-                    .breakdowns
-                    .incidents_by_category
-                    .iter()
-                    .find(|c| &c.slug == slug)
-                    .map(|c| c.count)
-                    .unwrap_or(0);
+                let n = count_in(r, slug);
                 total += n;
                 cells.push(Out::count(n));
             }
@@ -780,32 +965,37 @@ fn categories_sheet(
             cells
         })
         .collect();
+    // Below the subtitle, and not at the first table row: the sheet has two tables and a
+    // chart, so no header row is repeated over the pages after the first.
     let place = write_table(
         &mut ws,
-        3,
-        &format!("Incidenter {year} per kategori, förvaltningar med incidentlogg"),
+        4,
+        &format!("Incidenter {year} per kategori, antal, förvaltningar med incidentlogg"),
         "IncidenterKategori",
         &headers,
         &rows,
         f,
     )?;
+    let column_sum = |rows: &[Vec<Out>], col: u16| -> f64 {
+        rows.iter()
+            .filter_map(|r| match r.get(col as usize) {
+                Some(Out::Count(n)) => Some(*n),
+                _ => None,
+            })
+            .sum()
+    };
     let mut end = place.last_row;
     if !place.empty {
         end = totals(
             &mut ws,
             &place,
             f,
-            |col| {
-                let sum: f64 = rows
-                    .iter()
-                    .filter_map(|r| match r.get(col as usize) {
-                        Some(Out::Count(n)) => Some(*n),
-                        _ => None,
-                    })
-                    .sum();
-                Some(Out::Count(sum))
+            TotalColumns {
+                total: &|col| Some(Out::Count(column_sum(&rows, col))),
+                median: &|_| None,
+                covered: &|_| Some(with_incidents.len()),
+                units: units.len(),
             },
-            |_| None,
         )?;
     }
     let without: Vec<&str> = units
@@ -814,8 +1004,9 @@ fn categories_sheet(
         .map(|r| r.unit.as_str())
         .collect();
     if !without.is_empty() {
+        end += 2;
         ws.write_string_with_format(
-            end + 2,
+            end,
             0,
             format!(
                 "Underlag saknas (ingen incidentlogg): {}.",
@@ -824,38 +1015,116 @@ fn categories_sheet(
             &f.subtitle,
         )?;
     }
+
+    // Per 100 employees: only units with both an incident log and a headcount.
+    let heads = |r: &Review| r.value(KpiId::TrainingHeadcount).filter(|h| *h > 0.0);
+    let mut with_heads: Vec<(&Review, f64)> = with_incidents
+        .iter()
+        .filter_map(|r| heads(r).map(|h| (*r, h)))
+        .collect();
+    with_heads.sort_by(|a, b| {
+        let per = |(r, h): &(&Review, f64)| r.value(KpiId::IncidentsTotal).unwrap_or(0.0) / h;
+        per(b)
+            .total_cmp(&per(a))
+            .then_with(|| swedish_cmp(&a.0.unit, &b.0.unit))
+    });
+    let per_rows: Vec<Vec<Out>> = with_heads
+        .iter()
+        .map(|(r, h)| {
+            let mut cells = vec![Out::text(&r.unit)];
+            let mut total = 0.0;
+            for (slug, _) in &categories {
+                let n = count_in(r, slug) as f64;
+                total += n;
+                cells.push(Out::Decimal(n * 100.0 / h));
+            }
+            cells.push(Out::Decimal(total * 100.0 / h));
+            cells
+        })
+        .collect();
+    let per_place = write_table(
+        &mut ws,
+        end + 3,
+        &format!(
+            "Incidenter {year} per kategori och 100 medarbetare, förvaltningar med incidentlogg och antal medarbetare"
+        ),
+        "IncidenterKategoriPer100",
+        &headers,
+        &per_rows,
+        f,
+    )?;
+    let staff: f64 = with_heads.iter().map(|(_, h)| h).sum();
+    end = per_place.last_row;
+    if !per_place.empty {
+        let sums: Vec<f64> = (0..=categories.len())
+            .map(|j| {
+                with_heads
+                    .iter()
+                    .map(|(r, _)| match categories.get(j) {
+                        Some((slug, _)) => count_in(r, slug) as f64,
+                        None => r.value(KpiId::IncidentsTotal).unwrap_or(0.0),
+                    })
+                    .sum()
+            })
+            .collect();
+        end = totals(
+            &mut ws,
+            &per_place,
+            f,
+            TotalColumns {
+                total: &|col| {
+                    sums.get(col as usize - 1)
+                        .map(|n| Out::Decimal(n * 100.0 / staff))
+                },
+                median: &|_| None,
+                covered: &|_| Some(with_heads.len()),
+                units: units.len(),
+            },
+        )?;
+    }
+
     ws.write_string_with_format(0, 0, format!("Incidenter {year} per kategori"), &f.title)?;
+    ws.write_string_with_format(
+        1,
+        0,
+        "Antal per förvaltning, och samma antal per 100 medarbetare: förvaltningar av olika storlek jämförs bara per 100 medarbetare.",
+        &f.subtitle,
+    )?;
     ws.set_column_width(0, 28)?;
     for c in 1..=categories.len() as u16 + 1 {
         ws.set_column_width(c, 12)?;
     }
-    if !place.empty {
-        ws.set_row_height(place.header_row, 32)?;
-        let mut stacked = Chart::new(ChartType::BarStacked);
-        for (j, (_, label)) in categories.iter().enumerate() {
-            let col = j as u16 + 1;
-            stacked
-                .add_series()
-                .set_name(label.as_str())
-                .set_categories((name, place.first_row, 0, place.last_row, 0))
-                .set_values((name, place.first_row, col, place.last_row, col));
+    for p in [&place, &per_place] {
+        if !p.empty {
+            ws.set_row_height(p.header_row, 47)?;
         }
-        stacked
-            .title()
-            .set_name(&format!("Incidenter {year} per kategori och förvaltning"));
-        stacked.y_axis().set_reverse();
-        let max = rows
-            .iter()
-            .filter_map(|r| match r.last() {
-                Some(Out::Count(n)) => Some(*n),
-                _ => None,
-            })
-            .fold(0.0, f64::max);
-        charts::count_axis(stacked.x_axis(), max);
-        stacked
+    }
+    if !per_place.empty {
+        let total_col = categories.len() as u16 + 1;
+        let mut chart = Chart::new(ChartType::Bar);
+        let series = chart
+            .add_series()
+            .set_name("Incidenter per 100 medarbetare")
+            .set_categories((name, per_place.first_row, 0, per_place.last_row, 0))
+            .set_values((
+                name,
+                per_place.first_row,
+                total_col,
+                per_place.last_row,
+                total_col,
+            ))
+            .set_format(&mut charts::fill(charts::THIS_YEAR));
+        charts::label_values(series);
+        chart.title().set_name(&format!(
+            "Incidenter {year} per 100 medarbetare och förvaltning"
+        ));
+        chart.y_axis().set_reverse();
+        chart.legend().set_hidden();
+        chart
             .set_width(760)
-            .set_height((160 + 22 * with_incidents.len() as u32).min(1000));
-        ws.insert_chart(end + 4, 0, &stacked)?;
+            .set_height((160 + 26 * with_heads.len() as u32).min(1000));
+        ws.set_page_breaks(&[end + 2])?;
+        ws.insert_chart(end + 3, 0, &chart)?;
     }
     Ok(ws)
 }

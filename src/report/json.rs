@@ -10,13 +10,18 @@ use crate::review::Review;
 
 #[derive(Serialize)]
 struct Batch<'a> {
+    /// The version of the KPI document (`schema/kpi.schema.json`).
+    schema_version: u32,
     units: &'a [Review],
 }
 
 /// Writes one unit's document, or `{ "units": [...] }` for several, to a file or stdout ("-").
 pub fn write_json(reports: &[Review], batch: bool, target: &Path) -> Result<(), Error> {
     let text = if batch {
-        serde_json::to_string_pretty(&Batch { units: reports })
+        serde_json::to_string_pretty(&Batch {
+            schema_version: crate::schema::KPI_SCHEMA_VERSION,
+            units: reports,
+        })
     } else {
         match reports.first() {
             Some(r) => serde_json::to_string_pretty(r),

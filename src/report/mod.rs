@@ -5,6 +5,7 @@
 pub mod comparison;
 pub mod docx;
 pub mod json;
+pub mod markdown;
 pub mod png;
 pub mod workbook;
 

@@ -1,7 +1,8 @@
 //! The main charts as PNG images for slides (`report --png`): incidents per category and
-//! per month, training completion per unit, and the risk matrix. Each chart is drawn into
-//! memory with `plotters`, encoded as PNG and written atomically; a chart whose data is
-//! absent is skipped.
+//! per month, training completion per unit (each drawn from its chart specification in
+//! [`crate::review::charts`], the same the workbook and the Word document draw), and the
+//! risk matrix. Each chart is drawn into memory with `plotters`, encoded as PNG and
+//! written atomically; a chart whose data is absent is skipped.
 
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
@@ -15,9 +16,9 @@ use ab_glyph::{Font, FontRef, ScaleFont};
 use plotters_backend::{BackendColor, BackendCoord, DrawingErrorKind};
 
 use crate::error::Error;
-use crate::review::text::percent;
+use crate::review::charts::{ChartId, ChartSpec, SeriesRole};
+use crate::review::format::percent;
 use crate::review::Review;
-use crate::schema::KpiId;
 
 /// Image size in pixels: 16:9, sharp on a full-HD projector.
 pub const WIDTH: u32 = 1600;
@@ -73,35 +74,62 @@ pub struct ChartImage {
 /// chart that cannot be drawn is an [`Error::Chart`] naming its file.
 pub fn render_charts(report: &Review, scale: u32) -> Result<(Vec<ChartImage>, Vec<String>), Error> {
     let _ = face();
-    type Draw = fn(&Review, &DrawingArea<Canvas<'_>, Shift>) -> DrawResult;
-    let charts: [(&'static str, Option<&str>, Draw); 4] = [
+    type Draw = fn(&Review, &ChartSpec, &DrawingArea<Canvas<'_>, Shift>) -> DrawResult;
+    let charts: [(&'static str, ChartId, &str, Draw); 3] = [
         (
             CATEGORY_FILE,
-            missing_categories(report),
+            ChartId::IncidentsByCategory,
+            "inga incidenter i indata",
             draw_incidents_by_category,
         ),
-        (MONTH_FILE, missing_months(report), draw_incidents_by_month),
-        (TRAINING_FILE, missing_training(report), draw_training),
-        (RISK_FILE, missing_risks(report), draw_risk_matrix),
+        (
+            MONTH_FILE,
+            ChartId::IncidentsByMonth,
+            "inga incidenter i indata",
+            draw_incidents_by_month,
+        ),
+        (
+            TRAINING_FILE,
+            ChartId::TrainingByUnit,
+            missing_training(report).unwrap_or("ingen enhet har en andel genomförda utbildningar"),
+            draw_training,
+        ),
     ];
     let scale = scale.clamp(1, 4);
     let mut images = Vec::new();
     let mut skipped = Vec::new();
-    for (file, missing, draw) in charts {
-        if let Some(reason) = missing {
+    let error = |file: &str| {
+        let file = PathBuf::from(file);
+        move |message| Error::Chart {
+            path: file,
+            message,
+        }
+    };
+    for (file, id, reason, draw) in charts {
+        let Some(spec) = report.chart(id) else {
             skipped.push(format!("Hoppade över diagrammet {file}: {reason}."));
             continue;
-        }
-        let png = render(scale, |area| draw(report, area)).map_err(|message| Error::Chart {
-            path: PathBuf::from(file),
-            message,
-        })?;
+        };
+        let png = render(scale, |area| draw(report, spec, area)).map_err(error(file))?;
         images.push(ChartImage {
             file,
             png,
             width: WIDTH * scale,
             height: HEIGHT * scale,
         });
+    }
+    match missing_risks(report) {
+        Some(reason) => skipped.push(format!("Hoppade över diagrammet {RISK_FILE}: {reason}.")),
+        None => {
+            let png =
+                render(scale, |area| draw_risk_matrix(report, area)).map_err(error(RISK_FILE))?;
+            images.push(ChartImage {
+                file: RISK_FILE,
+                png,
+                width: WIDTH * scale,
+                height: HEIGHT * scale,
+            });
+        }
     }
     Ok((images, skipped))
 }
@@ -129,22 +157,6 @@ pub fn write_charts(report: &Review, dir: &Path) -> Result<ChartsWritten, Error>
 }
 
 type DrawResult = Result<(), String>;
-
-fn missing_categories(report: &Review) -> Option<&'static str> {
-    report
-        .breakdowns
-        .incidents_by_category
-        .is_empty()
-        .then_some("inga incidenter i indata")
-}
-
-fn missing_months(report: &Review) -> Option<&'static str> {
-    report
-        .breakdowns
-        .incidents_by_month
-        .is_empty()
-        .then_some("inga incidenter i indata")
-}
 
 fn missing_training(report: &Review) -> Option<&'static str> {
     let rows = &report.breakdowns.training_by_unit;
@@ -221,13 +233,26 @@ fn header<'a>(
     Ok(body)
 }
 
-/// "2025 och 2024" when the previous year has data, else "2025".
-fn years(report: &Review, has_previous: bool) -> String {
-    if has_previous {
-        format!("{} och {}", report.year, report.year - 1)
-    } else {
-        report.year.to_string()
-    }
+/// A year-on-year chart's values per category: (this year, last year), counts.
+struct YearRow {
+    count: u32,
+    previous: Option<u32>,
+}
+
+fn year_rows(spec: &ChartSpec) -> Vec<YearRow> {
+    let values = |role| {
+        spec.series(role)
+            .map(|s| s.values.clone())
+            .unwrap_or_default()
+    };
+    let this = values(SeriesRole::ThisYear);
+    let previous = values(SeriesRole::PreviousYear);
+    (0..spec.categories.len())
+        .map(|i| YearRow {
+            count: this.get(i).copied().flatten().unwrap_or(0.0).round() as u32,
+            previous: previous.get(i).copied().flatten().map(|p| p.round() as u32),
+        })
+        .collect()
 }
 
 /// Shortens a label to at most `max` characters.
@@ -308,14 +333,14 @@ fn band_from_top(y: f64, n: usize) -> Option<usize> {
 
 fn draw_incidents_by_category(
     report: &Review,
+    spec: &ChartSpec,
     root: &DrawingArea<Canvas<'_>, Shift>,
 ) -> DrawResult {
-    let rows = &report.breakdowns.incidents_by_category;
-    let has_previous = rows.iter().any(|r| r.previous.is_some());
-    let title = format!("Incidenter per kategori {}", years(report, has_previous));
-    let body = header(root, &title, report)?;
+    let rows = year_rows(spec);
+    let has_previous = spec.series(SeriesRole::PreviousYear).is_some();
+    let body = header(root, &spec.caption, report)?;
     let n = rows.len();
-    let labels: Vec<String> = rows.iter().map(|r| shorten(&r.label, 40)).collect();
+    let labels: Vec<String> = spec.categories.iter().map(|c| shorten(c, 40)).collect();
     let label_style = font(LABEL_SIZE);
     let label_area = (label_width(&labels, &label_style) + 30).clamp(120, 620);
     let max = rows
@@ -366,7 +391,11 @@ fn draw_incidents_by_category(
     chart
         .draw_series(this_year)
         .map_err(|e| e.to_string())?
-        .label(report.year.to_string())
+        .label(
+            spec.series(SeriesRole::ThisYear)
+                .map(|s| s.name.clone())
+                .unwrap_or_default(),
+        )
         .legend(|(x, y)| Rectangle::new([(x, y - 9), (x + 24, y + 9)], THIS_YEAR.filled()));
     if has_previous {
         let previous = rows.iter().enumerate().map(|(i, r)| {
@@ -381,7 +410,11 @@ fn draw_incidents_by_category(
         chart
             .draw_series(previous)
             .map_err(|e| e.to_string())?
-            .label((report.year - 1).to_string())
+            .label(
+                spec.series(SeriesRole::PreviousYear)
+                    .map(|s| s.name.clone())
+                    .unwrap_or_default(),
+            )
             .legend(|(x, y)| Rectangle::new([(x, y - 9), (x + 24, y + 9)], PREVIOUS_YEAR.filled()));
     }
     let mut values = Vec::new();
@@ -399,15 +432,15 @@ fn draw_incidents_by_category(
     legend(&mut chart)
 }
 
-fn draw_incidents_by_month(report: &Review, root: &DrawingArea<Canvas<'_>, Shift>) -> DrawResult {
-    let rows = &report.breakdowns.incidents_by_month;
-    let has_previous = rows.iter().any(|r| r.previous.is_some());
-    let title = format!(
-        "Incidenter per månad {} (händelsedatum)",
-        years(report, has_previous)
-    );
-    let body = header(root, &title, report)?;
-    let labels: Vec<String> = rows.iter().map(|r| r.label.clone()).collect();
+fn draw_incidents_by_month(
+    report: &Review,
+    spec: &ChartSpec,
+    root: &DrawingArea<Canvas<'_>, Shift>,
+) -> DrawResult {
+    let rows = year_rows(spec);
+    let has_previous = spec.series(SeriesRole::PreviousYear).is_some();
+    let body = header(root, &spec.caption, report)?;
+    let labels: Vec<String> = spec.categories.clone();
     let n = rows.len();
     let max = rows
         .iter()
@@ -458,7 +491,11 @@ fn draw_incidents_by_month(report: &Review, root: &DrawingArea<Canvas<'_>, Shift
     chart
         .draw_series(LineSeries::new(this_year.clone(), this_style).point_size(7))
         .map_err(|e| e.to_string())?
-        .label(report.year.to_string())
+        .label(
+            spec.series(SeriesRole::ThisYear)
+                .map(|s| s.name.clone())
+                .unwrap_or_default(),
+        )
         .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 30, y)], this_style));
     if has_previous {
         let points: Vec<(f64, u32)> = rows
@@ -470,7 +507,11 @@ fn draw_incidents_by_month(report: &Review, root: &DrawingArea<Canvas<'_>, Shift
         chart
             .draw_series(LineSeries::new(points, style).point_size(6))
             .map_err(|e| e.to_string())?
-            .label((report.year - 1).to_string())
+            .label(
+                spec.series(SeriesRole::PreviousYear)
+                    .map(|s| s.name.clone())
+                    .unwrap_or_default(),
+            )
             .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 30, y)], style));
         // This year again, on top of the previous year's line.
         chart
@@ -480,21 +521,24 @@ fn draw_incidents_by_month(report: &Review, root: &DrawingArea<Canvas<'_>, Shift
     legend(&mut chart)
 }
 
-fn draw_training(report: &Review, root: &DrawingArea<Canvas<'_>, Shift>) -> DrawResult {
-    let rows = &report.breakdowns.training_by_unit;
-    let title = format!(
-        "Genomförda obligatoriska utbildningar per enhet {}",
-        report.year
-    );
-    let body = header(root, &title, report)?;
-    let n = rows.len();
+fn draw_training(
+    report: &Review,
+    spec: &ChartSpec,
+    root: &DrawingArea<Canvas<'_>, Shift>,
+) -> DrawResult {
+    let rates: Vec<Option<f64>> = spec
+        .series(SeriesRole::ThisYear)
+        .map(|s| s.values.clone())
+        .unwrap_or_default();
+    // Headcount and completions for the labels, by the same units in the same order.
+    let units = &report.breakdowns.training_by_unit;
+    let body = header(root, &spec.caption, report)?;
+    let n = rates.len();
     let size = if n > 16 { LABEL_SIZE - 6.0 } else { LABEL_SIZE };
-    let labels: Vec<String> = rows.iter().map(|r| shorten(&r.unit, 40)).collect();
+    let labels: Vec<String> = spec.categories.iter().map(|c| shorten(c, 40)).collect();
     let label_style = font(size);
     let label_area = (label_width(&labels, &label_style) + 30).clamp(120, 620);
-    let target = report
-        .kpi(KpiId::TrainingCompletionRateAll)
-        .and_then(|k| k.target);
+    let target = spec.target();
     let mut chart = ChartBuilder::on(&body)
         .margin_top(if target.is_some() { 50 } else { 20 })
         .margin_left(30)
@@ -527,8 +571,8 @@ fn draw_training(report: &Review, root: &DrawingArea<Canvas<'_>, Shift>) -> Draw
 
     let band = |i: usize| (n - 1 - i) as f64;
     chart
-        .draw_series(rows.iter().enumerate().filter_map(|(i, r)| {
-            let rate = r.rate?;
+        .draw_series(rates.iter().enumerate().filter_map(|(i, r)| {
+            let rate = (*r)?;
             Some(Rectangle::new(
                 [(0.0, band(i) + 0.18), (rate * 100.0, band(i) + 0.82)],
                 THIS_YEAR.filled(),
@@ -538,13 +582,23 @@ fn draw_training(report: &Review, root: &DrawingArea<Canvas<'_>, Shift>) -> Draw
     // Value labels: inside a long bar (white), after a short one (dark).
     let value_size = size - 2.0;
     chart
-        .draw_series(rows.iter().enumerate().map(|(i, r)| {
+        .draw_series(rates.iter().enumerate().map(|(i, r)| {
             let y = band(i) + 0.5;
-            let (x, text, inside) = match r.rate {
+            let (x, text, inside) = match r {
                 Some(rate) => (
                     rate * 100.0,
-                    format!("{} ({} av {})", percent(rate), r.completed_all, r.headcount),
-                    rate >= 0.75,
+                    match units.get(i) {
+                        Some(u) => {
+                            format!(
+                                "{} ({} av {})",
+                                percent(*rate),
+                                u.completed_all,
+                                u.headcount
+                            )
+                        }
+                        None => percent(*rate),
+                    },
+                    *rate >= 0.75,
                 ),
                 None => (0.0, "ingen personal".to_string(), false),
             };

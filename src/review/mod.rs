@@ -5,9 +5,13 @@
 //! Built in two steps with no mutation afterwards: [`Figures`] (KPIs, breakdowns,
 //! sources, problems and context), then the text and ISO rows written from them.
 
+pub mod charts;
+pub mod doc;
+pub mod format;
 pub mod iso;
 pub mod plan;
 pub mod text;
+pub mod trend;
 
 use serde::Serialize;
 
@@ -20,6 +24,8 @@ use crate::schema::{InputKind, KpiId, KpiKey};
 /// Everything the review says in figures, before any text is written.
 #[derive(Debug, Clone, Serialize)]
 pub struct Figures {
+    /// The version of the KPI document (`schema/kpi.schema.json`).
+    pub schema_version: u32,
     pub unit: String,
     pub year: i32,
     pub generated_by: String,
@@ -27,6 +33,8 @@ pub struct Figures {
     pub breakdowns: Breakdowns,
     pub sources: Vec<Source>,
     pub warnings: Vec<String>,
+    /// The figures of earlier years, from this year's exports and past reviews.
+    pub history: kpi::history::History,
     /// Every data quality problem (the Datakvalitet sheet).
     #[serde(skip)]
     pub problems: Vec<Problem>,
@@ -68,21 +76,6 @@ pub struct Context {
     pub year_choice: String,
 }
 
-/// One block of the review text.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Block {
-    Heading1(String),
-    Heading2(String),
-    Heading3(String),
-    Paragraph(String),
-    Bullet(String),
-    /// An item of a numbered list, with its number.
-    Numbered(u64, String),
-    /// A table: header cells, then rows.
-    Table(Vec<String>, Vec<Vec<String>>),
-    PageBreak,
-}
-
 impl IsoRow {
     /// "Ja", "Nej – saknas", or what a partial answer waits for.
     pub fn status(&self) -> &str {
@@ -115,16 +108,17 @@ pub struct IsoRow {
 pub struct Review {
     #[serde(flatten)]
     pub figures: Figures,
-    /// The review text (Rapport sheet, the Markdown file).
+    /// The review text as one typed document (the Rapport sheet, the Word document and
+    /// the Markdown file render it).
     #[serde(skip)]
-    pub text: Vec<Block>,
-    /// The same text as Markdown.
+    pub doc: doc::Document,
+    /// The charts, drawn from these by the workbook, the Word document and the PNGs.
     #[serde(skip)]
-    pub markdown: String,
+    pub charts: Vec<charts::ChartSpec>,
     /// ISO/IEC 27001 9.3.2 a)–g) and 9.3.3, for the "ISO 27001 9.3" sheet.
     #[serde(skip)]
     pub iso: Vec<IsoRow>,
-    /// Conclusions, proposals and the prioritised work (also in `text`).
+    /// Conclusions, proposals and the prioritised work (also in `doc`).
     #[serde(skip)]
     pub plan: plan::Plan,
 }
@@ -145,18 +139,27 @@ pub fn build(
     year: i32,
     year_choice: &str,
 ) -> Result<Review, Error> {
-    let set = kpi::compute(inputs, cfg, year).map_err(|source| Error::Kpi {
+    let mut set = kpi::compute(inputs, cfg, year).map_err(|source| Error::Kpi {
         unit: unit.to_string(),
         source,
     })?;
+    let (history, history_notes) = kpi::history::merge(
+        &mut set.kpis,
+        &mut set.breakdowns,
+        unit,
+        year,
+        &inputs.history,
+    );
     let mut problems = inputs.problems.clone();
     problems.extend(set.notes);
+    problems.extend(history_notes);
     let warnings = problems
         .iter()
         .filter(|p| p.severity != Severity::Note || p.place.row.is_none())
         .map(|p| p.one_line())
         .collect();
     let figures = Figures {
+        schema_version: crate::schema::KPI_SCHEMA_VERSION,
         unit: unit.to_string(),
         year,
         generated_by: format!("genomgang {}", env!("CARGO_PKG_VERSION")),
@@ -164,6 +167,7 @@ pub fn build(
         breakdowns: set.breakdowns,
         sources: inputs.sources.clone(),
         warnings,
+        history,
         problems,
         context: Context {
             nis_authority: cfg.nis_authority(year),
@@ -179,53 +183,99 @@ pub fn build(
     let iso = iso::rows(&figures);
     let plan = plan::build(&figures, cfg);
     let markdown = text::render_markdown(&figures, &plan)?;
-    let mut text = text::to_blocks(&markdown);
+    let charts = charts::build(&figures);
+    let doc = doc::build(
+        &markdown,
+        &doc::Parts {
+            figures: &figures,
+            charts: &charts,
+            sections: &figures.context.sections,
+        },
+    );
     let mut figures = figures;
-    if fit_blocks(&mut text) {
+    if longest_text(&doc) > crate::privacy::EXCEL_CELL_CHARS {
+        // The tree keeps the whole text; only the Rapport sheet cuts it, and says so.
         let note = Problem::note(
             crate::model::Place::file("(rapporttext)"),
             &format!(
                 "ett stycke i rapporttexten är längre än de {} tecken en cell i Excel rymmer",
                 crate::privacy::EXCEL_CELL_CHARS
             ),
-            "Stycket kortades i bladet Rapport; .md-filen har hela texten. Dela upp stycket i avsnittsfilen.",
+            "Stycket kortas i bladet Rapport; Word-dokumentet och .md-filen har hela texten. Dela upp stycket i avsnittsfilen.",
         );
         figures.warnings.push(note.one_line());
         figures.problems.push(note);
     }
     Ok(Review {
         figures,
-        text,
-        markdown,
+        doc,
+        charts,
         iso,
         plan,
     })
 }
 
-/// Cuts every block's text to what one Excel cell holds; true when something was cut.
-fn fit_blocks(blocks: &mut [Block]) -> bool {
-    let mut cut = false;
-    let mut fit = |t: &mut String| {
-        if let Some(short) = crate::privacy::fit_cell(t) {
-            *t = short;
-            cut = true;
-        }
-    };
-    for block in blocks.iter_mut() {
-        match block {
-            Block::Heading1(t)
-            | Block::Heading2(t)
-            | Block::Heading3(t)
-            | Block::Paragraph(t)
-            | Block::Bullet(t)
-            | Block::Numbered(_, t) => fit(t),
-            Block::Table(head, rows) => {
-                for cell in head.iter_mut().chain(rows.iter_mut().flatten()) {
-                    fit(cell);
+impl Review {
+    /// The specification of a chart, when its data exist.
+    pub fn chart(&self, id: charts::ChartId) -> Option<&charts::ChartSpec> {
+        self.charts.iter().find(|c| c.id == id)
+    }
+}
+
+/// The length in characters of the longest text the Rapport sheet puts in one cell.
+fn longest_text(d: &doc::Document) -> usize {
+    use doc::{Block, LinkText};
+    let mut longest = 0;
+    for s in &d.sections {
+        for b in &s.blocks {
+            let texts: Vec<String> = match b {
+                Block::Paragraph(r) | Block::Heading(r) => vec![d.plain(r, LinkText::WithAddress)],
+                Block::List(l) => l
+                    .items
+                    .iter()
+                    .map(|i| d.plain(&i.runs, LinkText::WithAddress))
+                    .collect(),
+                Block::Table(t) => t
+                    .head
+                    .iter()
+                    .cloned()
+                    .chain(t.rows.iter().map(|r| {
+                        r.iter()
+                            .map(|c| c.value.display())
+                            .collect::<Vec<_>>()
+                            .join("  |  ")
+                    }))
+                    .collect(),
+                Block::Figure(f) => vec![f.caption.clone()],
+            };
+            for t in texts {
+                if t.len() > longest {
+                    longest = longest.max(t.chars().count());
                 }
             }
-            Block::PageBreak => {}
         }
     }
-    cut
+    longest
+}
+
+#[cfg(test)]
+pub(crate) mod tests_support {
+    use super::*;
+
+    /// Figures with nothing in them, for tests of the text.
+    pub fn empty_figures() -> Figures {
+        Figures {
+            schema_version: crate::schema::KPI_SCHEMA_VERSION,
+            unit: "Enheten".to_string(),
+            year: 2025,
+            generated_by: "test".to_string(),
+            kpis: Vec::new(),
+            breakdowns: Default::default(),
+            sources: Vec::new(),
+            warnings: Vec::new(),
+            problems: Vec::new(),
+            context: Context::default(),
+            history: Default::default(),
+        }
+    }
 }

@@ -10,7 +10,7 @@ use serde::Serialize;
 
 use crate::config::{Config, ThemeConfig, When};
 use crate::kpi::{ActionRow, Status};
-use crate::review::text::{format_value, number, percent};
+use crate::review::format::{format_value, join_and, number, percent, upper_first};
 use crate::review::Figures;
 use crate::schema::{InputKind, KpiId};
 use crate::textnorm::normalize;
@@ -75,23 +75,6 @@ pub fn build(f: &Figures, cfg: &Config) -> Plan {
         next,
         later,
         missing_inputs,
-    }
-}
-
-/// "a, b och c".
-pub fn join_and(items: &[String]) -> String {
-    match items {
-        [] => String::new(),
-        [one] => one.clone(),
-        [init @ .., last] => format!("{} och {last}", init.join(", ")),
-    }
-}
-
-fn upper_first(s: &str) -> String {
-    let mut chars = s.chars();
-    match chars.next() {
-        Some(c) => c.to_uppercase().collect::<String>() + chars.as_str(),
-        None => String::new(),
     }
 }
 

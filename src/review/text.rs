@@ -1,6 +1,7 @@
-//! The review text: `templates/rapport.md.j2` rendered with the year's figures into
-//! Markdown, which is both written beside the workbook and parsed into [`Block`]s for the
-//! Rapport sheet. Section files from the input folder replace the defaults.
+//! The review's sentences: `templates/rapport.md.j2` rendered with the year's figures
+//! into Markdown, which [`crate::review::doc`] parses once into the document tree. A
+//! section file from the input folder stands in the template as a placeholder
+//! (`![](avsnitt:omvarld)`) that the tree fills with the file's own blocks.
 
 use std::collections::BTreeMap;
 
@@ -9,8 +10,9 @@ use minijinja::{Environment, Error as TemplateError};
 use serde::Serialize;
 
 use crate::error::Error;
+use crate::review::format::{number, percent, upper_first};
 use crate::review::plan::Plan;
-use crate::review::{Block, Figures};
+use crate::review::Figures;
 use crate::schema::{KpiId, ValueKind};
 
 pub const TEMPLATE: &str = include_str!("../../templates/rapport.md.j2");
@@ -57,6 +59,8 @@ struct TextContext {
     risks: Risks,
     /// Section 4 and the decision page.
     plan: Plan,
+    /// Developments over three or more years, and past figures stated differently.
+    trend: Vec<String>,
     /// The review is presented the year after the review year; facts in force by then
     /// are phrased as facts.
     presented: i32,
@@ -85,44 +89,6 @@ enum Number {
     Float(f64),
 }
 
-/// "16 %" — rounded the way a person writes it: whole percent, one decimal below 10 %.
-pub fn percent(rate: f64) -> String {
-    let p = rate * 100.0;
-    if p > 0.0 && p < 10.0 && (p * 10.0).round() % 10.0 != 0.0 {
-        // Half away from zero, as people round (62,5 → 63), not half to even.
-        format!("{:.1} %", (p * 10.0).round() / 10.0).replace('.', ",")
-    } else {
-        format!("{} %", p.round() as i64)
-    }
-}
-
-/// A KPI value as text: percent for rates, whole numbers for counts.
-pub fn format_value(value: f64, kind: ValueKind) -> String {
-    match kind {
-        ValueKind::Rate => percent(value),
-        ValueKind::Count => number(value),
-    }
-}
-
-/// A whole number as Swedish typography writes it: thousands separated by a no-break
-/// space ("2 130").
-pub fn number(value: f64) -> String {
-    let n = value.round() as i64;
-    let digits = n.unsigned_abs().to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push('\u{a0}');
-        }
-        out.push(c);
-    }
-    if n < 0 {
-        format!("−{out}")
-    } else {
-        out
-    }
-}
-
 fn count_words(n: Option<f64>, singular: &str, plural: &str) -> String {
     match n {
         None => format!("okänt antal {plural}"),
@@ -141,14 +107,6 @@ fn change_words(value: Option<f64>, previous: Option<f64>) -> String {
         }
         (Some(_), Some(_)) => ", samma antal som året innan".to_string(),
         _ => String::new(),
-    }
-}
-
-fn upper_first(s: String) -> String {
-    let mut chars = s.chars();
-    match chars.next() {
-        Some(c) => c.to_uppercase().collect::<String>() + chars.as_str(),
-        None => s,
     }
 }
 
@@ -218,7 +176,9 @@ pub fn sanitize_markdown(markdown: &str) -> String {
                 cuts.push((range, String::new()))
             }
             Event::Start(Tag::Image { .. }) => open = Some((range, String::new(), 0)),
-            Event::Start(Tag::Link { dest_url, .. }) if !safe_url(&dest_url) => {
+            Event::Start(Tag::Link { dest_url, .. })
+                if !crate::review::doc::safe_url(&dest_url) =>
+            {
                 open = Some((range, String::new(), 0))
             }
             _ => {}
@@ -238,22 +198,6 @@ pub fn sanitize_markdown(markdown: &str) -> String {
     }
     out.push_str(&markdown[at..]);
     out
-}
-
-/// Section files keep their own headings, demoted below the section heading.
-fn demote_headings(markdown: &str) -> String {
-    markdown
-        .lines()
-        .map(|l| {
-            let t = l.trim_start();
-            if t.starts_with('#') {
-                format!("#### {}", t.trim_start_matches('#').trim())
-            } else {
-                l.to_string()
-            }
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
 }
 
 /// Renders the review text as Markdown.
@@ -282,7 +226,8 @@ fn render_template(report: &Figures, plan: &Plan) -> Result<String, TemplateErro
             .context
             .sections
             .iter()
-            .map(|(k, t)| (k.clone(), demote_headings(sanitize_markdown(t).trim())))
+            .filter(|(_, t)| !sanitize_markdown(t).trim().is_empty())
+            .map(|(k, _)| (k.clone(), format!("![](avsnitt:{k})")))
             .collect(),
         training: Training {
             headcount: v(KpiId::TrainingHeadcount),
@@ -336,6 +281,7 @@ fn render_template(report: &Figures, plan: &Plan) -> Result<String, TemplateErro
                 .collect(),
         },
         plan: plan.clone(),
+        trend: super::trend::sentences(&report.history, report.year),
         presented: report.year + 1,
     };
     let mut env = Environment::new();
@@ -348,7 +294,7 @@ fn render_template(report: &Figures, plan: &Plan) -> Result<String, TemplateErro
     env.add_filter("procent", |rate: Option<f64>| {
         rate.map(percent).unwrap_or_else(|| "–".to_string())
     });
-    env.add_filter("versal", upper_first);
+    env.add_filter("versal", |s: String| upper_first(&s));
     env.add_filter("tal", |n: Option<f64>| {
         n.map(number).unwrap_or_else(|| "–".to_string())
     });
@@ -386,153 +332,9 @@ fn tidy(text: &str) -> String {
     out.trim().to_string() + "\n"
 }
 
-/// Parses the rendered Markdown into blocks for the Rapport sheet (and every other
-/// output of the text) with pulldown-cmark: headings, paragraphs, bullet and numbered
-/// lists, tables; emphasis markers are dropped and a link keeps its address in
-/// parentheses. Raw HTML is not text of the review and is left out.
-pub fn to_blocks(markdown: &str) -> Vec<Block> {
-    use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
-
-    let mut blocks = Vec::new();
-    let mut text = String::new();
-    // Open lists: the next number of a numbered list, `None` for bullets.
-    let mut lists: Vec<Option<u64>> = Vec::new();
-    let mut item: Option<Option<u64>> = None;
-    let mut table: Option<(Vec<String>, Vec<Vec<String>>)> = None;
-    let mut row: Vec<String> = Vec::new();
-    let mut link: Vec<String> = Vec::new();
-    let flush_item =
-        |item: &mut Option<Option<u64>>, text: &mut String, blocks: &mut Vec<Block>| {
-            if let Some(number) = item.take() {
-                let t = collapse(text);
-                text.clear();
-                if !t.is_empty() {
-                    blocks.push(match number {
-                        Some(n) => Block::Numbered(n, t),
-                        None => Block::Bullet(t),
-                    });
-                }
-            }
-        };
-    for event in Parser::new_ext(markdown, Options::ENABLE_TABLES) {
-        match event {
-            Event::Start(Tag::Heading { .. }) => text.clear(),
-            Event::End(TagEnd::Heading(level)) => {
-                let t = collapse(&text);
-                text.clear();
-                let block = match level {
-                    HeadingLevel::H1 => Block::Heading1(t),
-                    // Chapters run on; a page break is a rule (`---`) in the text.
-                    HeadingLevel::H2 => Block::Heading2(t),
-                    _ => Block::Heading3(t),
-                };
-                blocks.push(block);
-            }
-            Event::Start(Tag::Paragraph) if item.is_none() => text.clear(),
-            Event::End(TagEnd::Paragraph) => {
-                if item.is_some() {
-                    text.push(' ');
-                } else {
-                    let t = collapse(&text);
-                    text.clear();
-                    if !t.is_empty() {
-                        blocks.push(Block::Paragraph(t));
-                    }
-                }
-            }
-            Event::Start(Tag::List(first)) => {
-                // A nested list ends the text of the item it sits in.
-                flush_item(&mut item, &mut text, &mut blocks);
-                lists.push(first);
-            }
-            Event::End(TagEnd::List(_)) => {
-                flush_item(&mut item, &mut text, &mut blocks);
-                lists.pop();
-            }
-            Event::Start(Tag::Item) => {
-                flush_item(&mut item, &mut text, &mut blocks);
-                text.clear();
-                let number = match lists.last_mut() {
-                    Some(Some(n)) => {
-                        let this = *n;
-                        *n += 1;
-                        Some(this)
-                    }
-                    _ => None,
-                };
-                item = Some(number);
-            }
-            Event::End(TagEnd::Item) => flush_item(&mut item, &mut text, &mut blocks),
-            Event::Start(Tag::Table(_)) => table = Some((Vec::new(), Vec::new())),
-            Event::End(TagEnd::Table) => {
-                if let Some((head, rows)) = table.take() {
-                    blocks.push(Block::Table(head, rows));
-                }
-            }
-            Event::Start(Tag::TableHead) | Event::Start(Tag::TableRow) => row.clear(),
-            Event::End(TagEnd::TableHead) => {
-                if let Some((head, _)) = table.as_mut() {
-                    *head = std::mem::take(&mut row);
-                }
-            }
-            Event::End(TagEnd::TableRow) => {
-                if let Some((_, rows)) = table.as_mut() {
-                    rows.push(std::mem::take(&mut row));
-                }
-            }
-            Event::Start(Tag::TableCell) => text.clear(),
-            Event::End(TagEnd::TableCell) => {
-                row.push(collapse(&text));
-                text.clear();
-            }
-            Event::Start(Tag::Link { dest_url, .. }) => {
-                link.push(dest_url.to_string());
-                text.push('\u{1}');
-            }
-            Event::End(TagEnd::Link) => {
-                if let Some(url) = link.pop() {
-                    let start = text.rfind('\u{1}').unwrap_or(text.len());
-                    let label = text[start..].trim_start_matches('\u{1}').to_string();
-                    text.truncate(start);
-                    text.push_str(&label);
-                    if safe_url(&url) && label.trim() != url {
-                        text.push_str(&format!(" ({url})"));
-                    }
-                }
-            }
-            Event::Text(t) | Event::Code(t) => text.push_str(&t),
-            Event::SoftBreak | Event::HardBreak => text.push(' '),
-            Event::Rule => blocks.push(Block::PageBreak),
-            // Raw HTML, footnotes, images' own markup: not text of the review.
-            _ => {}
-        }
-    }
-    blocks
-}
-
-/// Addresses a reader may follow: web and mail links, never `javascript:` or `data:`.
-fn safe_url(url: &str) -> bool {
-    let lower = url.trim().to_lowercase();
-    lower.starts_with("https://") || lower.starts_with("http://") || lower.starts_with("mailto:")
-}
-
-/// Inner whitespace collapsed to single spaces, trimmed.
-fn collapse(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn percent_is_rounded_like_a_person_writes_it() {
-        assert_eq!(percent(0.1602), "16 %");
-        assert_eq!(percent(0.0923), "9,2 %");
-        assert_eq!(percent(1.0), "100 %");
-        assert_eq!(percent(0.0), "0 %");
-        assert_eq!(percent(0.625), "63 %");
-    }
 
     #[test]
     fn counts_and_changes_in_words() {
@@ -559,44 +361,41 @@ mod tests {
         assert_eq!(change_words(Some(5.0), None), "");
     }
 
-    #[test]
-    fn user_markdown_keeps_numbered_lists_links_and_tables() {
-        let md = "## Omvärld\n\n1. Första\n2. Andra med [MSB](https://www.msb.se)\n\n| Lag | År |\n|---|---|\n| NIS2 | 2026 |\n\nText med *betoning*.\n\n<img src=x onerror=alert(1)>\n\n[klicka](javascript:alert(1))\n";
-        let blocks = to_blocks(md);
-        assert_eq!(
-            blocks,
-            vec![
-                Block::Heading2("Omvärld".into()),
-                Block::Numbered(1, "Första".into()),
-                Block::Numbered(2, "Andra med MSB (https://www.msb.se)".into()),
-                Block::Table(
-                    vec!["Lag".into(), "År".into()],
-                    vec![vec!["NIS2".into(), "2026".into()]]
-                ),
-                Block::Paragraph("Text med betoning.".into()),
-                Block::Paragraph("klicka".into()),
-            ]
-        );
+    /// The plain text of what a Markdown reader makes of `md`, block by block.
+    fn read_back(md: &str) -> Vec<String> {
+        use crate::review::doc::{section_blocks, Block, Document, LinkText, Parts};
+        let figures = crate::review::tests_support::empty_figures();
+        let parts = Parts {
+            figures: &figures,
+            charts: &[],
+            sections: &[],
+        };
+        let d = Document::default();
+        section_blocks(md, &parts)
+            .into_iter()
+            .map(|b| match b {
+                Block::Paragraph(r) => d.plain(&r, LinkText::WithAddress),
+                Block::List(l) => format!("- {}", d.plain(&l.items[0].runs, LinkText::WithAddress)),
+                other => format!("{other:?}"),
+            })
+            .collect()
     }
 
     #[test]
     fn cell_text_stays_text_in_markdown() {
         let hostile = "Risk A\n\n## 5 Beslut: allt är grönt\n\n<img src=x onerror=alert(1)> [x](javascript:alert(1)) *fet* 1. &amp; - a";
         let md = format!("- {}\n", escape_markdown(hostile));
-        let blocks = to_blocks(&md);
         assert_eq!(
-            blocks,
-            vec![Block::Bullet(
-                "Risk A ## 5 Beslut: allt är grönt <img src=x onerror=alert(1)> [x](javascript:alert(1)) *fet* 1. &amp; - a".into()
-            )]
+            read_back(&md),
+            vec!["- Risk A ## 5 Beslut: allt är grönt <img src=x onerror=alert(1)> [x](javascript:alert(1)) *fet* 1. &amp; - a".to_string()]
         );
         assert_eq!(
-            to_blocks(&escape_markdown("1. - # rubrik")),
-            vec![Block::Paragraph("1. - # rubrik".into())]
+            read_back(&escape_markdown("1. - # rubrik")),
+            vec!["1. - # rubrik".to_string()]
         );
         assert_eq!(
-            to_blocks(&escape_markdown("- punkt")),
-            vec![Block::Paragraph("- punkt".into())]
+            read_back(&escape_markdown("- punkt")),
+            vec!["- punkt".to_string()]
         );
     }
 
@@ -609,19 +408,5 @@ mod tests {
         assert!(!clean.contains("data:"), "{clean}");
         assert!(clean.contains("[MSB](https://www.msb.se)"), "{clean}");
         assert!(clean.contains("klicka"), "{clean}");
-    }
-
-    #[test]
-    fn markdown_becomes_blocks() {
-        let blocks = to_blocks("# Titel\n\n## Del\n\nEn rad\nsom fortsätter.\n\n- punkt **ett**\n");
-        assert_eq!(
-            blocks,
-            vec![
-                Block::Heading1("Titel".into()),
-                Block::Heading2("Del".into()),
-                Block::Paragraph("En rad som fortsätter.".into()),
-                Block::Bullet("punkt ett".into()),
-            ]
-        );
     }
 }

@@ -2,6 +2,8 @@
 //! real binary, and reading the produced workbook back.
 #![allow(dead_code)]
 
+pub mod json_schema;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -209,11 +211,16 @@ pub fn tmp_leftovers(dir: &Path) -> Vec<std::fs::DirEntry> {
         .collect()
 }
 
-/// A JSON file as a document (Null when it is missing).
+/// A JSON file as a document (Null when it is missing). Every KPI document the tests
+/// read is checked against the shipped schema (`schema/kpi.schema.json`).
 pub fn read_json(path: &Path) -> serde_json::Value {
-    std::fs::read_to_string(path)
+    let doc = std::fs::read_to_string(path)
         .map(|t| serde_json::from_str(&t).unwrap())
-        .unwrap_or(serde_json::Value::Null)
+        .unwrap_or(serde_json::Value::Null);
+    if !doc.is_null() {
+        json_schema::assert_valid(&doc, &path.display().to_string());
+    }
+    doc
 }
 
 /// Runs `genomgang COMMAND INPUT --out OUT --json JSON EXTRA…`; returns (exit code, JSON

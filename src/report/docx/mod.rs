@@ -1,8 +1,8 @@
 //! The review as a Word document, `Ledningens genomgång YYYY - UNIT.docx`, written from
-//! the same [`Review`] as the workbook and the .md: title page, table of contents,
-//! decision page, the review text with Word's heading styles and numbering, the KPI table
-//! and the charts in the sections they belong to, the sources the text cites and a
-//! data-quality appendix with counts only.
+//! the same [`Review`] as the workbook and the .md: title page, table of contents, then
+//! the review's document tree — decision page, sections 1–4 with Word's heading styles and
+//! numbering, the KPI table and risk matrix as Word tables, the figures as Word's own
+//! charts ([`chart`]), the sources the text cites and the data-quality appendix.
 //!
 //! # Why WordprocessingML by hand, not a docx crate
 //! `docx-rs` (0.4.22, checked 2026-11) writes fields such as PAGE, NUMPAGES and TOC, but
@@ -21,6 +21,7 @@
 //! identifiers or raw values.
 
 mod body;
+pub mod chart;
 mod styles;
 pub mod template;
 mod xml;
@@ -33,13 +34,8 @@ use chrono::NaiveDate;
 
 use crate::config::Config;
 use crate::error::Error;
-use crate::report::png;
 use crate::review::Review;
 use xml::{esc, field, run, Fmt, Para};
-
-/// Scale of the chart images against the slide PNGs (1600 × 900): 2 gives 3200 × 1800,
-/// about 500 dpi at the 16 cm text width, sharp in print.
-pub const PRINT_SCALE: u32 = 2;
 
 /// What the document needs besides the review: names and date for the title page and
 /// properties, and the organisation's template.
@@ -53,7 +49,6 @@ pub struct DocxOptions {
     pub date: NaiveDate,
     /// The organisation's template, resolved to a path.
     pub template: Option<PathBuf>,
-    pub chart_scale: u32,
 }
 
 impl DocxOptions {
@@ -98,7 +93,6 @@ impl DocxOptions {
             dso: clean(&cfg.dataskyddsombud),
             date,
             template,
-            chart_scale: PRINT_SCALE,
         };
         (options, warnings)
     }
@@ -171,13 +165,12 @@ pub fn build(review: &Review, options: &DocxOptions) -> Result<(Vec<u8>, Vec<Str
             "<w:pgMar w:top=\"1418\" w:right=\"1418\" w:bottom=\"1418\" w:left=\"1418\" w:header=\"709\" w:footer=\"709\" w:gutter=\"0\"/>".to_string()
         });
     let text_width = text_width(&page_size, &page_margins);
-    let (charts, _skipped) = png::render_charts(review, options.chart_scale)?;
     let page = body::TitlePage {
         isam: options.isam.as_deref(),
         dso: options.dso.as_deref(),
         date: options.date,
     };
-    let body = body::write(review, &ids, text_width, &charts, &page);
+    let body = body::write(review, &ids, text_width, &page);
     let title = format!("Ledningens genomgång {} – {}", review.year, review.unit);
 
     // Headers and footers: the template's where it has them, ours otherwise.
@@ -245,7 +238,7 @@ pub fn build(review: &Review, options: &DocxOptions) -> Result<(Vec<u8>, Vec<Str
         if title_page { "<w:titlePg/>" } else { "" }
     );
     let document = format!(
-        "{XML_DECL}<w:document xmlns:w=\"{W}\" xmlns:r=\"{R}\" xmlns:wp=\"http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing\" xmlns:a=\"http://schemas.openxmlformats.org/drawingml/2006/main\" xmlns:pic=\"http://schemas.openxmlformats.org/drawingml/2006/picture\"><w:body>{}{section}</w:body></w:document>",
+        "{XML_DECL}<w:document xmlns:w=\"{W}\" xmlns:r=\"{R}\" xmlns:wp=\"http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing\" xmlns:a=\"http://schemas.openxmlformats.org/drawingml/2006/main\" xmlns:pic=\"http://schemas.openxmlformats.org/drawingml/2006/picture\" xmlns:c=\"http://schemas.openxmlformats.org/drawingml/2006/chart\"><w:body>{}{section}</w:body></w:document>",
         body.xml
     );
 
@@ -267,9 +260,20 @@ pub fn build(review: &Review, options: &DocxOptions) -> Result<(Vec<u8>, Vec<Str
             "application/vnd.openxmlformats-officedocument.theme+xml",
         ));
     }
-    for (id, part, bytes) in &body.refs.images {
-        doc_rels.push_str(&rel(id, "image", part.trim_start_matches("word/")));
-        files.push((part.clone(), bytes.clone()));
+    // Word's own charts: the chart part, its relationships and its data workbook.
+    for (i, (id, chart_id)) in body.refs.charts.iter().enumerate() {
+        let Some(spec) = review.chart(*chart_id) else {
+            continue;
+        };
+        let p = chart::parts(spec, i + 1).map_err(|message| Error::Chart {
+            path: PathBuf::from(format!("word/charts/chart{}.xml", i + 1)),
+            message,
+        })?;
+        doc_rels.push_str(&rel(id, "chart", p.chart_name.trim_start_matches("word/")));
+        overrides.push((format!("/{}", p.chart_name), chart::CHART_CONTENT_TYPE));
+        files.push((p.chart_name, p.chart_xml));
+        files.push((p.rels_name, p.rels_xml));
+        files.push((p.workbook_name, p.workbook));
     }
     for (id, url) in &body.refs.links {
         let _ = write!(
@@ -298,7 +302,8 @@ pub fn build(review: &Review, options: &DocxOptions) -> Result<(Vec<u8>, Vec<Str
 
     // Content types: fixed defaults, the template's for copied media, overrides per part.
     let mut types = format!(
-        "{XML_DECL}<Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\"><Default Extension=\"rels\" ContentType=\"application/vnd.openxmlformats-package.relationships+xml\"/><Default Extension=\"xml\" ContentType=\"application/xml\"/><Default Extension=\"png\" ContentType=\"image/png\"/>"
+        "{XML_DECL}<Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\"><Default Extension=\"rels\" ContentType=\"application/vnd.openxmlformats-package.relationships+xml\"/><Default Extension=\"xml\" ContentType=\"application/xml\"/><Default Extension=\"png\" ContentType=\"image/png\"/><Default Extension=\"xlsx\" ContentType=\"{}\"/>",
+        chart::XLSX_CONTENT_TYPE
     );
     if let Some(t) = &template {
         let mut exts: Vec<String> = t
@@ -306,7 +311,7 @@ pub fn build(review: &Review, options: &DocxOptions) -> Result<(Vec<u8>, Vec<Str
             .iter()
             .filter(|(name, _)| !t.overrides.contains_key(name))
             .filter_map(|(name, _)| name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase()))
-            .filter(|e| e != "png" && e != "xml" && e != "rels")
+            .filter(|e| e != "png" && e != "xml" && e != "rels" && e != "xlsx")
             .collect();
         exts.sort();
         exts.dedup();
@@ -587,8 +592,11 @@ fn zip_parts(parts: &[(String, Vec<u8>)]) -> Result<Vec<u8>, zip::result::ZipErr
         .last_modified_time(zip::DateTime::default())
         .unix_permissions(0o644);
     for (name, bytes) in parts {
-        // Images are already compressed.
-        let method = if name.ends_with(".png") || name.ends_with(".jpeg") || name.ends_with(".jpg")
+        // Images and embedded workbooks are already compressed.
+        let method = if name.ends_with(".png")
+            || name.ends_with(".jpeg")
+            || name.ends_with(".jpg")
+            || name.ends_with(".xlsx")
         {
             zip::CompressionMethod::Stored
         } else {

@@ -26,7 +26,7 @@ pub(crate) fn sheet(
     let year = report.year;
     let prev = previous_year(report);
     let authority = report.context.nis_authority.clone();
-    let has_previous = b.incidents_by_year.iter().any(|y| y.year == year - 1);
+    let has_previous = b.incidents_by_category.iter().any(|c| c.previous.is_some());
 
     // By category.
     let headers: Vec<String> = vec![
@@ -119,7 +119,7 @@ pub(crate) fn sheet(
             sheet: name.into(),
             first_row: months.first_row,
             last_row: months.last_row,
-            has_previous,
+            has_previous: b.incidents_by_month.iter().any(|m| m.previous.is_some()),
             max: b
                 .incidents_by_month
                 .iter()

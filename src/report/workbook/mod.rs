@@ -9,6 +9,7 @@
 
 pub(crate) mod charts;
 mod governance;
+pub(crate) mod history;
 mod incidents;
 mod quality;
 mod summary;
@@ -60,7 +61,7 @@ pub fn build(report: &Review) -> Result<Vec<u8>, XlsxError> {
     let mut summary = summary::sheet(report, &f, &charts, &present)?;
     summary.set_active(true);
     wb.push_worksheet(summary);
-    if !report.text.is_empty() {
+    if !report.doc.sections.is_empty() {
         wb.push_worksheet(text::report_sheet(report, &f)?);
     }
     for ws in data_sheets {
@@ -70,6 +71,7 @@ pub fn build(report: &Review) -> Result<Vec<u8>, XlsxError> {
     wb.push_worksheet(quality::problems_sheet(report, &f)?);
     wb.push_worksheet(quality::sources_sheet(report, &f)?);
     wb.push_worksheet(quality::configuration_sheet(report, &f)?);
+    wb.push_worksheet(history::data_sheet(report)?);
     wb.save_to_buffer()
 }
 

@@ -5,18 +5,16 @@
 //! last; training completion by unit against the target), drawn from the data sheets.
 
 use rust_xlsxwriter::{
-    Chart, ChartType, Color, ConditionalFormatText, ConditionalFormatTextRule, Format, Url,
-    Worksheet, XlsxError,
+    Color, ConditionalFormatText, ConditionalFormatTextRule, Format, Url, Worksheet, XlsxError,
 };
 
-use super::charts::{
-    count_axis, fill, label_values, rate_axis, target_series, year_series, THIS_YEAR,
-};
+use super::charts::{spec_chart, SpecCells};
 use super::{
-    data_sheet, previous_year, wrapped_lines, write_table, ChartSources, Formats, Out, FIRST_ROW,
-    GREEN_FILL, GREEN_TEXT, RED_FILL, RED_TEXT, YELLOW_FILL, YELLOW_TEXT,
+    data_sheet, previous_year, wrapped_lines, write_table, ChartRange, ChartSources, Formats, Out,
+    FIRST_ROW, GREEN_FILL, GREEN_TEXT, RED_FILL, RED_TEXT, YELLOW_FILL, YELLOW_TEXT,
 };
 use crate::model::Severity;
+use crate::review::charts::{ChartId, ChartSpec, SeriesRole};
 use crate::review::Review;
 use crate::schema::ValueKind;
 
@@ -176,31 +174,48 @@ pub(crate) fn sheet(
     }
     ws.write_string_with_format(1, 0, subtitle, &f.subtitle)?;
 
-    // The main charts below the table, on a page of their own.
-    let mut chart_row = legend + 2;
+    // Up to five years per KPI, when earlier years are known.
+    let trend = super::history::trend_table(&mut ws, report, f, legend + 2)?;
+
+    // The main charts below the tables, on a page of their own.
+    let mut chart_row = trend.next_row.max(legend + 2);
     ws.set_page_breaks(&[chart_row])?;
     let mut side_by_side = false;
-    if let Some(src) = &charts.incidents_by_category {
-        let mut chart = Chart::new(ChartType::Bar);
-        year_series(&mut chart, src, 1, year, &prev, false);
-        chart.title().set_name("Incidenter per kategori");
-        chart.y_axis().set_reverse();
-        count_axis(chart.x_axis(), src.max);
-        chart
-            .legend()
-            .set_position(rust_xlsxwriter::ChartLegendPosition::Bottom);
+    // The review's chart specifications, drawn over the data sheets' tables: column 1
+    // holds this year, column 2 last year.
+    let year_cols = |spec: &ChartSpec| -> Vec<u16> {
+        spec.series
+            .iter()
+            .map(|s| match s.role {
+                SeriesRole::PreviousYear => 2,
+                _ => 1,
+            })
+            .collect()
+    };
+    fn cells(src: &ChartRange, cols: Vec<u16>) -> SpecCells<'_> {
+        SpecCells {
+            sheet: &src.sheet,
+            first_row: src.first_row,
+            last_row: src.last_row,
+            category_col: 0,
+            series_cols: cols,
+            name_row: None,
+        }
+    }
+    if let (Some(src), Some(spec)) = (
+        &charts.incidents_by_category,
+        report.chart(ChartId::IncidentsByCategory),
+    ) {
+        let mut chart = spec_chart(spec, &cells(src, year_cols(spec)));
         chart.set_width(520).set_height(400);
         ws.insert_chart(chart_row, 0, &chart)?;
         side_by_side = true;
     }
-    if let Some(src) = &charts.incidents_by_month {
-        let mut chart = Chart::new(ChartType::Line);
-        year_series(&mut chart, src, 1, year, &prev, true);
-        chart.title().set_name("Incidenter per månad");
-        count_axis(chart.y_axis(), src.max);
-        chart
-            .legend()
-            .set_position(rust_xlsxwriter::ChartLegendPosition::Bottom);
+    if let (Some(src), Some(spec)) = (
+        &charts.incidents_by_month,
+        report.chart(ChartId::IncidentsByMonth),
+    ) {
+        let mut chart = spec_chart(spec, &cells(src, year_cols(spec)));
         chart.set_width(440).set_height(400);
         ws.insert_chart(chart_row, if side_by_side { 3 } else { 0 }, &chart)?;
         side_by_side = true;
@@ -208,34 +223,25 @@ pub(crate) fn sheet(
     if side_by_side {
         chart_row += 22;
     }
-    if let Some(src) = &charts.training_by_unit {
-        // Columns with the target as a dashed line across them.
-        let mut chart = Chart::new(ChartType::Column);
-        let s = src.sheet.as_str();
-        let series = chart
-            .add_series()
-            .set_name(&format!(
-                "Andel som genomfört alla obligatoriska utbildningar {year}"
-            ))
-            .set_categories((s, src.first_row, 0, src.last_row, 0))
-            .set_values((s, src.first_row, 3, src.last_row, 3))
-            .set_format(&mut fill(THIS_YEAR));
-        label_values(series);
-        if let Some(col) = charts.training_target_column {
-            let mut target = Chart::new(ChartType::Line);
-            target_series(&mut target, src, col, "Mål");
-            chart.combine(&target);
-        }
-        chart
-            .title()
-            .set_name("Obligatoriska utbildningar genomförda, per enhet");
-        rate_axis(chart.y_axis());
-        chart
-            .legend()
-            .set_position(rust_xlsxwriter::ChartLegendPosition::Bottom);
+    if let (Some(src), Some(spec)) = (
+        &charts.training_by_unit,
+        report.chart(ChartId::TrainingByUnit),
+    ) {
+        // Column 3 holds the completion rate; the target, when there is one, its own.
+        let cols: Vec<u16> = spec
+            .series
+            .iter()
+            .filter_map(|s| match s.role {
+                SeriesRole::Target => charts.training_target_column,
+                _ => Some(3),
+            })
+            .collect();
+        let mut chart = spec_chart(spec, &cells(src, cols));
         chart.set_width(960).set_height(360);
         ws.insert_chart(chart_row, 0, &chart)?;
+        chart_row += 20;
     }
+    super::history::training_chart(&mut ws, &trend, chart_row, 0)?;
     Ok(ws)
 }
 

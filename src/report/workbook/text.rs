@@ -9,7 +9,8 @@ use super::{
     data_sheet, finish_sheet, fitted, page_sheet, wrapped_lines, write_table, Formats, Out,
     FIRST_ROW,
 };
-use crate::review::{Block, Review};
+use crate::review::doc::{Block, LinkText};
+use crate::review::Review;
 
 /// Width of the text (both columns), in character units.
 const TEXT_WIDTH: f64 = 84.0;
@@ -28,6 +29,24 @@ fn lines_at_size(text: &str, points: f64) -> u32 {
     wrapped_lines(text, TEXT_WIDTH * 11.0 / points)
 }
 
+/// What a cut text ends with in its cell.
+const CUT_NOTE: &str = " [Kortat: en cell i Excel rymmer 32 767 tecken. Hela stycket finns i Word-dokumentet och .md-filen.]";
+
+/// `text` as one cell holds it: whole when it fits, else cut with [`CUT_NOTE`] at the
+/// end. Excel's limit belongs to this sheet alone; the tree and the other outputs keep
+/// the whole text.
+pub(crate) fn cell_fit(text: &str) -> std::borrow::Cow<'_, str> {
+    let limit = crate::privacy::EXCEL_CELL_CHARS;
+    if text.len() <= limit || text.chars().count() <= limit {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let keep = limit - CUT_NOTE.chars().count() - 1;
+    let mut cut: String = text.chars().take(keep).collect();
+    cut.push('…');
+    cut.push_str(CUT_NOTE);
+    std::borrow::Cow::Owned(cut)
+}
+
 pub(crate) fn report_sheet(report: &Review, f: &Formats) -> Result<Worksheet, XlsxError> {
     // Portrait and not scaled: the two columns together are as wide as an A4 page.
     // Column A holds list markers ("•", "1."), so list items hang: their wrapped lines
@@ -37,99 +56,153 @@ pub(crate) fn report_sheet(report: &Review, f: &Formats) -> Result<Worksheet, Xl
     ws.set_column_width(0, MARKER_WIDTH)?;
     ws.set_column_width(1, TEXT_WIDTH - MARKER_WIDTH)?;
     ws.set_screen_gridlines(false);
+    let doc = &report.doc;
     let mut row = 0u32;
     let mut breaks: Vec<u32> = Vec::new();
     let mut previous_was_item = false;
     let span = |ws: &mut Worksheet, row: u32, text: &str, format: &Format, height: f64| {
-        // Texts are cut to a cell (and noted) when the review is built; this is the
-        // last guard, with Excel's tallest row.
-        ws.merge_range(row, 0, row, 1, &fitted(text), format)?;
+        ws.merge_range(row, 0, row, 1, &cell_fit(text), format)?;
         ws.set_row_height(row, height.min(409.0))?;
         Ok::<(), XlsxError>(())
     };
     let item = |ws: &mut Worksheet, row: u32, marker: &str, text: &str| {
         ws.write_string_with_format(row, 0, marker, &f.marker)?;
-        ws.write_string_with_format(row, 1, fitted(text), &f.paragraph)?;
+        ws.write_string_with_format(row, 1, cell_fit(text), &f.paragraph)?;
         let lines = wrapped_lines(text, TEXT_WIDTH - MARKER_WIDTH);
         ws.set_row_height(row, (15.0 * lines as f64 + 1.0).min(409.0))?;
         Ok::<(), XlsxError>(())
     };
-    for block in &report.text {
-        match block {
-            Block::Heading1(t) | Block::Heading2(t) | Block::Heading3(t) => {
-                // (format, font size, line height, blank line above).
-                let (format, size, line, gap) = match block {
-                    Block::Heading1(_) => (&f.h1, 16.0, 24.0, row > 0),
-                    Block::Heading2(_) => (&f.h2, 13.0, 20.0, row > 0),
-                    _ => (&f.h3, 11.0, 17.0, previous_was_item),
-                };
-                if gap {
-                    row += 1;
-                }
-                let height = line * lines_at_size(t, size) as f64 + 2.0;
-                span(&mut ws, row, t, format, height)?;
-                row += 1;
-            }
-            Block::Paragraph(t) => {
-                if previous_was_item {
-                    row += 1;
-                }
-                span(
-                    &mut ws,
-                    row,
-                    t,
-                    &f.paragraph,
-                    15.0 * lines_at_size(t, 11.0) as f64 + 3.0,
-                )?;
-                row += 2;
-            }
-            Block::Bullet(t) => {
-                item(&mut ws, row, "•", t)?;
-                row += 1;
-            }
-            Block::Numbered(n, t) => {
-                item(&mut ws, row, &format!("{n}."), t)?;
-                row += 1;
-            }
-            Block::Table(head, rows) => {
-                if previous_was_item {
-                    row += 1;
-                }
-                // A form (a header and empty rows, like Beslut / Datum / Namn): each
-                // label with an empty bordered field to write in.
-                if rows.iter().all(|r| r.iter().all(|c| c.trim().is_empty())) {
-                    for label in head {
-                        span(&mut ws, row, label, &f.h3, 17.0)?;
-                        span(&mut ws, row + 1, "", &f.decision_field, 28.0)?;
-                        row += 2;
-                    }
-                    row += 1;
-                    previous_was_item = false;
-                    continue;
-                }
-                // A table of the text: one line per row, cells separated by "|", the
-                // header row in bold.
-                for (i, cells) in std::iter::once(head).chain(rows).enumerate() {
-                    let text = cells.join("  |  ");
-                    let format = if i == 0 { &f.h3 } else { &f.paragraph };
-                    span(
-                        &mut ws,
-                        row,
-                        &text,
-                        format,
-                        15.0 * lines_at_size(&text, 11.0) as f64 + 1.0,
-                    )?;
-                    row += 1;
-                }
-                row += 1;
-            }
-            Block::PageBreak => {
-                if row > 0 {
-                    breaks.push(row);
-                }
-            }
+    let heading = |ws: &mut Worksheet, row: &mut u32, text: &str, level: u8, gap: bool| {
+        // (format, font size, line height).
+        let (format, size, line) = match level {
+            0 => (&f.h1, 16.0, 24.0),
+            1 => (&f.h2, 13.0, 20.0),
+            _ => (&f.h3, 11.0, 17.0),
+        };
+        if gap {
+            *row += 1;
         }
-        previous_was_item = matches!(block, Block::Bullet(_) | Block::Numbered(..));
+        let height = line * lines_at_size(text, size) as f64 + 2.0;
+        span(ws, *row, text, format, height)?;
+        *row += 1;
+        Ok::<(), XlsxError>(())
+    };
+    let paragraph = |ws: &mut Worksheet, row: &mut u32, text: &str, after_item: bool| {
+        if after_item {
+            *row += 1;
+        }
+        span(
+            ws,
+            *row,
+            text,
+            &f.paragraph,
+            15.0 * lines_at_size(text, 11.0) as f64 + 3.0,
+        )?;
+        *row += 2;
+        Ok::<(), XlsxError>(())
+    };
+    if !doc.title.is_empty() {
+        heading(&mut ws, &mut row, &doc.title, 0, false)?;
+    }
+    let mut figure = 0usize;
+    let mut tables = 0usize;
+    for section in &doc.sections {
+        if section.page_break && row > 0 {
+            breaks.push(row);
+        }
+        if !section.title.is_empty() {
+            let gap = section.level == 1 || previous_was_item;
+            let gap = gap && row > 0;
+            heading(&mut ws, &mut row, &section.heading(), section.level, gap)?;
+            previous_was_item = false;
+        }
+        for block in &section.blocks {
+            match block {
+                Block::Paragraph(runs) => {
+                    let text = doc.plain(runs, LinkText::WithAddress);
+                    paragraph(&mut ws, &mut row, &text, previous_was_item)?;
+                }
+                Block::Heading(runs) => {
+                    let text = doc.plain(runs, LinkText::WithAddress);
+                    heading(&mut ws, &mut row, &text, 3, previous_was_item)?;
+                }
+                Block::List(list) => {
+                    let mut n = list.start.unwrap_or(1);
+                    for it in &list.items {
+                        let marker = match (list.start, it.depth) {
+                            (Some(_), 0) => {
+                                let m = format!("{n}.");
+                                n += 1;
+                                m
+                            }
+                            (None, 0) => "•".to_string(),
+                            _ => "–".to_string(),
+                        };
+                        item(
+                            &mut ws,
+                            row,
+                            &marker,
+                            &doc.plain(&it.runs, LinkText::WithAddress),
+                        )?;
+                        row += 1;
+                    }
+                }
+                Block::Table(t) => {
+                    if previous_was_item {
+                        row += 1;
+                    }
+                    // A form (Beslut / Datum / Namn): each label with an empty bordered
+                    // field to write in.
+                    if t.form {
+                        for label in &t.head {
+                            span(&mut ws, row, label, &f.h3, 17.0)?;
+                            span(&mut ws, row + 1, "", &f.decision_field, 28.0)?;
+                            row += 2;
+                        }
+                        row += 1;
+                    } else {
+                        if let Some(caption) = &t.caption {
+                            tables += 1;
+                            let text = format!("Tabell {tables}. {caption}");
+                            span(
+                                &mut ws,
+                                row,
+                                &text,
+                                &f.h3,
+                                17.0 * lines_at_size(&text, 11.0) as f64,
+                            )?;
+                            row += 1;
+                        }
+                        // One line per row, cells separated by "|", the header in bold.
+                        let head = t.head.join("  |  ");
+                        let body = t.rows.iter().map(|r| {
+                            r.iter()
+                                .map(|c| c.value.display())
+                                .collect::<Vec<_>>()
+                                .join("  |  ")
+                        });
+                        for (i, text) in std::iter::once(head).chain(body).enumerate() {
+                            let format = if i == 0 { &f.h3 } else { &f.paragraph };
+                            span(
+                                &mut ws,
+                                row,
+                                &text,
+                                format,
+                                15.0 * lines_at_size(&text, 11.0) as f64 + 1.0,
+                            )?;
+                            row += 1;
+                        }
+                        row += 1;
+                    }
+                }
+                Block::Figure(fig) => {
+                    figure += 1;
+                    let text = format!("Figur {figure}. {}", fig.caption);
+                    paragraph(&mut ws, &mut row, &text, previous_was_item)?;
+                }
+            }
+            previous_was_item = matches!(block, Block::List(_));
+        }
     }
     breaks.dedup();
     if !breaks.is_empty() {

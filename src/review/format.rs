@@ -1,0 +1,86 @@
+//! How figures are written in the review's Swedish text: percentages, whole numbers with
+//! a no-break space between thousands, a KPI value by its kind, "a, b och c". Every part
+//! of the review (the plan, the text, the document tree, the writers) takes them from
+//! here, so none of them imports another for its formatting.
+
+use crate::schema::ValueKind;
+
+/// "16 %" — rounded the way a person writes it: whole percent, one decimal below 10 %.
+pub fn percent(rate: f64) -> String {
+    let p = rate * 100.0;
+    if p > 0.0 && p < 10.0 && (p * 10.0).round() % 10.0 != 0.0 {
+        // Half away from zero, as people round (62,5 → 63), not half to even.
+        format!("{:.1} %", (p * 10.0).round() / 10.0).replace('.', ",")
+    } else {
+        format!("{} %", p.round() as i64)
+    }
+}
+
+/// A KPI value as text: percent for rates, whole numbers for counts.
+pub fn format_value(value: f64, kind: ValueKind) -> String {
+    match kind {
+        ValueKind::Rate => percent(value),
+        ValueKind::Count => number(value),
+    }
+}
+
+/// A whole number as Swedish typography writes it: thousands separated by a no-break
+/// space ("2 130").
+pub fn number(value: f64) -> String {
+    let n = value.round() as i64;
+    let digits = n.unsigned_abs().to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push('\u{a0}');
+        }
+        out.push(c);
+    }
+    if n < 0 {
+        format!("−{out}")
+    } else {
+        out
+    }
+}
+
+/// "a, b och c".
+pub fn join_and(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} och {last}", init.join(", ")),
+    }
+}
+
+/// The first letter in upper case.
+pub fn upper_first(s: &str) -> String {
+    let mut chars = s.chars();
+    match chars.next() {
+        Some(c) => c.to_uppercase().collect::<String>() + chars.as_str(),
+        None => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn percent_is_rounded_like_a_person_writes_it() {
+        assert_eq!(percent(0.1602), "16 %");
+        assert_eq!(percent(0.0923), "9,2 %");
+        assert_eq!(percent(1.0), "100 %");
+        assert_eq!(percent(0.0), "0 %");
+        assert_eq!(percent(0.625), "63 %");
+    }
+
+    #[test]
+    fn numbers_have_swedish_thousands() {
+        assert_eq!(number(2130.0), "2\u{a0}130");
+        assert_eq!(number(-5.0), "−5");
+        assert_eq!(
+            join_and(&["a".into(), "b".into(), "c".into()]),
+            "a, b och c"
+        );
+    }
+}
