@@ -19,8 +19,10 @@
 #                 per unit, nothing else
 #        base     BASE_BIN batch --format xlsx, when BASE_BIN is set (an older binary, for
 #                 before/after in one run); basedefault: the same with the default formats
-#      each under `/usr/bin/time -v`: median wall time, peak RSS (highest of the rounds;
-#      for the script it is its largest single process), and the ratios.
+#      each under `/usr/bin/time -v`: median wall time, median CPU time (user + sys of all
+#      threads and child processes: steadier than wall time on a shared machine), peak
+#      RSS (highest of the rounds; for the script it is its largest single process), and
+#      the ratios of wall times.
 #   4. Stage times: genomgang's `--timings` line "Tider: läsa och tolka …, nyckeltal …,
 #      skriva …" (CPU summed over units, which run in parallel), from the last round.
 #
@@ -107,16 +109,18 @@ run_once() {
         tail -n 20 "$log" >&2
         exit 1
     fi
-    local wall rss
+    local wall rss cpu
     wall=$(grep 'Elapsed (wall clock)' "$tf" | awk '{print $NF}' | to_seconds)
     rss=$(grep 'Maximum resident set size' "$tf" | awk '{print $NF}')
+    cpu=$(awk -F': ' '/User time|System time/ {s += $2} END {print s}' "$tf")
     echo "$wall" >> "$work/$label.wall"
     echo "$rss" >> "$work/$label.rss"
+    echo "$cpu" >> "$work/$label.cpu"
     grep -o 'Tider: .*' "$log" > "$work/$label.tider" || true
-    printf '   %-8s %7.2f s %8.1f MB\n' "$label" "$wall" "$(echo "$rss / 1024" | bc -l)"
+    printf '   %-12s %7.2f s %7.2f s CPU %8.1f MB\n' "$label" "$wall" "$cpu" "$(echo "$rss / 1024" | bc -l)"
 }
 
-declare -A WALL RSS
+declare -A WALL RSS CPU
 for scale in $SCALES; do
     dir=$(city_dir "$scale")
     for ((i = 1; i <= RUNS; i++)); do
@@ -129,6 +133,7 @@ for scale in $SCALES; do
     for who in $CONTENDERS; do
         WALL[$who$scale]=$(median < "$work/$who$scale.wall")
         RSS[$who$scale]=$(maxof < "$work/$who$scale.rss")
+        CPU[$who$scale]=$(median < "$work/$who$scale.cpu")
     done
 done
 
@@ -145,16 +150,16 @@ names() {
 ratio() { echo "$1 / $2" | bc -l; }
 
 echo
-echo "== Resultat ($(nproc) kärnor, --jobs $JOBS; median av $RUNS väggtider, högsta RSS)"
+echo "== Resultat ($(nproc) kärnor, --jobs $JOBS; median av $RUNS väggtider och CPU-tider (user+sys, alla trådar och processer), högsta RSS)"
 for scale in $SCALES; do
-    printf '%-32s %9s %10s %9s %9s\n' "skala $scale" "vägg (s)" "RSS (MB)" "/skript" "/golv"
+    printf '%-32s %9s %9s %10s %9s %9s\n' "skala $scale" "vägg (s)" "CPU (s)" "RSS (MB)" "/skript" "/golv"
     for who in $CONTENDERS; do
         w=${WALL[$who$scale]}
         r=$(echo "${RSS[$who$scale]} / 1024" | bc -l)
         s="-" f="-"
         [[ -n "${WALL[script$scale]:-}" ]] && s=$(printf '%.2f' "$(ratio "$w" "${WALL[script$scale]}")")
         [[ -n "${WALL[floor$scale]:-}" ]] && f=$(printf '%.2f' "$(ratio "$w" "${WALL[floor$scale]}")")
-        printf '%-32s %9.2f %10.1f %9s %9s\n' "$(names "$who")" "$w" "$r" "$s" "$f"
+        printf '%-32s %9.2f %9.2f %10.1f %9s %9s\n' "$(names "$who")" "$w" "${CPU[$who$scale]}" "$r" "$s" "$f"
     done
 done
 
