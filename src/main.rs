@@ -2,11 +2,6 @@ use std::process::ExitCode;
 
 use genomgang::platform::{self, Launch};
 
-/// Many small strings are made and dropped per input cell; mimalloc does that in a
-/// fraction of the time glibc's allocator takes (see Cargo.toml).
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 fn main() -> ExitCode {
     let _code_page = platform::console_utf8();
     // Started from Explorer (double-click, or a folder dropped on the exe): the window
