@@ -472,12 +472,20 @@ fn read_xlsx_sheet<RS: std::io::Read + std::io::Seek>(
         }
         let (row, col) = (row as usize, col as usize);
         if rows.len() <= row {
-            // Cells come row by row: the finished row gives back its spare capacity,
-            // which on a sheet of many short rows is a third of its memory.
-            if let Some(done) = rows.last_mut() {
-                done.shrink_to_fit();
-            }
-            rows.resize_with(row + 1, Vec::new);
+            // Cells come row by row, and rows of an export are as wide as the one
+            // before: a new row is made that wide at once (no growing, no spare
+            // capacity to give back), and a finished row that grew is trimmed.
+            let width = match rows.last_mut() {
+                Some(done) => {
+                    if done.capacity() > done.len() {
+                        done.shrink_to_fit();
+                    }
+                    done.len()
+                }
+                None => 0,
+            };
+            rows.resize_with(row, Vec::new);
+            rows.push(Vec::with_capacity(width.max(col + 1)));
         }
         let cells = &mut rows[row];
         if cells.len() <= col {

@@ -23,7 +23,11 @@ impl Cell {
     pub fn is_empty(&self) -> bool {
         match self {
             Cell::Empty => true,
-            Cell::Text(t) => t.trim().is_empty(),
+            // Most texts begin with a visible ASCII character: no trim needed.
+            Cell::Text(t) => match t.as_bytes().first() {
+                Some(b) if b.is_ascii_graphic() => false,
+                _ => t.trim().is_empty(),
+            },
             _ => false,
         }
     }
@@ -109,6 +113,9 @@ pub fn decide_date_order<'a>(texts: impl Iterator<Item = &'a str>) -> (DateOrder
     for t in texts {
         let date = t.trim().split([' ', 'T']).next().unwrap_or("");
         let date = date.trim_end_matches(',');
+        if !date.contains('/') {
+            continue;
+        }
         let parts: Vec<&str> = date.split(['/', '.', '-']).collect();
         if parts.len() != 3 || parts[0].len() == 4 || !date.contains('/') {
             continue;

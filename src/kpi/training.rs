@@ -23,7 +23,9 @@ const NAME_KEY: u8 = 4;
 #[derive(Default)]
 struct People {
     units: Vec<Option<String>>,
-    index: HashMap<(u8, String), usize>,
+    /// Person by identifier, one map per key kind of [`PersonIds::keys`] (looked up
+    /// by `&str`, so a lookup allocates nothing).
+    index: [HashMap<String, usize>; 5],
     /// Identifier kinds seen, so a miss on one of them is decisive.
     kinds: HashSet<u8>,
     /// Names that belong to more than one person.
@@ -35,7 +37,7 @@ impl People {
         let keys = ids.keys();
         let mut checkable = false;
         for (k, v) in keys.iter().filter(|(k, _)| *k != NAME_KEY) {
-            if let Some(id) = self.index.get(&(*k, v.to_string())) {
+            if let Some(id) = self.index[*k as usize].get(*v) {
                 return Some(*id);
             }
             checkable |= self.kinds.contains(k);
@@ -46,7 +48,7 @@ impl People {
         keys.iter()
             .find(|(k, _)| *k == NAME_KEY)
             .filter(|(_, v)| !self.ambiguous_names.contains(*v))
-            .and_then(|(k, v)| self.index.get(&(*k, v.to_string())).copied())
+            .and_then(|(k, v)| self.index[*k as usize].get(*v).copied())
     }
 
     fn insert(&mut self, ids: &PersonIds, unit: Option<&String>) -> usize {
@@ -61,7 +63,14 @@ impl People {
             self.units[id] = unit.cloned();
         }
         for (k, v) in ids.keys() {
-            let existing = *self.index.entry((k, v.to_string())).or_insert(id);
+            let map = &mut self.index[k as usize];
+            let existing = match map.get(v) {
+                Some(existing) => *existing,
+                None => {
+                    map.insert(v.to_string(), id);
+                    id
+                }
+            };
             if k == NAME_KEY && existing != id {
                 self.ambiguous_names.insert(v.to_string());
             }
@@ -279,11 +288,7 @@ fn matching_notes(inputs: &Inputs, m: &Matching, b: &mut Breakdowns, notes: &mut
 /// The note counting the persons known only by a name the roster shares. They are not
 /// named, not even masked: initials and length identify a person in a small unit.
 fn ambiguous_names_note(ambiguous: &People) -> Option<Problem> {
-    let count = ambiguous
-        .index
-        .keys()
-        .filter(|(k, _)| *k == NAME_KEY)
-        .count();
+    let count = ambiguous.index[NAME_KEY as usize].len();
     (count > 0).then(|| {
         note(
             format!(

@@ -8,6 +8,8 @@
 //! persons and case numbers, and a problem never carries the cell's value, only a
 //! description of it.
 
+use std::collections::HashMap;
+
 use crate::ingest::header::{column_ref, HeaderMap};
 use crate::ingest::value::DateOrder;
 use crate::ingest::{Cell, RawSheet};
@@ -25,7 +27,16 @@ pub struct SheetReader<'a> {
     pub rows_rejected: usize,
     /// Date order decided per column (role → order).
     date_orders: Vec<(String, DateOrder)>,
+    /// Screened text per distinct raw text (statuses, courses, units repeat on every
+    /// row): each distinct value is screened once. `None`: longer than a cell holds.
+    screened: HashMap<String, Option<String>>,
+    /// The data rows, found once (the readers and each date column's order use them).
+    data_rows: Vec<Row<'a>>,
 }
+
+/// Distinct texts remembered per sheet; a column of unique values (titles) stops
+/// being remembered there, so memory stays bounded by what repeats.
+const SCREEN_MEMO_LIMIT: usize = 4096;
 
 /// One data row.
 #[derive(Clone, Copy)]
@@ -52,19 +63,24 @@ impl<'a> SheetReader<'a> {
             rows_read: 0,
             rows_rejected: 0,
             date_orders: Vec::new(),
+            screened: HashMap::new(),
+            data_rows: SheetReader::find_rows(sheet, map),
         }
     }
 
     /// Data rows below the header, without blank rows, repeated header rows and totals rows.
     pub fn rows(&self) -> Vec<Row<'a>> {
-        let sheet: &'a RawSheet = self.sheet;
-        let header: Vec<String> = self.map.headers.iter().map(|h| normalize(h)).collect();
-        let key_cols: Vec<usize> = self.map.roles.values().copied().collect();
+        self.data_rows.clone()
+    }
+
+    fn find_rows(sheet: &'a RawSheet, map: &HeaderMap) -> Vec<Row<'a>> {
+        let header: Vec<String> = map.headers.iter().map(|h| normalize(h)).collect();
+        let key_cols: Vec<usize> = map.roles.values().copied().collect();
         sheet
             .rows
             .iter()
             .enumerate()
-            .skip(self.map.header_index + 1)
+            .skip(map.header_index + 1)
             .filter(|(_, cells)| cells.iter().any(|c| !c.is_empty()))
             .filter(|(_, cells)| !is_repeated_header(cells, &header))
             .filter(|(_, cells)| !is_totals_row(cells, &key_cols))
@@ -110,16 +126,12 @@ impl<'a> SheetReader<'a> {
         let order = match self.map.col(role) {
             None => DateOrder::DayFirst,
             Some(col) => {
-                let texts: Vec<String> = self
-                    .rows()
-                    .iter()
-                    .filter_map(|r| match r.at(col) {
-                        Cell::Text(t) => Some(t.clone()),
-                        _ => None,
-                    })
-                    .collect();
-                let (order, decided) =
-                    crate::ingest::value::decide_date_order(texts.iter().map(String::as_str));
+                let rows = self.rows();
+                let texts = rows.iter().filter_map(|r| match r.at(col) {
+                    Cell::Text(t) => Some(t.as_str()),
+                    _ => None,
+                });
+                let (order, decided) = crate::ingest::value::decide_date_order(texts);
                 let label = column_ref(col, &self.map.headers);
                 match (order, decided) {
                     (DateOrder::MonthFirst, _) => self.note_column(
@@ -156,10 +168,30 @@ impl<'a> SheetReader<'a> {
     /// This is the text that may reach an output (a title, a unit, a category), so a
     /// text longer than an Excel cell holds is cut, with a note.
     pub fn text(&mut self, row: Row<'a>, role: &str) -> Option<String> {
-        let text = privacy::screen(&self.identity(row, role)?);
-        match privacy::fit_cell(&text) {
-            None => Some(text),
-            Some(cut) => {
+        let cell = self.cell(row, role);
+        let fits = match cell {
+            Cell::Text(raw) => {
+                let raw = raw.trim();
+                if raw.is_empty() {
+                    return None;
+                }
+                match self.screened.get(raw) {
+                    Some(fits) => fits.clone(),
+                    None => {
+                        let fits = screen_fitting(raw);
+                        if self.screened.len() < SCREEN_MEMO_LIMIT {
+                            self.screened.insert(raw.to_string(), fits.clone());
+                        }
+                        fits
+                    }
+                }
+            }
+            _ => screen_fitting(&self.identity(row, role)?),
+        };
+        match fits {
+            Some(text) => Some(text),
+            None => {
+                let raw = self.identity(row, role)?;
                 self.problem(
                     row,
                     role,
@@ -170,7 +202,7 @@ impl<'a> SheetReader<'a> {
                     ),
                     "Texten kortades.",
                 );
-                Some(cut)
+                privacy::fit_cell(&privacy::screen(&raw))
             }
         }
     }
@@ -178,9 +210,14 @@ impl<'a> SheetReader<'a> {
     /// The raw text of a role's cell, trimmed; `None` when blank. Only for values that
     /// are matched and never shown: person identifiers and case numbers.
     pub fn identity(&self, row: Row<'a>, role: &str) -> Option<String> {
-        let t = self.cell(row, role).text();
-        let t = t.trim();
-        (!t.is_empty()).then(|| t.to_string())
+        let trimmed = |t: &str| {
+            let t = t.trim();
+            (!t.is_empty()).then(|| t.to_string())
+        };
+        match self.cell(row, role) {
+            Cell::Text(t) => trimmed(t),
+            other => trimmed(&other.text()),
+        }
     }
 
     fn column_label(&self, role: &str) -> Option<String> {
@@ -260,6 +297,12 @@ impl<'a> SheetReader<'a> {
             problem
         });
     }
+}
+
+/// The screened text when it fits in an Excel cell; `None` when it must be cut.
+fn screen_fitting(raw: &str) -> Option<String> {
+    let text = privacy::screen(raw);
+    privacy::fit_cell(&text).is_none().then_some(text)
 }
 
 /// What a cell holds, for a problem description: its kind and size, never its value.

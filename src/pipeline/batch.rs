@@ -531,6 +531,7 @@ fn for_each_unit<R: Send>(
     jobs: usize,
     work: impl Fn(&mut Unit) -> R + Sync,
 ) -> Vec<R> {
+    let order = largest_first(list);
     let slots: Vec<std::sync::Mutex<(&mut Unit, Option<R>)>> = list
         .iter_mut()
         .map(|u| std::sync::Mutex::new((u, None)))
@@ -540,7 +541,9 @@ fn for_each_unit<R: Send>(
         for _ in 0..jobs.min(slots.len()).max(1) {
             scope.spawn(|| loop {
                 let i = next.fetch_add(1, Ordering::SeqCst);
-                let Some(slot) = slots.get(i) else { break };
+                let Some(slot) = order.get(i).and_then(|i| slots.get(*i)) else {
+                    break;
+                };
                 let mut slot = slot.lock().unwrap_or_else(|e| e.into_inner());
                 let result = work(&mut *slot.0);
                 slot.1 = Some(result);
@@ -551,6 +554,39 @@ fn for_each_unit<R: Send>(
         .into_iter()
         .filter_map(|m| m.into_inner().unwrap_or_else(|e| e.into_inner()).1)
         .collect()
+}
+
+/// Unit indices, the most input first: the largest unit then starts at once instead of
+/// running alone at the end while the other threads idle (results keep unit order).
+fn largest_first(list: &[Unit]) -> Vec<usize> {
+    let weight = |unit: &Unit| -> u64 {
+        let files: u64 = unit
+            .dir
+            .as_deref()
+            .and_then(|dir| ingest::list_files(dir).ok())
+            .map(|files| {
+                files
+                    .iter()
+                    .filter_map(|f| std::fs::metadata(f).ok())
+                    .map(|m| m.len())
+                    .sum()
+            })
+            .unwrap_or(0);
+        // A row of a city-wide file weighs about as much as its share of a file.
+        let parts: u64 = unit
+            .parts
+            .iter()
+            .map(|(_, _, s)| s.rows.len() as u64 * 100)
+            .sum();
+        files + parts
+    };
+    let mut order: Vec<(u64, usize)> = list
+        .iter()
+        .enumerate()
+        .map(|(i, u)| (weight(u), i))
+        .collect();
+    order.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    order.into_iter().map(|(_, i)| i).collect()
 }
 
 /// The earlier reviews of the city: `historik/` in the root and `--historik`, each
