@@ -265,6 +265,7 @@ fn matching_notes(inputs: &Inputs, m: &Matching, b: &mut Breakdowns, notes: &mut
         b.roster_match = Some(m.roster_match());
         notes.extend(ambiguous_names_note(&m.ambiguous));
     }
+    b.training_undated = m.undated;
     if m.undated > 0 {
         notes.push(note(
             format!(
@@ -276,23 +277,21 @@ fn matching_notes(inputs: &Inputs, m: &Matching, b: &mut Breakdowns, notes: &mut
     }
 }
 
-/// The note naming, masked, the persons known only by a name the roster shares.
+/// The note counting the persons known only by a name the roster shares. Their names
+/// are not given, not even masked: initials and lengths can point out a person.
 fn ambiguous_names_note(ambiguous: &People) -> Option<Problem> {
-    let mut names: Vec<String> = ambiguous
+    let n = ambiguous
         .index
         .keys()
         .filter(|(k, _)| *k == NAME_KEY)
-        .map(|(_, n)| mask_name(n))
-        .collect();
-    names.sort();
-    (!names.is_empty()).then(|| {
+        .count();
+    (n > 0).then(|| {
         note(
             format!(
-                "{} i utbildningslistorna har bara ett namn som flera i personallistan delar ({})",
-                crate::kpi::count_noun(names.len(), "person", "personer"),
-                names.join(", ")
+                "{} i utbildningslistorna har bara ett namn som flera i personallistan delar",
+                crate::kpi::count_noun(n, "person", "personer")
             ),
-            "De matchas inte mot någon av dem och räknas inte som genomförda.",
+            "De matchas inte mot någon av dem och räknas inte som genomförda. Lägg till anställningsnummer eller e-postadress i utbildningslistan.",
         )
     })
 }
@@ -517,21 +516,6 @@ fn completers(done: &DataFrame, cutoff: i32, n_mandatory: u32) -> PolarsResult<D
         .filter(col("n").eq(lit(n_mandatory)))
         .select([col("person")])
         .collect()
-}
-
-/// A name masked for the Datakvalitet sheet: "gustav ahl" → "G***** A**".
-fn mask_name(name: &str) -> String {
-    name.split_whitespace()
-        .map(|w| {
-            let mut c = w.chars();
-            let first: String = c
-                .next()
-                .map(|f| f.to_uppercase().collect())
-                .unwrap_or_default();
-            format!("{first}{}", "*".repeat(c.count()))
-        })
-        .collect::<Vec<_>>()
-        .join(" ")
 }
 
 fn note(message: String, action: &str) -> Problem {

@@ -609,7 +609,24 @@ impl<'p, 'a> MarkdownReader<'p, 'a> {
                 let runs = self.inline.take();
                 if self.template && !placeholders.is_empty() {
                     for (scheme, name) in placeholders {
-                        for b in self.placeholder(&scheme, &name) {
+                        let mut blocks = self.placeholder(&scheme, &name).into_iter().peekable();
+                        // A section file that opens with its own heading names the
+                        // section: its heading replaces the template's title (number
+                        // kept) instead of standing twice, one under the other.
+                        if scheme == "avsnitt" {
+                            if let (Some(Block::Heading(runs)), Some(section)) =
+                                (blocks.peek(), self.sections.last_mut())
+                            {
+                                if section.blocks.is_empty() {
+                                    let title = Document::default().plain(runs, LinkText::Label);
+                                    if !title.trim().is_empty() {
+                                        section.title = title.trim().to_string();
+                                    }
+                                    blocks.next();
+                                }
+                            }
+                        }
+                        for b in blocks {
                             self.push(b);
                         }
                     }
@@ -837,18 +854,7 @@ fn tone_of(status: Status) -> Option<Tone> {
 fn change_text(k: &crate::kpi::Kpi) -> Value {
     match k.change() {
         None => Value::Unknown,
-        Some(c) => {
-            let (n, unit) = match k.kind {
-                ValueKind::Rate => ((c * 100.0).round() as i64, " p.e."),
-                ValueKind::Count => (c.round() as i64, ""),
-            };
-            let sign = match n.signum() {
-                1 => "+",
-                -1 => "−",
-                _ => "±",
-            };
-            Value::Text(format!("{sign}{}{unit}", n.abs()))
-        }
+        Some(c) => Value::Text(crate::review::format::change(c, k.kind)),
     }
 }
 
@@ -887,7 +893,7 @@ fn kpi_table(f: &Figures) -> Vec<Block> {
             form: false,
         }),
         Block::Paragraph(vec![Run::Emphasis(
-            "Status: Grön = målet nås, Gul = nära målet, Röd = målet nås inte, Info = inget mål. – = uppgift saknas. Förändring för andelar i procentenheter (p.e.). Mål och gränser anges i genomgang.toml.".to_string(),
+            "Status: Grön = målet nås, Gul = nära målet, Röd = målet nås inte, Info = inget mål. – = uppgift saknas. Förändring för andelar i procentenheter (p.e.). Mål och gränser anges i konfigurationen.".to_string(),
         )]),
     ]
 }
@@ -1103,11 +1109,13 @@ mod tests {
         let omvarld = doc.section("omvarld").unwrap();
         assert_eq!(omvarld.number, Some(vec![2, 1]));
         assert_eq!(omvarld.level, 2);
-        // The user's heading stays a heading inside 2.1; its image is text, no figure.
+        // The user's opening heading names 2.1 (not stood twice); its image is text,
+        // no figure.
+        assert_eq!(omvarld.title, "Risker i omvärlden");
+        assert_eq!(omvarld.heading(), "2.1 Risker i omvärlden");
         assert_eq!(
             omvarld.blocks,
             vec![
-                Block::Heading(vec![Run::Text("Risker i omvärlden".into())]),
                 Block::Paragraph(vec![Run::Text("Text om risk.".into())]),
                 Block::Paragraph(vec![Run::Text("x".into())]),
             ]

@@ -10,7 +10,7 @@ use minijinja::{Environment, Error as TemplateError};
 use serde::Serialize;
 
 use crate::error::Error;
-use crate::review::format::{number, percent, upper_first};
+use crate::review::format::{count, number, percent, upper_first};
 use crate::review::plan::Plan;
 use crate::review::Figures;
 use crate::schema::{KpiId, ValueKind};
@@ -23,6 +23,8 @@ struct Training {
     completed: Option<Number>,
     rate: Option<Number>,
     rate_prev: Option<Number>,
+    /// What the rate rests on, said beside it (undated completions, last year's base).
+    assumption: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -48,6 +50,8 @@ struct Category {
 #[derive(Serialize)]
 struct TextContext {
     unit: String,
+    /// The organisation in sentences: the configured unit name, or "förvaltningen".
+    subject: String,
     year: i32,
     authority: String,
     sections: BTreeMap<String, String>,
@@ -56,6 +60,8 @@ struct TextContext {
     register: BTreeMap<&'static str, Option<Number>>,
     classification: BTreeMap<&'static str, Option<Number>>,
     actions: BTreeMap<&'static str, Option<Number>>,
+    /// The year's completed actions of the plan, each with its owner (a function).
+    done_actions: Vec<String>,
     risks: Risks,
     /// Section 4 and the decision page.
     plan: Plan,
@@ -71,6 +77,7 @@ struct Risks {
     total: Option<Number>,
     high: Option<Number>,
     threshold: String,
+    /// The high risks, each with its score, owner and planned action.
     top: Vec<String>,
 }
 
@@ -92,22 +99,54 @@ enum Number {
 fn count_words(n: Option<f64>, singular: &str, plural: &str) -> String {
     match n {
         None => format!("okänt antal {plural}"),
-        // "inga incidenter", never "0 incidenter".
+        // "inga incidenter" reads better in running text than "0 incidenter".
         Some(0.0) => format!("inga {plural}"),
-        Some(1.0) => format!("1 {singular}"),
-        Some(n) => format!("{} {plural}", n.round() as i64),
+        Some(n) => count(n, singular, plural),
     }
 }
 
 fn change_words(value: Option<f64>, previous: Option<f64>) -> String {
     match (value, previous) {
-        (Some(v), Some(p)) if v > p => format!(", en ökning från {} året innan", p.round() as i64),
-        (Some(v), Some(p)) if v < p => {
-            format!(", en minskning från {} året innan", p.round() as i64)
-        }
+        (Some(v), Some(p)) if v > p => format!(", en ökning från {} året innan", number(p)),
+        (Some(v), Some(p)) if v < p => format!(", en minskning från {} året innan", number(p)),
         (Some(_), Some(_)) => ", samma antal som året innan".to_string(),
         _ => String::new(),
     }
+}
+
+/// "Revidera lokal anvisning (ansvarig: ISAM)": a completed action and who owned it.
+fn done_action_text(a: &crate::kpi::ActionRow) -> String {
+    let name = upper_first(a.action.trim().trim_end_matches('.'));
+    match a.owner.as_deref().map(str::trim).filter(|o| !o.is_empty()) {
+        Some(owner) => format!("{name} – ansvarig: {owner}."),
+        None => format!("{name}."),
+    }
+}
+
+/// "Otydlighet i hantering … – riskvärde 16 (sannolikhet 4 × konsekvens 4), ägare:
+/// Förvaltningsledningen. Planerad åtgärd: ta fram rutin … Status: Öppen."
+fn high_risk_text(r: &crate::kpi::RiskRow) -> String {
+    let mut s = format!(
+        "{} – riskvärde {} (sannolikhet {} × konsekvens {})",
+        r.risk.trim().trim_end_matches('.'),
+        number(r.value),
+        number(r.likelihood),
+        number(r.consequence)
+    );
+    match r.owner.as_deref().map(str::trim).filter(|o| !o.is_empty()) {
+        Some(owner) => s.push_str(&format!(", ägare: {owner}.")),
+        None => s.push_str(", ingen riskägare angiven."),
+    }
+    let action = r.action.trim().trim_end_matches('.');
+    if action.is_empty() {
+        s.push_str(" Ingen åtgärd är planerad.");
+    } else {
+        s.push_str(&format!(" Planerad åtgärd: {action}."));
+    }
+    if !r.status.trim().is_empty() {
+        s.push_str(&format!(" Status: {}.", r.status.trim()));
+    }
+    s
 }
 
 /// Text from the inputs (a unit, a risk, an action) as Markdown that shows exactly that
@@ -220,6 +259,7 @@ fn render_template(report: &Figures, plan: &Plan) -> Result<String, TemplateErro
     let b = &report.breakdowns;
     let ctx = TextContext {
         unit: report.unit.clone(),
+        subject: super::plan::unit_subject(report),
         year: report.year,
         authority: report.context.nis_authority.clone(),
         sections: report
@@ -234,6 +274,7 @@ fn render_template(report: &Figures, plan: &Plan) -> Result<String, TemplateErro
             completed: v(KpiId::TrainingCompletedAll),
             rate: v(KpiId::TrainingCompletionRateAll),
             rate_prev: prev(KpiId::TrainingCompletionRateAll),
+            assumption: super::plan::training_assumption(report),
         },
         incidents: Incidents {
             total: v(KpiId::IncidentsTotal),
@@ -268,6 +309,7 @@ fn render_template(report: &Figures, plan: &Plan) -> Result<String, TemplateErro
             ("done", v(KpiId::ActionsDone)),
             ("overdue", v(KpiId::ActionsOverdue)),
         ]),
+        done_actions: b.actions_done.iter().map(done_action_text).collect(),
         risks: Risks {
             total: v(KpiId::RisksTotal),
             high: v(KpiId::RisksHigh),
@@ -276,8 +318,7 @@ fn render_template(report: &Figures, plan: &Plan) -> Result<String, TemplateErro
                 .risks
                 .iter()
                 .filter(|r| r.high)
-                .take(5)
-                .map(|r| r.risk.clone())
+                .map(high_risk_text)
                 .collect(),
         },
         plan: plan.clone(),
