@@ -270,8 +270,16 @@ fn sample_text_opens_with_decisions_and_plans_by_theme() {
     for item in &next {
         assert!(!item.contains(": 4.") && !item.contains("))"), "{item}");
     }
-    assert!(next[1].ends_with("Ansvarig enligt åtgärdsplanen: ISAM."), "{}", next[1]);
-    assert!(next[4].contains("Riskregistret har 4 höga risker."), "{}", next[4]);
+    assert!(
+        next[1].ends_with("Ansvarig enligt åtgärdsplanen: ISAM."),
+        "{}",
+        next[1]
+    );
+    assert!(
+        next[4].contains("Riskregistret har 4 höga risker."),
+        "{}",
+        next[4]
+    );
     // The 2027 list repeats nothing.
     let later = bullets_under(plan, "### 2027");
     let mut unique_later = later.clone();

@@ -17,7 +17,7 @@ use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
 use crate::kpi::Status;
 use crate::review::charts::{ChartId, ChartSpec};
-use crate::review::format::{number, percent};
+use crate::review::format::{count, number, percent};
 use crate::review::Figures;
 use crate::schema::ValueKind;
 
@@ -945,14 +945,14 @@ fn appendix(f: &Figures) -> Section {
     let mut files: Vec<&str> = f.sources.iter().map(|s| s.file.as_str()).collect();
     files.sort_unstable();
     files.dedup();
+    let n_of = |n: usize, singular: &str, plural: &str| count(n as f64, singular, plural);
     let mut blocks = vec![Block::Paragraph(vec![Run::Text(format!(
-        "Genomgången bygger på {} {} med {} igenkända blad och {} lästa rader; {} rader eller värden kunde inte användas och {} blad kändes inte igen. Här redovisas bara antal. Fil, blad, rad och kolumn för varje problem finns i arbetsbokens blad Datakvalitet, och varje fil med kontrollsumma i bladet Källor.",
-        files.len(),
-        if files.len() == 1 { "fil" } else { "filer" },
-        recognised.len(),
-        rows_read,
-        rows_rejected,
-        ignored
+        "Genomgången bygger på {} med {} och {}; {} kunde inte användas och {} kändes inte igen. Här redovisas bara antal. Fil, blad, rad och kolumn för varje problem finns i arbetsbokens blad Datakvalitet, och varje fil med kontrollsumma i bladet Källor.",
+        n_of(files.len(), "fil", "filer"),
+        n_of(recognised.len(), "igenkänt blad", "igenkända blad"),
+        n_of(rows_read, "läst rad", "lästa rader"),
+        n_of(rows_rejected, "rad eller värde", "rader eller värden"),
+        n_of(ignored, "blad", "blad")
     ))])];
     let mut kinds: Vec<(&str, usize, usize, usize)> = Vec::new();
     for s in &recognised {
@@ -1006,9 +1006,13 @@ fn appendix(f: &Figures) -> Section {
         .sum();
     if unmapped > 0 {
         blocks.push(Block::Paragraph(vec![Run::Text(format!(
-            "{} incidenter hade en kategori som inte motsvarar någon av de konfigurerade kategorierna och räknas som Övrigt ({} olika kategoritexter).",
-            unmapped,
-            f.breakdowns.unmapped_categories.len()
+            "{} en kategori som inte motsvarar någon av de konfigurerade kategorierna och räknas som Övrigt; det gäller {}.",
+            count(f64::from(unmapped), "incident hade", "incidenter hade"),
+            count(
+                f.breakdowns.unmapped_categories.len() as f64,
+                "kategoritext",
+                "olika kategoritexter"
+            )
         ))]));
     }
     Section {

@@ -577,9 +577,9 @@ pub fn training_assumption(f: &Figures) -> Option<String> {
     let undated = f.breakdowns.training_undated;
     if undated > 0 && f.value(KpiId::TrainingCompletionRateAll).is_some() {
         parts.push(format!(
-            "{} utan datum räknas som genomförda under {}",
-            count(undated as f64, "genomförd kurs", "genomförda kurser"),
-            f.year
+            "kurser utan datum räknas som genomförda under {}, vilket gäller {}",
+            f.year,
+            count(undated as f64, "genomförd kurs", "genomförda kurser")
         ));
     }
     let rate = f.kpi(KpiId::TrainingCompletionRateAll);
@@ -707,4 +707,126 @@ fn proposals(
         f.year + 2
     ));
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::kpi::Kpi;
+    use crate::review::{iso, text};
+
+    /// Figures with every input present and every KPI green, and the section files
+    /// `sections` in the input folder.
+    fn green_figures(sections: &[&str]) -> Figures {
+        let mut f = crate::review::tests_support::empty_figures();
+        f.context.unit_configured = true;
+        f.context.kinds_present = vec![
+            InputKind::Training,
+            InputKind::Incidents,
+            InputKind::Register,
+            InputKind::Classification,
+            InputKind::Risks,
+            InputKind::Actions,
+        ];
+        f.context.sections = sections
+            .iter()
+            .map(|s| (s.to_string(), "Årets egen text.".to_string()))
+            .collect();
+        f.kpis = KpiId::ALL
+            .iter()
+            .map(|&id| {
+                let rate = id.kind() == ValueKind::Rate;
+                let mut k = Kpi::new(id, "Nyckeltal", Some(if rate { 1.0 } else { 0.0 }), None);
+                k.target = Some(if rate { 0.9 } else { 0.0 });
+                k.status = Status::Good;
+                k
+            })
+            .collect();
+        f
+    }
+
+    fn plan_and_text(f: &Figures) -> (Plan, String) {
+        let cfg = Config::default_config();
+        let plan = build(f, &cfg, &iso::rows(f));
+        let md = text::render_markdown(f, &plan).unwrap();
+        (plan, md)
+    }
+
+    #[test]
+    fn plain_approval_only_when_nothing_is_red_or_missing() {
+        let complete = green_figures(&["omvarld", "intressenter", "handelser"]);
+        let (plan, md) = plan_and_text(&complete);
+        assert_eq!(
+            plan.proposals[0],
+            "att godkänna Ledningens genomgång 2025 för Enheten,"
+        );
+        assert!(plan.iso_gaps.is_empty(), "{:?}", plan.iso_gaps);
+        assert!(!md.contains("Underlag som saknas"), "{md}");
+
+        // No handelser.md: 9.3.2 d) 3) is missing, said in the text and proposed.
+        let (plan, md) = plan_and_text(&green_figures(&["omvarld", "intressenter"]));
+        assert!(!plan.proposals.iter().any(|p| p.contains("godkänna")));
+        assert!(plan.proposals.contains(&"att komplettera underlaget för revisionsresultat (ISO/IEC 27001 9.3.2 d 3) till nästa genomgång,".to_string()), "{:?}", plan.proposals);
+        assert!(md.contains("### Underlag som saknas"), "{md}");
+        assert!(md.contains("- Punkt 9.3.2 d) 3) – återkoppling om prestanda: revisionsresultat. Underlag saknas."), "{md}");
+        assert!(
+            md.contains(
+                "Underlag saknas för 1 av de 10 punkter som ISO/IEC 27001 avsnitt 9.3.2 kräver"
+            ),
+            "{md}"
+        );
+
+        // Default text alone for 2: input b) is not "Ja", and it is proposed.
+        let rows = iso::rows(&green_figures(&["intressenter", "handelser"]));
+        let b = rows.iter().find(|r| r.clause == "9.3.2 b)").unwrap();
+        assert_eq!(b.status(), "Delvis – bara standardtext");
+        let (plan, _) = plan_and_text(&green_figures(&["intressenter", "handelser"]));
+        assert!(plan.proposals.iter().any(|p| p.contains("förändringar i externa och interna frågor som är relevanta för ledningssystemet (ISO/IEC 27001 9.3.2 b)")), "{:?}", plan.proposals);
+
+        // A red figure: no approval, a proposal with the target and today's figure.
+        let mut red = complete.clone();
+        let k = red
+            .kpis
+            .iter_mut()
+            .find(|k| k.id == KpiId::TrainingCompletionRateAll.into())
+            .unwrap();
+        k.value = Some(0.16);
+        k.status = Status::Bad;
+        let (plan, _) = plan_and_text(&red);
+        assert!(plan.proposals[0].starts_with("att ta del av"));
+        assert_eq!(plan.proposals[1], "att ge informationssäkerhetssamordnaren (ISAM) i uppdrag att nå 90 % av medarbetarna med genomförda obligatoriska utbildningar i informationssäkerhet och dataskydd under 2026 (2025: 16 %),");
+        assert_eq!(plan.next[0].title, "Utbildning");
+    }
+
+    #[test]
+    fn completed_actions_and_high_risks_are_named_with_their_owner() {
+        let mut f = green_figures(&["omvarld", "intressenter", "handelser"]);
+        f.breakdowns.actions_done = vec![ActionRow {
+            action: "Kampanj under informationssäkerhetsmånaden".into(),
+            owner: Some(crate::privacy::owner_label("Kommunikationschef")),
+            deadline: None,
+            status: "Klar".into(),
+            year: Some(2025),
+        }];
+        f.breakdowns.risks = vec![crate::kpi::RiskRow {
+            risk: "Felskick av känsliga uppgifter".into(),
+            likelihood: 5.0,
+            consequence: 3.0,
+            value: 15.0,
+            high: true,
+            status: "Öppen".into(),
+            action: "Spärr för extern e-post".into(),
+            // A person's name is screened to "(namngiven person)", never shown.
+            owner: Some(crate::privacy::owner_label("Åsa Öberg")),
+        }];
+        let (_, md) = plan_and_text(&f);
+        assert!(
+            md.contains(
+                "- Kampanj under informationssäkerhetsmånaden – ansvarig: Kommunikationschef."
+            ),
+            "{md}"
+        );
+        assert!(md.contains("- Felskick av känsliga uppgifter – riskvärde 15 (sannolikhet 5 × konsekvens 3), ägare: (namngiven person). Planerad åtgärd: Spärr för extern e-post. Status: Öppen."), "{md}");
+        assert!(!md.contains("Öberg"));
+    }
 }
