@@ -150,6 +150,10 @@ fn iso_letter(r: &IsoRow) -> String {
         .to_string()
 }
 
+/// The 9.3.2 inputs an input file answers (the action plan, the incident log, the
+/// measured lists, the risk register), not a text the unit writes.
+const FILE_ANSWERED: [&str; 4] = ["9.3.2 a)", "9.3.2 d) 1)", "9.3.2 d) 2)", "9.3.2 f)"];
+
 /// The first letter in lower case (the requirement texts start a sentence).
 fn lower_first(s: &str) -> String {
     let mut chars = s.chars();
@@ -687,6 +691,15 @@ fn proposals(
             join_and(missing_inputs)
         ));
     }
+    // Inputs that a missing file answers are proposed with the file above; here only
+    // what the unit writes itself (the text sections) is left.
+    let gaps: Vec<&IsoRow> = if missing_inputs.is_empty() {
+        gaps
+    } else {
+        gaps.into_iter()
+            .filter(|r| !FILE_ANSWERED.contains(&r.clause.as_str()))
+            .collect()
+    };
     if !gaps.is_empty() {
         let names: Vec<String> = gaps.iter().map(|r| iso_input_name(r)).collect();
         let letters: Vec<String> = gaps.iter().map(|r| iso_letter(r)).collect();
