@@ -892,9 +892,15 @@ fn kpi_table(f: &Figures) -> Vec<Block> {
             rows,
             form: false,
         }),
-        Block::Paragraph(vec![Run::Emphasis(
-            "Status: Grön = målet nås, Gul = nära målet, Röd = målet nås inte, Info = inget mål. – = uppgift saknas. Förändring för andelar i procentenheter (p.e.). Mål och gränser anges i konfigurationen.".to_string(),
-        )]),
+        Block::Paragraph(vec![Run::Emphasis({
+            let mut legend = "Status: Grön = målet nås, Gul = nära målet, Röd = målet nås inte, Info = inget mål. – = uppgift saknas. Förändring för andelar i procentenheter (p.e.). Mål och gränser anges i konfigurationen.".to_string();
+            // The table shows the training rates too: what they rest on is said here.
+            if let Some(a) = crate::review::plan::training_assumption(f) {
+                legend.push(' ');
+                legend.push_str(&a);
+            }
+            legend
+        })]),
     ]
 }
 

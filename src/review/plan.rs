@@ -387,6 +387,26 @@ fn prioritised_work(
                 " Ansvarig enligt åtgärdsplanen: {}.",
                 join_and(&d.owners)
             ));
+        } else if d
+            .worst
+            .as_ref()
+            .is_some_and(|w| w.kpi.id.fixed() == Some(KpiId::RisksHigh))
+        {
+            // The risk register names who owns the high risks.
+            let mut owners: Vec<String> = Vec::new();
+            for r in f.breakdowns.risks.iter().filter(|r| r.high) {
+                if let Some(o) = r.owner.as_deref().map(str::trim).filter(|o| !o.is_empty()) {
+                    if !owners.iter().any(|x| x == o) {
+                        owners.push(o.to_string());
+                    }
+                }
+            }
+            if !owners.is_empty() {
+                text.push_str(&format!(
+                    " Riskägare enligt riskregistret: {}.",
+                    join_and(&owners)
+                ));
+            }
         }
         // Larger shortfalls first: the key is the negated shortfall in thousandths.
         let gap = -(d.shortfall * 1000.0).round() as i64;
