@@ -832,6 +832,45 @@ mod tests {
     }
 
     #[test]
+    fn assumptions_stand_beside_the_training_figure_and_a_folder_is_no_organisation() {
+        let mut f = green_figures(&["omvarld", "intressenter", "handelser"]);
+        f.breakdowns.training_undated = 335;
+        for k in f.kpis.iter_mut() {
+            match k.id.fixed() {
+                Some(KpiId::TrainingCompletionRateAll) => {
+                    k.value = Some(0.33);
+                    k.previous = Some(0.092);
+                }
+                Some(KpiId::TrainingHeadcount) => k.value = Some(1000.0),
+                Some(KpiId::TrainingCompletedAll) => k.value = Some(330.0),
+                _ => {}
+            }
+        }
+        f.context.unit_configured = false;
+        f.unit = "inc_in".to_string();
+        let (plan, md) = plan_and_text(&f);
+        assert!(md.contains("(330 av 1\u{a0}000; 9,2 % vid utgången av 2024). Kurser utan datum räknas som genomförda under 2025, vilket gäller 335 genomförda kurser; andelen 2024 är beräknad på personallistan för 2025, eftersom antalet medarbetare 2024 inte är känt."), "{md}");
+        assert!(
+            plan.conclusions
+                .iter()
+                .any(|c| c.contains("Kurser utan datum räknas som genomförda under 2025")),
+            "{:?}",
+            plan.conclusions
+        );
+        // The folder's name is not the organisation in a sentence.
+        assert!(
+            md.contains("ska förvaltningen ha ett riskbaserat förhållningssätt"),
+            "{md}"
+        );
+        assert!(!md.contains("ska inc"), "{md}");
+        assert!(
+            plan.proposals[0].contains("för förvaltningen"),
+            "{:?}",
+            plan.proposals
+        );
+    }
+
+    #[test]
     fn completed_actions_and_high_risks_are_named_with_their_owner() {
         let mut f = green_figures(&["omvarld", "intressenter", "handelser"]);
         f.breakdowns.actions_done = vec![ActionRow {
