@@ -5,6 +5,20 @@
 
 use std::cmp::Ordering;
 
+/// Swedish number agreement, the one rule every text of the crate uses: "0 incidenter",
+/// "1 incident", "2 incidenter", with a no-break space between thousands ("2 130 rader").
+pub fn count_noun(n: u64, singular: &str, plural: &str) -> String {
+    let digits = n.to_string();
+    let mut number = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            number.push('\u{a0}');
+        }
+        number.push(c);
+    }
+    format!("{number} {}", if n == 1 { singular } else { plural })
+}
+
 /// Normalises a header or value for matching: lowercase, a trailing "(...)" unit
 /// removed, punctuation turned into spaces, spaces collapsed.
 pub fn normalize(text: &str) -> String {

@@ -88,7 +88,7 @@ fn a_text_stored_as_a_formula_without_a_value_is_used_as_text_and_noted() {
     assert_eq!(value(&doc, "register.activities"), Some(2.0), "{err}");
     let quality = format!("{:?}", sheet_rows(&xlsx, "Datakvalitet"));
     assert!(
-        quality.contains("formler utan sparat värde (först A2)"),
+        quality.contains("1 cell är en formel utan sparat värde (först A2)"),
         "{quality}"
     );
 }

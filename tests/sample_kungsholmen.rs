@@ -196,9 +196,11 @@ fn bullets_under<'a>(text: &'a str, heading: &str) -> Vec<&'a str> {
         .collect()
 }
 
-/// Section 4 of the sample's text is a plan: one item per theme, NIS2 first (the review
-/// year is 2025), the action plan's actions merged into their themes, nothing repeated;
-/// the text opens with conclusions and numbered proposals.
+/// Section 4 of the sample's text is a plan: one item per theme, the worst result
+/// against its target first (training, 16 % against 90 %, before NIS2), the action
+/// plan's actions merged into their themes with their owner, nothing repeated; the text
+/// opens with conclusions and numbered proposals, which approve nothing while figures
+/// are red and 9.3 inputs missing.
 #[test]
 fn sample_text_opens_with_decisions_and_plans_by_theme() {
     let t = TempDir::new("sample-plan");
@@ -210,7 +212,34 @@ fn sample_text_opens_with_decisions_and_plans_by_theme() {
         .unwrap();
     assert!(decision < md.find("## 1 Vad är Ledningens genomgång").unwrap());
     assert!(md.contains("### Förslag till beslut"));
-    assert!(md.contains("1. att godkänna Ledningens genomgång 2025 för Kungsholmen,"));
+    // Red figures and missing 9.3.2 inputs: no plain approval, proposals by name.
+    assert!(!md.contains("att godkänna"), "{md}");
+    assert!(md.contains("1. att ta del av Ledningens genomgång 2025 för Kungsholmen och de brister som redovisas i slutsatserna,"));
+    assert!(md.contains("2. att ge informationssäkerhetssamordnaren (ISAM) i uppdrag att nå 90 % av medarbetarna med genomförda obligatoriska utbildningar i informationssäkerhet och dataskydd under 2026 (2025: 16 %),"), "{md}");
+    assert!(md.contains("att komplettera underlaget för förändringar i intressenters behov och förväntningar, revisionsresultat och återkoppling från intressenter (ISO/IEC 27001 9.3.2 c, d 3 och e) till nästa genomgång,"), "{md}");
+    // The missing inputs stand on the decision page, before section 1.
+    let gaps = bullets_under(&md[decision..], "### Underlag som saknas");
+    assert_eq!(
+        gaps,
+        [
+            "- Punkt 9.3.2 c) – förändringar i intressenters behov och förväntningar. Underlag saknas.",
+            "- Punkt 9.3.2 d) 3) – återkoppling om prestanda: revisionsresultat. Underlag saknas.",
+            "- Punkt 9.3.2 e) – återkoppling från intressenter. Underlag saknas.",
+        ]
+    );
+    assert!(md.find("### Underlag som saknas").unwrap() < md.find("## 1 Vad är").unwrap());
+    // The year's completed work is named with its owner, and the high risks with
+    // score, owner and planned action (section 3, like the example's 1.3).
+    for done in [
+        "- Informationssäkerhetsmånaden: kampanj för medarbetare – ansvarig: ISAM.",
+        "- Informationsklassning inför upphandling av digitala verktyg – ansvarig: ISAM.",
+        "- Delta i normerande klassningar centralt – ansvarig: ISAM.",
+    ] {
+        assert!(md.contains(done), "{done} missing");
+    }
+    assert!(md.contains("- Otydlighet i hantering av registerförteckningen – riskvärde 16 (sannolikhet 4 × konsekvens 4), ägare: Förvaltningsledningen. Planerad åtgärd: Ta fram rutin för löpande uppdatering. Status: Öppen."), "{md}");
+    // Last year's rate says what it rests on, beside the figure.
+    assert!(md.contains("(66 av 412; 9,2 % vid utgången av 2024). Andelen 2024 är beräknad på personallistan för 2025, eftersom antalet medarbetare 2024 inte är känt."), "{md}");
     assert!(md.contains("| Beslut | Datum | Namn |"));
     let conclusions = bullets_under(&md[decision..], "### Slutsatser");
     assert!((3..=5).contains(&conclusions.len()), "{conclusions:?}");
@@ -221,7 +250,42 @@ fn sample_text_opens_with_decisions_and_plans_by_theme() {
         .iter()
         .map(|l| l.trim_start_matches("- **").split("**").next().unwrap())
         .collect();
-    assert_eq!(titles[0], "NIS2 och cybersäkerhetslagen", "{next:#?}");
+    // Red rates by their distance from the target (16/90, 63/100, 72/100), then red
+    // counts, then the legal obligation and the overdue actions.
+    assert_eq!(
+        titles,
+        [
+            "Utbildning",
+            "Registerförteckning",
+            "Informationsklassning",
+            "Incidentrutin",
+            "Risker",
+            "NIS2 och cybersäkerhetslagen",
+            "Lokal anvisning",
+            "Behörighet"
+        ],
+        "{next:#?}"
+    );
+    // Items are sentences with their owner, never a label dump or double parentheses.
+    for item in &next {
+        assert!(!item.contains(": 4.") && !item.contains("))"), "{item}");
+    }
+    assert!(
+        next[1].ends_with("Ansvarig enligt åtgärdsplanen: ISAM."),
+        "{}",
+        next[1]
+    );
+    assert!(
+        next[4].contains("Riskregistret har 4 höga risker."),
+        "{}",
+        next[4]
+    );
+    // The 2027 list repeats nothing.
+    let later = bullets_under(plan, "### 2027");
+    let mut unique_later = later.clone();
+    unique_later.sort();
+    unique_later.dedup();
+    assert_eq!(unique_later.len(), later.len(), "{later:?}");
     let mut unique = titles.clone();
     unique.sort();
     unique.dedup();

@@ -132,10 +132,10 @@ fn print_file(name: &str, _path: &Path, inputs: &Inputs) {
         match s.kind {
             Some(kind) => {
                 say!(
-                    "{sheet}{} (rubrikrad {}), {} rader lästa, {} utelämnade",
+                    "{sheet}{} (rubrikrad {}), {} lästa, {} utelämnade",
                     kind.label(),
                     s.header_row.unwrap_or(0),
-                    s.rows_read,
+                    crate::textnorm::count_noun(s.rows_read as u64, "rad", "rader"),
                     s.rows_rejected
                 );
                 say!("    Kolumner: {}", s.note);

@@ -656,17 +656,25 @@ impl Recogniser {
                     .next()
                     .map(|(_, c, s)| {
                         format!(
-                            "; näst bäst: {} ({} kolumner, {s} p)",
+                            "; näst bäst: {} ({}, {s} p)",
                             c.kind.label().to_lowercase(),
-                            c.roles.len() + c.course_columns.len()
+                            crate::textnorm::count_noun(
+                                (c.roles.len() + c.course_columns.len()) as u64,
+                                "kolumn",
+                                "kolumner"
+                            )
                         )
                     })
                     .unwrap_or_default();
                 best.kind_note = format!(
-                    "Igenkänd som {} på rad {}: {} kolumner, {score} p{runner}",
+                    "Igenkänd som {} på rad {}: {}, {score} p{runner}",
                     best.kind.label().to_lowercase(),
                     index + 1,
-                    best.roles.len() + best.course_columns.len(),
+                    crate::textnorm::count_noun(
+                        (best.roles.len() + best.course_columns.len()) as u64,
+                        "kolumn",
+                        "kolumner"
+                    ),
                 );
                 self.facts_outside_columns(&mut best, rows, facts);
                 return Ok(best);

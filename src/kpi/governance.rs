@@ -275,6 +275,7 @@ pub fn actions(inputs: &Inputs, year: i32, b: &mut Breakdowns) -> Vec<Kpi> {
     let mut open: Vec<ActionRow> = acts.iter().filter(|a| !a.done).map(row).collect();
     open.sort_by_key(|a| (a.deadline.unwrap_or(NaiveDate::MAX), a.action.clone()));
     b.actions_open = open;
+    b.actions_done = acts.iter().filter(|a| a.done).map(row).collect();
     let v = |x: f64| have.then_some(x);
     vec![
         Kpi::new(

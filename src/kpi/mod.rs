@@ -39,7 +39,7 @@ impl Kpi {
 
 /// "1 incident", "3 incidenter".
 pub fn count_noun(n: usize, singular: &str, plural: &str) -> String {
-    format!("{n} {}", if n == 1 { singular } else { plural })
+    crate::textnorm::count_noun(n as u64, singular, plural)
 }
 
 /// Traffic light for a value against its configured target.

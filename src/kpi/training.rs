@@ -274,6 +274,7 @@ fn matching_notes(inputs: &Inputs, m: &Matching, b: &mut Breakdowns, notes: &mut
         b.roster_match = Some(m.roster_match());
         notes.extend(ambiguous_names_note(&m.ambiguous));
     }
+    b.training_undated = m.undated;
     if m.undated > 0 {
         notes.push(note(
             format!(

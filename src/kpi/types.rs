@@ -107,6 +107,13 @@ pub struct Breakdowns {
     pub actions_by_status: Vec<TextCount>,
     pub actions_overdue: Vec<ActionRow>,
     pub actions_open: Vec<ActionRow>,
+    /// Completions without a date, counted as done by the end of the review year (the
+    /// text says so beside the training figure).
+    #[serde(skip)]
+    pub training_undated: usize,
+    /// The actions done, in the plan's order (the review text names them).
+    #[serde(skip)]
+    pub actions_done: Vec<ActionRow>,
 }
 
 /// People of the training lists against the roster: matched by a shared identifier

@@ -782,8 +782,14 @@ fn run_unit(
     }
     let mut status = match (file_errors, rejected) {
         (0, 0) => "klar".to_string(),
-        (0, r) => format!("klar ({r} värden utelämnade, se Datakvalitet)"),
-        (f, _) => format!("klar, men {f} fil(er) kunde inte läsas"),
+        (0, r) => format!(
+            "klar, {} utelämnade, se Datakvalitet",
+            crate::textnorm::count_noun(r as u64, "värde", "värden")
+        ),
+        (f, _) => format!(
+            "klar, men {} inte läsas",
+            crate::textnorm::count_noun(f as u64, "fil kunde", "filer kunde")
+        ),
     };
     if let Some(own) = &unit.own_year {
         status.push_str(&format!("; granskningsår {}: {}", own.year, own.how));

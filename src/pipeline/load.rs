@@ -739,8 +739,15 @@ pub fn load_sheet(
     if let Some(first) = sheet.formula_texts.first() {
         reader.note(
             &format!(
-                "{} är formler utan sparat värde (först {first}), som filer skapade av program sparar text som börjar med \"=\"",
-                crate::kpi::count_noun(sheet.formula_texts.len(), "cell", "celler")
+                "{} utan sparat värde (först {first}); så sparar en del program text som börjar med \"=\"",
+                if sheet.formula_texts.len() == 1 {
+                    "1 cell är en formel".to_string()
+                } else {
+                    format!(
+                        "{} är formler",
+                        crate::kpi::count_noun(sheet.formula_texts.len(), "cell", "celler")
+                    )
+                }
             ),
             "Formelns text användes som cellens text. Kontrollera raderna.",
         );

@@ -521,7 +521,8 @@ pub fn print_problems(inputs: &Inputs) {
         .count();
     if rejected > 0 {
         eprintln!(
-            "Varning: {rejected} värden eller rader kunde inte användas; se bladet Datakvalitet."
+            "Varning: {} kunde inte användas; se bladet Datakvalitet.",
+            crate::textnorm::count_noun(rejected as u64, "värde eller rad", "värden eller rader")
         );
     }
 }

@@ -17,7 +17,7 @@ use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
 use crate::kpi::Status;
 use crate::review::charts::{ChartId, ChartSpec};
-use crate::review::format::{number, percent};
+use crate::review::format::{count, number, percent};
 use crate::review::Figures;
 use crate::schema::ValueKind;
 
@@ -609,7 +609,24 @@ impl<'p, 'a> MarkdownReader<'p, 'a> {
                 let runs = self.inline.take();
                 if self.template && !placeholders.is_empty() {
                     for (scheme, name) in placeholders {
-                        for b in self.placeholder(&scheme, &name) {
+                        let mut blocks = self.placeholder(&scheme, &name).into_iter().peekable();
+                        // A section file that opens with its own heading names the
+                        // section: its heading replaces the template's title (number
+                        // kept) instead of standing twice, one under the other.
+                        if scheme == "avsnitt" {
+                            if let (Some(Block::Heading(runs)), Some(section)) =
+                                (blocks.peek(), self.sections.last_mut())
+                            {
+                                if section.blocks.is_empty() {
+                                    let title = Document::default().plain(runs, LinkText::Label);
+                                    if !title.trim().is_empty() {
+                                        section.title = title.trim().to_string();
+                                    }
+                                    blocks.next();
+                                }
+                            }
+                        }
+                        for b in blocks {
                             self.push(b);
                         }
                     }
@@ -837,18 +854,7 @@ fn tone_of(status: Status) -> Option<Tone> {
 fn change_text(k: &crate::kpi::Kpi) -> Value {
     match k.change() {
         None => Value::Unknown,
-        Some(c) => {
-            let (n, unit) = match k.kind {
-                ValueKind::Rate => ((c * 100.0).round() as i64, " p.e."),
-                ValueKind::Count => (c.round() as i64, ""),
-            };
-            let sign = match n.signum() {
-                1 => "+",
-                -1 => "−",
-                _ => "±",
-            };
-            Value::Text(format!("{sign}{}{unit}", n.abs()))
-        }
+        Some(c) => Value::Text(crate::review::format::change(c, k.kind)),
     }
 }
 
@@ -886,9 +892,15 @@ fn kpi_table(f: &Figures) -> Vec<Block> {
             rows,
             form: false,
         }),
-        Block::Paragraph(vec![Run::Emphasis(
-            "Status: Grön = målet nås, Gul = nära målet, Röd = målet nås inte, Info = inget mål. – = uppgift saknas. Förändring för andelar i procentenheter (p.e.). Mål och gränser anges i genomgang.toml.".to_string(),
-        )]),
+        Block::Paragraph(vec![Run::Emphasis({
+            let mut legend = "Status: Grön = målet nås, Gul = nära målet, Röd = målet nås inte, Info = inget mål. – = uppgift saknas. Förändring för andelar i procentenheter (p.e.). Mål och gränser anges i konfigurationen.".to_string();
+            // The table shows the training rates too: what they rest on is said here.
+            if let Some(a) = crate::review::plan::training_assumption(f) {
+                legend.push(' ');
+                legend.push_str(&a);
+            }
+            legend
+        })]),
     ]
 }
 
@@ -939,14 +951,14 @@ fn appendix(f: &Figures) -> Section {
     let mut files: Vec<&str> = f.sources.iter().map(|s| s.file.as_str()).collect();
     files.sort_unstable();
     files.dedup();
+    let n_of = |n: usize, singular: &str, plural: &str| count(n as f64, singular, plural);
     let mut blocks = vec![Block::Paragraph(vec![Run::Text(format!(
-        "Genomgången bygger på {} {} med {} igenkända blad och {} lästa rader; {} rader eller värden kunde inte användas och {} blad kändes inte igen. Här redovisas bara antal. Fil, blad, rad och kolumn för varje problem finns i arbetsbokens blad Datakvalitet, och varje fil med kontrollsumma i bladet Källor.",
-        files.len(),
-        if files.len() == 1 { "fil" } else { "filer" },
-        recognised.len(),
-        rows_read,
-        rows_rejected,
-        ignored
+        "Genomgången bygger på {} med {} och {}; {} kunde inte användas och {} kändes inte igen. Här redovisas bara antal. Fil, blad, rad och kolumn för varje problem finns i arbetsbokens blad Datakvalitet, och varje fil med kontrollsumma i bladet Källor.",
+        n_of(files.len(), "fil", "filer"),
+        n_of(recognised.len(), "igenkänt blad", "igenkända blad"),
+        n_of(rows_read, "läst rad", "lästa rader"),
+        n_of(rows_rejected, "rad eller värde", "rader eller värden"),
+        n_of(ignored, "blad", "blad")
     ))])];
     let mut kinds: Vec<(&str, usize, usize, usize)> = Vec::new();
     for s in &recognised {
@@ -1000,9 +1012,13 @@ fn appendix(f: &Figures) -> Section {
         .sum();
     if unmapped > 0 {
         blocks.push(Block::Paragraph(vec![Run::Text(format!(
-            "{} incidenter hade en kategori som inte motsvarar någon av de konfigurerade kategorierna och räknas som Övrigt ({} olika kategoritexter).",
-            unmapped,
-            f.breakdowns.unmapped_categories.len()
+            "{} en kategori som inte motsvarar någon av de konfigurerade kategorierna och räknas som Övrigt; det gäller {}.",
+            count(f64::from(unmapped), "incident hade", "incidenter hade"),
+            count(
+                f.breakdowns.unmapped_categories.len() as f64,
+                "kategoritext",
+                "olika kategoritexter"
+            )
         ))]));
     }
     Section {
@@ -1103,11 +1119,13 @@ mod tests {
         let omvarld = doc.section("omvarld").unwrap();
         assert_eq!(omvarld.number, Some(vec![2, 1]));
         assert_eq!(omvarld.level, 2);
-        // The user's heading stays a heading inside 2.1; its image is text, no figure.
+        // The user's opening heading names 2.1 (not stood twice); its image is text,
+        // no figure.
+        assert_eq!(omvarld.title, "Risker i omvärlden");
+        assert_eq!(omvarld.heading(), "2.1 Risker i omvärlden");
         assert_eq!(
             omvarld.blocks,
             vec![
-                Block::Heading(vec![Run::Text("Risker i omvärlden".into())]),
                 Block::Paragraph(vec![Run::Text("Text om risk.".into())]),
                 Block::Paragraph(vec![Run::Text("x".into())]),
             ]

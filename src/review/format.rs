@@ -43,6 +43,40 @@ pub fn number(value: f64) -> String {
     }
 }
 
+/// Swedish number agreement for a figure: "0 incidenter", "1 incident", "2 incidenter"
+/// (the crate's one rule, [`crate::textnorm::count_noun`]).
+pub fn count(n: f64, singular: &str, plural: &str) -> String {
+    if n < 0.0 {
+        return format!("{} {plural}", number(n));
+    }
+    crate::textnorm::count_noun(n.round() as u64, singular, plural)
+}
+
+/// The change of a KPI from last year as every output writes it: "+8", "−3", "±0" for
+/// counts, "+7 p.e." for rates (whole percentage points, as the percentages are shown).
+pub fn change(delta: f64, kind: ValueKind) -> String {
+    let (n, unit) = match kind {
+        ValueKind::Rate => ((delta * 100.0).round() as i64, " p.e."),
+        ValueKind::Count => (delta.round() as i64, ""),
+    };
+    let sign = match n.signum() {
+        1 => "+",
+        -1 => "−",
+        _ => "±",
+    };
+    format!("{sign}{}{unit}", number(n.unsigned_abs() as f64))
+}
+
+/// A value that may be unknown: the value by its kind, or "–" (never 0).
+pub fn value_or_unknown(value: Option<f64>, kind: ValueKind) -> String {
+    value
+        .map(|v| format_value(v, kind))
+        .unwrap_or_else(|| UNKNOWN.to_string())
+}
+
+/// What every output shows for a figure no input carries.
+pub const UNKNOWN: &str = "–";
+
 /// "a, b och c".
 pub fn join_and(items: &[String]) -> String {
     match items {
@@ -72,6 +106,19 @@ mod tests {
         assert_eq!(percent(1.0), "100 %");
         assert_eq!(percent(0.0), "0 %");
         assert_eq!(percent(0.625), "63 %");
+    }
+
+    #[test]
+    fn counts_agree_in_number_and_changes_carry_sign_and_unit() {
+        assert_eq!(count(0.0, "incident", "incidenter"), "0 incidenter");
+        assert_eq!(count(1.0, "incident", "incidenter"), "1 incident");
+        assert_eq!(count(2.0, "incident", "incidenter"), "2 incidenter");
+        assert_eq!(count(2130.0, "rad", "rader"), "2\u{a0}130 rader");
+        assert_eq!(change(0.068, ValueKind::Rate), "+7 p.e.");
+        assert_eq!(change(-3.0, ValueKind::Count), "−3");
+        assert_eq!(change(0.0, ValueKind::Count), "±0");
+        assert_eq!(value_or_unknown(None, ValueKind::Rate), "–");
+        assert_eq!(value_or_unknown(Some(0.092), ValueKind::Rate), "9,2 %");
     }
 
     #[test]

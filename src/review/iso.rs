@@ -37,6 +37,7 @@ pub fn rows(report: &Figures) -> Vec<IsoRow> {
         missing_measures.push("klassningsförteckning (KLASSA)");
     }
     let incidents = has(InputKind::Incidents);
+    let own_context = section("omvarld") || section("sverige-eu") || section("staden");
     vec![
         row(
             "9.3.2 a)",
@@ -48,16 +49,19 @@ pub fn rows(report: &Figures) -> Vec<IsoRow> {
                 "Saknas: lägg förra årets åtgärdsplan (kolumnerna Åtgärd och Status) i indatamappen.".to_string()
             },
         ),
-        row(
+        IsoRow {
+            // Default text alone is no assessment of this year's changes.
+            partly: (!own_context).then_some("Delvis – bara standardtext"),
+            ..row(
             "9.3.2 b)",
             "Förändringar i externa och interna frågor som är relevanta för ledningssystemet",
-            true,
+            own_context,
             if section("omvarld") || section("sverige-eu") || section("staden") {
                 "Bladet Rapport, avsnitt 2 (omvärld, Sverige och EU, staden) från förvaltningens textfiler.".to_string()
             } else {
                 "Bladet Rapport, avsnitt 2, med standardtext. Lägg omvarld.md, sverige-eu.md och staden.md i indatamappen för årets egna bedömning.".to_string()
             },
-        ),
+        )},
         row(
             "9.3.2 c)",
             "Förändringar i intressenters behov och förväntningar",

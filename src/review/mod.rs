@@ -74,6 +74,9 @@ pub struct Context {
     pub sections: Vec<(String, String)>,
     /// How the review year was chosen ("angivet med --year", "valt ur underlaget: …").
     pub year_choice: String,
+    /// The unit's name was configured (not only a folder's name): sentences may use it
+    /// as the organisation ("ska Kungsholmen ha …"); otherwise they say "förvaltningen".
+    pub unit_configured: bool,
 }
 
 impl IsoRow {
@@ -178,10 +181,11 @@ pub fn build(
             kinds_present: inputs.kinds_present(),
             sections: inputs.sections.clone(),
             year_choice: year_choice.to_string(),
+            unit_configured: cfg.unit.as_deref().is_some_and(|u| !u.trim().is_empty()),
         },
     };
     let iso = iso::rows(&figures);
-    let plan = plan::build(&figures, cfg);
+    let plan = plan::build(&figures, cfg, &iso);
     let markdown = text::render_markdown(&figures, &plan)?;
     let charts = charts::build(&figures);
     let doc = doc::build(

@@ -10,7 +10,7 @@ use minijinja::{Environment, Error as TemplateError};
 use serde::Serialize;
 
 use crate::error::Error;
-use crate::review::format::{number, percent, upper_first};
+use crate::review::format::{count, number, percent, upper_first};
 use crate::review::plan::Plan;
 use crate::review::Figures;
 use crate::schema::{KpiId, ValueKind};
@@ -23,6 +23,8 @@ struct Training {
     completed: Option<Number>,
     rate: Option<Number>,
     rate_prev: Option<Number>,
+    /// What the rate rests on, said beside it (undated completions, last year's base).
+    assumption: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -48,6 +50,8 @@ struct Category {
 #[derive(Serialize)]
 struct TextContext {
     unit: String,
+    /// The organisation in sentences: the configured unit name, or "förvaltningen".
+    subject: String,
     year: i32,
     authority: String,
     sections: BTreeMap<String, String>,
@@ -56,6 +60,8 @@ struct TextContext {
     register: BTreeMap<&'static str, Option<Number>>,
     classification: BTreeMap<&'static str, Option<Number>>,
     actions: BTreeMap<&'static str, Option<Number>>,
+    /// The year's completed actions of the plan, each with its owner (a function).
+    done_actions: Vec<String>,
     risks: Risks,
     /// Section 4 and the decision page.
     plan: Plan,
@@ -71,6 +77,7 @@ struct Risks {
     total: Option<Number>,
     high: Option<Number>,
     threshold: String,
+    /// The high risks, each with its score, owner and planned action.
     top: Vec<String>,
 }
 
@@ -92,22 +99,54 @@ enum Number {
 fn count_words(n: Option<f64>, singular: &str, plural: &str) -> String {
     match n {
         None => format!("okänt antal {plural}"),
-        // "inga incidenter", never "0 incidenter".
+        // "inga incidenter" reads better in running text than "0 incidenter".
         Some(0.0) => format!("inga {plural}"),
-        Some(1.0) => format!("1 {singular}"),
-        Some(n) => format!("{} {plural}", n.round() as i64),
+        Some(n) => count(n, singular, plural),
     }
 }
 
 fn change_words(value: Option<f64>, previous: Option<f64>) -> String {
     match (value, previous) {
-        (Some(v), Some(p)) if v > p => format!(", en ökning från {} året innan", p.round() as i64),
-        (Some(v), Some(p)) if v < p => {
-            format!(", en minskning från {} året innan", p.round() as i64)
-        }
+        (Some(v), Some(p)) if v > p => format!(", en ökning från {} året innan", number(p)),
+        (Some(v), Some(p)) if v < p => format!(", en minskning från {} året innan", number(p)),
         (Some(_), Some(_)) => ", samma antal som året innan".to_string(),
         _ => String::new(),
     }
+}
+
+/// "Revidera lokal anvisning (ansvarig: ISAM)": a completed action and who owned it.
+fn done_action_text(a: &crate::kpi::ActionRow) -> String {
+    let name = upper_first(a.action.trim().trim_end_matches('.'));
+    match a.owner.as_deref().map(str::trim).filter(|o| !o.is_empty()) {
+        Some(owner) => format!("{name} – ansvarig: {owner}."),
+        None => format!("{name}."),
+    }
+}
+
+/// "Otydlighet i hantering … – riskvärde 16 (sannolikhet 4 × konsekvens 4), ägare:
+/// Förvaltningsledningen. Planerad åtgärd: ta fram rutin … Status: Öppen."
+fn high_risk_text(r: &crate::kpi::RiskRow) -> String {
+    let mut s = format!(
+        "{} – riskvärde {} (sannolikhet {} × konsekvens {})",
+        r.risk.trim().trim_end_matches('.'),
+        number(r.value),
+        number(r.likelihood),
+        number(r.consequence)
+    );
+    match r.owner.as_deref().map(str::trim).filter(|o| !o.is_empty()) {
+        Some(owner) => s.push_str(&format!(", ägare: {owner}.")),
+        None => s.push_str(", ingen riskägare angiven."),
+    }
+    let action = r.action.trim().trim_end_matches('.');
+    if action.is_empty() {
+        s.push_str(" Ingen åtgärd är planerad.");
+    } else {
+        s.push_str(&format!(" Planerad åtgärd: {action}."));
+    }
+    if !r.status.trim().is_empty() {
+        s.push_str(&format!(" Status: {}.", r.status.trim()));
+    }
+    s
 }
 
 /// Text from the inputs (a unit, a risk, an action) as Markdown that shows exactly that
@@ -220,6 +259,7 @@ fn render_template(report: &Figures, plan: &Plan) -> Result<String, TemplateErro
     let b = &report.breakdowns;
     let ctx = TextContext {
         unit: report.unit.clone(),
+        subject: super::plan::unit_subject(report),
         year: report.year,
         authority: report.context.nis_authority.clone(),
         sections: report
@@ -234,6 +274,7 @@ fn render_template(report: &Figures, plan: &Plan) -> Result<String, TemplateErro
             completed: v(KpiId::TrainingCompletedAll),
             rate: v(KpiId::TrainingCompletionRateAll),
             rate_prev: prev(KpiId::TrainingCompletionRateAll),
+            assumption: super::plan::training_assumption(report),
         },
         incidents: Incidents {
             total: v(KpiId::IncidentsTotal),
@@ -268,6 +309,7 @@ fn render_template(report: &Figures, plan: &Plan) -> Result<String, TemplateErro
             ("done", v(KpiId::ActionsDone)),
             ("overdue", v(KpiId::ActionsOverdue)),
         ]),
+        done_actions: b.actions_done.iter().map(done_action_text).collect(),
         risks: Risks {
             total: v(KpiId::RisksTotal),
             high: v(KpiId::RisksHigh),
@@ -276,8 +318,7 @@ fn render_template(report: &Figures, plan: &Plan) -> Result<String, TemplateErro
                 .risks
                 .iter()
                 .filter(|r| r.high)
-                .take(5)
-                .map(|r| r.risk.clone())
+                .map(high_risk_text)
                 .collect(),
         },
         plan: plan.clone(),
@@ -359,6 +400,167 @@ mod tests {
             ", en minskning från 31 året innan"
         );
         assert_eq!(change_words(Some(5.0), None), "");
+    }
+
+    /// Every pair (singular, plural) the review's sentences use with a count.
+    const NOUNS: &[(&str, &str)] = &[
+        ("incident", "incidenter"),
+        ("personuppgiftsincident", "personuppgiftsincidenter"),
+        ("NIS-incident", "NIS-incidenter"),
+        ("behandling", "behandlingar"),
+        ("informationstillgång", "informationstillgångar"),
+        ("åtgärd", "åtgärder"),
+        ("risk", "risker"),
+        ("hög", "höga"),
+        ("genomförd", "genomförda"),
+        ("försenad", "försenade"),
+        ("anmälan", "anmälningar"),
+        ("sen", "sena"),
+        ("punkt", "punkter"),
+        ("rad", "rader"),
+        ("läst", "lästa"),
+        ("igenkänt", "igenkända"),
+        ("värde", "värden"),
+        ("fil", "filer"),
+        ("kurs", "kurser"),
+        ("kategoritext", "kategoritexter"),
+    ];
+
+    /// The sentences of the whole review (template, conclusions, proposals, section 4,
+    /// appendix) for figures whose every count is `n`, every rate red.
+    fn review_text_with_counts(n: u32) -> String {
+        use crate::kpi::{ActionRow, CategoryRow, Kpi, RiskRow, Status};
+        use crate::review::{doc, iso, plan};
+        let cfg = crate::config::Config::default_config();
+        let mut f = crate::review::tests_support::empty_figures();
+        f.context.imy_deadline_hours = 72;
+        f.context.high_risk_threshold = 12.0;
+        f.context.nis_authority = "MSB".to_string();
+        f.kpis = KpiId::ALL
+            .iter()
+            .map(|&id| {
+                let rate = id.kind() == ValueKind::Rate;
+                let value = if rate { 0.5 } else { f64::from(n) };
+                let mut k = Kpi::new(id, "Nyckeltal", Some(value), Some(value));
+                k.target = Some(if rate { 0.9 } else { 0.0 });
+                k.status = Status::Bad;
+                k
+            })
+            .collect();
+        let b = &mut f.breakdowns;
+        b.training_undated = n as usize;
+        b.incidents_by_category = vec![CategoryRow {
+            slug: "misdirected".into(),
+            label: "Felskick".into(),
+            count: n,
+            previous: Some(n),
+        }];
+        b.unmapped_categories = (0..n)
+            .map(|i| crate::kpi::TextCount {
+                text: format!("okänd {i}"),
+                count: 1,
+            })
+            .collect();
+        let action = |name: &str| ActionRow {
+            action: name.into(),
+            owner: Some("ISAM".into()),
+            deadline: chrono::NaiveDate::from_ymd_opt(2025, 6, 30),
+            status: "Pågående".into(),
+            year: Some(2025),
+        };
+        b.actions_done = (0..n)
+            .map(|i| action(&format!("Klar åtgärd {i}")))
+            .collect();
+        b.actions_open = (0..n).map(|i| action(&format!("Utbildning {i}"))).collect();
+        b.risks = (0..n)
+            .map(|i| RiskRow {
+                risk: format!("Risk {i}"),
+                likelihood: 4.0,
+                consequence: 4.0,
+                value: 16.0,
+                high: true,
+                status: "Öppen".into(),
+                action: "Åtgärda".into(),
+                owner: Some("IT-chef".into()),
+            })
+            .collect();
+        for i in 0..n {
+            let mut s =
+                crate::model::Source::new(&format!("fil{i}.xlsx"), Some("Blad1".into()), "x", "");
+            s.kind = Some(crate::schema::InputKind::Incidents);
+            s.rows_read = n as usize;
+            s.rows_rejected = n as usize;
+            f.sources.push(s);
+        }
+        let iso = iso::rows(&f);
+        let plan = plan::build(&f, &cfg, &iso);
+        let md = render_markdown(&f, &plan).unwrap();
+        let d = doc::build(
+            &md,
+            &doc::Parts {
+                figures: &f,
+                charts: &[],
+                sections: &[],
+            },
+        );
+        let mut text = md;
+        for s in &d.sections {
+            for b in &s.blocks {
+                if let doc::Block::Paragraph(r) = b {
+                    text.push('\n');
+                    text.push_str(&d.plain(r, doc::LinkText::Label));
+                }
+            }
+        }
+        text
+    }
+
+    /// Swedish number agreement in every sentence template at 0, 1 and 2: "1" is never
+    /// followed by a plural, "0" and "2" never by a singular.
+    #[test]
+    fn every_sentence_template_agrees_in_number_at_0_1_and_2() {
+        for n in [0, 1, 2] {
+            let text = review_text_with_counts(n);
+            let words: Vec<&str> = text
+                .split(|c: char| !(c.is_alphanumeric() || c == '-'))
+                .filter(|w| !w.is_empty())
+                .collect();
+            for pair in words.windows(2) {
+                for (singular, plural) in NOUNS {
+                    if singular == plural {
+                        continue;
+                    }
+                    let wrong = match pair[0] {
+                        "1" => pair[1] == *plural,
+                        "0" | "2" | "inga" => pair[1] == *singular,
+                        _ => false,
+                    };
+                    assert!(!wrong, "\"{} {}\" at n = {n}:\n{text}", pair[0], pair[1]);
+                }
+            }
+            // The counts the templates print are there (the test reads what it means to).
+            let expect = match n {
+                0 => "inga incidenter",
+                1 => "1 incident",
+                _ => "2 incidenter",
+            };
+            assert!(text.contains(expect), "{expect} at n = {n}:\n{text}");
+        }
+        let one = review_text_with_counts(1);
+        if std::env::var_os("GENOMGANG_PRINT_TEXT").is_some() {
+            println!("{one}");
+        }
+        for sentence in [
+            "Åtgärdsplanen innehåller 1 åtgärd, varav 1 genomförd och 1 försenad",
+            "Under året gjordes 1 anmälan till IMY senare än 72 timmar efter upptäckt.",
+            "Det senaste året har 1 behandling inte reviderats.",
+            "Kurser utan datum räknas som genomförda under 2025, vilket gäller 1 genomförd kurs.",
+            "varav 1 genomförd och 1 försenad: slutdatumet har passerat utan att åtgärden är genomförd.",
+            "Genomgången bygger på 1 fil med 1 igenkänt blad och 1 läst rad; 1 rad eller värde kunde inte användas",
+            "1 incident hade en kategori",
+        ] {
+            assert!(one.contains(sentence), "{sentence}:\n{one}");
+        }
     }
 
     /// The plain text of what a Markdown reader makes of `md`, block by block.

@@ -4,7 +4,9 @@
 //! year, and figures of a past year that this year's exports state differently from an
 //! earlier review. Pure: the multi-year figures in, sentences out.
 
-use crate::kpi::history::{format_value, Conflict, History, Series, FROM_DATA};
+use crate::kpi::history::{Conflict, History, Series, FROM_DATA};
+// The figures are written as everywhere else in the review (9,2 %, 2 130).
+use crate::review::format::value_or_unknown as format_value;
 use crate::schema::{KpiId, KpiKey};
 
 /// At most this many conflicts are told one by one; the rest are counted.
@@ -298,7 +300,7 @@ mod tests {
         )]);
         let s = sentences(&h, 2025);
         assert_eq!(s.len(), 2);
-        assert_eq!(s[0], "För tredje året i rad minskar andelen medarbetare som genomfört alla obligatoriska utbildningar: 30 % (2022), 25 % (2023), 16 % (2024) och 9 % (2025).");
+        assert_eq!(s[0], "För tredje året i rad minskar andelen medarbetare som genomfört alla obligatoriska utbildningar: 30 % (2022), 25 % (2023), 16 % (2024) och 9,2 % (2025).");
         assert_eq!(s[1], "Målet för andelen medarbetare som genomfört alla obligatoriska utbildningar (90 %) har inte nåtts något av de fyra senaste åren (2022–2025).");
     }
 }

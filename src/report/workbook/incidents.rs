@@ -221,7 +221,7 @@ pub(crate) fn sheet(
         &mut ws,
         &format!("Incidenter {year}"),
         &format!(
-            "Incidenter räknas efter händelsedatum (upptäcktsdatum när det saknas). Samma ärendenummer räknas en gång när datum och kategori stämmer; annars räknas båda och krocken står i Datakvalitet. Anmälningar enligt NIS-regelverket görs {} till {authority}.",
+            "Incidenter räknas efter händelsedatum (upptäcktsdatum när det saknas). Samma ärendenummer räknas en gång när datum och kategori stämmer; annars räknas båda, och ärendenumret redovisas i Datakvalitet. Anmälningar enligt NIS-regelverket görs {} till {authority}.",
             if authority == "MCF" { "från 2026" } else { "" }
         )
         .replace("görs  till", "görs till"),

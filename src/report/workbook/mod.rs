@@ -198,8 +198,10 @@ impl Formats {
             bold_count: total.clone().set_num_format("#,##0"),
             bold_rate: total.clone().set_num_format(RATE_FORMAT),
             bold_decimal: total.set_num_format("0.0"),
-            change_count: top().set_num_format("+#,##0;-#,##0;0"),
-            change_points: top().set_num_format("+0.0\" p.e.\";-0.0\" p.e.\";0.0\" p.e.\""),
+            // Signs and whole points as review::format::change writes them in the text
+            // ("+8", "−3", "±0", "+7 p.e.").
+            change_count: top().set_num_format("+#,##0;\"−\"#,##0;\"±\"0"),
+            change_points: top().set_num_format("+0\" p.e.\";\"−\"0\" p.e.\";\"±\"0\" p.e.\""),
             h1: Format::new()
                 .set_bold()
                 .set_font_size(16)

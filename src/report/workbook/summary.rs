@@ -119,7 +119,7 @@ pub(crate) fn sheet(
     ws.write_string_with_format(
         legend,
         0,
-        "Status: Grön = målet nås, Gul = nära målet, Röd = målet nås inte, Info = inget mål. Mål och gränser anges i genomgang.toml. Förändring för andelar i procentenheter (p.e.).",
+        "Status: Grön = målet nås, Gul = nära målet, Röd = målet nås inte, Info = inget mål. Mål och gränser anges i konfigurationen. Förändring för andelar i procentenheter (p.e.).",
         &f.subtitle,
     )?;
     // Fixed widths: the fit would size the figures by the header and filter button, and
