@@ -299,7 +299,7 @@ pub fn build(markdown: &str, parts: &Parts<'_>) -> Document {
             level: 1,
             number: None,
             title: "Källor".to_string(),
-            page_break: true,
+            page_break: false,
             blocks: vec![Block::List(List {
                 start: Some(1),
                 items: links
@@ -833,22 +833,11 @@ fn tone_of(status: Status) -> Option<Tone> {
     }
 }
 
-/// "+8", "−3", "+5 p.e." or "–".
+/// "+8", "−3", "+6,8 p.e." or "–", by [`crate::review::format::change`].
 fn change_text(k: &crate::kpi::Kpi) -> Value {
     match k.change() {
         None => Value::Unknown,
-        Some(c) => {
-            let (n, unit) = match k.kind {
-                ValueKind::Rate => ((c * 100.0).round() as i64, " p.e."),
-                ValueKind::Count => (c.round() as i64, ""),
-            };
-            let sign = match n.signum() {
-                1 => "+",
-                -1 => "−",
-                _ => "±",
-            };
-            Value::Text(format!("{sign}{}{unit}", n.abs()))
-        }
+        Some(c) => Value::Text(crate::review::format::change(c, k.kind)),
     }
 }
 
@@ -868,7 +857,7 @@ fn kpi_table(f: &Figures) -> Vec<Block> {
                 Cell::new(Value::of_kpi(k.previous, k.kind)),
                 Cell::new(change_text(k)),
                 Cell::new(Value::of_kpi(k.target, k.kind)),
-                Cell::toned(Value::Text(k.status.label().to_string()), tone_of(k.status)),
+                Cell::toned(Value::Text(k.status_text().to_string()), tone_of(k.status)),
             ]
         })
         .collect();
@@ -887,7 +876,7 @@ fn kpi_table(f: &Figures) -> Vec<Block> {
             form: false,
         }),
         Block::Paragraph(vec![Run::Emphasis(
-            "Status: Grön = målet nås, Gul = nära målet, Röd = målet nås inte, Info = inget mål. – = uppgift saknas. Förändring för andelar i procentenheter (p.e.). Mål och gränser anges i genomgang.toml.".to_string(),
+            crate::kpi::types::STATUS_LEGEND.to_string(),
         )]),
     ]
 }
@@ -933,20 +922,21 @@ fn risk_matrix(f: &Figures) -> Vec<Block> {
 /// The appendix: what the review rests on, as counts only.
 fn appendix(f: &Figures) -> Section {
     let recognised: Vec<_> = f.sources.iter().filter(|s| s.kind.is_some()).collect();
-    let ignored = f.sources.len() - recognised.len();
+    // Configuration and section files are used, not unrecognised.
+    let ignored = crate::model::unrecognised_sheets(&f.sources);
     let rows_read: usize = recognised.iter().map(|s| s.rows_read).sum();
     let rows_rejected: usize = recognised.iter().map(|s| s.rows_rejected).sum();
-    let mut files: Vec<&str> = f.sources.iter().map(|s| s.file.as_str()).collect();
-    files.sort_unstable();
-    files.dedup();
     let mut blocks = vec![Block::Paragraph(vec![Run::Text(format!(
-        "Genomgången bygger på {} {} med {} igenkända blad och {} lästa rader; {} rader eller värden kunde inte användas och {} blad kändes inte igen. Här redovisas bara antal. Fil, blad, rad och kolumn för varje problem finns i arbetsbokens blad Datakvalitet, och varje fil med kontrollsumma i bladet Källor.",
-        files.len(),
-        if files.len() == 1 { "fil" } else { "filer" },
+        "Underlag: {}, med {} igenkända blad och {} lästa rader; {} rader eller värden kunde inte användas{}. Här redovisas bara antal. Fil, blad, rad och kolumn för varje problem finns i arbetsbokens blad Datakvalitet, och varje fil med kontrollsumma i bladet Källor.",
+        crate::model::FileCount::of(&f.sources).text(),
         recognised.len(),
         rows_read,
         rows_rejected,
-        ignored
+        if ignored == 0 {
+            String::new()
+        } else {
+            format!(" och {ignored} blad kändes inte igen")
+        }
     ))])];
     let mut kinds: Vec<(&str, usize, usize, usize)> = Vec::new();
     for s in &recognised {

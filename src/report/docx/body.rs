@@ -11,10 +11,9 @@
 
 use std::fmt::Write as _;
 
-use chrono::NaiveDate;
-
 use super::styles::StyleIds;
 use super::xml::{cell, esc, field, field_begin, field_end, page_break, run, table, Fmt, Para};
+use crate::report::control::DocumentControl;
 use crate::review::charts::ChartId;
 use crate::review::doc::{number_text, Block, Document, Figure, List, Run, Section, Table};
 use crate::review::Review;
@@ -32,13 +31,6 @@ const EMU_PER_TWIP: u64 = 635;
 
 /// A chart's height against its width.
 const CHART_ASPECT: (u64, u64) = (9, 16);
-
-/// Names and date for the title page.
-pub struct TitlePage<'a> {
-    pub isam: Option<&'a str>,
-    pub dso: Option<&'a str>,
-    pub date: NaiveDate,
-}
 
 /// What the body refers to outside document.xml.
 #[derive(Default)]
@@ -410,8 +402,9 @@ impl Writer<'_> {
         cell(width, fill, &para.with(&run(text, fmt)))
     }
 
-    /// Title page: title, unit, year, the two roles, the date. No header or footer.
-    pub fn title_page(&mut self, title: &str, page: &TitlePage<'_>) {
+    /// Title page: title, unit, year and the document control (the two roles, author,
+    /// version, diarienummer, distribution, date). No header or footer.
+    pub fn title_page(&mut self, title: &str, control: &DocumentControl) {
         let r = self.report;
         let styles = self.s;
         self.push(&Para::style(&styles.title).with(&run(title, Fmt::default())));
@@ -420,15 +413,11 @@ impl Writer<'_> {
             Fmt::default(),
         )));
         let widths = [3600, 5400];
-        let date = page.date.format("%Y-%m-%d").to_string();
-        let year = r.year.to_string();
-        let lines: [(&str, &str); 5] = [
-            ("Förvaltning", r.unit.as_str()),
-            ("År som genomgången avser", &year),
-            ("Informationssäkerhetssamordnare", page.isam.unwrap_or("")),
-            ("Dataskyddsombud", page.dso.unwrap_or("")),
-            ("Datum", &date),
+        let mut lines: Vec<(&str, String)> = vec![
+            ("Förvaltning", r.unit.clone()),
+            ("År som genomgången avser", r.year.to_string()),
         ];
+        lines.extend(control.rows());
         let rows: Vec<Vec<String>> = lines
             .iter()
             .map(|(label, value)| {
@@ -489,7 +478,11 @@ impl Writer<'_> {
         let rows: Vec<Vec<String>> = labels
             .iter()
             .map(|label| {
-                let lines = if label == "Beslut" { 3 } else { 1 };
+                let lines = match label.as_str() {
+                    "Beslut" => 3,
+                    "Underskrift, förvaltningschef" => 2,
+                    _ => 1,
+                };
                 let empty = Para::default().with("").repeat(lines);
                 vec![
                     self.cell_text(widths[0], label, Fmt::bold(), Some("F2F2F2"), false),
@@ -504,7 +497,12 @@ impl Writer<'_> {
 }
 
 /// Writes the whole body.
-pub fn write(report: &Review, styles: &StyleIds, text_width: u32, page: &TitlePage<'_>) -> Body {
+pub fn write(
+    report: &Review,
+    styles: &StyleIds,
+    text_width: u32,
+    control: &DocumentControl,
+) -> Body {
     let mut w = Writer::new(report, styles, text_width);
     let doc = &report.doc;
     let title = if doc.title.is_empty() {
@@ -512,7 +510,7 @@ pub fn write(report: &Review, styles: &StyleIds, text_width: u32, page: &TitlePa
     } else {
         doc.title.clone()
     };
-    w.title_page(&title, page);
+    w.title_page(&title, control);
 
     let numbers: Vec<&Vec<u32>> = doc
         .sections
@@ -548,8 +546,10 @@ pub fn write(report: &Review, styles: &StyleIds, text_width: u32, page: &TitlePa
     for s in &doc.sections {
         if !s.title.is_empty() {
             let h = section_heading(s, auto);
-            // Each chapter starts a page; the first follows the contents' page break.
-            let page = !first && (h.level == 1 || s.page_break);
+            // A page break only where the tree asks for one (after the decision page, before
+            // the appendix): a chapter that starts a page of its own leaves the page
+            // before it mostly empty. The first section follows the contents' page break.
+            let page = !first && s.page_break;
             w.heading(h.level, &h.text, h.numbered, page);
             first = false;
         }

@@ -240,6 +240,8 @@ pub(crate) fn iso_sheet(report: &Review, f: &Formats) -> Result<Worksheet, XlsxE
         &rows,
         f,
     )?;
+    // The sheet's only block: its header stands on every printed page.
+    super::repeat_header(&mut ws, &place)?;
     if !place.empty {
         // Long texts wrap; the row height follows the longest cell.
         for (i, r) in report.iso.iter().enumerate() {
