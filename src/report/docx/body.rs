@@ -114,6 +114,8 @@ pub struct Writer<'a> {
     tables: u32,
     /// Width of the text, in EMU.
     text_width: u64,
+    /// Cell paragraphs keep with the next row: a short table is not split over pages.
+    keep_rows: bool,
 }
 
 impl<'a> Writer<'a> {
@@ -129,6 +131,7 @@ impl<'a> Writer<'a> {
             figures: 0,
             tables: 0,
             text_width: u64::from(text_width_twips.min(TEXT_WIDTH)) * EMU_PER_TWIP,
+            keep_rows: false,
         }
     }
 
@@ -286,6 +289,10 @@ impl<'a> Writer<'a> {
                     .any(|c| c.value.is_numeric())
             })
             .collect();
+        // A short table (a risk matrix, counts per kind) stays on one page with its
+        // caption; a long one (the KPI table) may run on, its header repeated.
+        const SHORT_TABLE_ROWS: usize = 15;
+        self.keep_rows = t.rows.len() <= SHORT_TABLE_ROWS;
         let mut rows = Vec::new();
         if !t.head.is_empty() {
             rows.push(
@@ -297,7 +304,10 @@ impl<'a> Writer<'a> {
                     .collect(),
             );
         }
-        for r in &t.rows {
+        for (n, r) in t.rows.iter().enumerate() {
+            if n + 1 == t.rows.len() {
+                self.keep_rows = false;
+            }
             rows.push(
                 (0..columns as usize)
                     .map(|i| match r.get(i) {
@@ -319,7 +329,9 @@ impl<'a> Writer<'a> {
                                 &c.value.display(),
                                 fmt,
                                 fill,
-                                c.value.is_numeric(),
+                                // A column of figures is right-aligned throughout, its
+                                // signed changes ("+6,8 p.e.") too.
+                                c.value.is_numeric() || numeric[i],
                             )
                         }
                         None => self.cell_text(widths[i], "", Fmt::default(), None, false),
@@ -327,6 +339,7 @@ impl<'a> Writer<'a> {
                     .collect(),
             );
         }
+        self.keep_rows = false;
         let header_rows = usize::from(!t.head.is_empty());
         let xml = table(&self.s.table, &widths, header_rows, &rows);
         self.push(&xml);
@@ -397,6 +410,7 @@ impl Writer<'_> {
         let para = Para {
             spacing: Some("w:before=\"20\" w:after=\"20\" w:line=\"240\" w:lineRule=\"auto\""),
             jc: right.then_some("right"),
+            keep_next: self.keep_rows,
             ..Para::default()
         };
         cell(width, fill, &para.with(&run(text, fmt)))
