@@ -105,7 +105,13 @@ fn sample_reproduces_the_example_review() {
     let proposals = at("Förslag till beslut").expect("Förslag till beslut on Sammanfattning");
     assert!(at("Slutsatser").unwrap() < proposals);
     assert!(proposals < at("Nyckeltal").expect("KPI table"));
-    for label in ["Beslut", "Datum", "Namn"] {
+    // The decision, then the förvaltningschef's signature line.
+    for label in [
+        "Beslut",
+        "Ort och datum",
+        "Underskrift, förvaltningschef",
+        "Namnförtydligande",
+    ] {
         assert!(at(label).is_some(), "{label}");
     }
     // Status words come from the targets: 16 % against 90 % is red, 63 % against
@@ -211,7 +217,9 @@ fn sample_text_opens_with_decisions_and_plans_by_theme() {
     assert!(decision < md.find("## 1 Vad är Ledningens genomgång").unwrap());
     assert!(md.contains("### Förslag till beslut"));
     assert!(md.contains("1. att godkänna Ledningens genomgång 2025 för Kungsholmen,"));
-    assert!(md.contains("| Beslut | Datum | Namn |"));
+    assert!(md.contains(
+        "| Beslut | Ort och datum | Underskrift, förvaltningschef | Namnförtydligande |"
+    ));
     let conclusions = bullets_under(&md[decision..], "### Slutsatser");
     assert!((3..=5).contains(&conclusions.len()), "{conclusions:?}");
 
