@@ -273,11 +273,7 @@ impl<'a> Writer<'a> {
             .max(1) as u32;
         let total = (self.text_width / EMU_PER_TWIP) as u32;
         let widths: Vec<u32> = if columns > 2 {
-            let first = total * 35 / 100;
-            let rest = (total - first) / (columns - 1);
-            std::iter::once(first)
-                .chain(std::iter::repeat_n(rest, columns as usize - 1))
-                .collect()
+            column_widths(t, columns as usize, total)
         } else {
             vec![total / columns; columns as usize]
         };
@@ -584,9 +580,72 @@ pub fn write(
     w.finish()
 }
 
+/// Twips a character of 10 pt Carlito/Calibri takes, with room for bold and padding.
+const TWIPS_PER_CHAR: u32 = 115;
+
+/// Widths of a table of three or more columns: every column after the first as wide as
+/// its longest value (a "Uppgift saknas" on one line) and its header's longest word (a
+/// header wraps between words, never inside one); the first column, the labels, takes
+/// the rest but at least 30 %. When the figures need more, they shrink in proportion.
+fn column_widths(t: &Table, columns: usize, total: u32) -> Vec<u32> {
+    let chars = |s: &str| s.chars().count() as u32;
+    let need: Vec<u32> = (1..columns)
+        .map(|i| {
+            let head = t
+                .head
+                .get(i)
+                .map(|h| h.split_whitespace().map(chars).max().unwrap_or(0))
+                .unwrap_or(0);
+            let cells = t
+                .rows
+                .iter()
+                .filter_map(|r| r.get(i))
+                .map(|c| chars(&c.value.display()))
+                .max()
+                .unwrap_or(0);
+            (head.max(cells) + 2) * TWIPS_PER_CHAR
+        })
+        .collect();
+    let floor = total * 30 / 100;
+    let wanted: u32 = need.iter().sum();
+    let room = total - floor;
+    let rest: Vec<u32> = if wanted <= room {
+        need
+    } else {
+        need.iter()
+            .map(|n| (u64::from(*n) * u64::from(room) / u64::from(wanted.max(1))) as u32)
+            .collect()
+    };
+    let first = total - rest.iter().sum::<u32>();
+    std::iter::once(first).chain(rest).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_figure_column_fits_its_longest_value_and_header_word() {
+        use crate::review::doc::{Cell, Value};
+        let t = Table {
+            caption: None,
+            head: ["Nyckeltal", "2025", "Status", "Personuppgiftsincidenter"]
+                .map(String::from)
+                .to_vec(),
+            rows: vec![vec![
+                Cell::text("Antal medarbetare"),
+                Cell::new(Value::Unknown),
+                Cell::text("Uppgift saknas"),
+                Cell::new(Value::Number(21.0)),
+            ]],
+            form: false,
+        };
+        let w = column_widths(&t, 4, 9070);
+        assert_eq!(w.iter().sum::<u32>(), 9070);
+        assert!(w[2] >= 14 * TWIPS_PER_CHAR, "{w:?}");
+        assert!(w[3] >= 24 * TWIPS_PER_CHAR, "{w:?}");
+        assert!(w[0] >= 9070 * 30 / 100, "{w:?}");
+    }
 
     #[test]
     fn word_numbering_matches_typed_numbers() {
