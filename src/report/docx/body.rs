@@ -482,7 +482,7 @@ impl Writer<'_> {
         self.push(&page_break());
     }
 
-    /// "Beslut / Datum / Namn" with empty cells to fill in by hand.
+    /// "Beslut / Ort och datum / Underskrift / Namnförtydligande" with empty cells to fill in by hand.
     fn form(&mut self, labels: &[String]) {
         let widths = [2200, 6800];
         let rows: Vec<Vec<String>> = labels

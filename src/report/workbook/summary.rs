@@ -1,5 +1,5 @@
 //! The `Sammanfattning` sheet: the decision page first (conclusions, "Förslag till
-//! beslut", an empty Beslut / Datum / Namn block), then every KPI with the previous year,
+//! beslut", an empty Beslut / Ort och datum / Underskrift / Namnförtydligande block), then every KPI with the previous year,
 //! the change, the target and a traffic-light status, a link to the sheet that breaks
 //! it down, and the main charts (incidents by category and by month, this year against
 //! last; training completion by unit against the target), drawn from the data sheets.
@@ -128,7 +128,8 @@ pub(crate) fn sheet(
         (2, 10.0),
         (3, 12.0),
         (4, 9.0),
-        (5, 9.0),
+        // "Uppgift saknas" on one line, not over the Underlag column.
+        (5, 14.0),
         (6, 22.0),
     ] {
         ws.set_column_width(col, width)?;
@@ -253,7 +254,7 @@ fn control_block(ws: &mut Worksheet, c: &DocumentControl, f: &Formats) -> Result
 }
 
 /// The decision page at the top of the sheet: conclusions, the numbered proposals and
-/// an empty Beslut / Datum / Namn block. Returns the row where the KPI table starts.
+/// an empty Beslut / Ort och datum / Underskrift / Namnförtydligande block. Returns the row where the KPI table starts.
 fn decision_block(
     ws: &mut Worksheet,
     report: &Review,

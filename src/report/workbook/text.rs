@@ -151,7 +151,7 @@ pub(crate) fn report_sheet(report: &Review, f: &Formats) -> Result<Worksheet, Xl
                     if previous_was_item {
                         row += 1;
                     }
-                    // A form (Beslut / Datum / Namn): each label with an empty bordered
+                    // A form (Beslut / Ort och datum / Underskrift / Namnförtydligande): each label with an empty bordered
                     // field to write in.
                     if t.form {
                         for label in &t.head {
