@@ -19,8 +19,8 @@ use crate::error::Error;
 use crate::kpi::Status;
 use crate::model::Severity;
 use crate::report::workbook::{
-    charts, data_sheet_for, write_table, Formats, Out, TablePlace, GREEN_FILL, GREEN_TEXT,
-    RED_FILL, RED_TEXT, YELLOW_FILL, YELLOW_TEXT,
+    charts, data_sheet_for, fit_wrapped_rows, write_table, Formats, Out, TablePlace, GREEN_FILL,
+    GREEN_TEXT, RED_FILL, RED_TEXT, YELLOW_FILL, YELLOW_TEXT,
 };
 use crate::review::format::{number, percent};
 use crate::review::Review;
@@ -46,6 +46,14 @@ const TABLES: [(&str, &str, &[KpiId]); 2] = [
         "JamforelseStyrning",
         KpiId::ALL.split_at(8).1,
     ),
+];
+
+/// Last year and the change, for the figures that have a previous year.
+const CHANGE_IDS: [KpiId; 4] = [
+    KpiId::TrainingCompletionRateAll,
+    KpiId::IncidentsTotal,
+    KpiId::IncidentsPersonalData,
+    KpiId::IncidentsReportedImy,
 ];
 
 /// The counts shown per 100 employees.
@@ -342,12 +350,33 @@ fn comparison_sheet(
     let changes = change_table(&mut ws, units, end + 3, year, authority, f, &sf)?;
     let chart_row = changes.last_row + 3;
 
-    ws.set_column_width(0, 28)?;
-    for c in 1..=10u16 {
-        ws.set_column_width(c, 13)?;
-    }
+    // Every column as wide as its headers' longest word, so a header wraps between
+    // words ("Personuppgiftsincidenter" whole), and "Underlag saknas" fits a cell.
+    let mut widths = [15.0f64; 11];
+    widths[0] = 28.0;
     // "Underlag som saknas" lists input kinds.
-    ws.set_column_width(3, 22)?;
+    widths[3] = 22.0;
+    let mut fit = |col: usize, header: &str| {
+        if let Some(w) = widths.get_mut(col) {
+            *w = w.max(header_word_width(header));
+        }
+    };
+    for (col, header) in overview_headers().iter().enumerate() {
+        fit(col, header);
+    }
+    for (_, _, ids) in TABLES {
+        for (j, id) in ids.iter().enumerate() {
+            fit(1 + j, &id.short_label(authority));
+        }
+    }
+    for (k, id) in CHANGE_IDS.iter().enumerate() {
+        let label = id.short_label(authority);
+        fit(1 + 2 * k, &label);
+        fit(2 + 2 * k, &label);
+    }
+    for (c, w) in widths.iter().enumerate() {
+        ws.set_column_width(c as u16, *w)?;
+    }
     for place in [&overview.0, &changes] {
         if !place.empty {
             ws.set_row_height(place.header_row, 47)?;
@@ -357,6 +386,30 @@ fn comparison_sheet(
 
     training_chart(&mut ws, units, chart_row, f)?;
     Ok(ws)
+}
+
+/// Width (Excel character units) a bold header needs for its longest word on one line.
+fn header_word_width(header: &str) -> f64 {
+    let longest = header
+        .split_whitespace()
+        .map(|w| w.chars().count())
+        .max()
+        .unwrap_or(0);
+    longest as f64 * 1.15 + 1.0
+}
+
+/// The overview table's headers.
+fn overview_headers() -> Vec<String> {
+    let mut headers: Vec<String> = vec![
+        "Förvaltning".into(),
+        "Röda nyckeltal".into(),
+        "Bedömda nyckeltal".into(),
+        "Underlag som saknas".into(),
+        "Andel genomfört utbildning".into(),
+        "Rang utbildning".into(),
+    ];
+    headers.extend(PER_HUNDRED.iter().map(|(_, l)| l.to_string()));
+    headers
 }
 
 /// Columns of the overview table.
@@ -375,15 +428,7 @@ fn overview_table(
     sf: &StatusFormats,
 ) -> Result<(TablePlace, u32), XlsxError> {
     let rank = training_rank(units);
-    let mut headers: Vec<String> = vec![
-        "Förvaltning".into(),
-        "Röda nyckeltal".into(),
-        "Bedömda nyckeltal".into(),
-        "Underlag som saknas".into(),
-        "Andel genomfört utbildning".into(),
-        "Rang utbildning".into(),
-    ];
-    headers.extend(PER_HUNDRED.iter().map(|(_, l)| l.to_string()));
+    let headers = overview_headers();
     let rows: Vec<Vec<Out>> = units
         .iter()
         .enumerate()
@@ -425,6 +470,8 @@ fn overview_table(
         &rows,
         f,
     )?;
+    // A unit that lacks several inputs lists them on lines of their own, row grown to fit.
+    fit_wrapped_rows(ws, &overview, &rows, &[(3, 22.0)])?;
     for (i, r) in units.iter().enumerate() {
         let at = overview.first_row + i as u32;
         if assessed_count(r) == 0 {
@@ -556,13 +603,7 @@ fn change_table(
     f: &Formats,
     sf: &StatusFormats,
 ) -> Result<TablePlace, XlsxError> {
-    // Last year and the change, for the figures that have a previous year.
-    let change_ids = [
-        KpiId::TrainingCompletionRateAll,
-        KpiId::IncidentsTotal,
-        KpiId::IncidentsPersonalData,
-        KpiId::IncidentsReportedImy,
-    ];
+    let change_ids = CHANGE_IDS;
     let mut headers: Vec<String> = vec!["Förvaltning".into()];
     for id in change_ids {
         let label = id.short_label(authority);
