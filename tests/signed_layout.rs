@@ -172,7 +172,10 @@ fn kpi_cell(xlsx: &Path, label: &str, col: usize) -> (f64, String) {
     let (i, row) = range
         .rows()
         .enumerate()
-        .find(|(_, r)| r.first().is_some_and(|c| c.to_string() == label))
+        .find(|(_, r)| {
+            r.first()
+                .is_some_and(|c| *c == Data::String(label.to_string()))
+        })
         .unwrap_or_else(|| panic!("{label} not on Sammanfattning"));
     let value = match &row[col - first_col as usize] {
         Data::Float(x) => *x,
@@ -294,7 +297,10 @@ fn action_statuses_stand_in_the_order_work_goes() {
     let rows = sheet_rows(&out.join(XLSX), "Åtgärder");
     let start = rows
         .iter()
-        .position(|r| r.first().is_some_and(|c| c.to_string() == "Status"))
+        .position(|r| {
+            r.first()
+                .is_some_and(|c| *c == Data::String("Status".to_string()))
+        })
         .unwrap();
     let statuses: Vec<String> = rows[start + 1..]
         .iter()
