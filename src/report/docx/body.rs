@@ -31,6 +31,8 @@ const EMU_PER_TWIP: u64 = 635;
 
 /// A chart's height against its width.
 const CHART_ASPECT: (u64, u64) = (9, 16);
+/// … of a column chart whose category names are drawn slanted.
+const TALL_CHART_ASPECT: (u64, u64) = (3, 4);
 
 /// What the body refers to outside document.xml.
 #[derive(Default)]
@@ -370,7 +372,18 @@ impl<'a> Writer<'a> {
         let rid = format!("rIdChart{n}");
         self.refs.charts.push((rid.clone(), figure.chart));
         let cx = self.text_width;
-        let cy = cx * CHART_ASPECT.0 / CHART_ASPECT.1;
+        // Columns under long category names: the names are drawn slanted and take the
+        // height the columns need, so the chart is taller.
+        let slanted = self.report.chart(figure.chart).is_some_and(|spec| {
+            spec.kind == crate::review::charts::ChartKind::Column
+                && spec.categories.iter().any(|c| c.chars().count() > 10)
+        });
+        let aspect = if slanted {
+            TALL_CHART_ASPECT
+        } else {
+            CHART_ASPECT
+        };
+        let cy = cx * aspect.0 / aspect.1;
         let id = self.drawings;
         let descr = esc(&format!("Figur {n}. {}", figure.caption));
         let drawing = format!(
