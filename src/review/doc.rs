@@ -104,7 +104,7 @@ pub struct Table {
     pub caption: Option<String>,
     pub head: Vec<String>,
     pub rows: Vec<Vec<Cell>>,
-    /// A form to fill in by hand (a header and empty rows: Beslut / Ort och datum / Underskrift / Namnförtydligande).
+    /// A form to fill in by hand (a header and empty rows: the decision and signature).
     pub form: bool,
 }
 

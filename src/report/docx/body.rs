@@ -495,7 +495,7 @@ impl Writer<'_> {
         self.push(&page_break());
     }
 
-    /// "Beslut / Ort och datum / Underskrift / Namnförtydligande" with empty cells to fill in by hand.
+    /// The decision and signature rows with empty cells to fill in by hand.
     fn form(&mut self, labels: &[String]) {
         let widths = [2200, 6800];
         let rows: Vec<Vec<String>> = labels

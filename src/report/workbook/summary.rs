@@ -1,5 +1,5 @@
 //! The `Sammanfattning` sheet: the decision page first (conclusions, "Förslag till
-//! beslut", an empty Beslut / Ort och datum / Underskrift / Namnförtydligande block), then every KPI with the previous year,
+//! beslut", an empty decision and signature block), then every KPI with the previous year,
 //! the change, the target and a traffic-light status, a link to the sheet that breaks
 //! it down, and the main charts (incidents by category and by month, this year against
 //! last; training completion by unit against the target), drawn from the data sheets.
@@ -254,7 +254,7 @@ fn control_block(ws: &mut Worksheet, c: &DocumentControl, f: &Formats) -> Result
 }
 
 /// The decision page at the top of the sheet: conclusions, the numbered proposals and
-/// an empty Beslut / Ort och datum / Underskrift / Namnförtydligande block. Returns the row where the KPI table starts.
+/// the empty decision and signature block. Returns the row where the KPI table starts.
 fn decision_block(
     ws: &mut Worksheet,
     report: &Review,

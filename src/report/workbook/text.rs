@@ -151,8 +151,8 @@ pub(crate) fn report_sheet(report: &Review, f: &Formats) -> Result<Worksheet, Xl
                     if previous_was_item {
                         row += 1;
                     }
-                    // A form (Beslut / Ort och datum / Underskrift / Namnförtydligande): each label with an empty bordered
-                    // field to write in.
+                    // A form (Beslut / Ort och datum / Underskrift / Namnförtydligande):
+                    // each label with an empty bordered field to write in.
                     if t.form {
                         for label in &t.head {
                             span(&mut ws, row, label, &f.h3, 17.0)?;
