@@ -206,6 +206,8 @@ pub fn write_comparison(
 struct StatusFormats {
     count: [Format; 4],
     rate: [Format; 4],
+    /// Shares below 10 % with one decimal, as the review text writes them.
+    rate_tenth: [Format; 4],
     no_data: Format,
 }
 
@@ -227,6 +229,7 @@ impl StatusFormats {
         StatusFormats {
             count: coloured(&f.count),
             rate: coloured(&f.rate),
+            rate_tenth: coloured(&f.rate_tenth),
             no_data: Format::new()
                 .set_italic()
                 .set_font_color(Color::RGB(0x7F7F7F))
@@ -235,7 +238,9 @@ impl StatusFormats {
         }
     }
 
-    fn of(&self, kind: ValueKind, status: Status) -> &Format {
+    /// The format for `value`: its status colour, and for a share the decimals
+    /// [`crate::review::format::percent`] writes.
+    fn of(&self, kind: ValueKind, status: Status, value: f64) -> &Format {
         let i = match status {
             Status::Good => 0,
             Status::Warning => 1,
@@ -244,6 +249,9 @@ impl StatusFormats {
         };
         match kind {
             ValueKind::Count => &self.count[i],
+            ValueKind::Rate if crate::review::format::share_decimals(value * 100.0) == 1 => {
+                &self.rate_tenth[i]
+            }
             ValueKind::Rate => &self.rate[i],
         }
     }
@@ -744,7 +752,7 @@ fn status_cell(
 ) -> Result<(), XlsxError> {
     match r.kpi(id) {
         Some(k) => match k.value {
-            Some(v) => ws.write_number_with_format(row, col, v, sf.of(k.kind, k.status))?,
+            Some(v) => ws.write_number_with_format(row, col, v, sf.of(k.kind, k.status, v))?,
             None => ws.write_string_with_format(row, col, NO_DATA, &sf.no_data)?,
         },
         None => ws.write_string_with_format(row, col, NO_DATA, &sf.no_data)?,
@@ -815,7 +823,9 @@ fn totals(
                 Some(Out::Count(v) | Out::Decimal(v)) => {
                     ws.write_number_with_format(at, col, v, &f.decimal)?
                 }
-                Some(Out::Rate(Some(v))) => ws.write_number_with_format(at, col, v, &f.rate)?,
+                Some(Out::Rate(Some(v))) => {
+                    ws.write_number_with_format(at, col, v, f.rate_for(v))?
+                }
                 _ => ws,
             };
         }
