@@ -183,12 +183,15 @@ pub(crate) fn report_sheet(report: &Review, f: &Formats) -> Result<Worksheet, Xl
                         });
                         for (i, text) in std::iter::once(head).chain(body).enumerate() {
                             let format = if i == 0 { &f.h3 } else { &f.paragraph };
+                            // Counted as if set a point larger: a row of short cells breaks
+                            // early at its separators, and a line too few would print the
+                            // row's end under the next row.
                             span(
                                 &mut ws,
                                 row,
                                 &text,
                                 format,
-                                15.0 * lines_at_size(&text, 11.0) as f64 + 1.0,
+                                15.0 * lines_at_size(&text, 12.0) as f64 + 1.0,
                             )?;
                             row += 1;
                         }
