@@ -1185,7 +1185,8 @@ fn sources_sheet(units: &[&Review], title: &str, f: &Formats) -> Result<Workshee
     let mut ws = data_sheet_for("Källor", title)?;
     let headers: Vec<String> = [
         "Förvaltning",
-        "Filer",
+        "Filer med data",
+        "Filer med inställningar eller text",
         "Blad med indata",
         "Rader lästa",
         "Rader utelämnade",
@@ -1199,9 +1200,8 @@ fn sources_sheet(units: &[&Review], title: &str, f: &Formats) -> Result<Workshee
     let rows: Vec<Vec<Out>> = units
         .iter()
         .map(|r| {
-            let mut files: Vec<&str> = r.sources.iter().map(|s| s.file.as_str()).collect();
-            files.sort();
-            files.dedup();
+            // Counted as the unit's own workbook and review count them.
+            let files = crate::model::FileCount::of(&r.sources);
             let used = r.sources.iter().filter(|s| s.kind.is_some()).count();
             let read: usize = r.sources.iter().map(|s| s.rows_read).sum();
             let rejected: usize = r.sources.iter().map(|s| s.rows_rejected).sum();
@@ -1219,7 +1219,8 @@ fn sources_sheet(units: &[&Review], title: &str, f: &Formats) -> Result<Workshee
             kinds.dedup();
             vec![
                 Out::text(&r.unit),
-                Out::count(files.len() as f64),
+                Out::count(files.data as f64),
+                Out::count(files.other as f64),
                 Out::count(used as f64),
                 Out::count(read as f64),
                 Out::count(rejected as f64),
@@ -1240,10 +1241,14 @@ fn sources_sheet(units: &[&Review], title: &str, f: &Formats) -> Result<Workshee
     )?;
     ws.write_string_with_format(0, 0, "Källor", &f.title)?;
     ws.set_column_width(0, 28)?;
-    for c in 1..=6 {
-        ws.set_column_width(c, 11)?;
+    for (c, header) in headers.iter().enumerate().take(8).skip(1) {
+        ws.set_column_width(c as u16, header_word_width(header).max(11.0))?;
     }
-    crate::report::workbook::fit_wrapped_rows(&mut ws, &place, &rows, &[(7, 60.0)])?;
+    if !place.empty {
+        // Headers wrap between words; the longest takes three lines.
+        ws.set_row_height(place.header_row, 47)?;
+    }
+    crate::report::workbook::fit_wrapped_rows(&mut ws, &place, &rows, &[(8, 60.0)])?;
     ws.write_string(
         place.last_row + 2,
         0,
