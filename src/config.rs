@@ -84,6 +84,14 @@ pub struct Config {
     /// `training.course_file_prefixes` (see [`Config::use_catalogue`]).
     #[serde(skip)]
     pub catalogue: std::sync::Arc<Catalogue>,
+    /// Document control on the title page and the workbook's first sheet: version
+    /// (default "1.0"), the registry number and who receives the review.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dokumentversion: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub diarienummer: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub distribution: Option<String>,
 }
 
 /// `[[files]]`: for files whose name matches `file` (`*` and `?` wildcards, case
@@ -594,6 +602,19 @@ impl Config {
             chrono::NaiveDate::parse_from_str(date.trim(), "%Y-%m-%d")
                 .map_err(|_| format!("dokumentdatum = \"{date}\" är inte ett datum ÅÅÅÅ-MM-DD"))?;
         }
+        // Title-page facts are one line each: a line break or a novel would break the
+        // title page's table.
+        for (key, value) in [
+            ("dokumentversion", &self.dokumentversion),
+            ("diarienummer", &self.diarienummer),
+            ("distribution", &self.distribution),
+        ] {
+            if let Some(v) = value {
+                if v.chars().count() > 200 || v.contains(['\n', '\r']) {
+                    return Err(format!("{key} ska vara en rad på högst 200 tecken"));
+                }
+            }
+        }
         range(
             "incidents.imy_deadline_hours",
             self.incidents.imy_deadline_hours,
@@ -751,6 +772,9 @@ const ROOT: Shape = Table(&[
     ("dataskyddsombud", Value),
     ("forfattare", Value),
     ("dokumentdatum", Value),
+    ("dokumentversion", Value),
+    ("diarienummer", Value),
+    ("distribution", Value),
     (
         "training",
         Table(&[
@@ -1367,6 +1391,16 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(err.contains("dokumentdatum"), "{err}");
+        let c = load_text(
+            "docx-control",
+            "dokumentversion = \"1.1\"\ndiarienummer = \"KS 2026/123\"\ndistribution = \"Förvaltningens ledningsgrupp\"\n",
+        )
+        .unwrap();
+        assert_eq!(c.diarienummer.as_deref(), Some("KS 2026/123"));
+        let err = load_text("docx-control", "distribution = \"a\\nb\"\n")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("distribution"), "{err}");
     }
 
     #[test]

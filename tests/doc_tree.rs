@@ -47,11 +47,10 @@ fn sample_with(dir: &Path, extra: &[(&str, &str)]) -> PathBuf {
 }
 
 fn docx_bytes(review: &Review) -> Vec<u8> {
+    let cfg = genomgang::config::Config::default_config();
+    let date = chrono::NaiveDate::from_ymd_opt(2026, 2, 15).unwrap();
     let options = genomgang::report::docx::DocxOptions {
-        isam: None,
-        dso: None,
-        author: None,
-        date: chrono::NaiveDate::from_ymd_opt(2026, 2, 15).unwrap(),
+        control: genomgang::report::control::DocumentControl::from_config(&cfg, date).0,
         template: None,
     };
     genomgang::report::docx::build(review, &options).unwrap().0

@@ -105,7 +105,13 @@ fn sample_reproduces_the_example_review() {
     let proposals = at("Förslag till beslut").expect("Förslag till beslut on Sammanfattning");
     assert!(at("Slutsatser").unwrap() < proposals);
     assert!(proposals < at("Nyckeltal").expect("KPI table"));
-    for label in ["Beslut", "Datum", "Namn"] {
+    // The decision, then the förvaltningschef's signature line.
+    for label in [
+        "Beslut",
+        "Ort och datum",
+        "Underskrift, förvaltningschef",
+        "Namnförtydligande",
+    ] {
         assert!(at(label).is_some(), "{label}");
     }
     // Status words come from the targets: 16 % against 90 % is red, 63 % against
@@ -240,7 +246,9 @@ fn sample_text_opens_with_decisions_and_plans_by_theme() {
     assert!(md.contains("- Otydlighet i hantering av registerförteckningen – riskvärde 16 (sannolikhet 4 × konsekvens 4), ägare: Förvaltningsledningen. Planerad åtgärd: Ta fram rutin för löpande uppdatering. Status: Öppen."), "{md}");
     // Last year's rate says what it rests on, beside the figure.
     assert!(md.contains("(66 av 412; 9,2 % vid utgången av 2024). Andelen 2024 är beräknad på personallistan för 2025, eftersom antalet medarbetare 2024 inte är känt."), "{md}");
-    assert!(md.contains("| Beslut | Datum | Namn |"));
+    assert!(md.contains(
+        "| Beslut | Ort och datum | Underskrift, förvaltningschef | Namnförtydligande |"
+    ));
     let conclusions = bullets_under(&md[decision..], "### Slutsatser");
     assert!((3..=5).contains(&conclusions.len()), "{conclusions:?}");
 

@@ -233,6 +233,34 @@ pub fn risks(inputs: &Inputs, cfg: &Config, b: &mut Breakdowns) -> Vec<Kpi> {
     ]
 }
 
+/// Where an action status stands in the course of the work: not started, ongoing,
+/// late, other statuses (paused, cancelled …), done, none given.
+pub fn work_order(status: &str) -> u8 {
+    let s = crate::textnorm::fold_diacritics(status).to_lowercase();
+    let has = |words: &[&str]| words.iter().any(|w| s.contains(w));
+    if status == "(ingen status)" {
+        5
+    } else if status == "Genomförd" {
+        4
+    } else if has(&[
+        "ej pabor",
+        "ej start",
+        "inte pabor",
+        "inte start",
+        "ej inled",
+        "planer",
+    ]) || s.trim() == "ny"
+    {
+        0
+    } else if has(&["forsen"]) {
+        2
+    } else if has(&["pag", "pabor", "startad", "arbete"]) {
+        1
+    } else {
+        3
+    }
+}
+
 pub fn actions(inputs: &Inputs, year: i32, b: &mut Breakdowns) -> Vec<Kpi> {
     let have = present(inputs, InputKind::Actions);
     let acts = &inputs.actions;
@@ -259,7 +287,12 @@ pub fn actions(inputs: &Inputs, year: i32, b: &mut Breakdowns) -> Vec<Kpi> {
         .into_iter()
         .map(|(text, count)| TextCount { text, count })
         .collect();
-    by_status.sort_by(|a, b| swedish_cmp(&a.text, &b.text));
+    // In the order work goes (not started, ongoing, late, …, done), not alphabetically.
+    by_status.sort_by(|a, b| {
+        work_order(&a.text)
+            .cmp(&work_order(&b.text))
+            .then_with(|| swedish_cmp(&a.text, &b.text))
+    });
     b.actions_by_status = by_status;
     let is_overdue = |a: &&crate::model::Action| !a.done && a.deadline.is_some_and(|d| d <= cutoff);
     let done = acts.iter().filter(|a| a.done).count();
@@ -297,4 +330,35 @@ pub fn actions(inputs: &Inputs, year: i32, b: &mut Breakdowns) -> Vec<Kpi> {
             None,
         ),
     ]
+}
+
+#[cfg(test)]
+mod work_order_tests {
+    use super::work_order;
+
+    #[test]
+    fn statuses_sort_in_the_order_work_goes() {
+        let mut statuses = vec![
+            "(ingen status)",
+            "Genomförd",
+            "Vilande",
+            "Försenad",
+            "Pågående",
+            "Ej påbörjad",
+            "Påbörjad",
+        ];
+        statuses.sort_by_key(|s| work_order(s));
+        assert_eq!(
+            statuses,
+            vec![
+                "Ej påbörjad",
+                "Pågående",
+                "Påbörjad",
+                "Försenad",
+                "Vilande",
+                "Genomförd",
+                "(ingen status)"
+            ]
+        );
+    }
 }

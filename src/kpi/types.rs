@@ -63,7 +63,20 @@ pub(crate) fn whole_or_fraction<S: serde::Serializer>(
     }
 }
 
+/// The status legend every output shows under its KPI table, beside [`Kpi::status_text`].
+pub const STATUS_LEGEND: &str = "Status: Grön = målet nås, Gul = nära målet, Röd = målet nås inte, Info = inget mål, Uppgift saknas = inget underlag (visas som –). Förändring för andelar i procentenheter (p.e.). Mål och gränser anges i genomgang.toml.";
+
 impl Kpi {
+    /// The status as every output writes it: "Uppgift saknas" when no input carries the
+    /// value (unknown is not "Info"), else the status's own word.
+    pub fn status_text(&self) -> &'static str {
+        if self.value.is_none() {
+            "Uppgift saknas"
+        } else {
+            self.status.label()
+        }
+    }
+
     /// value − previous, when both exist.
     pub fn change(&self) -> Option<f64> {
         Some(self.value? - self.previous?)

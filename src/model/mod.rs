@@ -242,6 +242,63 @@ impl Source {
     }
 }
 
+/// The files a review rests on, counted one way for every output: files with a sheet
+/// read as data, and files used as configuration or text sections. A sheet that was not
+/// recognised is neither; a file counts once however many sheets it has.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FileCount {
+    pub data: usize,
+    pub other: usize,
+}
+
+impl FileCount {
+    pub fn of(sources: &[Source]) -> FileCount {
+        let mut data: Vec<&str> = Vec::new();
+        let mut other: Vec<&str> = Vec::new();
+        for s in sources {
+            if s.kind.is_some() {
+                data.push(&s.file);
+            } else if s.used_as.is_some() {
+                other.push(&s.file);
+            }
+        }
+        for list in [&mut data, &mut other] {
+            list.sort_unstable();
+            list.dedup();
+        }
+        other.retain(|f| !data.contains(f));
+        FileCount {
+            data: data.len(),
+            other: other.len(),
+        }
+    }
+
+    /// "8 filer med data och 3 med inställningar eller text" — the same words in the
+    /// workbook, the Word document and the .md.
+    pub fn text(&self) -> String {
+        let files = |n: usize| if n == 1 { "fil" } else { "filer" };
+        if self.other == 0 {
+            format!("{} {} med data", self.data, files(self.data))
+        } else {
+            format!(
+                "{} {} med data och {} med inställningar eller text",
+                self.data,
+                files(self.data),
+                self.other
+            )
+        }
+    }
+}
+
+/// Sheets that were read but not recognised as any input, nor used as configuration or
+/// text: what the appendix calls "blad kändes inte igen".
+pub fn unrecognised_sheets(sources: &[Source]) -> usize {
+    sources
+        .iter()
+        .filter(|s| s.kind.is_none() && s.used_as.is_none())
+        .count()
+}
+
 /// Identifiers of one person, normalised (lowercase, trimmed). Never written out.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub struct PersonIds {

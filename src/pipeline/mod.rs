@@ -455,10 +455,11 @@ pub fn write_outputs(review: &Review, out: &Path, outputs: &Outputs) -> Result<W
         }
     };
     if wants(Format::Xlsx) {
-        let bytes = report::workbook::build(review).map_err(|source| Error::Workbook {
-            path: path.clone(),
-            source,
-        });
+        let bytes = report::workbook::build_with_control(review, Some(&outputs.docx.control))
+            .map_err(|source| Error::Workbook {
+                path: path.clone(),
+                source,
+            });
         stage(&mut set, &mut written, &path, bytes)?;
     }
     if wants(Format::Docx) {

@@ -19,8 +19,8 @@ use crate::error::Error;
 use crate::kpi::Status;
 use crate::model::Severity;
 use crate::report::workbook::{
-    charts, data_sheet_for, write_table, Formats, Out, TablePlace, GREEN_FILL, GREEN_TEXT,
-    RED_FILL, RED_TEXT, YELLOW_FILL, YELLOW_TEXT,
+    charts, data_sheet_for, fit_wrapped_rows, write_table, Formats, Out, TablePlace, GREEN_FILL,
+    GREEN_TEXT, RED_FILL, RED_TEXT, YELLOW_FILL, YELLOW_TEXT,
 };
 use crate::review::format::{number, percent};
 use crate::review::Review;
@@ -46,6 +46,14 @@ const TABLES: [(&str, &str, &[KpiId]); 2] = [
         "JamforelseStyrning",
         KpiId::ALL.split_at(8).1,
     ),
+];
+
+/// Last year and the change, for the figures that have a previous year.
+const CHANGE_IDS: [KpiId; 4] = [
+    KpiId::TrainingCompletionRateAll,
+    KpiId::IncidentsTotal,
+    KpiId::IncidentsPersonalData,
+    KpiId::IncidentsReportedImy,
 ];
 
 /// The counts shown per 100 employees.
@@ -198,6 +206,8 @@ pub fn write_comparison(
 struct StatusFormats {
     count: [Format; 4],
     rate: [Format; 4],
+    /// Shares below 10 % with one decimal, as the review text writes them.
+    rate_tenth: [Format; 4],
     no_data: Format,
 }
 
@@ -219,6 +229,7 @@ impl StatusFormats {
         StatusFormats {
             count: coloured(&f.count),
             rate: coloured(&f.rate),
+            rate_tenth: coloured(&f.rate_tenth),
             no_data: Format::new()
                 .set_italic()
                 .set_font_color(Color::RGB(0x7F7F7F))
@@ -227,7 +238,9 @@ impl StatusFormats {
         }
     }
 
-    fn of(&self, kind: ValueKind, status: Status) -> &Format {
+    /// The format for `value`: its status colour, and for a share the decimals
+    /// [`crate::review::format::percent`] writes.
+    fn of(&self, kind: ValueKind, status: Status, value: f64) -> &Format {
         let i = match status {
             Status::Good => 0,
             Status::Warning => 1,
@@ -236,6 +249,9 @@ impl StatusFormats {
         };
         match kind {
             ValueKind::Count => &self.count[i],
+            ValueKind::Rate if crate::review::format::share_decimals(value * 100.0) == 1 => {
+                &self.rate_tenth[i]
+            }
             ValueKind::Rate => &self.rate[i],
         }
     }
@@ -342,12 +358,33 @@ fn comparison_sheet(
     let changes = change_table(&mut ws, units, end + 3, year, authority, f, &sf)?;
     let chart_row = changes.last_row + 3;
 
-    ws.set_column_width(0, 28)?;
-    for c in 1..=10u16 {
-        ws.set_column_width(c, 13)?;
-    }
+    // Every column as wide as its headers' longest word, so a header wraps between
+    // words ("Personuppgiftsincidenter" whole), and "Underlag saknas" fits a cell.
+    let mut widths = [15.0f64; 11];
+    widths[0] = 28.0;
     // "Underlag som saknas" lists input kinds.
-    ws.set_column_width(3, 22)?;
+    widths[3] = 22.0;
+    let mut fit = |col: usize, header: &str| {
+        if let Some(w) = widths.get_mut(col) {
+            *w = w.max(header_word_width(header));
+        }
+    };
+    for (col, header) in overview_headers().iter().enumerate() {
+        fit(col, header);
+    }
+    for (_, _, ids) in TABLES {
+        for (j, id) in ids.iter().enumerate() {
+            fit(1 + j, &id.short_label(authority));
+        }
+    }
+    for (k, id) in CHANGE_IDS.iter().enumerate() {
+        let label = id.short_label(authority);
+        fit(1 + 2 * k, &label);
+        fit(2 + 2 * k, &label);
+    }
+    for (c, w) in widths.iter().enumerate() {
+        ws.set_column_width(c as u16, *w)?;
+    }
     for place in [&overview.0, &changes] {
         if !place.empty {
             ws.set_row_height(place.header_row, 47)?;
@@ -357,6 +394,30 @@ fn comparison_sheet(
 
     training_chart(&mut ws, units, chart_row, f)?;
     Ok(ws)
+}
+
+/// Width (Excel character units) a bold header needs for its longest word on one line.
+fn header_word_width(header: &str) -> f64 {
+    let longest = header
+        .split_whitespace()
+        .map(|w| w.chars().count())
+        .max()
+        .unwrap_or(0);
+    longest as f64 * 1.15 + 1.0
+}
+
+/// The overview table's headers.
+fn overview_headers() -> Vec<String> {
+    let mut headers: Vec<String> = vec![
+        "Förvaltning".into(),
+        "Röda nyckeltal".into(),
+        "Bedömda nyckeltal".into(),
+        "Underlag som saknas".into(),
+        "Andel genomfört utbildning".into(),
+        "Rang utbildning".into(),
+    ];
+    headers.extend(PER_HUNDRED.iter().map(|(_, l)| l.to_string()));
+    headers
 }
 
 /// Columns of the overview table.
@@ -375,15 +436,7 @@ fn overview_table(
     sf: &StatusFormats,
 ) -> Result<(TablePlace, u32), XlsxError> {
     let rank = training_rank(units);
-    let mut headers: Vec<String> = vec![
-        "Förvaltning".into(),
-        "Röda nyckeltal".into(),
-        "Bedömda nyckeltal".into(),
-        "Underlag som saknas".into(),
-        "Andel genomfört utbildning".into(),
-        "Rang utbildning".into(),
-    ];
-    headers.extend(PER_HUNDRED.iter().map(|(_, l)| l.to_string()));
+    let headers = overview_headers();
     let rows: Vec<Vec<Out>> = units
         .iter()
         .enumerate()
@@ -425,6 +478,8 @@ fn overview_table(
         &rows,
         f,
     )?;
+    // A unit that lacks several inputs lists them on lines of their own, row grown to fit.
+    fit_wrapped_rows(ws, &overview, &rows, &[(3, 22.0)])?;
     for (i, r) in units.iter().enumerate() {
         let at = overview.first_row + i as u32;
         if assessed_count(r) == 0 {
@@ -556,13 +611,7 @@ fn change_table(
     f: &Formats,
     sf: &StatusFormats,
 ) -> Result<TablePlace, XlsxError> {
-    // Last year and the change, for the figures that have a previous year.
-    let change_ids = [
-        KpiId::TrainingCompletionRateAll,
-        KpiId::IncidentsTotal,
-        KpiId::IncidentsPersonalData,
-        KpiId::IncidentsReportedImy,
-    ];
+    let change_ids = CHANGE_IDS;
     let mut headers: Vec<String> = vec!["Förvaltning".into()];
     for id in change_ids {
         let label = id.short_label(authority);
@@ -703,7 +752,7 @@ fn status_cell(
 ) -> Result<(), XlsxError> {
     match r.kpi(id) {
         Some(k) => match k.value {
-            Some(v) => ws.write_number_with_format(row, col, v, sf.of(k.kind, k.status))?,
+            Some(v) => ws.write_number_with_format(row, col, v, sf.of(k.kind, k.status, v))?,
             None => ws.write_string_with_format(row, col, NO_DATA, &sf.no_data)?,
         },
         None => ws.write_string_with_format(row, col, NO_DATA, &sf.no_data)?,
@@ -774,7 +823,9 @@ fn totals(
                 Some(Out::Count(v) | Out::Decimal(v)) => {
                     ws.write_number_with_format(at, col, v, &f.decimal)?
                 }
-                Some(Out::Rate(Some(v))) => ws.write_number_with_format(at, col, v, &f.rate)?,
+                Some(Out::Rate(Some(v))) => {
+                    ws.write_number_with_format(at, col, v, f.rate_for(v))?
+                }
                 _ => ws,
             };
         }
@@ -1134,7 +1185,8 @@ fn sources_sheet(units: &[&Review], title: &str, f: &Formats) -> Result<Workshee
     let mut ws = data_sheet_for("Källor", title)?;
     let headers: Vec<String> = [
         "Förvaltning",
-        "Filer",
+        "Filer med data",
+        "Filer med inställningar eller text",
         "Blad med indata",
         "Rader lästa",
         "Rader utelämnade",
@@ -1148,9 +1200,8 @@ fn sources_sheet(units: &[&Review], title: &str, f: &Formats) -> Result<Workshee
     let rows: Vec<Vec<Out>> = units
         .iter()
         .map(|r| {
-            let mut files: Vec<&str> = r.sources.iter().map(|s| s.file.as_str()).collect();
-            files.sort();
-            files.dedup();
+            // Counted as the unit's own workbook and review count them.
+            let files = crate::model::FileCount::of(&r.sources);
             let used = r.sources.iter().filter(|s| s.kind.is_some()).count();
             let read: usize = r.sources.iter().map(|s| s.rows_read).sum();
             let rejected: usize = r.sources.iter().map(|s| s.rows_rejected).sum();
@@ -1168,7 +1219,8 @@ fn sources_sheet(units: &[&Review], title: &str, f: &Formats) -> Result<Workshee
             kinds.dedup();
             vec![
                 Out::text(&r.unit),
-                Out::count(files.len() as f64),
+                Out::count(files.data as f64),
+                Out::count(files.other as f64),
                 Out::count(used as f64),
                 Out::count(read as f64),
                 Out::count(rejected as f64),
@@ -1189,10 +1241,14 @@ fn sources_sheet(units: &[&Review], title: &str, f: &Formats) -> Result<Workshee
     )?;
     ws.write_string_with_format(0, 0, "Källor", &f.title)?;
     ws.set_column_width(0, 28)?;
-    for c in 1..=6 {
-        ws.set_column_width(c, 11)?;
+    for (c, header) in headers.iter().enumerate().take(8).skip(1) {
+        ws.set_column_width(c as u16, header_word_width(header).max(11.0))?;
     }
-    crate::report::workbook::fit_wrapped_rows(&mut ws, &place, &rows, &[(7, 60.0)])?;
+    if !place.empty {
+        // Headers wrap between words; the longest takes three lines.
+        ws.set_row_height(place.header_row, 47)?;
+    }
+    crate::report::workbook::fit_wrapped_rows(&mut ws, &place, &rows, &[(8, 60.0)])?;
     ws.write_string(
         place.last_row + 2,
         0,

@@ -3,6 +3,7 @@
 //! charts and the Markdown text.
 
 pub mod comparison;
+pub mod control;
 pub mod docx;
 pub mod json;
 pub mod markdown;

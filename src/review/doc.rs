@@ -104,7 +104,7 @@ pub struct Table {
     pub caption: Option<String>,
     pub head: Vec<String>,
     pub rows: Vec<Vec<Cell>>,
-    /// A form to fill in by hand (a header and empty rows: Beslut / Datum / Namn).
+    /// A form to fill in by hand (a header and empty rows: the decision and signature).
     pub form: bool,
 }
 
@@ -299,7 +299,7 @@ pub fn build(markdown: &str, parts: &Parts<'_>) -> Document {
             level: 1,
             number: None,
             title: "Källor".to_string(),
-            page_break: true,
+            page_break: false,
             blocks: vec![Block::List(List {
                 start: Some(1),
                 items: links
@@ -850,7 +850,7 @@ fn tone_of(status: Status) -> Option<Tone> {
     }
 }
 
-/// "+8", "−3", "+5 p.e." or "–".
+/// "+8", "−3", "+6,8 p.e." or "–", by [`crate::review::format::change`].
 fn change_text(k: &crate::kpi::Kpi) -> Value {
     match k.change() {
         None => Value::Unknown,
@@ -874,7 +874,7 @@ fn kpi_table(f: &Figures) -> Vec<Block> {
                 Cell::new(Value::of_kpi(k.previous, k.kind)),
                 Cell::new(change_text(k)),
                 Cell::new(Value::of_kpi(k.target, k.kind)),
-                Cell::toned(Value::Text(k.status.label().to_string()), tone_of(k.status)),
+                Cell::toned(Value::Text(k.status_text().to_string()), tone_of(k.status)),
             ]
         })
         .collect();
@@ -893,7 +893,7 @@ fn kpi_table(f: &Figures) -> Vec<Block> {
             form: false,
         }),
         Block::Paragraph(vec![Run::Emphasis({
-            let mut legend = "Status: Grön = målet nås, Gul = nära målet, Röd = målet nås inte, Info = inget mål. – = uppgift saknas. Förändring för andelar i procentenheter (p.e.). Mål och gränser anges i konfigurationen.".to_string();
+            let mut legend = crate::kpi::types::STATUS_LEGEND.to_string();
             // The table shows the training rates too: what they rest on is said here.
             if let Some(a) = crate::review::plan::training_assumption(f) {
                 legend.push(' ');
@@ -945,20 +945,22 @@ fn risk_matrix(f: &Figures) -> Vec<Block> {
 /// The appendix: what the review rests on, as counts only.
 fn appendix(f: &Figures) -> Section {
     let recognised: Vec<_> = f.sources.iter().filter(|s| s.kind.is_some()).collect();
-    let ignored = f.sources.len() - recognised.len();
+    // Configuration and section files are used, not unrecognised.
+    let ignored = crate::model::unrecognised_sheets(&f.sources);
     let rows_read: usize = recognised.iter().map(|s| s.rows_read).sum();
     let rows_rejected: usize = recognised.iter().map(|s| s.rows_rejected).sum();
-    let mut files: Vec<&str> = f.sources.iter().map(|s| s.file.as_str()).collect();
-    files.sort_unstable();
-    files.dedup();
     let n_of = |n: usize, singular: &str, plural: &str| count(n as f64, singular, plural);
     let mut blocks = vec![Block::Paragraph(vec![Run::Text(format!(
-        "Genomgången bygger på {} med {} och {}; {} kunde inte användas och {} kändes inte igen. Här redovisas bara antal. Fil, blad, rad och kolumn för varje problem finns i arbetsbokens blad Datakvalitet, och varje fil med kontrollsumma i bladet Källor.",
-        n_of(files.len(), "fil", "filer"),
+        "Underlag: {}, med {} och {}; {} kunde inte användas{}. Här redovisas bara antal. Fil, blad, rad och kolumn för varje problem finns i arbetsbokens blad Datakvalitet, och varje fil med kontrollsumma i bladet Källor.",
+        crate::model::FileCount::of(&f.sources).text(),
         n_of(recognised.len(), "igenkänt blad", "igenkända blad"),
         n_of(rows_read, "läst rad", "lästa rader"),
         n_of(rows_rejected, "rad eller värde", "rader eller värden"),
-        n_of(ignored, "blad", "blad")
+        if ignored == 0 {
+            String::new()
+        } else {
+            format!(" och {} kändes inte igen", n_of(ignored, "blad", "blad"))
+        }
     ))])];
     let mut kinds: Vec<(&str, usize, usize, usize)> = Vec::new();
     for s in &recognised {

@@ -7,13 +7,44 @@ use crate::schema::ValueKind;
 
 /// "16 %" — rounded the way a person writes it: whole percent, one decimal below 10 %.
 pub fn percent(rate: f64) -> String {
-    let p = rate * 100.0;
-    if p > 0.0 && p < 10.0 && (p * 10.0).round() % 10.0 != 0.0 {
+    format!("{} %", share_number(rate * 100.0))
+}
+
+/// Decimals a share in percent (or a change in percentage points) is written with: one
+/// below 10 when the tenth is not zero, else none. The workbook picks its cells' number
+/// format by this, so Excel shows what the text says.
+pub fn share_decimals(points: f64) -> usize {
+    let p = points.abs();
+    usize::from(p > 0.0 && p < 10.0 && (p * 10.0).round() % 10.0 != 0.0)
+}
+
+/// `points` (percent or percentage points) without sign, by [`share_decimals`].
+fn share_number(points: f64) -> String {
+    let p = points.abs();
+    if share_decimals(p) == 1 {
         // Half away from zero, as people round (62,5 → 63), not half to even.
-        format!("{:.1} %", (p * 10.0).round() / 10.0).replace('.', ",")
+        format!("{:.1}", (p * 10.0).round() / 10.0).replace('.', ",")
     } else {
-        format!("{} %", p.round() as i64)
+        format!("{}", p.round() as i64)
     }
+}
+
+/// A change between two years: "+6,8 p.e." for shares (percentage points, rounded as
+/// [`percent`] rounds), "+8" or "−3" for counts, "±0" when nothing changed.
+pub fn change(delta: f64, kind: ValueKind) -> String {
+    let (text, unit) = match kind {
+        ValueKind::Rate => (share_number(delta * 100.0), " p.e."),
+        ValueKind::Count => (number(delta.abs()), ""),
+    };
+    let zero = text.chars().all(|c| c == '0' || c == ',');
+    let sign = if zero {
+        "±"
+    } else if delta > 0.0 {
+        "+"
+    } else {
+        "−"
+    };
+    format!("{sign}{text}{unit}")
 }
 
 /// A KPI value as text: percent for rates, whole numbers for counts.
@@ -50,21 +81,6 @@ pub fn count(n: f64, singular: &str, plural: &str) -> String {
         return format!("{} {plural}", number(n));
     }
     crate::textnorm::count_noun(n.round() as u64, singular, plural)
-}
-
-/// The change of a KPI from last year as every output writes it: "+8", "−3", "±0" for
-/// counts, "+7 p.e." for rates (whole percentage points, as the percentages are shown).
-pub fn change(delta: f64, kind: ValueKind) -> String {
-    let (n, unit) = match kind {
-        ValueKind::Rate => ((delta * 100.0).round() as i64, " p.e."),
-        ValueKind::Count => (delta.round() as i64, ""),
-    };
-    let sign = match n.signum() {
-        1 => "+",
-        -1 => "−",
-        _ => "±",
-    };
-    format!("{sign}{}{unit}", number(n.unsigned_abs() as f64))
 }
 
 /// A value that may be unknown: the value by its kind, or "–" (never 0).
@@ -114,11 +130,22 @@ mod tests {
         assert_eq!(count(1.0, "incident", "incidenter"), "1 incident");
         assert_eq!(count(2.0, "incident", "incidenter"), "2 incidenter");
         assert_eq!(count(2130.0, "rad", "rader"), "2\u{a0}130 rader");
-        assert_eq!(change(0.068, ValueKind::Rate), "+7 p.e.");
+        assert_eq!(change(0.068, ValueKind::Rate), "+6,8 p.e.");
         assert_eq!(change(-3.0, ValueKind::Count), "−3");
         assert_eq!(change(0.0, ValueKind::Count), "±0");
         assert_eq!(value_or_unknown(None, ValueKind::Rate), "–");
         assert_eq!(value_or_unknown(Some(0.092), ValueKind::Rate), "9,2 %");
+    }
+
+    #[test]
+    fn changes_are_rounded_like_percentages() {
+        assert_eq!(change(0.068, ValueKind::Rate), "+6,8 p.e.");
+        assert_eq!(change(-0.12, ValueKind::Rate), "−12 p.e.");
+        assert_eq!(change(0.0001, ValueKind::Rate), "±0 p.e.");
+        assert_eq!(change(8.0, ValueKind::Count), "+8");
+        assert_eq!(change(-3.0, ValueKind::Count), "−3");
+        assert_eq!(share_decimals(6.8), 1);
+        assert_eq!(share_decimals(7.0), 0);
     }
 
     #[test]

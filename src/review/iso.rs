@@ -142,7 +142,7 @@ pub fn rows(report: &Figures) -> Vec<IsoRow> {
                 "9.3.3",
                 "Resultat: beslut om förbättringsmöjligheter och behov av förändringar i ledningssystemet",
                 false,
-                "Förslag till beslut finns överst på bladet Sammanfattning och i Rapport, med det prioriterade arbetet i avsnitt 4. Ledningens beslut förs in i blocket Beslut / Datum / Namn; arbetsboken och beslutet arkiveras som dokumenterad information.".to_string(),
+                "Förslag till beslut finns överst på bladet Sammanfattning och i Rapport, med det prioriterade arbetet i avsnitt 4. Ledningens beslut förs in i blocket Beslut / Ort och datum / Underskrift / Namnförtydligande; arbetsboken och beslutet arkiveras som dokumenterad information.".to_string(),
             )
         },
     ]

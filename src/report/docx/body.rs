@@ -11,10 +11,9 @@
 
 use std::fmt::Write as _;
 
-use chrono::NaiveDate;
-
 use super::styles::StyleIds;
 use super::xml::{cell, esc, field, field_begin, field_end, page_break, run, table, Fmt, Para};
+use crate::report::control::DocumentControl;
 use crate::review::charts::ChartId;
 use crate::review::doc::{number_text, Block, Document, Figure, List, Run, Section, Table};
 use crate::review::Review;
@@ -32,13 +31,8 @@ const EMU_PER_TWIP: u64 = 635;
 
 /// A chart's height against its width.
 const CHART_ASPECT: (u64, u64) = (9, 16);
-
-/// Names and date for the title page.
-pub struct TitlePage<'a> {
-    pub isam: Option<&'a str>,
-    pub dso: Option<&'a str>,
-    pub date: NaiveDate,
-}
+/// … of a column chart whose category names are drawn slanted.
+const TALL_CHART_ASPECT: (u64, u64) = (3, 4);
 
 /// What the body refers to outside document.xml.
 #[derive(Default)]
@@ -122,6 +116,8 @@ pub struct Writer<'a> {
     tables: u32,
     /// Width of the text, in EMU.
     text_width: u64,
+    /// Cell paragraphs keep with the next row: a short table is not split over pages.
+    keep_rows: bool,
 }
 
 impl<'a> Writer<'a> {
@@ -137,6 +133,7 @@ impl<'a> Writer<'a> {
             figures: 0,
             tables: 0,
             text_width: u64::from(text_width_twips.min(TEXT_WIDTH)) * EMU_PER_TWIP,
+            keep_rows: false,
         }
     }
 
@@ -278,11 +275,7 @@ impl<'a> Writer<'a> {
             .max(1) as u32;
         let total = (self.text_width / EMU_PER_TWIP) as u32;
         let widths: Vec<u32> = if columns > 2 {
-            let first = total * 35 / 100;
-            let rest = (total - first) / (columns - 1);
-            std::iter::once(first)
-                .chain(std::iter::repeat_n(rest, columns as usize - 1))
-                .collect()
+            column_widths(t, columns as usize, total)
         } else {
             vec![total / columns; columns as usize]
         };
@@ -294,6 +287,10 @@ impl<'a> Writer<'a> {
                     .any(|c| c.value.is_numeric())
             })
             .collect();
+        // A short table (a risk matrix, counts per kind) stays on one page with its
+        // caption; a long one (the KPI table) may run on, its header repeated.
+        const SHORT_TABLE_ROWS: usize = 15;
+        self.keep_rows = t.rows.len() <= SHORT_TABLE_ROWS;
         let mut rows = Vec::new();
         if !t.head.is_empty() {
             rows.push(
@@ -305,7 +302,10 @@ impl<'a> Writer<'a> {
                     .collect(),
             );
         }
-        for r in &t.rows {
+        for (n, r) in t.rows.iter().enumerate() {
+            if n + 1 == t.rows.len() {
+                self.keep_rows = false;
+            }
             rows.push(
                 (0..columns as usize)
                     .map(|i| match r.get(i) {
@@ -327,7 +327,9 @@ impl<'a> Writer<'a> {
                                 &c.value.display(),
                                 fmt,
                                 fill,
-                                c.value.is_numeric(),
+                                // A column of figures is right-aligned throughout, its
+                                // signed changes ("+6,8 p.e.") too.
+                                c.value.is_numeric() || numeric[i],
                             )
                         }
                         None => self.cell_text(widths[i], "", Fmt::default(), None, false),
@@ -335,6 +337,7 @@ impl<'a> Writer<'a> {
                     .collect(),
             );
         }
+        self.keep_rows = false;
         let header_rows = usize::from(!t.head.is_empty());
         let xml = table(&self.s.table, &widths, header_rows, &rows);
         self.push(&xml);
@@ -369,7 +372,18 @@ impl<'a> Writer<'a> {
         let rid = format!("rIdChart{n}");
         self.refs.charts.push((rid.clone(), figure.chart));
         let cx = self.text_width;
-        let cy = cx * CHART_ASPECT.0 / CHART_ASPECT.1;
+        // Columns under long category names: the names are drawn slanted and take the
+        // height the columns need, so the chart is taller.
+        let slanted = self.report.chart(figure.chart).is_some_and(|spec| {
+            spec.kind == crate::review::charts::ChartKind::Column
+                && spec.categories.iter().any(|c| c.chars().count() > 10)
+        });
+        let aspect = if slanted {
+            TALL_CHART_ASPECT
+        } else {
+            CHART_ASPECT
+        };
+        let cy = cx * aspect.0 / aspect.1;
         let id = self.drawings;
         let descr = esc(&format!("Figur {n}. {}", figure.caption));
         let drawing = format!(
@@ -405,13 +419,15 @@ impl Writer<'_> {
         let para = Para {
             spacing: Some("w:before=\"20\" w:after=\"20\" w:line=\"240\" w:lineRule=\"auto\""),
             jc: right.then_some("right"),
+            keep_next: self.keep_rows,
             ..Para::default()
         };
         cell(width, fill, &para.with(&run(text, fmt)))
     }
 
-    /// Title page: title, unit, year, the two roles, the date. No header or footer.
-    pub fn title_page(&mut self, title: &str, page: &TitlePage<'_>) {
+    /// Title page: title, unit, year and the document control (the two roles, author,
+    /// version, diarienummer, distribution, date). No header or footer.
+    pub fn title_page(&mut self, title: &str, control: &DocumentControl) {
         let r = self.report;
         let styles = self.s;
         self.push(&Para::style(&styles.title).with(&run(title, Fmt::default())));
@@ -420,15 +436,11 @@ impl Writer<'_> {
             Fmt::default(),
         )));
         let widths = [3600, 5400];
-        let date = page.date.format("%Y-%m-%d").to_string();
-        let year = r.year.to_string();
-        let lines: [(&str, &str); 5] = [
-            ("Förvaltning", r.unit.as_str()),
-            ("År som genomgången avser", &year),
-            ("Informationssäkerhetssamordnare", page.isam.unwrap_or("")),
-            ("Dataskyddsombud", page.dso.unwrap_or("")),
-            ("Datum", &date),
+        let mut lines: Vec<(&str, String)> = vec![
+            ("Förvaltning", r.unit.clone()),
+            ("År som genomgången avser", r.year.to_string()),
         ];
+        lines.extend(control.rows());
         let rows: Vec<Vec<String>> = lines
             .iter()
             .map(|(label, value)| {
@@ -483,13 +495,17 @@ impl Writer<'_> {
         self.push(&page_break());
     }
 
-    /// "Beslut / Datum / Namn" with empty cells to fill in by hand.
+    /// The decision and signature rows with empty cells to fill in by hand.
     fn form(&mut self, labels: &[String]) {
         let widths = [2200, 6800];
         let rows: Vec<Vec<String>> = labels
             .iter()
             .map(|label| {
-                let lines = if label == "Beslut" { 3 } else { 1 };
+                let lines = match label.as_str() {
+                    "Beslut" => 3,
+                    "Underskrift, förvaltningschef" => 2,
+                    _ => 1,
+                };
                 let empty = Para::default().with("").repeat(lines);
                 vec![
                     self.cell_text(widths[0], label, Fmt::bold(), Some("F2F2F2"), false),
@@ -504,7 +520,12 @@ impl Writer<'_> {
 }
 
 /// Writes the whole body.
-pub fn write(report: &Review, styles: &StyleIds, text_width: u32, page: &TitlePage<'_>) -> Body {
+pub fn write(
+    report: &Review,
+    styles: &StyleIds,
+    text_width: u32,
+    control: &DocumentControl,
+) -> Body {
     let mut w = Writer::new(report, styles, text_width);
     let doc = &report.doc;
     let title = if doc.title.is_empty() {
@@ -512,7 +533,7 @@ pub fn write(report: &Review, styles: &StyleIds, text_width: u32, page: &TitlePa
     } else {
         doc.title.clone()
     };
-    w.title_page(&title, page);
+    w.title_page(&title, control);
 
     let numbers: Vec<&Vec<u32>> = doc
         .sections
@@ -548,8 +569,10 @@ pub fn write(report: &Review, styles: &StyleIds, text_width: u32, page: &TitlePa
     for s in &doc.sections {
         if !s.title.is_empty() {
             let h = section_heading(s, auto);
-            // Each chapter starts a page; the first follows the contents' page break.
-            let page = !first && (h.level == 1 || s.page_break);
+            // A page break only where the tree asks for one (after the decision page, before
+            // the appendix): a chapter that starts a page of its own leaves the page
+            // before it mostly empty. The first section follows the contents' page break.
+            let page = !first && s.page_break;
             w.heading(h.level, &h.text, h.numbered, page);
             first = false;
         }
@@ -570,9 +593,72 @@ pub fn write(report: &Review, styles: &StyleIds, text_width: u32, page: &TitlePa
     w.finish()
 }
 
+/// Twips a character of 10 pt Carlito/Calibri takes, with room for bold and padding.
+const TWIPS_PER_CHAR: u32 = 115;
+
+/// Widths of a table of three or more columns: every column after the first as wide as
+/// its longest value (a "Uppgift saknas" on one line) and its header's longest word (a
+/// header wraps between words, never inside one); the first column, the labels, takes
+/// the rest but at least 30 %. When the figures need more, they shrink in proportion.
+fn column_widths(t: &Table, columns: usize, total: u32) -> Vec<u32> {
+    let chars = |s: &str| s.chars().count() as u32;
+    let need: Vec<u32> = (1..columns)
+        .map(|i| {
+            let head = t
+                .head
+                .get(i)
+                .map(|h| h.split_whitespace().map(chars).max().unwrap_or(0))
+                .unwrap_or(0);
+            let cells = t
+                .rows
+                .iter()
+                .filter_map(|r| r.get(i))
+                .map(|c| chars(&c.value.display()))
+                .max()
+                .unwrap_or(0);
+            (head.max(cells) + 2) * TWIPS_PER_CHAR
+        })
+        .collect();
+    let floor = total * 30 / 100;
+    let wanted: u32 = need.iter().sum();
+    let room = total - floor;
+    let rest: Vec<u32> = if wanted <= room {
+        need
+    } else {
+        need.iter()
+            .map(|n| (u64::from(*n) * u64::from(room) / u64::from(wanted.max(1))) as u32)
+            .collect()
+    };
+    let first = total - rest.iter().sum::<u32>();
+    std::iter::once(first).chain(rest).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_figure_column_fits_its_longest_value_and_header_word() {
+        use crate::review::doc::{Cell, Value};
+        let t = Table {
+            caption: None,
+            head: ["Nyckeltal", "2025", "Status", "Personuppgiftsincidenter"]
+                .map(String::from)
+                .to_vec(),
+            rows: vec![vec![
+                Cell::text("Antal medarbetare"),
+                Cell::new(Value::Unknown),
+                Cell::text("Uppgift saknas"),
+                Cell::new(Value::Number(21.0)),
+            ]],
+            form: false,
+        };
+        let w = column_widths(&t, 4, 9070);
+        assert_eq!(w.iter().sum::<u32>(), 9070);
+        assert!(w[2] >= 14 * TWIPS_PER_CHAR, "{w:?}");
+        assert!(w[3] >= 24 * TWIPS_PER_CHAR, "{w:?}");
+        assert!(w[0] >= 9070 * 30 / 100, "{w:?}");
+    }
 
     #[test]
     fn word_numbering_matches_typed_numbers() {

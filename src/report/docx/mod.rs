@@ -34,34 +34,32 @@ use chrono::NaiveDate;
 
 use crate::config::Config;
 use crate::error::Error;
+use crate::report::control::DocumentControl;
 use crate::review::Review;
 use xml::{esc, field, run, Fmt, Para};
 
-/// What the document needs besides the review: names and date for the title page and
-/// properties, and the organisation's template.
+/// What the document needs besides the review: the document-control facts for the
+/// title page and properties, and the organisation's template.
 #[derive(Debug, Clone)]
 pub struct DocxOptions {
-    pub isam: Option<String>,
-    pub dso: Option<String>,
-    /// Author in the document properties.
-    pub author: Option<String>,
-    /// The document's date (title page and properties).
-    pub date: NaiveDate,
+    /// ISAM, DSO, author, version, diarienummer, distribution and date.
+    pub control: DocumentControl,
     /// The organisation's template, resolved to a path.
     pub template: Option<PathBuf>,
 }
 
 impl DocxOptions {
     /// Options from the configuration. A relative `dokumentmall` is looked up in `dirs`
-    /// in order; the warnings say in Swedish what could not be used.
+    /// in order; the warnings say in Swedish what could not be used and which title-page
+    /// role is blank (naming the key to set).
     pub fn from_config(cfg: &Config, dirs: &[&Path]) -> (DocxOptions, Vec<String>) {
-        let mut warnings = Vec::new();
         // The configuration has checked that dokumentdatum is a date.
         let date = cfg
             .dokumentdatum
             .as_deref()
             .and_then(|text| NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").ok())
             .unwrap_or_else(run_date);
+        let (control, mut warnings) = DocumentControl::from_config(cfg, date);
         let template = cfg.dokumentmall.as_deref().and_then(|name| {
             let p = Path::new(name.trim());
             let found = if p.is_absolute() {
@@ -80,21 +78,7 @@ impl DocxOptions {
             }
             found
         });
-        let clean = |s: &Option<String>| {
-            s.as_deref()
-                .map(str::trim)
-                .filter(|s| !s.is_empty())
-                .map(str::to_string)
-        };
-        let isam = clean(&cfg.informationssakerhetssamordnare);
-        let options = DocxOptions {
-            author: clean(&cfg.forfattare).or_else(|| isam.clone()),
-            isam,
-            dso: clean(&cfg.dataskyddsombud),
-            date,
-            template,
-        };
-        (options, warnings)
+        (DocxOptions { control, template }, warnings)
     }
 }
 
@@ -182,12 +166,7 @@ pub fn build(review: &Review, options: &DocxOptions) -> Result<(Vec<u8>, Vec<Str
             "<w:pgMar w:top=\"1418\" w:right=\"1418\" w:bottom=\"1418\" w:left=\"1418\" w:header=\"709\" w:footer=\"709\" w:gutter=\"0\"/>".to_string()
         });
     let text_width = text_width(&page_size, &page_margins);
-    let page = body::TitlePage {
-        isam: options.isam.as_deref(),
-        dso: options.dso.as_deref(),
-        date: options.date,
-    };
-    let body = body::write(review, &ids, text_width, &page);
+    let body = body::write(review, &ids, text_width, &options.control);
     let title = format!("Ledningens genomgång {} – {}", review.year, review.unit);
 
     // Headers and footers: the template's where it has them, ours otherwise.
@@ -317,6 +296,7 @@ pub fn build(review: &Review, options: &DocxOptions) -> Result<(Vec<u8>, Vec<Str
         &body.refs.lists,
     );
     let author = options
+        .control
         .author
         .clone()
         .unwrap_or_else(|| review.unit.clone());
@@ -408,7 +388,7 @@ pub fn build(review: &Review, options: &DocxOptions) -> Result<(Vec<u8>, Vec<Str
         ("_rels/.rels".to_string(), ROOT_RELS.as_bytes().to_vec()),
         (
             "docProps/core.xml".to_string(),
-            core_xml(review, &title, &author, options.date).into_bytes(),
+            core_xml(review, &title, &author, options.control.date).into_bytes(),
         ),
         ("docProps/app.xml".to_string(), app_xml(review).into_bytes()),
         ("word/document.xml".to_string(), document.into_bytes()),

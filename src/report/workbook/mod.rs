@@ -22,13 +22,24 @@ use rust_xlsxwriter::{
     TableStyle, Workbook, Worksheet, XlsxError,
 };
 
+use crate::report::control::DocumentControl;
+use crate::review::format::share_decimals;
 use crate::review::Review;
 
 /// Widest a column may become when fitted to its content, in pixels.
 const MAX_COLUMN_PX: u32 = 420;
 
-/// The workbook as bytes.
+/// The workbook as bytes, without document control on its first sheet.
 pub fn build(report: &Review) -> Result<Vec<u8>, XlsxError> {
+    build_with_control(report, None)
+}
+
+/// The workbook as bytes; `control`, when given, stands at the top of the first sheet
+/// with the same facts as the Word title page.
+pub fn build_with_control(
+    report: &Review,
+    control: Option<&DocumentControl>,
+) -> Result<Vec<u8>, XlsxError> {
     let f = Formats::new();
     let mut wb = Workbook::new();
     // A fixed creation date keeps two runs on the same inputs byte-identical.
@@ -58,7 +69,7 @@ pub fn build(report: &Review) -> Result<Vec<u8>, XlsxError> {
     }
     let present: Vec<String> = data_sheets.iter().map(|w| w.name()).collect();
 
-    let mut summary = summary::sheet(report, &f, &charts, &present)?;
+    let mut summary = summary::sheet(report, &f, &charts, &present, control)?;
     summary.set_active(true);
     wb.push_worksheet(summary);
     if !report.doc.sections.is_empty() {
@@ -121,7 +132,14 @@ pub(crate) struct Formats {
     pub bold_rate: Format,
     pub bold_decimal: Format,
     pub change_count: Format,
+    /// A change in percentage points with one decimal ("+6,8 p.e.").
     pub change_points: Format,
+    /// … and whole ("+12 p.e."), as [`crate::review::format::change`] writes it.
+    pub change_points_whole: Format,
+    /// Percent with one decimal ("9,2 %"), as [`crate::review::format::percent`] writes
+    /// shares below 10 %.
+    pub rate_tenth: Format,
+    pub bold_rate_tenth: Format,
     pub h1: Format,
     pub h2: Format,
     pub h3: Format,
@@ -139,9 +157,32 @@ pub(crate) struct Formats {
     pub matrix_high: Format,
 }
 
+impl Formats {
+    /// A share's cell format: the decimals [`crate::review::format::percent`] writes.
+    pub(crate) fn rate_for(&self, rate: f64) -> &Format {
+        if share_decimals(rate * 100.0) == 1 {
+            &self.rate_tenth
+        } else {
+            &self.rate
+        }
+    }
+
+    /// A change in percentage points: the decimals [`crate::review::format::change`]
+    /// writes.
+    pub(crate) fn change_points_for(&self, points: f64) -> &Format {
+        if share_decimals(points) == 1 {
+            &self.change_points
+        } else {
+            &self.change_points_whole
+        }
+    }
+}
+
 pub(crate) const DARK_BLUE: u32 = 0x1F4E79;
 /// Percent as Swedish typography writes it: "16 %".
 pub(crate) const RATE_FORMAT: &str = "0\" \"%";
+/// … with one decimal: "9,2 %".
+pub(crate) const RATE_TENTH_FORMAT: &str = "0.0\" \"%";
 pub(crate) const GREEN_FILL: u32 = 0xC6EFCE;
 pub(crate) const GREEN_TEXT: u32 = 0x006100;
 pub(crate) const YELLOW_FILL: u32 = 0xFFEB9C;
@@ -197,11 +238,13 @@ impl Formats {
             bold: total.clone(),
             bold_count: total.clone().set_num_format("#,##0"),
             bold_rate: total.clone().set_num_format(RATE_FORMAT),
+            bold_rate_tenth: total.clone().set_num_format(RATE_TENTH_FORMAT),
             bold_decimal: total.set_num_format("0.0"),
-            // Signs and whole points as review::format::change writes them in the text
-            // ("+8", "−3", "±0", "+7 p.e.").
             change_count: top().set_num_format("+#,##0;\"−\"#,##0;\"±\"0"),
-            change_points: top().set_num_format("+0\" p.e.\";\"−\"0\" p.e.\";\"±\"0\" p.e.\""),
+            change_points: top().set_num_format("+0.0\" p.e.\";\"−\"0.0\" p.e.\";\"±\"0\" p.e.\""),
+            change_points_whole: top()
+                .set_num_format("+0\" p.e.\";\"−\"0\" p.e.\";\"±\"0\" p.e.\""),
+            rate_tenth: top().set_num_format(RATE_TENTH_FORMAT),
             h1: Format::new()
                 .set_bold()
                 .set_font_size(16)
@@ -299,7 +342,7 @@ pub(crate) fn write_cell(
         Out::Text(s) => ws.write_string_with_format(row, col, fitted(s), &f.text)?,
         Out::Wrapped(s) => ws.write_string_with_format(row, col, fitted(s), &f.wrap)?,
         Out::Count(n) => ws.write_number_with_format(row, col, *n, &f.count)?,
-        Out::Rate(Some(r)) => ws.write_number_with_format(row, col, *r, &f.rate)?,
+        Out::Rate(Some(r)) => ws.write_number_with_format(row, col, *r, f.rate_for(*r))?,
         Out::Decimal(n) => ws.write_number_with_format(row, col, *n, &f.decimal)?,
         Out::Date(Some(d)) => {
             let dt = ExcelDateTime::from_ymd(
@@ -360,10 +403,10 @@ pub(crate) fn write_table(
                 .set_header_format(format)
         })
         .collect();
-    // The sheet's first table repeats its header row on every printed page.
-    if row == FIRST_ROW {
-        ws.set_repeat_rows(header_row, header_row)?;
-    }
+    // No repeated header here: a sheet has one range of print titles, printed on every
+    // page, so the first table's header would stand above the next table's overflow
+    // and over charts below. A sheet whose only block is one table says so with
+    // [`repeat_header`].
     ws.add_table(
         header_row,
         0,
@@ -410,7 +453,14 @@ pub(crate) fn write_totals(
         let col = c as u16;
         match v {
             Out::Count(n) => ws.write_number_with_format(row, col, *n, &f.bold_count)?,
-            Out::Rate(Some(r)) => ws.write_number_with_format(row, col, *r, &f.bold_rate)?,
+            Out::Rate(Some(r)) => {
+                let format = if share_decimals(r * 100.0) == 1 {
+                    &f.bold_rate_tenth
+                } else {
+                    &f.bold_rate
+                };
+                ws.write_number_with_format(row, col, *r, format)?
+            }
             Out::Text(t) | Out::Wrapped(t) => {
                 ws.write_string_with_format(row, col, fitted(t), &f.bold)?
             }
@@ -507,6 +557,15 @@ pub(crate) struct TablePlace {
     pub first_row: u32,
     pub last_row: u32,
     pub empty: bool,
+}
+
+/// Repeats `place`'s header row on every printed page. Only for a table that is its
+/// sheet's only block: Excel and LibreOffice print the rows on every page of the sheet.
+pub(crate) fn repeat_header(ws: &mut Worksheet, place: &TablePlace) -> Result<(), XlsxError> {
+    if !place.empty {
+        ws.set_repeat_rows(place.header_row, place.header_row)?;
+    }
+    Ok(())
 }
 
 impl TablePlace {

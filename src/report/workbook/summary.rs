@@ -1,5 +1,5 @@
 //! The `Sammanfattning` sheet: the decision page first (conclusions, "Förslag till
-//! beslut", an empty Beslut / Datum / Namn block), then every KPI with the previous year,
+//! beslut", an empty decision and signature block), then every KPI with the previous year,
 //! the change, the target and a traffic-light status, a link to the sheet that breaks
 //! it down, and the main charts (incidents by category and by month, this year against
 //! last; training completion by unit against the target), drawn from the data sheets.
@@ -14,6 +14,7 @@ use super::{
     FIRST_ROW, GREEN_FILL, GREEN_TEXT, RED_FILL, RED_TEXT, YELLOW_FILL, YELLOW_TEXT,
 };
 use crate::model::Severity;
+use crate::report::control::DocumentControl;
 use crate::review::charts::{ChartId, ChartSpec, SeriesRole};
 use crate::review::Review;
 use crate::schema::ValueKind;
@@ -26,6 +27,7 @@ pub(crate) fn sheet(
     f: &Formats,
     charts: &ChartSources,
     present: &[String],
+    control: Option<&DocumentControl>,
 ) -> Result<Worksheet, XlsxError> {
     // Portrait, one page wide: page 1 is the decision page and the KPI table, the
     // charts follow on page 2.
@@ -60,16 +62,16 @@ pub(crate) fn sheet(
                 Out::Missing,
                 value(k.target, k.kind),
                 // Unknown is not zero: say so beside the "–".
-                Out::text(if k.value.is_none() {
-                    "Uppgift saknas"
-                } else {
-                    k.status.label()
-                }),
+                Out::text(k.status_text()),
                 Out::text(k.sheet),
             ]
         })
         .collect();
-    let table_row = decision_block(&mut ws, report, f)?;
+    let first = match control {
+        Some(c) => control_block(&mut ws, c, f)?,
+        None => FIRST_ROW,
+    };
+    let table_row = decision_block(&mut ws, report, f, first)?;
     let place = write_table(
         &mut ws,
         table_row,
@@ -84,7 +86,8 @@ pub(crate) fn sheet(
         if let Some(c) = k.change() {
             match k.kind {
                 ValueKind::Rate => {
-                    ws.write_number_with_format(row, 3, c * 100.0, &f.change_points)?
+                    let points = c * 100.0;
+                    ws.write_number_with_format(row, 3, points, f.change_points_for(points))?
                 }
                 ValueKind::Count => ws.write_number_with_format(row, 3, c, &f.change_count)?,
             };
@@ -116,12 +119,7 @@ pub(crate) fn sheet(
         }
     }
     let legend = place.last_row + 2;
-    ws.write_string_with_format(
-        legend,
-        0,
-        "Status: Grön = målet nås, Gul = nära målet, Röd = målet nås inte, Info = inget mål. Mål och gränser anges i konfigurationen. Förändring för andelar i procentenheter (p.e.).",
-        &f.subtitle,
-    )?;
+    ws.write_string_with_format(legend, 0, crate::kpi::types::STATUS_LEGEND, &f.subtitle)?;
     // Fixed widths: the fit would size the figures by the header and filter button, and
     // the decision block above is laid out for these widths.
     for (col, width) in [
@@ -130,7 +128,8 @@ pub(crate) fn sheet(
         (2, 10.0),
         (3, 12.0),
         (4, 9.0),
-        (5, 9.0),
+        // "Uppgift saknas" on one line, not over the Underlag column.
+        (5, 14.0),
         (6, 22.0),
     ] {
         ws.set_column_width(col, width)?;
@@ -143,12 +142,6 @@ pub(crate) fn sheet(
         format!("Ledningens genomgång {year} – {}", report.unit),
         &f.title,
     )?;
-    let files: std::collections::BTreeSet<&str> = report
-        .sources
-        .iter()
-        .filter(|s| s.kind.is_some())
-        .map(|s| s.file.as_str())
-        .collect();
     let unreadable = report
         .problems
         .iter()
@@ -160,9 +153,8 @@ pub(crate) fn sheet(
         .filter(|p| p.severity == Severity::RowRejected)
         .count();
     let mut subtitle = format!(
-        "Informationssäkerhet och dataskydd enligt ISO/IEC 27001 avsnitt 9.3. Underlag: {} {} ({}).",
-        files.len(),
-        if files.len() == 1 { "fil" } else { "filer" },
+        "Informationssäkerhet och dataskydd enligt ISO/IEC 27001 avsnitt 9.3. Underlag: {} ({}).",
+        crate::model::FileCount::of(&report.sources).text(),
         report.generated_by
     );
     if unreadable + rejected > 0 {
@@ -245,13 +237,34 @@ pub(crate) fn sheet(
     Ok(ws)
 }
 
+/// Document control, the same facts as the Word title page, two to a row: "label: value"
+/// in column A and in columns B–G. Returns the row where the decision block starts.
+fn control_block(ws: &mut Worksheet, c: &DocumentControl, f: &Formats) -> Result<u32, XlsxError> {
+    let mut row = FIRST_ROW;
+    ws.write_string_with_format(row, 0, "Dokumentinformation", &f.heading)?;
+    row += 1;
+    for pair in c.rows().chunks(2) {
+        ws.write_string_with_format(row, 0, format!("{}: {}", pair[0].0, pair[0].1), &f.text)?;
+        if let Some((label, value)) = pair.get(1) {
+            ws.merge_range(row, 1, row, 6, &format!("{label}: {value}"), &f.text)?;
+        }
+        row += 1;
+    }
+    Ok(row + 1)
+}
+
 /// The decision page at the top of the sheet: conclusions, the numbered proposals and
-/// an empty Beslut / Datum / Namn block. Returns the row where the KPI table starts.
-fn decision_block(ws: &mut Worksheet, report: &Review, f: &Formats) -> Result<u32, XlsxError> {
+/// the empty decision and signature block. Returns the row where the KPI table starts.
+fn decision_block(
+    ws: &mut Worksheet,
+    report: &Review,
+    f: &Formats,
+    first_row: u32,
+) -> Result<u32, XlsxError> {
     // The block spans the KPI table's seven columns.
     const LAST_COL: u16 = 6;
     const WIDTH: f64 = NAME_WIDTH + 90.0;
-    let mut row = FIRST_ROW;
+    let mut row = first_row;
     let line = |ws: &mut Worksheet, row: &mut u32, text: &str, format: &Format| {
         ws.merge_range(*row, 0, *row, LAST_COL, text, format)?;
         let lines = wrapped_lines(text, WIDTH);
@@ -279,10 +292,15 @@ fn decision_block(ws: &mut Worksheet, report: &Review, f: &Formats) -> Result<u3
         line(ws, &mut row, &format!("{}.  {p}", i + 1), &f.bullet)?;
     }
     row += 1;
-    for label in ["Beslut", "Datum", "Namn"] {
+    for label in crate::report::control::SIGNATURE_ROWS {
         ws.write_string_with_format(row, 0, label, &f.decision_label)?;
         ws.merge_range(row, 1, row, LAST_COL, "", &f.decision_field)?;
-        ws.set_row_height(row, if label == "Beslut" { 45.0 } else { 22.0 })?;
+        let height = match label {
+            "Beslut" => 45.0,
+            "Underskrift, förvaltningschef" => 36.0,
+            _ => 22.0,
+        };
+        ws.set_row_height(row, height)?;
         row += 1;
     }
     Ok(row + 1)

@@ -151,8 +151,8 @@ pub(crate) fn report_sheet(report: &Review, f: &Formats) -> Result<Worksheet, Xl
                     if previous_was_item {
                         row += 1;
                     }
-                    // A form (Beslut / Datum / Namn): each label with an empty bordered
-                    // field to write in.
+                    // A form (Beslut / Ort och datum / Underskrift / Namnförtydligande):
+                    // each label with an empty bordered field to write in.
                     if t.form {
                         for label in &t.head {
                             span(&mut ws, row, label, &f.h3, 17.0)?;
@@ -183,12 +183,15 @@ pub(crate) fn report_sheet(report: &Review, f: &Formats) -> Result<Worksheet, Xl
                         });
                         for (i, text) in std::iter::once(head).chain(body).enumerate() {
                             let format = if i == 0 { &f.h3 } else { &f.paragraph };
+                            // Counted as if set a point larger: a row of short cells breaks
+                            // early at its separators, and a line too few would print the
+                            // row's end under the next row.
                             span(
                                 &mut ws,
                                 row,
                                 &text,
                                 format,
-                                15.0 * lines_at_size(&text, 11.0) as f64 + 1.0,
+                                15.0 * lines_at_size(&text, 12.0) as f64 + 1.0,
                             )?;
                             row += 1;
                         }
@@ -240,6 +243,8 @@ pub(crate) fn iso_sheet(report: &Review, f: &Formats) -> Result<Worksheet, XlsxE
         &rows,
         f,
     )?;
+    // The sheet's only block: its header stands on every printed page.
+    super::repeat_header(&mut ws, &place)?;
     if !place.empty {
         // Long texts wrap; the row height follows the longest cell.
         for (i, r) in report.iso.iter().enumerate() {
