@@ -951,10 +951,10 @@ fn appendix(f: &Figures) -> Section {
     let rows_rejected: usize = recognised.iter().map(|s| s.rows_rejected).sum();
     let n_of = |n: usize, singular: &str, plural: &str| count(n as f64, singular, plural);
     let mut blocks = vec![Block::Paragraph(vec![Run::Text(format!(
-        "Underlag: {}, med {} och {}; {} kunde inte användas{}. Här redovisas bara antal. Fil, blad, rad och kolumn för varje problem finns i arbetsbokens blad Datakvalitet, och varje fil med kontrollsumma i bladet Källor.",
+        "Underlag: {}. Lästa: {} och {}; {} kunde inte användas{}. Här redovisas bara antal. Fil, blad, rad och kolumn för varje problem finns i arbetsbokens blad Datakvalitet, och varje fil med kontrollsumma i bladet Källor.",
         crate::model::FileCount::of(&f.sources).text(),
         n_of(recognised.len(), "igenkänt blad", "igenkända blad"),
-        n_of(rows_read, "läst rad", "lästa rader"),
+        n_of(rows_read, "rad", "rader"),
         n_of(rows_rejected, "rad eller värde", "rader eller värden"),
         if ignored == 0 {
             String::new()

@@ -556,7 +556,7 @@ mod tests {
             "Det senaste året har 1 behandling inte reviderats.",
             "Kurser utan datum räknas som genomförda under 2025, vilket gäller 1 genomförd kurs.",
             "varav 1 genomförd och 1 försenad: slutdatumet har passerat utan att åtgärden är genomförd.",
-            "Genomgången bygger på 1 fil med 1 igenkänt blad och 1 läst rad; 1 rad eller värde kunde inte användas",
+            "Underlag: 1 fil med data. Lästa: 1 igenkänt blad och 1 rad; 1 rad eller värde kunde inte användas.",
             "1 incident hade en kategori",
         ] {
             assert!(one.contains(sentence), "{sentence}:\n{one}");
