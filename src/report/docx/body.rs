@@ -498,21 +498,32 @@ impl Writer<'_> {
     /// The decision and signature rows with empty cells to fill in by hand.
     fn form(&mut self, labels: &[String]) {
         let widths = [2200, 6800];
+        // The form is signed as one piece: every row keeps with the next, so it never
+        // splits over a page and leaves the signature rows alone on the next one.
         let rows: Vec<Vec<String>> = labels
             .iter()
-            .map(|label| {
+            .enumerate()
+            .map(|(i, label)| {
                 let lines = match label.as_str() {
                     "Beslut" => 3,
                     "Underskrift, förvaltningschef" => 2,
                     _ => 1,
                 };
-                let empty = Para::default().with("").repeat(lines);
+                let keep = i + 1 < labels.len();
+                self.keep_rows = keep;
+                let empty = Para {
+                    keep_next: keep,
+                    ..Para::default()
+                }
+                .with("")
+                .repeat(lines);
                 vec![
                     self.cell_text(widths[0], label, Fmt::bold(), Some("F2F2F2"), false),
                     cell(widths[1], None, &empty),
                 ]
             })
             .collect();
+        self.keep_rows = false;
         let xml = table(&self.s.table, &widths, 0, &rows);
         self.push(&xml);
         self.push(&Para::default().with(""));
