@@ -166,11 +166,6 @@ fn coverage(units: &[&Review], has: impl Fn(&Review) -> bool) -> usize {
     units.iter().filter(|r| has(r)).count()
 }
 
-/// "1 förvaltning", "3 förvaltningar": the number with the noun in agreement.
-fn count_of(n: usize, one: &str, many: &str) -> String {
-    format!("{} {}", number(n as f64), if n == 1 { one } else { many })
-}
-
 /// Whether the unit's headcount came from a personnel list (otherwise from the people
 /// in its training list).
 fn headcount_from_roster(r: &Review) -> bool {
@@ -916,13 +911,13 @@ fn conclusions(units: &[&Review], year: i32) -> Vec<String> {
                 (0, _) => "antalet medarbetare i utbildningslistan (ingen av dem har en personalförteckning)".to_string(),
                 (_, from_training) => format!(
                     "antalet medarbetare enligt personalförteckningen, för {} av dem enligt utbildningslistan",
-                    count_of(from_training, "förvaltning", "förvaltningar")
+                    crate::kpi::count_noun(from_training, "förvaltning", "förvaltningar")
                 ),
             };
             out.push(format!(
                 "Under {year} registrerades {} incidenter per 100 medarbetare i de {} som har både incidentlogg och {base}.",
                 format!("{v:.1}").replace('.', ","),
-                count_of(counted.len(), "förvaltning", "förvaltningar"),
+                crate::kpi::count_noun(counted.len(), "förvaltning", "förvaltningar"),
             ));
         }
         None => out.push(format!(
@@ -956,7 +951,7 @@ fn conclusions(units: &[&Review], year: i32) -> Vec<String> {
     if !lacking.is_empty() {
         third.push_str(&format!(
             " Underlag saknas delvis för {}: {}.",
-            count_of(lacking.len(), "förvaltning", "förvaltningar"),
+            crate::kpi::count_noun(lacking.len(), "förvaltning", "förvaltningar"),
             lacking.join(", ")
         ));
     }
