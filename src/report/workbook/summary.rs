@@ -22,6 +22,14 @@ use crate::schema::ValueKind;
 /// Width of the KPI name column, in character units.
 const NAME_WIDTH: f64 = 52.0;
 
+/// The widths of the KPI table's seven columns; the decision block above spans them all,
+/// so its row heights are reckoned from their sum.
+const COLUMN_WIDTHS: [f64; 7] = [
+    NAME_WIDTH, 10.0, 10.0, 12.0, 9.0,
+    // "Uppgift saknas" on one line, not over the Underlag column.
+    14.0, 22.0,
+];
+
 pub(crate) fn sheet(
     report: &Review,
     f: &Formats,
@@ -122,17 +130,8 @@ pub(crate) fn sheet(
     ws.write_string_with_format(legend, 0, crate::kpi::types::STATUS_LEGEND, &f.subtitle)?;
     // Fixed widths: the fit would size the figures by the header and filter button, and
     // the decision block above is laid out for these widths.
-    for (col, width) in [
-        (0u16, NAME_WIDTH),
-        (1, 10.0),
-        (2, 10.0),
-        (3, 12.0),
-        (4, 9.0),
-        // "Uppgift saknas" on one line, not over the Underlag column.
-        (5, 14.0),
-        (6, 22.0),
-    ] {
-        ws.set_column_width(col, width)?;
+    for (col, width) in COLUMN_WIDTHS.iter().enumerate() {
+        ws.set_column_width(col as u16, *width)?;
     }
 
     // Title, and a plain account of the data quality so no reader misses it.
@@ -263,11 +262,11 @@ fn decision_block(
 ) -> Result<u32, XlsxError> {
     // The block spans the KPI table's seven columns.
     const LAST_COL: u16 = 6;
-    const WIDTH: f64 = NAME_WIDTH + 90.0;
+    let width: f64 = COLUMN_WIDTHS.iter().sum();
     let mut row = first_row;
     let line = |ws: &mut Worksheet, row: &mut u32, text: &str, format: &Format| {
         ws.merge_range(*row, 0, *row, LAST_COL, text, format)?;
-        let lines = wrapped_lines(text, WIDTH);
+        let lines = wrapped_lines(text, width);
         if lines > 1 {
             ws.set_row_height(*row, 15.0 * lines as f64 + 2.0)?;
         }
