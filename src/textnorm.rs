@@ -22,11 +22,46 @@ pub fn count_noun(n: u64, singular: &str, plural: &str) -> String {
 /// Normalises a header or value for matching: lowercase, a trailing "(...)" unit
 /// removed, punctuation turned into spaces, spaces collapsed.
 pub fn normalize(text: &str) -> String {
-    let mut t = text.trim().to_lowercase();
-    if let Some(inner) = container_field(&t) {
-        t = inner;
+    // Only the Greek capital sigma lowercases by its context (final "ς"); such a text
+    // takes the whole-string lowercase, every other text is lowercased char by char
+    // while it is copied (one allocation instead of four).
+    if text.contains('Σ') {
+        let lower = text.trim().to_lowercase();
+        let t = strip_units(&lower);
+        return collapse_words(t.chars(), t.len());
     }
-    // Strip trailing units like "(Ja/Nej)" or "[1-5]", possibly repeated.
+    let t = strip_units(text.trim());
+    if t.is_ascii() {
+        collapse_words(t.chars().map(|c| c.to_ascii_lowercase()), t.len())
+    } else {
+        collapse_words(t.chars().flat_map(char::to_lowercase), t.len())
+    }
+}
+
+/// The letters and digits of `chars`, every run of other characters one space, no
+/// space at either end.
+fn collapse_words(chars: impl Iterator<Item = char>, capacity: usize) -> String {
+    let mut out = String::with_capacity(capacity);
+    let mut last_space = true;
+    for c in chars {
+        if c.is_alphanumeric() {
+            out.push(c);
+            last_space = false;
+        } else if !last_space {
+            out.push(' ');
+            last_space = true;
+        }
+    }
+    let end = out.trim_end().len();
+    out.truncate(end);
+    out
+}
+
+/// The field inside a container heading, then without trailing units like "(Ja/Nej)"
+/// or "[1-5]" (possibly repeated). Lowercasing changes neither brackets nor where the
+/// text is blank, so this is found in the text as written.
+fn strip_units(text: &str) -> &str {
+    let mut t = container_field(text).unwrap_or(text);
     loop {
         let trimmed = t.trim_end();
         let cut = if trimmed.ends_with(')') {
@@ -37,22 +72,10 @@ pub fn normalize(text: &str) -> String {
             None
         };
         match cut {
-            Some(i) if i > 0 => t = trimmed[..i].to_string(),
-            _ => break,
+            Some(i) if i > 0 => t = &trimmed[..i],
+            _ => return t,
         }
     }
-    let mut out = String::with_capacity(t.len());
-    let mut last_space = true;
-    for c in t.chars() {
-        if c.is_alphanumeric() {
-            out.push(c);
-            last_space = false;
-        } else if !last_space {
-            out.push(' ');
-            last_space = true;
-        }
-    }
-    out.trim_end().to_string()
 }
 
 /// Headings that name a field only inside their parentheses: Jira's "Custom field
@@ -68,24 +91,52 @@ const FIELD_CONTAINERS: [&str; 7] = [
     "extra fält",
 ];
 
-/// The name inside "Custom field (Name)", lowercase; `None` for other texts.
-fn container_field(lower: &str) -> Option<String> {
-    let t = lower.trim_end();
+/// The name inside "Custom field (Name)", trimmed; `None` for other texts. The
+/// container's name is compared without case.
+fn container_field(text: &str) -> Option<&str> {
+    let t = text.trim_end();
     let inner = t.strip_suffix(')')?;
     let open = inner.find('(')?;
     let prefix = inner[..open].trim();
     let name = inner[open + 1..].trim();
-    (FIELD_CONTAINERS.contains(&prefix) && !name.is_empty()).then(|| name.to_string())
+    let is_container = if prefix.is_ascii() {
+        FIELD_CONTAINERS
+            .iter()
+            .any(|c| c.eq_ignore_ascii_case(prefix))
+    } else {
+        FIELD_CONTAINERS.contains(&prefix.to_lowercase().as_str())
+    };
+    (is_container && !name.is_empty()).then_some(name)
 }
 
 /// Normalised identifier text: trimmed, lowercase, inner spaces collapsed.
 pub fn norm_id(text: &str) -> Option<String> {
-    let t: String = text
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .to_lowercase();
-    (!t.is_empty()).then_some(t)
+    let mut out = String::new();
+    norm_id_into(text, &mut out);
+    (!out.is_empty()).then_some(out)
+}
+
+/// [`norm_id`] written into `out` (cleared first), for callers that reuse a buffer or
+/// only compare; empty when the text is blank.
+pub fn norm_id_into(text: &str, out: &mut String) {
+    out.clear();
+    if text.contains('Σ') {
+        // Lowercased as a whole: the final sigma depends on its context.
+        let joined = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        out.push_str(&joined.to_lowercase());
+        return;
+    }
+    out.reserve(text.len());
+    for word in text.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        if word.is_ascii() {
+            out.extend(word.chars().map(|c| c.to_ascii_lowercase()));
+        } else {
+            out.extend(word.chars().flat_map(char::to_lowercase));
+        }
+    }
 }
 
 /// A name as one form of its text: combining accents composed with their letter (NFC
@@ -96,13 +147,10 @@ pub fn norm_id(text: &str) -> Option<String> {
 pub fn nfc_name(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
-        if matches!(
-            c,
-            '\u{00AD}' | '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{2060}' | '\u{FEFF}'
-        ) {
+        if is_invisible(c) {
             continue;
         }
-        if ('\u{0300}'..='\u{036F}').contains(&c) {
+        if is_combining_mark(c) {
             if let Some(last) = out.chars().last() {
                 if let Some((_, _, composed)) = COMPOSE
                     .iter()
@@ -117,6 +165,19 @@ pub fn nfc_name(text: &str) -> String {
         out.push(c);
     }
     out
+}
+
+/// Characters [`nfc_name`] removes.
+fn is_invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{00AD}' | '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{2060}' | '\u{FEFF}'
+    )
+}
+
+/// Combining marks [`nfc_name`] composes with the letter before them.
+fn is_combining_mark(c: char) -> bool {
+    ('\u{0300}'..='\u{036F}').contains(&c)
 }
 
 /// Letter + combining mark → precomposed letter (Unicode canonical composition, for
@@ -256,18 +317,26 @@ const COMPOSE: [(char, char, char); 130] = [
 
 /// Lowercase without Swedish and common Latin diacritics: "Östermalm" → "ostermalm".
 pub fn fold_diacritics(text: &str) -> String {
-    nfc_name(text)
-        .to_lowercase()
+    if text.is_ascii() {
+        return text.to_ascii_lowercase();
+    }
+    let fold = |c: char| match c {
+        'å' | 'ä' | 'á' | 'à' | 'â' => 'a',
+        'ö' | 'ø' | 'ó' | 'ò' | 'ô' => 'o',
+        'é' | 'è' | 'ë' | 'ê' => 'e',
+        'ü' | 'ú' => 'u',
+        'í' | 'ï' => 'i',
+        c => c,
+    };
+    // Most texts have nothing for `nfc_name` to do and no context-dependent lowercase
+    // (the Greek final sigma): lowercased and folded in one pass.
+    if !text
         .chars()
-        .map(|c| match c {
-            'å' | 'ä' | 'á' | 'à' | 'â' => 'a',
-            'ö' | 'ø' | 'ó' | 'ò' | 'ô' => 'o',
-            'é' | 'è' | 'ë' | 'ê' => 'e',
-            'ü' | 'ú' => 'u',
-            'í' | 'ï' => 'i',
-            c => c,
-        })
-        .collect()
+        .any(|c| c == 'Σ' || is_invisible(c) || is_combining_mark(c))
+    {
+        return text.chars().flat_map(char::to_lowercase).map(fold).collect();
+    }
+    nfc_name(text).to_lowercase().chars().map(fold).collect()
 }
 
 /// Name key for matching units: lowercase, no diacritics, no "stadsdelsförvaltning"/"SDF"

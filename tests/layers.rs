@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 /// Bottom to top. A module may use modules on its own level or below, never above.
 const LAYERS: &[&[&str]] = &[
-    &["schema", "textnorm", "platform", "privacy"],
+    &["schema", "textnorm", "fasthash", "platform", "privacy"],
     &["error"],
     &["config", "catalogue"],
     &["ingest"],

@@ -62,6 +62,9 @@ pub struct Words {
     pub stems: Vec<String>,
     /// Total length of the stems, for the share of the heading a synonym covers.
     pub chars: usize,
+    /// The stems joined by spaces, without diacritics (prepared once: every heading
+    /// is compared with every synonym).
+    pub folded: String,
 }
 
 impl Words {
@@ -75,7 +78,13 @@ impl Words {
             .map(stem)
             .collect();
         let chars = stems.iter().map(|s| s.chars().count()).sum();
-        Words { norm, stems, chars }
+        let folded = fold_diacritics(&stems.join(" "));
+        Words {
+            norm,
+            stems,
+            chars,
+            folded,
+        }
     }
 }
 
@@ -158,9 +167,7 @@ pub fn score(heading: &Words, synonym: &Words, contain: bool) -> Option<Match> {
             span: whole,
         });
     }
-    if heading.stems == synonym.stems
-        || fold_diacritics(&heading.stems.join(" ")) == fold_diacritics(&synonym.stems.join(" "))
-    {
+    if heading.stems == synonym.stems || heading.folded == synonym.folded {
         return Some(Match {
             score: 90,
             how: How::Inflected,

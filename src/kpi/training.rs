@@ -1,12 +1,11 @@
 //! Training KPIs: the population (roster, else the people in the training lists), who of
 //! them completed every mandatory course by 31 Dec, and the breakdown by unit and course.
 
-use std::collections::{HashMap, HashSet};
-
 use chrono::{Datelike, NaiveDate};
-use polars::prelude::*;
+use polars::prelude::PolarsResult;
 
 use crate::config::Config;
+use crate::fasthash::{FxHashMap, FxHashSet};
 use crate::kpi::{Breakdowns, CourseRow, Kpi, TrainingUnitRow};
 use crate::model::{Completion, Inputs, PersonIds, Place, Problem};
 use crate::schema::KpiId;
@@ -25,30 +24,30 @@ struct People {
     units: Vec<Option<String>>,
     /// Person by identifier, one map per key kind of [`PersonIds::keys`] (looked up
     /// by `&str`, so a lookup allocates nothing).
-    index: [HashMap<String, usize>; 5],
+    index: [FxHashMap<String, usize>; 5],
     /// Identifier kinds seen, so a miss on one of them is decisive.
-    kinds: HashSet<u8>,
+    kinds: [bool; 5],
     /// Names that belong to more than one person.
-    ambiguous_names: HashSet<String>,
+    ambiguous_names: FxHashSet<String>,
 }
 
 impl People {
     fn find(&self, ids: &PersonIds) -> Option<usize> {
-        let keys = ids.keys();
         let mut checkable = false;
-        for (k, v) in keys.iter().filter(|(k, _)| *k != NAME_KEY) {
-            if let Some(id) = self.index[*k as usize].get(*v) {
+        for (k, v) in ids.keys().filter(|(k, _)| *k != NAME_KEY) {
+            if let Some(id) = self.index[k as usize].get(v) {
                 return Some(*id);
             }
-            checkable |= self.kinds.contains(k);
+            checkable |= self.kinds[k as usize];
         }
         if checkable {
             return None;
         }
-        keys.iter()
-            .find(|(k, _)| *k == NAME_KEY)
-            .filter(|(_, v)| !self.ambiguous_names.contains(*v))
-            .and_then(|(k, v)| self.index[*k as usize].get(*v).copied())
+        let name = ids.name.as_deref()?;
+        if self.ambiguous_names.contains(name) {
+            return None;
+        }
+        self.index[NAME_KEY as usize].get(name).copied()
     }
 
     fn insert(&mut self, ids: &PersonIds, unit: Option<&String>) -> usize {
@@ -75,7 +74,7 @@ impl People {
                 self.ambiguous_names.insert(v.to_string());
             }
             if k != NAME_KEY {
-                self.kinds.insert(k);
+                self.kinds[k as usize] = true;
             }
         }
         id
@@ -105,7 +104,7 @@ pub fn compute(
         .iter()
         .map(|m| m.label.clone())
         .collect();
-    let n_mandatory = b.mandatory_courses.len() as u32;
+    let n_mandatory = b.mandatory_courses.len();
 
     let mut people = roster_population(inputs);
     let matching = match_completions(inputs, year, &mut people);
@@ -113,24 +112,26 @@ pub fn compute(
 
     let headcount = people.units.len() as u32;
     let has_training = !inputs.completions.is_empty();
-    let done = matching.done_frame()?;
-    let completed_now = completers(&done, year_end(year), n_mandatory)?;
+    let now = Mandatory::done_by(&matching, people.units.len(), n_mandatory, year_end(year));
     let previous_available = has_training && matching.has_previous_dates;
-    let completed_prev = if previous_available {
-        Some(completers(&done, year_end(year - 1), n_mandatory)?)
-    } else {
-        None
-    };
+    let count_prev = previous_available.then(|| {
+        Mandatory::done_by(&matching, people.units.len(), n_mandatory, year_end(year - 1))
+            .completers()
+            .count() as f64
+    });
 
     if has_training && headcount > 0 {
-        let persons = persons_frame(&people)?;
-        b.training_by_unit = unit_breakdown(&persons, &done, &completed_now, year, n_mandatory)?;
-        b.training_by_course = course_breakdown(&done, year, previous_available, headcount)?;
+        b.training_by_unit = unit_breakdown(&people, &now);
+        b.training_by_course = course_breakdown(&matching, year, previous_available, headcount);
     }
 
-    let count_now = has_training.then_some(completed_now.height() as f64);
-    let count_prev = completed_prev.as_ref().map(|d| d.height() as f64);
-    Ok(training_kpis(headcount, count_now, count_prev, n_mandatory))
+    let count_now = has_training.then(|| now.completers().count() as f64);
+    Ok(training_kpis(
+        headcount,
+        count_now,
+        count_prev,
+        n_mandatory as u32,
+    ))
 }
 
 /// The population as far as the roster gives it; empty without a roster, when the
@@ -146,14 +147,13 @@ fn roster_population(inputs: &Inputs) -> People {
 /// The training lists matched against the population: the completed courses of its
 /// persons, and who of the lists could not be matched.
 #[derive(Default)]
-struct Matching {
-    /// Columns of the completions frame (see [`Matching::done_frame`]).
-    person: Vec<u32>,
-    course: Vec<i32>,
-    course_name: Vec<String>,
-    day: Vec<i32>,
+struct Matching<'a> {
+    /// The completions of the population's persons, one entry each.
+    done: Vec<Done>,
+    /// Course names as written (trimmed), by [`Done::name`].
+    course_names: Vec<&'a str>,
     /// Persons of the roster found in the training lists.
-    matched: HashSet<usize>,
+    matched: FxHashSet<usize>,
     /// Persons of the training lists not on the roster.
     outsiders: People,
     /// Of the outsiders, those whose only link is a name several on the roster share.
@@ -164,10 +164,22 @@ struct Matching {
     has_previous_dates: bool,
 }
 
+/// One completed course of a person of the population.
+struct Done {
+    person: u32,
+    /// Index of the mandatory course; `None` for any other course.
+    mandatory: Option<u32>,
+    /// Index into [`Matching::course_names`].
+    name: u32,
+    /// The day it counts from (see [`day`]).
+    day: i32,
+}
+
 /// Reads the training lists into a [`Matching`]. With a roster, only its persons count;
 /// without one, every person in the lists joins `people`.
-fn match_completions(inputs: &Inputs, year: i32, people: &mut People) -> Matching {
+fn match_completions<'a>(inputs: &'a Inputs, year: i32, people: &mut People) -> Matching<'a> {
     let mut m = Matching::default();
+    let mut names: FxHashMap<&'a str, u32> = FxHashMap::default();
     for c in &inputs.completions {
         let Some(person) = m.person_of(c, inputs.has_roster, people) else {
             continue;
@@ -176,15 +188,22 @@ fn match_completions(inputs: &Inputs, year: i32, people: &mut People) -> Matchin
             continue;
         }
         let day = m.completion_day(c.date, year);
-        m.person.push(person as u32);
-        m.course.push(c.mandatory.map(|m| m as i32).unwrap_or(-1));
-        m.course_name.push(c.course.trim().to_string());
-        m.day.push(day);
+        let course = c.course.trim();
+        let name = *names.entry(course).or_insert_with(|| {
+            m.course_names.push(course);
+            m.course_names.len() as u32 - 1
+        });
+        m.done.push(Done {
+            person: person as u32,
+            mandatory: c.mandatory.map(|i| i as u32),
+            name,
+            day,
+        });
     }
     m
 }
 
-impl Matching {
+impl Matching<'_> {
     /// The population's person a completion belongs to, or `None` (recorded as an
     /// outsider) when a roster is given and the person is not on it.
     fn person_of(
@@ -233,17 +252,6 @@ impl Matching {
         }
     }
 
-    /// Completions of the population: person, course (index of the mandatory course,
-    /// -1 for any other), course_name and day.
-    fn done_frame(&self) -> PolarsResult<DataFrame> {
-        DataFrame::new_infer_height(vec![
-            Column::new("person".into(), self.person.clone()),
-            Column::new("course".into(), self.course.clone()),
-            Column::new("course_name".into(), self.course_name.clone()),
-            Column::new("day".into(), self.day.clone()),
-        ])
-    }
-
     /// How many persons of the training lists were found on the roster.
     fn roster_match(&self) -> crate::kpi::RosterMatch {
         let matched = self.matched.len() as u32;
@@ -256,6 +264,66 @@ impl Matching {
             ambiguous: self.ambiguous.units.len() as u32,
             rate: (persons > 0).then(|| matched as f64 / persons as f64),
         }
+    }
+}
+
+/// Which mandatory courses each person of the population completed by a cutoff day:
+/// one bit per course (plain counting over the matched completions; a polars frame
+/// with its joins and group-bys took several times as long here, `examples/kpi_timing`).
+struct Mandatory {
+    courses: usize,
+    /// Words of bits per person.
+    words: usize,
+    bits: Vec<u64>,
+}
+
+impl Mandatory {
+    fn done_by(m: &Matching, persons: usize, courses: usize, cutoff: i32) -> Mandatory {
+        // Room for every index the completions carry (a course counts towards "every
+        // mandatory course" by its distinct index, as it always has).
+        let indices = m
+            .done
+            .iter()
+            .filter_map(|d| d.mandatory)
+            .map(|c| c as usize + 1)
+            .max()
+            .unwrap_or(0)
+            .max(courses);
+        let words = indices.div_ceil(64);
+        let mut bits = vec![0u64; persons * words];
+        for d in &m.done {
+            if let Some(c) = d.mandatory {
+                let c = c as usize;
+                if d.day <= cutoff {
+                    bits[d.person as usize * words + c / 64] |= 1 << (c % 64);
+                }
+            }
+        }
+        Mandatory {
+            courses,
+            words,
+            bits,
+        }
+    }
+
+    /// Whether `person` completed mandatory course `course`.
+    fn has(&self, person: usize, course: usize) -> bool {
+        self.bits[person * self.words + course / 64] & (1 << (course % 64)) != 0
+    }
+
+    /// Whether `person` completed every mandatory course (never, with none configured).
+    fn all(&self, person: usize) -> bool {
+        let done: u32 = self.bits[person * self.words..(person + 1) * self.words]
+            .iter()
+            .map(|w| w.count_ones())
+            .sum();
+        self.courses > 0 && done as usize == self.courses
+    }
+
+    /// Persons who completed every mandatory course.
+    fn completers(&self) -> impl Iterator<Item = usize> + '_ {
+        let persons = self.bits.len().checked_div(self.words).unwrap_or(0);
+        (0..persons).filter(|p| self.all(*p))
     }
 }
 
@@ -301,176 +369,94 @@ fn ambiguous_names_note(ambiguous: &People) -> Option<Problem> {
     })
 }
 
-/// The population: person and unit.
-fn persons_frame(people: &People) -> PolarsResult<DataFrame> {
-    let units: Vec<String> = people
-        .units
-        .iter()
-        .map(|u| u.clone().unwrap_or_else(|| NO_UNIT.to_string()))
-        .collect();
-    DataFrame::new_infer_height(vec![
-        Column::new(
-            "person".into(),
-            (0..people.units.len() as u32).collect::<Vec<u32>>(),
-        ),
-        Column::new("unit".into(), units),
-    ])
-}
-
 /// By unit: headcount, completers of every mandatory course and completers of each
 /// mandatory course by the end of the year; "no unit" last.
-fn unit_breakdown(
-    persons: &DataFrame,
-    done: &DataFrame,
-    completed_now: &DataFrame,
-    year: i32,
-    n_mandatory: u32,
-) -> PolarsResult<Vec<TrainingUnitRow>> {
-    let by_unit_course = completers_by_unit_and_course(persons, done, year_end(year))?;
-    let flagged = headcount_and_completers_by_unit(persons, completed_now)?;
-    let (u, h, d) = (
-        flagged.column("unit")?.str()?,
-        flagged.column("headcount")?.u32()?,
-        flagged.column("completed")?.u32()?,
-    );
-    let mut rows = Vec::new();
-    for i in 0..flagged.height() {
-        let unit = u.get(i).unwrap_or(NO_UNIT).to_string();
-        let headcount = h.get(i).unwrap_or(0);
-        let completed = d.get(i).unwrap_or(0);
-        let per_course = (0..n_mandatory as i32)
-            .map(|c| by_unit_course.get(&(unit.clone(), c)).copied().unwrap_or(0))
-            .collect();
-        rows.push(TrainingUnitRow {
-            rate: (headcount > 0 && n_mandatory > 0).then(|| completed as f64 / headcount as f64),
-            unit,
-            headcount,
-            completed_all: completed,
-            per_course,
+fn unit_breakdown(people: &People, now: &Mandatory) -> Vec<TrainingUnitRow> {
+    let mut by_unit: FxHashMap<&str, TrainingUnitRow> = FxHashMap::default();
+    for (person, unit) in people.units.iter().enumerate() {
+        let unit = unit.as_deref().unwrap_or(NO_UNIT);
+        let row = by_unit.entry(unit).or_insert_with(|| TrainingUnitRow {
+            unit: unit.to_string(),
+            headcount: 0,
+            completed_all: 0,
+            rate: None,
+            per_course: vec![0; now.courses],
         });
-    }
-    rows.sort_by_key(|r| (r.unit == NO_UNIT, r.unit.clone()));
-    Ok(rows)
-}
-
-/// Per unit (sorted): headcount, and completers of every mandatory course.
-fn headcount_and_completers_by_unit(
-    persons: &DataFrame,
-    completed: &DataFrame,
-) -> PolarsResult<DataFrame> {
-    persons
-        .clone()
-        .lazy()
-        .left_join(
-            completed.clone().lazy().with_column(lit(true).alias("all")),
-            col("person"),
-            col("person"),
-        )
-        .group_by([col("unit")])
-        .agg([
-            len().alias("headcount"),
-            col("all").is_not_null().sum().alias("completed"),
-        ])
-        .sort(["unit"], Default::default())
-        .collect()
-}
-
-/// Persons who completed a mandatory course on or before `cutoff`, per unit and course.
-fn completers_by_unit_and_course(
-    persons: &DataFrame,
-    done: &DataFrame,
-    cutoff: i32,
-) -> PolarsResult<HashMap<(String, i32), u32>> {
-    let per_course_done = done
-        .clone()
-        .lazy()
-        .filter(
-            col("course")
-                .gt_eq(lit(0))
-                .and(col("day").lt_eq(lit(cutoff))),
-        )
-        .group_by([col("person"), col("course")])
-        .agg([len().alias("n")]);
-    let unit_course = persons
-        .clone()
-        .lazy()
-        .inner_join(per_course_done, col("person"), col("person"))
-        .group_by([col("unit"), col("course")])
-        .agg([len().alias("n")])
-        .collect()?;
-    let (u, c, n) = (
-        unit_course.column("unit")?.str()?,
-        unit_course.column("course")?.i32()?,
-        unit_course.column("n")?.u32()?,
-    );
-    let mut out = HashMap::new();
-    for i in 0..unit_course.height() {
-        if let (Some(u), Some(c), Some(n)) = (u.get(i), c.get(i), n.get(i)) {
-            out.insert((u.to_string(), c), n);
+        row.headcount += 1;
+        if now.all(person) {
+            row.completed_all += 1;
+        }
+        for (course, n) in row.per_course.iter_mut().enumerate() {
+            if now.has(person, course) {
+                *n += 1;
+            }
         }
     }
-    Ok(out)
+    let mut rows: Vec<TrainingUnitRow> = by_unit
+        .into_values()
+        .map(|mut row| {
+            row.rate = (row.headcount > 0 && now.courses > 0)
+                .then(|| row.completed_all as f64 / row.headcount as f64);
+            row
+        })
+        .collect();
+    rows.sort_by(|a, b| (a.unit == NO_UNIT, &a.unit).cmp(&(b.unit == NO_UNIT, &b.unit)));
+    rows
 }
 
 /// By course name, mandatory ones first: persons of the population who completed it
 /// this year and, when the dates allow, by the end of last year.
 fn course_breakdown(
-    done: &DataFrame,
+    m: &Matching,
     year: i32,
     previous_available: bool,
     headcount: u32,
-) -> PolarsResult<Vec<CourseRow>> {
-    let now = completers_by_course(done, year_end(year))?;
-    let prev = if previous_available {
-        Some(completers_by_course(done, year_end(year - 1))?)
-    } else {
-        None
-    };
+) -> Vec<CourseRow> {
+    let now = completers_by_course(m, year_end(year));
+    let prev = previous_available.then(|| completers_by_course(m, year_end(year - 1)));
     let mut courses: Vec<CourseRow> = now
         .iter()
-        .map(|(name, (m, n))| CourseRow {
-            course: name.clone(),
-            mandatory: *m >= 0,
-            completed: *n,
-            completed_previous: prev.as_ref().map(|p| p.get(name).map(|x| x.1).unwrap_or(0)),
-            rate: (headcount > 0).then(|| *n as f64 / headcount as f64),
+        .enumerate()
+        .filter_map(|(name, counted)| {
+            let (mandatory, n) = (*counted)?;
+            Some(CourseRow {
+                course: m.course_names[name].to_string(),
+                mandatory,
+                completed: n,
+                completed_previous: prev
+                    .as_ref()
+                    .map(|p| p[name].map(|(_, n)| n).unwrap_or(0)),
+                rate: (headcount > 0).then(|| n as f64 / headcount as f64),
+            })
         })
         .collect();
     courses.sort_by(|a, b| b.mandatory.cmp(&a.mandatory).then(a.course.cmp(&b.course)));
-    Ok(courses)
+    courses
 }
 
-/// Per course name completed on or before `cutoff`: the mandatory course index (-1 for
-/// none) and the number of persons.
-fn completers_by_course(
-    done: &DataFrame,
-    cutoff: i32,
-) -> PolarsResult<HashMap<String, (i32, u32)>> {
-    let df = done
-        .clone()
-        .lazy()
-        .filter(col("day").lt_eq(lit(cutoff)))
-        .group_by([col("course_name")])
-        .agg([
-            col("person").n_unique().alias("n"),
-            col("course").max().alias("mandatory"),
-        ])
-        .collect()?;
-    let (names, n, m) = (
-        df.column("course_name")?.str()?,
-        df.column("n")?.u32()?,
-        df.column("mandatory")?.i32()?,
-    );
-    let mut out = HashMap::new();
-    for i in 0..df.height() {
-        if let Some(name) = names.get(i) {
-            out.insert(
-                name.to_string(),
-                (m.get(i).unwrap_or(-1), n.get(i).unwrap_or(0)),
-            );
+/// Per course name (index into [`Matching::course_names`]) completed on or before
+/// `cutoff`: whether some completion of it is of a mandatory course, and the number of
+/// persons; `None` for a name nobody completed by then.
+fn completers_by_course(m: &Matching, cutoff: i32) -> Vec<Option<(bool, u32)>> {
+    let mut pairs: Vec<(u32, u32)> = m
+        .done
+        .iter()
+        .filter(|d| d.day <= cutoff)
+        .map(|d| (d.name, d.person))
+        .collect();
+    pairs.sort_unstable();
+    pairs.dedup();
+    let mut out: Vec<Option<(bool, u32)>> = vec![None; m.course_names.len()];
+    for (name, _) in &pairs {
+        let entry = out[*name as usize].get_or_insert((false, 0));
+        entry.1 += 1;
+    }
+    for d in m.done.iter().filter(|d| d.day <= cutoff && d.mandatory.is_some()) {
+        if let Some(entry) = out[d.name as usize].as_mut() {
+            entry.0 = true;
         }
     }
-    Ok(out)
+    out
 }
 
 /// Headcount, completers of every mandatory course and their share.
@@ -502,25 +488,6 @@ fn training_kpis(
             rate(count_prev),
         ),
     ]
-}
-
-/// Persons who completed every mandatory course on or before `cutoff`.
-fn completers(done: &DataFrame, cutoff: i32, n_mandatory: u32) -> PolarsResult<DataFrame> {
-    if n_mandatory == 0 {
-        return DataFrame::new_infer_height(vec![Column::new("person".into(), Vec::<u32>::new())]);
-    }
-    done.clone()
-        .lazy()
-        .filter(
-            col("course")
-                .gt_eq(lit(0))
-                .and(col("day").lt_eq(lit(cutoff))),
-        )
-        .group_by([col("person")])
-        .agg([col("course").n_unique().alias("n")])
-        .filter(col("n").eq(lit(n_mandatory)))
-        .select([col("person")])
-        .collect()
 }
 
 fn note(message: String, action: &str) -> Problem {

@@ -319,7 +319,7 @@ impl PersonIds {
     }
 
     /// The identifiers in matching priority order, tagged by kind.
-    pub fn keys(&self) -> Vec<(u8, &str)> {
+    pub fn keys(&self) -> impl Iterator<Item = (u8, &str)> {
         [
             (0u8, &self.employee_number),
             (1, &self.personal_number),
@@ -329,7 +329,6 @@ impl PersonIds {
         ]
         .into_iter()
         .filter_map(|(k, v)| v.as_deref().map(|v| (k, v)))
-        .collect()
     }
 }
 
