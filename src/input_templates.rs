@@ -618,7 +618,10 @@ mod tests {
     use crate::ingest::{Cell, Recogniser};
 
     fn row(texts: &[String]) -> Vec<Cell> {
-        texts.iter().map(|t| Cell::Text(t.clone())).collect()
+        texts
+            .iter()
+            .map(|t| Cell::Text(t.as_str().into()))
+            .collect()
     }
 
     #[test]

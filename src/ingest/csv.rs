@@ -254,7 +254,7 @@ pub fn read_delimited(
                 if f.trim().is_empty() {
                     Cell::Empty
                 } else {
-                    Cell::Text(f.to_string())
+                    Cell::Text(f.into())
                 }
             })
             .collect();

@@ -448,7 +448,7 @@ fn read_xlsx_sheet<RS: std::io::Read + std::io::Seek>(
                 Some(calamine::XlsxFormulaMetadata::Normal { formula })
                     if !formula.trim().is_empty() =>
                 {
-                    value = Cell::Text(format!("={formula}"));
+                    value = Cell::Text(format!("={formula}").into());
                     formula_texts.push(format!(
                         "{}{}",
                         crate::ingest::header::column_letter(col as usize),
@@ -500,14 +500,14 @@ fn convert_ref(d: &calamine::DataRef) -> Cell {
     use calamine::DataRef;
     match d {
         DataRef::Empty => Cell::Empty,
-        DataRef::String(s) => Cell::Text(s.clone()),
-        DataRef::SharedString(s) => Cell::Text(s.to_string()),
+        DataRef::String(s) => Cell::Text(s.as_str().into()),
+        DataRef::SharedString(s) => Cell::Text((*s).into()),
         DataRef::Int(i) => convert(&Data::Int(*i)),
         DataRef::Float(f) => convert(&Data::Float(*f)),
         DataRef::Bool(b) => Cell::Bool(*b),
         DataRef::DateTime(dt) => convert(&Data::DateTime(*dt)),
         DataRef::DateTimeIso(s) => convert(&Data::DateTimeIso(s.clone())),
-        DataRef::DurationIso(s) => Cell::Text(s.clone()),
+        DataRef::DurationIso(s) => Cell::Text(s.as_str().into()),
         DataRef::Error(e) => Cell::Error(format!("{e}")),
     }
 }
@@ -515,7 +515,7 @@ fn convert_ref(d: &calamine::DataRef) -> Cell {
 fn convert(d: &Data) -> Cell {
     match d {
         Data::Empty => Cell::Empty,
-        Data::String(s) => Cell::Text(s.clone()),
+        Data::String(s) => Cell::Text(s.as_str().into()),
         Data::Int(i) => Cell::Number(*i as f64),
         Data::Float(f) => Cell::Number(*f),
         Data::Bool(b) => Cell::Bool(*b),
@@ -529,8 +529,8 @@ fn convert(d: &Data) -> Cell {
         Data::DateTime(dt) => Cell::Number(dt.as_f64()),
         Data::DateTimeIso(s) => parse_datetime_text(s)
             .map(Cell::DateTime)
-            .unwrap_or_else(|| Cell::Text(s.clone())),
-        Data::DurationIso(s) => Cell::Text(s.clone()),
+            .unwrap_or_else(|| Cell::Text(s.as_str().into())),
+        Data::DurationIso(s) => Cell::Text(s.as_str().into()),
         Data::Error(e) => Cell::Error(format!("{e}")),
     }
 }

@@ -845,7 +845,7 @@ impl Recogniser {
                     .flatten()
                     .any(|r| &r.role == *role)
             })
-            .map(|(role, v)| (role.clone(), Cell::Text(v.clone())))
+            .map(|(role, v)| (role.clone(), Cell::Text(v.as_str().into())))
             .collect()
     }
 
@@ -883,7 +883,7 @@ impl Recogniser {
         let file = normalize(&facts.file).contains("personuppgiftsincident");
         if mentions >= 2 || title || file {
             map.constants
-                .insert("personal_data".to_string(), Cell::Text("Ja".to_string()));
+                .insert("personal_data".to_string(), Cell::Text("Ja".into()));
             map.notes.push(
                 "exporten är en anmälan av personuppgiftsincidenter (rubrikerna frågar om personuppgifter); varje rad räknas som en personuppgiftsincident".to_string(),
             );
@@ -1522,7 +1522,7 @@ mod tests {
                 if c.is_empty() {
                     Cell::Empty
                 } else {
-                    Cell::Text(c.to_string())
+                    Cell::Text((*c).into())
                 }
             })
             .collect()

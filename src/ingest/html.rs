@@ -207,7 +207,7 @@ fn end_cell(
     let value = if clean.is_empty() {
         Cell::Empty
     } else {
-        Cell::Text(clean)
+        Cell::Text(clean.into())
     };
     let at = row.len();
     if rows > 1 && !value.is_empty() {

@@ -30,7 +30,7 @@ pub struct Prepared<'a> {
 pub fn prepare<'a>(catalogue: &'a Catalogue, sheet: &'a RawSheet) -> Prepared<'a> {
     let found = catalogue.identify(sheet.rows.iter().map(|r| {
         r.iter().map(|c| match c {
-            Cell::Text(t) => t.as_str(),
+            Cell::Text(t) => &**t,
             _ => "",
         })
     }));

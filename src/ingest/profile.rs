@@ -377,7 +377,7 @@ fn profile_column<'a>(
             Cell::Text(t) if t.trim().is_empty() => {}
             Cell::Text(t) => {
                 p.filled += 1;
-                *texts.entry(t.as_str()).or_default() += 1;
+                *texts.entry(&**t).or_default() += 1;
             }
             Cell::Number(n) => {
                 p.filled += 1;
@@ -444,7 +444,7 @@ mod tests {
         let vocab = Vocabularies::new(&Config::default_config());
         let rows: Vec<Vec<Cell>> = values
             .iter()
-            .map(|v| vec![Cell::Text(v.to_string())])
+            .map(|v| vec![Cell::Text((*v).into())])
             .collect();
         profile_columns(&rows, 0, 1, &vocab).remove(0)
     }

@@ -4,6 +4,8 @@
 //! Parsers return `None` for a value they cannot read; the caller reports it with its
 //! place (file, sheet, row, column) and leaves the row out of the KPI it would distort.
 
+use std::sync::Arc;
+
 use chrono::{Datelike, NaiveDate, NaiveDateTime, NaiveTime};
 
 /// One cell as read from any format.
@@ -11,7 +13,9 @@ use chrono::{Datelike, NaiveDate, NaiveDateTime, NaiveTime};
 pub enum Cell {
     #[default]
     Empty,
-    Text(String),
+    /// Text, shared: a workbook's shared strings and a column's repeated values are one
+    /// allocation each, however many cells hold them.
+    Text(Arc<str>),
     Number(f64),
     Bool(bool),
     DateTime(NaiveDateTime),

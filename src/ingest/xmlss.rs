@@ -250,21 +250,21 @@ fn typed(kind: &str, text: &str) -> Cell {
             .trim()
             .parse::<f64>()
             .map(Cell::Number)
-            .unwrap_or_else(|_| Cell::Text(text.to_string())),
+            .unwrap_or_else(|_| Cell::Text(text.into())),
         "datetime" => {
             let t = text.trim();
             NaiveDateTime::parse_from_str(t, "%Y-%m-%dT%H:%M:%S%.f")
                 .or_else(|_| NaiveDateTime::parse_from_str(t, "%Y-%m-%dT%H:%M:%S"))
                 .map(Cell::DateTime)
-                .unwrap_or_else(|_| Cell::Text(text.to_string()))
+                .unwrap_or_else(|_| Cell::Text(text.into()))
         }
         "boolean" => match text.trim() {
             "1" => Cell::Bool(true),
             "0" => Cell::Bool(false),
-            _ => Cell::Text(text.to_string()),
+            _ => Cell::Text(text.into()),
         },
         "error" => Cell::Error(text.trim().to_string()),
-        _ => Cell::Text(text.to_string()),
+        _ => Cell::Text(text.into()),
     }
 }
 

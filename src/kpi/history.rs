@@ -43,7 +43,7 @@ pub fn from_workbook(sheets: &[RawSheet], file: &str, cfg: &Config) -> Result<Pa
             .iter()
             .skip(1)
             .filter_map(|r| match r.first() {
-                Some(Cell::Text(t)) => Some(t.as_str()),
+                Some(Cell::Text(t)) => Some(&**t),
                 _ => None,
             })
             .collect();

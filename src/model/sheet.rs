@@ -128,7 +128,7 @@ impl<'a> SheetReader<'a> {
             Some(col) => {
                 let rows = self.rows();
                 let texts = rows.iter().filter_map(|r| match r.at(col) {
-                    Cell::Text(t) => Some(t.as_str()),
+                    Cell::Text(t) => Some(&**t),
                     _ => None,
                 });
                 let (order, decided) = crate::ingest::value::decide_date_order(texts);
