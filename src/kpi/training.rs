@@ -1,6 +1,8 @@
 //! Training KPIs: the population (roster, else the people in the training lists), who of
 //! them completed every mandatory course by 31 Dec, and the breakdown by unit and course.
 
+use std::sync::Arc;
+
 use chrono::{Datelike, NaiveDate};
 use polars::prelude::PolarsResult;
 
@@ -21,7 +23,7 @@ const NAME_KEY: u8 = 4;
 /// different employee numbers are two persons.
 #[derive(Default)]
 struct People {
-    units: Vec<Option<String>>,
+    units: Vec<Option<Arc<str>>>,
     /// Person by identifier, one map per key kind of [`PersonIds::keys`] (looked up
     /// by `&str`, so a lookup allocates nothing).
     index: [FxHashMap<String, usize>; 5],
@@ -50,7 +52,7 @@ impl People {
         self.index[NAME_KEY as usize].get(name).copied()
     }
 
-    fn insert(&mut self, ids: &PersonIds, unit: Option<&String>) -> usize {
+    fn insert(&mut self, ids: &PersonIds, unit: Option<&Arc<str>>) -> usize {
         let id = match self.find(ids) {
             Some(id) => id,
             None => {

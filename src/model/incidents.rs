@@ -131,6 +131,8 @@ pub fn read(r: &mut SheetReader, cfg: &Config) -> Vec<Incident> {
     let mut out = Vec::new();
     // Rows whose event date came from the discovery or registration date.
     let mut stand_ins = 0usize;
+    // The sheet's place, screened once (its names are input text too).
+    let sheet_place = Place::sheet(r.file, r.sheet.sheet.clone());
     for row in r.rows() {
         let mut date = None;
         let mut bad = false;
@@ -207,8 +209,7 @@ pub fn read(r: &mut SheetReader, cfg: &Config) -> Vec<Incident> {
             );
         }
         r.rows_read += 1;
-        let place =
-            Place::sheet(r.file, r.sheet.sheet.clone()).at_row(r.sheet.excel_row(row.index));
+        let place = sheet_place.clone().at_row(r.sheet.excel_row(row.index));
         out.push(Incident {
             case_id: r.identity(row, "case_id"),
             date,

@@ -390,7 +390,7 @@ pub fn fact_text(text: &str) -> String {
 /// really hold two incidents with the same shown facts).
 #[derive(Debug, Default)]
 pub struct SeenRows {
-    rows: std::collections::HashMap<(InputKind, String), SeenFacts>,
+    rows: crate::fasthash::FxHashMap<(InputKind, String), SeenFacts>,
 }
 
 #[derive(Debug, Default)]
@@ -398,7 +398,7 @@ struct SeenFacts {
     kept: usize,
     /// The first file the facts were kept from (for the note).
     first_file: String,
-    per_file: std::collections::HashMap<String, usize>,
+    per_file: crate::fasthash::FxHashMap<String, usize>,
 }
 
 impl SeenRows {
@@ -419,9 +419,18 @@ impl SeenRows {
                 continue;
             }
             let seen = self.rows.entry((kind, record.facts())).or_default();
-            let in_file = seen.per_file.entry(file.to_string()).or_default();
-            *in_file += 1;
-            if *in_file <= seen.kept {
+            // The file's name is copied once, not per row.
+            let in_file = match seen.per_file.get_mut(file) {
+                Some(n) => {
+                    *n += 1;
+                    *n
+                }
+                None => {
+                    seen.per_file.insert(file.to_string(), 1);
+                    1
+                }
+            };
+            if in_file <= seen.kept {
                 match copies.iter_mut().find(|(f, _)| *f == seen.first_file) {
                     Some((_, n)) => *n += 1,
                     None => copies.push((seen.first_file.clone(), 1)),

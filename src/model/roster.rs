@@ -8,18 +8,24 @@ use crate::textnorm::{norm_id, normalize};
 #[derive(Debug, Clone)]
 pub struct Employee {
     pub ids: PersonIds,
-    pub unit: Option<String>,
+    /// Shared: a roster repeats a few hundred units over thousands of rows.
+    pub unit: Option<std::sync::Arc<str>>,
     /// Förvaltning column, for splitting a city-wide roster.
     pub administration: Option<String>,
 }
 
-/// Person identifiers of a row, from whichever identifier columns the sheet has.
+/// Person identifiers of a row, from whichever identifier columns the sheet has. Each
+/// identifier is normalised straight from the cell's text (one allocation, the
+/// identifier itself).
 pub fn person_ids(r: &SheetReader, row: Row) -> PersonIds {
-    let get = |role: &str| r.identity(row, role).and_then(|t| norm_id(&t));
+    let get = |role: &str| r.identity_str(row, role).and_then(|t| norm_id(&t));
     PersonIds {
         employee_number: get("employee_number"),
         user_id: get("user_id"),
-        personal_number: get("personal_number").map(|p| p.replace(['-', '+', ' '], "")),
+        personal_number: get("personal_number").map(|mut p| {
+            p.retain(|c| !matches!(c, '-' | '+' | ' '));
+            p
+        }),
         email: get("email"),
         // With no single name column, Förnamn + Efternamn make the name.
         name: get("name").or_else(|| {
@@ -185,7 +191,7 @@ pub fn read(r: &mut SheetReader) -> Vec<Employee> {
         }
         out.push(Employee {
             ids,
-            unit: r.text(row, "unit"),
+            unit: r.shared_text(row, "unit"),
             administration: r.text(row, "administration"),
         });
     }

@@ -8,8 +8,10 @@
 //! persons and case numbers, and a problem never carries the cell's value, only a
 //! description of it.
 
-use std::collections::HashMap;
+use std::borrow::Cow;
+use std::sync::Arc;
 
+use crate::fasthash::FxHashMap;
 use crate::ingest::header::{column_ref, HeaderMap};
 use crate::ingest::value::DateOrder;
 use crate::ingest::{Cell, RawSheet};
@@ -29,14 +31,25 @@ pub struct SheetReader<'a> {
     date_orders: Vec<(String, DateOrder)>,
     /// Screened text per distinct raw text (statuses, courses, units repeat on every
     /// row): each distinct value is screened once. `None`: longer than a cell holds.
-    screened: HashMap<String, Option<String>>,
+    screened: FxHashMap<Arc<str>, Option<Arc<str>>>,
     /// The data rows, found once (the readers and each date column's order use them).
     data_rows: Vec<Row<'a>>,
 }
 
 /// Distinct texts remembered per sheet; a column of unique values (titles) stops
-/// being remembered there, so memory stays bounded by what repeats.
-const SCREEN_MEMO_LIMIT: usize = 4096;
+/// being remembered there, so memory stays bounded by what repeats. The readers'
+/// own memos (a course's mandatory index, a status) use the same bound.
+pub const SCREEN_MEMO_LIMIT: usize = 4096;
+
+/// The key of a per-sheet memo for a trimmed text: the cell's own shared text when
+/// nothing was trimmed (no copy), else a copy of the trimmed part.
+pub fn memo_key(cell_text: &Arc<str>, trimmed: &str) -> Arc<str> {
+    if trimmed.len() == cell_text.len() {
+        Arc::clone(cell_text)
+    } else {
+        Arc::from(trimmed)
+    }
+}
 
 /// One data row.
 #[derive(Clone, Copy)]
@@ -55,6 +68,17 @@ impl<'a> Row<'a> {
 
 impl<'a> SheetReader<'a> {
     pub fn new(file: &'a str, sheet: &'a RawSheet, map: &'a HeaderMap) -> SheetReader<'a> {
+        SheetReader::of_rows(file, sheet, map, None)
+    }
+
+    /// A reader of some of the sheet's rows only (`only`: indices into its rows, in
+    /// order; the rows of one förvaltning in a city-wide sheet), or of every row.
+    pub fn of_rows(
+        file: &'a str,
+        sheet: &'a RawSheet,
+        map: &'a HeaderMap,
+        only: Option<&[usize]>,
+    ) -> SheetReader<'a> {
         SheetReader {
             file,
             sheet,
@@ -63,8 +87,8 @@ impl<'a> SheetReader<'a> {
             rows_read: 0,
             rows_rejected: 0,
             date_orders: Vec::new(),
-            screened: HashMap::new(),
-            data_rows: SheetReader::find_rows(sheet, map),
+            screened: FxHashMap::default(),
+            data_rows: SheetReader::find_rows(sheet, map, only),
         }
     }
 
@@ -73,22 +97,31 @@ impl<'a> SheetReader<'a> {
         self.data_rows.clone()
     }
 
-    fn find_rows(sheet: &'a RawSheet, map: &HeaderMap) -> Vec<Row<'a>> {
+    fn find_rows(sheet: &'a RawSheet, map: &HeaderMap, only: Option<&[usize]>) -> Vec<Row<'a>> {
         let header: Vec<String> = map.headers.iter().map(|h| normalize(h)).collect();
         let key_cols: Vec<usize> = map.roles.values().copied().collect();
-        sheet
-            .rows
-            .iter()
-            .enumerate()
-            .skip(map.header_index + 1)
-            .filter(|(_, cells)| cells.iter().any(|c| !c.is_empty()))
-            .filter(|(_, cells)| !is_repeated_header(cells, &header))
-            .filter(|(_, cells)| !is_totals_row(cells, &key_cols))
-            .map(|(index, cells)| Row {
-                index,
-                cells: cells.as_slice(),
-            })
-            .collect()
+        let is_data = |cells: &[Cell]| {
+            cells.iter().any(|c| !c.is_empty())
+                && !is_repeated_header(cells, &header)
+                && !is_totals_row(cells, &key_cols)
+        };
+        let row = |index: usize| Row {
+            index,
+            cells: sheet.rows[index].as_slice(),
+        };
+        match only {
+            Some(indices) => indices
+                .iter()
+                .copied()
+                .filter(|i| *i > map.header_index && *i < sheet.rows.len())
+                .map(row)
+                .filter(|r| is_data(r.cells))
+                .collect(),
+            None => (map.header_index + 1..sheet.rows.len())
+                .map(row)
+                .filter(|r| is_data(r.cells))
+                .collect(),
+        }
     }
 
     /// The cell of a role in a row; a constant for every row when the role comes from
@@ -168,25 +201,31 @@ impl<'a> SheetReader<'a> {
     /// This is the text that may reach an output (a title, a unit, a category), so a
     /// text longer than an Excel cell holds is cut, with a note.
     pub fn text(&mut self, row: Row<'a>, role: &str) -> Option<String> {
+        self.shared_text(row, role).map(|t| t.to_string())
+    }
+
+    /// [`SheetReader::text`], shared: the same value on many rows (a course, a unit)
+    /// is one allocation however many records hold it.
+    pub fn shared_text(&mut self, row: Row<'a>, role: &str) -> Option<Arc<str>> {
         let cell = self.cell(row, role);
         let fits = match cell {
-            Cell::Text(raw) => {
-                let raw = raw.trim();
+            Cell::Text(whole) => {
+                let raw = whole.trim();
                 if raw.is_empty() {
                     return None;
                 }
                 match self.screened.get(raw) {
                     Some(fits) => fits.clone(),
                     None => {
-                        let fits = screen_fitting(raw);
+                        let fits = screen_fitting(raw).map(Arc::from);
                         if self.screened.len() < SCREEN_MEMO_LIMIT {
-                            self.screened.insert(raw.to_string(), fits.clone());
+                            self.screened.insert(memo_key(whole, raw), fits.clone());
                         }
                         fits
                     }
                 }
             }
-            _ => screen_fitting(&self.identity(row, role)?),
+            _ => screen_fitting(&self.identity(row, role)?).map(Arc::from),
         };
         match fits {
             Some(text) => Some(text),
@@ -202,7 +241,7 @@ impl<'a> SheetReader<'a> {
                     ),
                     "Texten kortades.",
                 );
-                privacy::fit_cell(&privacy::screen(&raw))
+                privacy::fit_cell(&privacy::screen(&raw)).map(Arc::from)
             }
         }
     }
@@ -210,13 +249,28 @@ impl<'a> SheetReader<'a> {
     /// The raw text of a role's cell, trimmed; `None` when blank. Only for values that
     /// are matched and never shown: person identifiers and case numbers.
     pub fn identity(&self, row: Row<'a>, role: &str) -> Option<String> {
-        let trimmed = |t: &str| {
-            let t = t.trim();
-            (!t.is_empty()).then(|| t.to_string())
-        };
+        self.identity_str(row, role).map(Cow::into_owned)
+    }
+
+    /// [`SheetReader::identity`] borrowed from the cell where it is a text (no copy
+    /// for a value that is only compared or normalised further).
+    pub fn identity_str(&self, row: Row<'a>, role: &str) -> Option<Cow<'a, str>> {
         match self.cell(row, role) {
-            Cell::Text(t) => trimmed(t),
-            other => trimmed(&other.text()),
+            Cell::Text(t) => {
+                let t = t.trim();
+                (!t.is_empty()).then_some(Cow::Borrowed(t))
+            }
+            other => {
+                let t = other.text();
+                let trimmed = t.trim();
+                if trimmed.is_empty() {
+                    None
+                } else if trimmed.len() == t.len() {
+                    Some(Cow::Owned(t))
+                } else {
+                    Some(Cow::Owned(trimmed.to_string()))
+                }
+            }
         }
     }
 
@@ -348,29 +402,70 @@ fn is_repeated_header(cells: &[Cell], header: &[String]) -> bool {
     filled >= 2 && same * 2 >= filled
 }
 
-fn is_totals_row(cells: &[Cell], key_cols: &[usize]) -> bool {
-    let (label_col, first) = cells
+/// First words of a totals row's label.
+const TOTALS_WORDS: [&str; 12] = [
+    "summa",
+    "totalt",
+    "total",
+    "totals",
+    "sum",
+    "delsumma",
+    "antal",
+    "medel",
+    "medelvärde",
+    "genomsnitt",
+    "average",
+    "count",
+];
+
+/// First words of the container headings `normalize` looks inside ("Custom field (X)").
+const CONTAINER_WORDS: [&str; 6] = [
+    "custom",
+    "customfield",
+    "anpassat",
+    "anpassade",
+    "egendefinierat",
+    "extra",
+];
+
+/// False when a cell's text cannot begin with a totals word once normalised, decided
+/// without copying it (the first cell of almost every row is a name, a number or a
+/// date); true when it may, and `normalize` decides.
+fn may_begin_with_totals_word(cell: &Cell) -> bool {
+    let text = match cell {
+        Cell::Text(t) => &**t,
+        Cell::Error(e) => e.as_str(),
+        // Numbers, dates and SANT/FALSKT read as digits or those two words.
+        _ => return false,
+    };
+    let start = text.find(|c: char| !c.is_ascii() || c.is_ascii_alphanumeric());
+    let Some(start) = start else {
+        return false;
+    };
+    let rest = &text[start..];
+    let end = rest
+        .find(|c: char| !c.is_ascii_alphanumeric())
+        .unwrap_or(rest.len());
+    if rest[end..].chars().next().is_some_and(|c| !c.is_ascii()) {
+        return true;
+    }
+    let word = &rest[..end];
+    TOTALS_WORDS
         .iter()
-        .enumerate()
-        .find(|(_, c)| !c.is_empty())
-        .map(|(i, c)| (i, normalize(&c.text())))
-        .unwrap_or_default();
+        .chain(CONTAINER_WORDS.iter())
+        .any(|w| w.eq_ignore_ascii_case(word))
+}
+
+fn is_totals_row(cells: &[Cell], key_cols: &[usize]) -> bool {
+    let Some((label_col, label)) = cells.iter().enumerate().find(|(_, c)| !c.is_empty()) else {
+        return false;
+    };
+    if !may_begin_with_totals_word(label) {
+        return false;
+    }
+    let first = normalize(&label.text());
     let word = first.split(' ').next().unwrap_or("");
-    if !matches!(
-        word,
-        "summa"
-            | "totalt"
-            | "total"
-            | "totals"
-            | "sum"
-            | "delsumma"
-            | "antal"
-            | "medel"
-            | "medelvärde"
-            | "genomsnitt"
-            | "average"
-            | "count"
-    ) {
+    if !TOTALS_WORDS.contains(&word) {
         return false;
     }
     // A totals row fills few of the key columns (besides the one holding its label).
@@ -379,4 +474,42 @@ fn is_totals_row(cells: &[Cell], key_cols: &[usize]) -> bool {
         .filter(|c| **c != label_col && cells.get(**c).is_some_and(|x| !x.is_empty()))
         .count();
     filled * 2 <= key_cols.len().max(2)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_quick_totals_check_passes_every_label_normalize_could_call_totals() {
+        let labels = [
+            "Summa",
+            "  SUMMA:",
+            "- Totalt (kr)",
+            "Medelvärde",
+            "Custom field (Summa)",
+            "Anpassat fält (Antal)",
+            "Sum(ma)",
+            "Ämne",
+            "Antal\u{0301}",
+            "count",
+        ];
+        for label in labels {
+            let cell = Cell::Text(label.into());
+            let word = normalize(label).split(' ').next().unwrap_or("").to_string();
+            if TOTALS_WORDS.contains(&word.as_str()) {
+                assert!(may_begin_with_totals_word(&cell), "{label}");
+            }
+        }
+        for label in ["Anna Andersson", "E1043", "2024-03-01", "Summary of", "Sam"] {
+            assert!(!may_begin_with_totals_word(&Cell::Text(label.into())), "{label}");
+        }
+        assert!(!may_begin_with_totals_word(&Cell::Number(5.0)));
+        let rows = [
+            vec![Cell::Text("Summa".into()), Cell::Empty, Cell::Number(5.0)],
+            vec![Cell::Text("Anna".into()), Cell::Text("x".into()), Cell::Number(5.0)],
+        ];
+        assert!(is_totals_row(&rows[0], &[1, 2]));
+        assert!(!is_totals_row(&rows[1], &[1, 2]));
+    }
 }

@@ -1,22 +1,26 @@
 //! Training completion lists: the long form (one row per person and course) and the
 //! wide matrix (one column per course). Both become [`Completion`] records.
 
+use std::sync::Arc;
+
 use chrono::NaiveDate;
 
 use crate::config::Config;
+use crate::fasthash::FxHashMap;
 use crate::ingest::header::Recogniser;
 use crate::ingest::value::parse_datetime;
 use crate::ingest::Cell;
 use crate::model::roster::identified;
-use crate::model::sheet::SheetReader;
+use crate::model::sheet::{SheetReader, SCREEN_MEMO_LIMIT};
 use crate::model::{PersonIds, Severity};
 use crate::textnorm::normalize;
 
 #[derive(Debug, Clone)]
 pub struct Completion {
     pub ids: PersonIds,
-    pub unit: Option<String>,
-    pub course: String,
+    /// Shared: a list repeats a few units and courses on every row.
+    pub unit: Option<Arc<str>>,
+    pub course: Arc<str>,
     /// Index into the configured mandatory courses, when the course is one.
     pub mandatory: Option<usize>,
     pub completed: bool,
@@ -25,16 +29,19 @@ pub struct Completion {
 }
 
 /// What a completion cell says.
+#[derive(Clone, Copy)]
 enum Reading {
     Done(Option<NaiveDate>),
     NotDone,
     Unknown,
 }
 
-/// The configured status words, normalised once per sheet rather than once per row.
+/// The configured status words, normalised once per sheet rather than once per row,
+/// and what each distinct status text of the sheet says (a list repeats a handful).
 struct StatusWords {
     completed: Vec<String>,
     not_completed: Vec<String>,
+    seen: FxHashMap<Arc<str>, Reading>,
 }
 
 impl StatusWords {
@@ -43,7 +50,49 @@ impl StatusWords {
         StatusWords {
             completed: norm(&cfg.training.values.completed),
             not_completed: norm(&cfg.training.values.not_completed),
+            seen: FxHashMap::default(),
         }
+    }
+
+    /// [`read_status`], once per distinct text.
+    fn read(&mut self, cell: &Cell) -> Reading {
+        let Cell::Text(text) = cell else {
+            return read_status(cell, self);
+        };
+        if let Some(reading) = self.seen.get(&**text) {
+            return *reading;
+        }
+        let reading = read_status(cell, self);
+        if self.seen.len() < SCREEN_MEMO_LIMIT {
+            self.seen.insert(Arc::clone(text), reading);
+        }
+        reading
+    }
+}
+
+/// The mandatory course a course name is, once per distinct name of the sheet.
+struct MandatoryMemo<'r> {
+    rec: &'r Recogniser,
+    seen: FxHashMap<Arc<str>, Option<usize>>,
+}
+
+impl<'r> MandatoryMemo<'r> {
+    fn new(rec: &'r Recogniser) -> MandatoryMemo<'r> {
+        MandatoryMemo {
+            rec,
+            seen: FxHashMap::default(),
+        }
+    }
+
+    fn index(&mut self, course: &Arc<str>) -> Option<usize> {
+        if let Some(index) = self.seen.get(&**course) {
+            return *index;
+        }
+        let index = self.rec.mandatory_index(course);
+        if self.seen.len() < SCREEN_MEMO_LIMIT {
+            self.seen.insert(Arc::clone(course), index);
+        }
+        index
     }
 }
 
@@ -90,18 +139,19 @@ fn read_status(cell: &Cell, words: &StatusWords) -> Reading {
 
 /// Long list: person, course, status and/or completion date per row.
 pub fn read_long(r: &mut SheetReader, cfg: &Config, rec: &Recogniser) -> Vec<Completion> {
-    let words = StatusWords::new(cfg);
+    let mut words = StatusWords::new(cfg);
+    let mut mandatory = MandatoryMemo::new(rec);
     let mut out = Vec::new();
     for row in r.rows() {
         let Some(ids) = identified(r, row) else {
             continue;
         };
-        let Some(course) = r.text(row, "course") else {
+        let Some(course) = r.shared_text(row, "course") else {
             r.reject(row, "course", "raden saknar kursnamn");
             continue;
         };
         let status = if r.has("completion_status") {
-            read_status(r.cell(row, "completion_status"), &words)
+            words.read(r.cell(row, "completion_status"))
         } else {
             Reading::Done(None)
         };
@@ -142,8 +192,8 @@ pub fn read_long(r: &mut SheetReader, cfg: &Config, rec: &Recogniser) -> Vec<Com
         r.rows_read += 1;
         out.push(Completion {
             ids,
-            unit: r.text(row, "unit"),
-            mandatory: rec.mandatory_index(&course),
+            unit: r.shared_text(row, "unit"),
+            mandatory: mandatory.index(&course),
             course,
             completed,
             date,
@@ -154,18 +204,18 @@ pub fn read_long(r: &mut SheetReader, cfg: &Config, rec: &Recogniser) -> Vec<Com
 
 /// Wide matrix: one column per course holding a date, a status or X.
 pub fn read_wide(r: &mut SheetReader, cfg: &Config, rec: &Recogniser) -> Vec<Completion> {
-    let words = StatusWords::new(cfg);
+    let mut words = StatusWords::new(cfg);
     let mut out = Vec::new();
     // Course names are header texts: screened once, matched to the mandatory courses
     // as written.
-    let courses: Vec<(usize, String, Option<usize>)> = r
+    let courses: Vec<(usize, Arc<str>, Option<usize>)> = r
         .map
         .course_columns
         .iter()
         .map(|(col, name)| {
             (
                 *col,
-                crate::privacy::screen(name),
+                Arc::from(crate::privacy::screen(name)),
                 rec.mandatory_index(name),
             )
         })
@@ -175,9 +225,9 @@ pub fn read_wide(r: &mut SheetReader, cfg: &Config, rec: &Recogniser) -> Vec<Com
             continue;
         };
         r.rows_read += 1;
-        let unit = r.text(row, "unit");
+        let unit = r.shared_text(row, "unit");
         for (col, course, mandatory) in &courses {
-            let (completed, date) = match read_status(row.at(*col), &words) {
+            let (completed, date) = match words.read(row.at(*col)) {
                 Reading::Done(d) => (true, d),
                 Reading::NotDone => (false, None),
                 Reading::Unknown => {

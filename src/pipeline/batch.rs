@@ -438,12 +438,13 @@ fn split_city_file(
         return;
     }
     let mut recognised = false;
-    for sheet in &read.sheets {
+    let sha256 = read.sha256;
+    for mut sheet in read.sheets {
         let Ok(map) = rec.recognise(&sheet.rows) else {
             continue;
         };
         recognised = true;
-        match load::split_by_administration(sheet, &map) {
+        match load::split_by_administration(&sheet, &map) {
             Some((parts, blank)) => {
                 if !blank.is_empty() {
                     problems.push(Problem::new(
@@ -457,7 +458,10 @@ fn split_city_file(
                         "Raderna hör inte till någon förvaltning och räknas inte. Fyll i förvaltningen i källsystemet.",
                     ));
                 }
+                // Each part's rows are moved out of the sheet, not copied.
+                let mut rows = std::mem::take(&mut sheet.rows);
                 for part in parts {
+                    let part_sheet = load::part_sheet(&sheet, &mut rows, map.header_index, &part);
                     let unit = units
                         .entry(unit_key(&part.administration))
                         .or_insert_with(|| {
@@ -471,7 +475,7 @@ fn split_city_file(
                             )
                         });
                     unit.parts
-                        .push((display.clone(), read.sha256.clone(), part.sheet));
+                        .push((display.clone(), sha256.clone(), part_sheet));
                 }
             }
             None => problems.push(Problem::file_error(

@@ -622,8 +622,7 @@ pub fn load_sheet(
         }
     };
     let own = own_rows(sheet, &map, name, inputs);
-    let sheet = own.as_ref().map(|o| &o.sheet).unwrap_or(sheet);
-    let mut reader = SheetReader::new(name, sheet, &map);
+    let mut reader = SheetReader::of_rows(name, sheet, &map, own.as_ref().map(|o| &o.rows[..]));
     for note in &map.notes {
         reader.note(note, "Gäller alla rader i bladet.");
     }
@@ -758,9 +757,10 @@ pub fn load_sheet(
     inputs.add_source(source);
 }
 
-/// A sheet cut down to the rows of the unit being read, and what was said about it.
+/// The rows of the unit being read in a city-wide sheet, and what was said about it.
 struct OwnRows {
-    sheet: RawSheet,
+    /// Indices into the sheet's rows.
+    rows: Vec<usize>,
     /// For the Källor sheet.
     note: String,
 }
@@ -792,10 +792,10 @@ fn own_rows(sheet: &RawSheet, map: &HeaderMap, name: &str, inputs: &mut Inputs) 
         }
         return None;
     }
-    let data_rows = |p: &SplitSheet| p.sheet.rows.len() - (map.header_index + 1);
+    let data_rows = |p: &SplitRows| p.rows.len();
     let mut others: Vec<String> = Vec::new();
     let mut other_rows = 0;
-    let mut own: Option<SplitSheet> = None;
+    let mut own: Option<SplitRows> = None;
     for part in parts {
         if crate::textnorm::unit_key(&part.administration) == key {
             own = Some(part);
@@ -847,7 +847,7 @@ fn own_rows(sheet: &RawSheet, map: &HeaderMap, name: &str, inputs: &mut Inputs) 
     inputs.notices.push(problem.one_line());
     inputs.problems.push(problem);
     Some(OwnRows {
-        sheet: own.sheet,
+        rows: own.rows,
         note: format!("Andra förvaltningars rader räknas inte: {message}"),
     })
 }
@@ -1092,71 +1092,90 @@ pub fn drop_future_dates(inputs: &mut Inputs, today: chrono::NaiveDate) {
     }
 }
 
-/// One sheet of a city-wide file cut down to the rows of one förvaltning.
-pub struct SplitSheet {
+/// The rows of one förvaltning in a city-wide sheet.
+pub struct SplitRows {
     /// The förvaltning as written in the file.
     pub administration: String,
-    pub sheet: RawSheet,
+    /// Indices into the sheet's rows of this förvaltning's data rows, in order.
+    pub rows: Vec<usize>,
 }
 
 /// Splits a recognised sheet by its förvaltning column; `None` when it has none.
-/// The header and the rows above it go to every part; row numbers stay the original's.
 /// Data rows with a blank förvaltning are returned by their row numbers, to be listed.
+/// The parts name rows of the sheet rather than copying them.
 pub fn split_by_administration(
     sheet: &RawSheet,
     map: &HeaderMap,
-) -> Option<(Vec<SplitSheet>, Vec<u32>)> {
+) -> Option<(Vec<SplitRows>, Vec<u32>)> {
     let col = map.col("administration")?;
-    let mut order: Vec<String> = Vec::new();
-    let mut parts: HashMap<String, (String, Vec<usize>)> = HashMap::new();
+    let mut parts: Vec<SplitRows> = Vec::new();
+    let mut by_key: crate::fasthash::FxHashMap<String, usize> = Default::default();
+    // The part of each distinct text of the column (a few förvaltningar repeat on
+    // every row), so each is keyed once.
+    let mut by_text: crate::fasthash::FxHashMap<std::sync::Arc<str>, usize> = Default::default();
     let mut blank = Vec::new();
     for (index, row) in sheet.rows.iter().enumerate().skip(map.header_index + 1) {
-        let Some(value) = row
-            .get(col)
-            .map(|c| c.text())
-            .filter(|t| !t.trim().is_empty())
-        else {
+        let cell = row.get(col).unwrap_or(&ingest::Cell::Empty);
+        if let ingest::Cell::Text(text) = cell {
+            if let Some(part) = by_text.get(&**text) {
+                parts[*part].rows.push(index);
+                continue;
+            }
+        }
+        let value = cell.text();
+        if value.trim().is_empty() {
             if row.iter().any(|c| !c.is_empty()) {
                 blank.push(sheet.excel_row(index));
             }
             continue;
-        };
+        }
         let key = crate::textnorm::unit_key(&value);
-        let entry = parts.entry(key.clone()).or_insert_with(|| {
-            order.push(key.clone());
-            (value.trim().to_string(), Vec::new())
+        let part = *by_key.entry(key).or_insert_with(|| {
+            parts.push(SplitRows {
+                administration: value.trim().to_string(),
+                rows: Vec::new(),
+            });
+            parts.len() - 1
         });
-        entry.1.push(index);
+        parts[part].rows.push(index);
+        if let ingest::Cell::Text(text) = cell {
+            if by_text.len() < crate::model::sheet::SCREEN_MEMO_LIMIT {
+                by_text.insert(std::sync::Arc::clone(text), part);
+            }
+        }
     }
-    let parts = order
-        .into_iter()
-        .filter_map(|key| parts.remove(&key))
-        .map(|(administration, indices)| {
-            let head = 0..=map.header_index;
-            let mut rows: Vec<Vec<ingest::Cell>> = sheet.rows[head.clone()].to_vec();
-            let mut row_numbers: Vec<u32> = head.map(|i| sheet.excel_row(i)).collect();
-            for i in indices {
-                rows.push(sheet.rows[i].clone());
-                row_numbers.push(sheet.excel_row(i));
-            }
-            SplitSheet {
-                administration,
-                sheet: RawSheet {
-                    sheet: sheet.sheet.clone(),
-                    rows,
-                    row_offset: sheet.row_offset,
-                    hidden: sheet.hidden,
-                    error: None,
-                    row_numbers,
-                    formula_texts: sheet.formula_texts.clone(),
-                    hidden_rows: sheet.hidden_rows.clone(),
-                    autofilter: sheet.autofilter,
-                    merged: sheet.merged.clone(),
-                },
-            }
-        })
-        .collect();
     Some((parts, blank))
+}
+
+/// The sheet of one part of a city-wide sheet: the header and the rows above it (copied
+/// into every part) and the part's rows, moved out of `rows` (each data row belongs to
+/// one part); row numbers stay the original's.
+pub fn part_sheet(
+    sheet: &RawSheet,
+    rows: &mut [Vec<ingest::Cell>],
+    header_index: usize,
+    part: &SplitRows,
+) -> RawSheet {
+    let head = 0..=header_index;
+    let mut cut: Vec<Vec<ingest::Cell>> = Vec::with_capacity(head.end() + 1 + part.rows.len());
+    cut.extend(rows[head.clone()].iter().cloned());
+    let mut row_numbers: Vec<u32> = head.map(|i| sheet.excel_row(i)).collect();
+    for &i in &part.rows {
+        cut.push(std::mem::take(&mut rows[i]));
+        row_numbers.push(sheet.excel_row(i));
+    }
+    RawSheet {
+        sheet: sheet.sheet.clone(),
+        rows: cut,
+        row_offset: sheet.row_offset,
+        hidden: sheet.hidden,
+        error: None,
+        row_numbers,
+        formula_texts: sheet.formula_texts.clone(),
+        hidden_rows: sheet.hidden_rows.clone(),
+        autofilter: sheet.autofilter,
+        merged: sheet.merged.clone(),
+    }
 }
 
 #[cfg(test)]
