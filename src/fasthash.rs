@@ -93,7 +93,10 @@ mod tests {
             h.write(s.as_bytes());
             h.finish()
         };
-        assert_eq!(hash("anna.andersson@stad.se"), hash("anna.andersson@stad.se"));
+        assert_eq!(
+            hash("anna.andersson@stad.se"),
+            hash("anna.andersson@stad.se")
+        );
         assert_ne!(hash("E1043"), hash("E1044"));
         assert_ne!(hash("abcdefghi"), hash("abcdefghj"));
         let mut map: FxHashMap<String, usize> = FxHashMap::default();

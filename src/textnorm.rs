@@ -334,7 +334,11 @@ pub fn fold_diacritics(text: &str) -> String {
         .chars()
         .any(|c| c == 'Σ' || is_invisible(c) || is_combining_mark(c))
     {
-        return text.chars().flat_map(char::to_lowercase).map(fold).collect();
+        return text
+            .chars()
+            .flat_map(char::to_lowercase)
+            .map(fold)
+            .collect();
     }
     nfc_name(text).to_lowercase().chars().map(fold).collect()
 }

@@ -22,18 +22,18 @@ const NAME_KEY: u8 = 4;
 /// and never when two persons share it: two employees called Anna Andersson with
 /// different employee numbers are two persons.
 #[derive(Default)]
-struct People {
+struct People<'a> {
     units: Vec<Option<Arc<str>>>,
-    /// Person by identifier, one map per key kind of [`PersonIds::keys`] (looked up
-    /// by `&str`, so a lookup allocates nothing).
-    index: [FxHashMap<String, usize>; 5],
+    /// Person by identifier, one map per key kind of [`PersonIds::keys`]; the keys are
+    /// the records' own identifiers, not copies.
+    index: [FxHashMap<&'a str, usize>; 5],
     /// Identifier kinds seen, so a miss on one of them is decisive.
     kinds: [bool; 5],
     /// Names that belong to more than one person.
-    ambiguous_names: FxHashSet<String>,
+    ambiguous_names: FxHashSet<&'a str>,
 }
 
-impl People {
+impl<'a> People<'a> {
     fn find(&self, ids: &PersonIds) -> Option<usize> {
         let mut checkable = false;
         for (k, v) in ids.keys().filter(|(k, _)| *k != NAME_KEY) {
@@ -52,7 +52,7 @@ impl People {
         self.index[NAME_KEY as usize].get(name).copied()
     }
 
-    fn insert(&mut self, ids: &PersonIds, unit: Option<&Arc<str>>) -> usize {
+    fn insert(&mut self, ids: &'a PersonIds, unit: Option<&Arc<str>>) -> usize {
         let id = match self.find(ids) {
             Some(id) => id,
             None => {
@@ -68,12 +68,12 @@ impl People {
             let existing = match map.get(v) {
                 Some(existing) => *existing,
                 None => {
-                    map.insert(v.to_string(), id);
+                    map.insert(v, id);
                     id
                 }
             };
             if k == NAME_KEY && existing != id {
-                self.ambiguous_names.insert(v.to_string());
+                self.ambiguous_names.insert(v);
             }
             if k != NAME_KEY {
                 self.kinds[k as usize] = true;
@@ -117,9 +117,14 @@ pub fn compute(
     let now = Mandatory::done_by(&matching, people.units.len(), n_mandatory, year_end(year));
     let previous_available = has_training && matching.has_previous_dates;
     let count_prev = previous_available.then(|| {
-        Mandatory::done_by(&matching, people.units.len(), n_mandatory, year_end(year - 1))
-            .completers()
-            .count() as f64
+        Mandatory::done_by(
+            &matching,
+            people.units.len(),
+            n_mandatory,
+            year_end(year - 1),
+        )
+        .completers()
+        .count() as f64
     });
 
     if has_training && headcount > 0 {
@@ -138,7 +143,7 @@ pub fn compute(
 
 /// The population as far as the roster gives it; empty without a roster, when the
 /// training lists make the population instead (see [`match_completions`]).
-fn roster_population(inputs: &Inputs) -> People {
+fn roster_population(inputs: &Inputs) -> People<'_> {
     let mut people = People::default();
     for e in &inputs.employees {
         people.insert(&e.ids, e.unit.as_ref());
@@ -157,9 +162,9 @@ struct Matching<'a> {
     /// Persons of the roster found in the training lists.
     matched: FxHashSet<usize>,
     /// Persons of the training lists not on the roster.
-    outsiders: People,
+    outsiders: People<'a>,
     /// Of the outsiders, those whose only link is a name several on the roster share.
-    ambiguous: People,
+    ambiguous: People<'a>,
     /// Completions without a date.
     undated: usize,
     /// Some completion is dated before the review year, so last year can be measured.
@@ -179,7 +184,7 @@ struct Done {
 
 /// Reads the training lists into a [`Matching`]. With a roster, only its persons count;
 /// without one, every person in the lists joins `people`.
-fn match_completions<'a>(inputs: &'a Inputs, year: i32, people: &mut People) -> Matching<'a> {
+fn match_completions<'a>(inputs: &'a Inputs, year: i32, people: &mut People<'a>) -> Matching<'a> {
     let mut m = Matching::default();
     let mut names: FxHashMap<&'a str, u32> = FxHashMap::default();
     for c in &inputs.completions {
@@ -205,14 +210,14 @@ fn match_completions<'a>(inputs: &'a Inputs, year: i32, people: &mut People) -> 
     m
 }
 
-impl Matching<'_> {
+impl<'a> Matching<'a> {
     /// The population's person a completion belongs to, or `None` (recorded as an
     /// outsider) when a roster is given and the person is not on it.
     fn person_of(
         &mut self,
-        c: &Completion,
+        c: &'a Completion,
         has_roster: bool,
-        people: &mut People,
+        people: &mut People<'a>,
     ) -> Option<usize> {
         if !has_roster {
             return Some(people.insert(&c.ids, c.unit.as_ref()));
@@ -227,7 +232,7 @@ impl Matching<'_> {
                 if c.ids
                     .name
                     .as_ref()
-                    .is_some_and(|n| people.ambiguous_names.contains(n))
+                    .is_some_and(|n| people.ambiguous_names.contains(n.as_str()))
                 {
                     self.ambiguous.insert(&c.ids, None);
                 }
@@ -425,9 +430,7 @@ fn course_breakdown(
                 course: m.course_names[name].to_string(),
                 mandatory,
                 completed: n,
-                completed_previous: prev
-                    .as_ref()
-                    .map(|p| p[name].map(|(_, n)| n).unwrap_or(0)),
+                completed_previous: prev.as_ref().map(|p| p[name].map(|(_, n)| n).unwrap_or(0)),
                 rate: (headcount > 0).then(|| n as f64 / headcount as f64),
             })
         })
@@ -453,7 +456,11 @@ fn completers_by_course(m: &Matching, cutoff: i32) -> Vec<Option<(bool, u32)>> {
         let entry = out[*name as usize].get_or_insert((false, 0));
         entry.1 += 1;
     }
-    for d in m.done.iter().filter(|d| d.day <= cutoff && d.mandatory.is_some()) {
+    for d in m
+        .done
+        .iter()
+        .filter(|d| d.day <= cutoff && d.mandatory.is_some())
+    {
         if let Some(entry) = out[d.name as usize].as_mut() {
             entry.0 = true;
         }

@@ -502,12 +502,19 @@ mod tests {
             }
         }
         for label in ["Anna Andersson", "E1043", "2024-03-01", "Summary of", "Sam"] {
-            assert!(!may_begin_with_totals_word(&Cell::Text(label.into())), "{label}");
+            assert!(
+                !may_begin_with_totals_word(&Cell::Text(label.into())),
+                "{label}"
+            );
         }
         assert!(!may_begin_with_totals_word(&Cell::Number(5.0)));
         let rows = [
             vec![Cell::Text("Summa".into()), Cell::Empty, Cell::Number(5.0)],
-            vec![Cell::Text("Anna".into()), Cell::Text("x".into()), Cell::Number(5.0)],
+            vec![
+                Cell::Text("Anna".into()),
+                Cell::Text("x".into()),
+                Cell::Number(5.0),
+            ],
         ];
         assert!(is_totals_row(&rows[0], &[1, 2]));
         assert!(!is_totals_row(&rows[1], &[1, 2]));
