@@ -434,7 +434,7 @@ const CONTAINER_WORDS: [&str; 6] = [
 fn may_begin_with_totals_word(cell: &Cell) -> bool {
     let text = match cell {
         Cell::Text(t) => &**t,
-        Cell::Error(e) => e.as_str(),
+        Cell::Error(e) => &**e,
         // Numbers, dates and SANT/FALSKT read as digits or those two words.
         _ => return false,
     };
