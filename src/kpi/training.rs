@@ -1,5 +1,9 @@
 //! Training KPIs: the population (roster, else the people in the training lists), who of
 //! them completed every mandatory course by 31 Dec, and the breakdown by unit and course.
+//!
+//! Plain counting, not polars: one bit per person and mandatory course, one pass per
+//! course name. The frame's joins and group-bys took several times as long on the
+//! largest units (README, "KPI families").
 
 use std::sync::Arc;
 
