@@ -4,8 +4,8 @@
 //! Plain iterators, not polars: these registers hold tens to hundreds of rows, every
 //! figure is a count over booleans the model already computed, and a frame added only
 //! a round trip (build columns, sum, read back). `examples/kpi_timing.rs` measures each
-//! family (figures in the README). Incidents keep polars, where group-bys over 10⁵
-//! rows are what a frame is for; training counts bits per person (`kpi::training`).
+//! family (figures in the README). Incidents and training are counted the same way
+//! (one pass, see `kpi::incidents`; one bit per person and course, `kpi::training`).
 
 use std::collections::BTreeMap;
 

@@ -4,7 +4,6 @@
 use std::collections::BTreeMap;
 
 use chrono::Datelike;
-use polars::prelude::*;
 
 use crate::config::Config;
 use crate::kpi::{Breakdowns, CategoryRow, Kpi, MonthRow, TextCount, UnitCountRow, YearRow};
@@ -59,136 +58,58 @@ impl YearCounts {
     }
 }
 
-fn frame(incidents: &[Incident], cfg: &Config) -> PolarsResult<DataFrame> {
+/// Everything the incident KPIs count, in one pass over the incidents: per year the
+/// [`YearCounts`], and per year the counts by category, month, unit and unmatched
+/// category text. Plain counting: a log holds hundreds to a few hundred thousand rows,
+/// and a data frame's set-up cost more than the counting (measured in issue 21).
+#[derive(Default)]
+struct Tally {
+    years: BTreeMap<i32, YearCounts>,
+    /// (year, category slug) → (incidents, personal-data incidents).
+    categories: BTreeMap<(i32, String), (u32, u32)>,
+    months: BTreeMap<(i32, u32), u32>,
+    /// (year, unit) → (incidents, personal-data incidents).
+    units: BTreeMap<(i32, String), (u32, u32)>,
+    /// (year, category text as written) of incidents counted as Övrigt.
+    other_texts: BTreeMap<(i32, String), u32>,
+}
+
+fn tally(incidents: &[Incident], cfg: &Config) -> Tally {
     let deadline = chrono::Duration::hours(cfg.incidents.imy_deadline_hours);
-    let late: Vec<Option<bool>> = incidents
-        .iter()
-        .map(|i| match (i.reported_imy, i.discovered, i.reported_at) {
+    let mut t = Tally::default();
+    for i in incidents {
+        let year = i.date.year();
+        let personal = i.personal_data == Some(true);
+        let imy = i.reported_imy == Some(true);
+        let late = match (i.reported_imy, i.discovered, i.reported_at) {
             (Some(true), Some(found), Some(reported)) => Some(reported - found > deadline),
             _ => None,
-        })
-        .collect();
-    DataFrame::new_infer_height(vec![
-        Column::new(
-            "year".into(),
-            incidents
-                .iter()
-                .map(|i| i.date.year())
-                .collect::<Vec<i32>>(),
-        ),
-        Column::new(
-            "month".into(),
-            incidents
-                .iter()
-                .map(|i| i.date.month() as i32)
-                .collect::<Vec<i32>>(),
-        ),
-        Column::new(
-            "category".into(),
-            incidents
-                .iter()
-                .map(|i| i.category.clone())
-                .collect::<Vec<String>>(),
-        ),
-        Column::new(
-            "raw".into(),
-            incidents
-                .iter()
-                .map(|i| i.category_raw.clone())
-                .collect::<Vec<String>>(),
-        ),
-        Column::new(
-            "unit".into(),
-            incidents
-                .iter()
-                .map(|i| {
-                    i.unit
-                        .clone()
-                        .unwrap_or_else(|| super::training::NO_UNIT.to_string())
-                })
-                .collect::<Vec<String>>(),
-        ),
-        Column::new(
-            "personal".into(),
-            incidents
-                .iter()
-                .map(|i| i.personal_data == Some(true))
-                .collect::<Vec<bool>>(),
-        ),
-        Column::new(
-            "imy".into(),
-            incidents
-                .iter()
-                .map(|i| i.reported_imy == Some(true))
-                .collect::<Vec<bool>>(),
-        ),
-        Column::new(
-            "msb".into(),
-            incidents
-                .iter()
-                .map(|i| i.reported_msb == Some(true))
-                .collect::<Vec<bool>>(),
-        ),
-        Column::new("late".into(), late),
-        Column::new(
-            "personal_known".into(),
-            incidents
-                .iter()
-                .map(|i| i.personal_data.is_some())
-                .collect::<Vec<bool>>(),
-        ),
-        Column::new(
-            "imy_known".into(),
-            incidents
-                .iter()
-                .map(|i| i.reported_imy.is_some())
-                .collect::<Vec<bool>>(),
-        ),
-        Column::new(
-            "msb_known".into(),
-            incidents
-                .iter()
-                .map(|i| i.reported_msb.is_some())
-                .collect::<Vec<bool>>(),
-        ),
-    ])
-}
-
-/// Counts per i32 key for one year.
-fn count_by_i32(df: &DataFrame, year: i32, key: &str) -> PolarsResult<BTreeMap<i32, u32>> {
-    let out = df
-        .clone()
-        .lazy()
-        .filter(col("year").eq(lit(year)))
-        .group_by([col(key)])
-        .agg([len().alias("n")])
-        .collect()?;
-    let (k, n) = (out.column(key)?.i32()?, out.column("n")?.u32()?);
-    Ok((0..out.height())
-        .filter_map(|i| Some((k.get(i)?, n.get(i)?)))
-        .collect())
-}
-
-fn count_by_str(
-    df: &DataFrame,
-    year: i32,
-    key: &str,
-) -> PolarsResult<BTreeMap<String, (u32, u32)>> {
-    let out = df
-        .clone()
-        .lazy()
-        .filter(col("year").eq(lit(year)))
-        .group_by([col(key)])
-        .agg([len().alias("n"), col("personal").sum().alias("p")])
-        .collect()?;
-    let (k, n, p) = (
-        out.column(key)?.str()?,
-        out.column("n")?.u32()?,
-        out.column("p")?.u32()?,
-    );
-    Ok((0..out.height())
-        .filter_map(|i| Some((k.get(i)?.to_string(), (n.get(i)?, p.get(i)?))))
-        .collect())
+        };
+        let y = t.years.entry(year).or_default();
+        y.total += 1;
+        y.personal += u32::from(personal);
+        y.imy += u32::from(imy);
+        y.msb += u32::from(i.reported_msb == Some(true));
+        y.late += u32::from(late == Some(true));
+        y.late_unknown += u32::from(imy && late.is_none());
+        y.personal_known += u32::from(i.personal_data.is_some());
+        y.imy_known += u32::from(i.reported_imy.is_some());
+        y.msb_known += u32::from(i.reported_msb.is_some());
+        let add = |entry: &mut (u32, u32)| {
+            entry.0 += 1;
+            entry.1 += u32::from(personal);
+        };
+        add(t.categories.entry((year, i.category.clone())).or_default());
+        *t.months.entry((year, i.date.month())).or_default() += 1;
+        let unit = i.unit.as_deref().unwrap_or(super::training::NO_UNIT);
+        add(t.units.entry((year, unit.to_string())).or_default());
+        if i.category == "other" && !i.category_raw.is_empty() {
+            *t.other_texts
+                .entry((year, i.category_raw.clone()))
+                .or_default() += 1;
+        }
+    }
+    t
 }
 
 pub fn compute(
@@ -198,22 +119,21 @@ pub fn compute(
     authority: &str,
     b: &mut Breakdowns,
     notes: &mut Vec<Problem>,
-) -> PolarsResult<Vec<Kpi>> {
+) -> Vec<Kpi> {
     let have = has_incident_input(inputs);
-    let df = frame(&inputs.incidents, cfg)?;
-    let years = year_counts(&df)?;
-    b.incidents_by_year = year_rows(&years, year);
-    let this = years.get(&year).copied().unwrap_or_default();
-    let prev = years.get(&(year - 1)).copied();
+    let t = tally(&inputs.incidents, cfg);
+    b.incidents_by_year = year_rows(&t.years, year);
+    let this = t.years.get(&year).copied().unwrap_or_default();
+    let prev = t.years.get(&(year - 1)).copied();
 
     if have {
         let has_prev = prev.is_some();
-        b.incidents_by_category = category_rows(&df, cfg, year, has_prev)?;
-        b.incidents_by_month = month_rows(&df, year, has_prev)?;
-        b.incidents_by_unit = unit_rows(&df, year, &this)?;
-        b.unmapped_categories = unmapped_categories(&df, cfg, year)?;
-        for t in &b.unmapped_categories {
-            notes.push(unmapped_category_note(t, year));
+        b.incidents_by_category = category_rows(&t, cfg, year, has_prev);
+        b.incidents_by_month = month_rows(&t, year, has_prev);
+        b.incidents_by_unit = unit_rows(&t, year, &this);
+        b.unmapped_categories = unmapped_categories(&t, cfg, year);
+        for u in &b.unmapped_categories {
+            notes.push(unmapped_category_note(u, year));
         }
         notes.extend(late_unknown_note(&this, year));
         notes.extend(missing_fact_notes(&this, year));
@@ -221,7 +141,7 @@ pub fn compute(
 
     let mut kpis = headline_kpis(&this, prev, have, cfg, authority);
     kpis.extend(category_kpis(&b.incidents_by_category, have, cfg));
-    Ok(kpis)
+    kpis
 }
 
 /// Incidents are reported on when some input is an incident log, even an empty one: an
@@ -232,70 +152,6 @@ fn has_incident_input(inputs: &Inputs) -> bool {
             .sources
             .iter()
             .any(|s| s.kind == Some(crate::model::InputKind::Incidents))
-}
-
-/// Counts per year of the incident frame.
-fn year_counts(df: &DataFrame) -> PolarsResult<BTreeMap<i32, YearCounts>> {
-    let by_year = counts_by_year_frame(df)?;
-    let y = by_year.column("year")?.i32()?;
-    let count = |name: &str| -> PolarsResult<&UInt32Chunked> { by_year.column(name)?.u32() };
-    let (total, personal, imy, msb, late, late_unknown) = (
-        count("total")?,
-        count("personal")?,
-        count("imy")?,
-        count("msb")?,
-        count("late")?,
-        count("late_unknown")?,
-    );
-    let (personal_known, imy_known, msb_known) = (
-        count("personal_known")?,
-        count("imy_known")?,
-        count("msb_known")?,
-    );
-    let mut years = BTreeMap::new();
-    for i in 0..by_year.height() {
-        if let Some(year) = y.get(i) {
-            let at = |c: &UInt32Chunked| c.get(i).unwrap_or(0);
-            years.insert(
-                year,
-                YearCounts {
-                    total: at(total),
-                    personal: at(personal),
-                    imy: at(imy),
-                    msb: at(msb),
-                    late: at(late),
-                    late_unknown: at(late_unknown),
-                    personal_known: at(personal_known),
-                    imy_known: at(imy_known),
-                    msb_known: at(msb_known),
-                },
-            );
-        }
-    }
-    Ok(years)
-}
-
-/// One row per year with the columns of [`YearCounts`].
-fn counts_by_year_frame(df: &DataFrame) -> PolarsResult<DataFrame> {
-    df.clone()
-        .lazy()
-        .group_by([col("year")])
-        .agg([
-            len().alias("total"),
-            col("personal").sum().alias("personal"),
-            col("imy").sum().alias("imy"),
-            col("msb").sum().alias("msb"),
-            col("late").eq(lit(true)).sum().alias("late"),
-            col("imy")
-                .and(col("late").is_null())
-                .sum()
-                .alias("late_unknown"),
-            col("personal_known").sum().alias("personal_known"),
-            col("imy_known").sum().alias("imy_known"),
-            col("msb_known").sum().alias("msb_known"),
-        ])
-        .sort(["year"], Default::default())
-        .collect()
 }
 
 /// By year, up to and including the review year.
@@ -315,82 +171,66 @@ fn year_rows(years: &BTreeMap<i32, YearCounts>, year: i32) -> Vec<YearRow> {
 
 /// By configured category, in the configuration's order; last year only when it has
 /// incidents.
-fn category_rows(
-    df: &DataFrame,
-    cfg: &Config,
-    year: i32,
-    has_prev: bool,
-) -> PolarsResult<Vec<CategoryRow>> {
-    let cats_now = count_by_str(df, year, "category")?;
-    let cats_prev = count_by_str(df, year - 1, "category")?;
-    Ok(cfg
-        .incidents
+fn category_rows(t: &Tally, cfg: &Config, year: i32, has_prev: bool) -> Vec<CategoryRow> {
+    let count = |y: i32, slug: &str| {
+        t.categories
+            .get(&(y, slug.to_string()))
+            .map(|x| x.0)
+            .unwrap_or(0)
+    };
+    cfg.incidents
         .categories
         .iter()
         .map(|c| CategoryRow {
             slug: c.slug.clone(),
             label: c.label.clone(),
-            count: cats_now.get(&c.slug).map(|x| x.0).unwrap_or(0),
-            previous: has_prev.then(|| cats_prev.get(&c.slug).map(|x| x.0).unwrap_or(0)),
+            count: count(year, &c.slug),
+            previous: has_prev.then(|| count(year - 1, &c.slug)),
         })
-        .collect())
+        .collect()
 }
 
 /// By month, all twelve; last year only when it has incidents.
-fn month_rows(df: &DataFrame, year: i32, has_prev: bool) -> PolarsResult<Vec<MonthRow>> {
-    let months_now = count_by_i32(df, year, "month")?;
-    let months_prev = count_by_i32(df, year - 1, "month")?;
-    Ok((1..=12)
+fn month_rows(t: &Tally, year: i32, has_prev: bool) -> Vec<MonthRow> {
+    let count = |y: i32, m: u32| t.months.get(&(y, m)).copied().unwrap_or(0);
+    (1..=12u32)
         .map(|m| MonthRow {
-            month: m as u32,
+            month: m,
             label: MONTHS[m as usize - 1].to_string(),
-            count: months_now.get(&m).copied().unwrap_or(0),
-            previous: has_prev.then(|| months_prev.get(&m).copied().unwrap_or(0)),
+            count: count(year, m),
+            previous: has_prev.then(|| count(year - 1, m)),
         })
-        .collect())
+        .collect()
 }
 
 /// By unit, most incidents first; personal-data incidents only when the year's
 /// personal-data count is known.
-fn unit_rows(df: &DataFrame, year: i32, this: &YearCounts) -> PolarsResult<Vec<UnitCountRow>> {
-    let mut units: Vec<UnitCountRow> = count_by_str(df, year, "unit")?
-        .into_iter()
-        .map(|(unit, (count, personal_data))| UnitCountRow {
-            unit,
-            count,
-            personal_data: this.personal().map(|_| personal_data),
+fn unit_rows(t: &Tally, year: i32, this: &YearCounts) -> Vec<UnitCountRow> {
+    let mut units: Vec<UnitCountRow> = t
+        .units
+        .range((year, String::new())..(year + 1, String::new()))
+        .map(|((_, unit), (count, personal_data))| UnitCountRow {
+            unit: unit.clone(),
+            count: *count,
+            personal_data: this.personal().map(|_| *personal_data),
         })
         .collect();
     units.sort_by(|a, b| b.count.cmp(&a.count).then(a.unit.cmp(&b.unit)));
-    Ok(units)
+    units
 }
 
 /// Category texts of the year that matched no category and so count as Övrigt, sorted;
 /// texts that are Övrigt's own label or synonyms are left out, they matched on purpose.
-fn unmapped_categories(df: &DataFrame, cfg: &Config, year: i32) -> PolarsResult<Vec<TextCount>> {
-    let unmapped = df
-        .clone()
-        .lazy()
-        .filter(
-            col("year")
-                .eq(lit(year))
-                .and(col("category").eq(lit("other")))
-                .and(col("raw").neq(lit(""))),
-        )
-        .group_by([col("raw")])
-        .agg([len().alias("n")])
-        .sort(["raw"], Default::default())
-        .collect()?;
-    let (raw, n) = (unmapped.column("raw")?.str()?, unmapped.column("n")?.u32()?);
+fn unmapped_categories(t: &Tally, cfg: &Config, year: i32) -> Vec<TextCount> {
     let other_synonyms = other_synonyms(cfg);
-    Ok((0..unmapped.height())
-        .filter_map(|i| Some((raw.get(i)?, n.get(i)?)))
-        .filter(|(text, _)| !other_synonyms.contains(&crate::textnorm::normalize(text)))
-        .map(|(text, count)| TextCount {
-            text: text.to_string(),
-            count,
+    t.other_texts
+        .range((year, String::new())..(year + 1, String::new()))
+        .filter(|((_, text), _)| !other_synonyms.contains(&crate::textnorm::normalize(text)))
+        .map(|((_, text), count)| TextCount {
+            text: text.clone(),
+            count: *count,
         })
-        .collect())
+        .collect()
 }
 
 /// The normalised label and synonyms of the Övrigt category.

@@ -83,7 +83,7 @@ pub fn compute(inputs: &Inputs, cfg: &Config, year: i32) -> PolarsResult<KpiSet>
     let mut kpis = training::compute(inputs, cfg, year, &mut b, &mut notes)?;
     kpis.extend(incidents::compute(
         inputs, cfg, year, &authority, &mut b, &mut notes,
-    )?);
+    ));
     kpis.extend(governance::register(inputs, cfg, year, &mut b));
     kpis.extend(governance::classification(inputs, &mut b));
     kpis.extend(governance::risks(inputs, cfg, &mut b));
