@@ -478,3 +478,97 @@ fn a_worksheet_that_inflates_beyond_its_declared_size_is_a_zip_bomb() {
         }
     }
 }
+
+/// Replaces one part of a package (valid CRCs: the change reaches the XML readers).
+fn with_part(bytes: &[u8], part: &str, text: &[u8]) -> Vec<u8> {
+    use std::io::Read;
+    let mut from = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut to = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for i in 0..from.len() {
+        let mut entry = from.by_index(i).unwrap();
+        let name = entry.name().unwrap().to_string();
+        let mut data = Vec::new();
+        entry.read_to_end(&mut data).unwrap();
+        if name == part {
+            data = text.to_vec();
+        }
+        to.start_file(name, zip::write::SimpleFileOptions::default())
+            .unwrap();
+        to.write_all(&data).unwrap();
+    }
+    to.finish().unwrap().into_inner()
+}
+
+/// Damaged and odd XML: whenever our reader gives sheets, they are calamine's sheets;
+/// otherwise it falls back (and calamine's answer is the answer).
+#[test]
+fn mutated_sheet_xml_reads_the_same_or_falls_back() {
+    const SNIPPETS: [&str; 16] = [
+        "<",
+        ">",
+        "/>",
+        "\"",
+        "'",
+        "&amp;",
+        "&",
+        " ",
+        "\r\n",
+        "x:",
+        "<c>",
+        "</c>",
+        "<v>1</v>",
+        "_x000D_",
+        "<!-- c -->",
+        "<row>",
+    ];
+    let base = hand_package(HAND_SHEET, PLAIN_SHEET, false);
+    let limits = Limits::default();
+    // More rounds on demand: GENOMGANG_FUZZ_ROUNDS=20000.
+    let rounds: usize = std::env::var("GENOMGANG_FUZZ_ROUNDS")
+        .ok()
+        .and_then(|r| r.parse().ok())
+        .unwrap_or(400);
+    let mut state: u64 = 0x2545_F491_4F6C_DD1D;
+    let mut next = |n: usize| {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        (state % n as u64) as usize
+    };
+    let (mut same, mut fell_back) = (0, 0);
+    for round in 0..rounds {
+        let mut xml = HAND_SHEET.as_bytes().to_vec();
+        for _ in 0..1 + next(3) {
+            let at = next(xml.len());
+            match next(3) {
+                0 => {
+                    let snippet = SNIPPETS[next(SNIPPETS.len())].as_bytes();
+                    xml.splice(at..at, snippet.iter().copied());
+                }
+                1 => {
+                    let end = (at + 1 + next(12)).min(xml.len());
+                    xml.drain(at..end);
+                }
+                _ => xml[at] = b"<>/=\"' x:0123456789ABcrvts"[next(26)],
+            }
+        }
+        let bytes = with_part(&base, "xl/worksheets/sheet1.xml", &xml);
+        match xlsx::read(&bytes, &limits) {
+            Ok(got) => {
+                let want = calamine_path(&bytes, &limits);
+                assert_same(
+                    &format!("round {round}: {}", String::from_utf8_lossy(&xml)),
+                    &got,
+                    &want,
+                );
+                same += 1;
+            }
+            Err(xlsx::Failure::NotUnderstood(_)) => fell_back += 1,
+            Err(xlsx::Failure::Read(e)) => panic!("round {round}: {e}"),
+        }
+    }
+    assert!(
+        same > 100 && fell_back > 10,
+        "same {same}, fell back {fell_back}"
+    );
+}

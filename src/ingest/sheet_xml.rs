@@ -226,7 +226,7 @@ fn parse_cell(text: &[u8]) -> Option<(u32, u32)> {
 }
 
 /// "A3:A6" → the merge; a single cell is no merge.
-pub(crate) fn parse_range(text: &[u8]) -> Option<Merge> {
+fn parse_range(text: &[u8]) -> Option<Merge> {
     let colon = memchr::memchr(b':', text)?;
     let (a, b) = (parse_cell(&text[..colon])?, parse_cell(&text[colon + 1..])?);
     let merge = Merge {

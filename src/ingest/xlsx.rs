@@ -7,7 +7,7 @@
 //! the zip-bomb check had to inflate every worksheet a first time only to count its bytes
 //! and find hidden rows and merges. Here each part is inflated once: its bytes are counted
 //! against the limits as they come (a zip bomb is refused as before), and cells, hidden
-//! rows, the autofilter and merged ranges are collected in the same pass.
+//! rows, the autofilter and merged ranges are collected from the same chunks.
 //!
 //! How, in reading order:
 //! 1. [`Package`]: the zip, parts found by name case-insensitively; [`PartReader`]
@@ -16,7 +16,9 @@
 //!    state and the 1904 flag; `styles.xml` for which cell styles are dates;
 //!    `sharedStrings.xml`, read once into `Arc<str>`s that cells share.
 //! 3. [`Workbook::read_sheet`]: the worksheet XML, scanned with memchr: tags are found by
-//!    `<` and `>`, names compared without namespace prefix (`<x:c>` from .NET).
+//!    `<` and `>`, names compared without namespace prefix (`<x:c>` from .NET). Each
+//!    inflated chunk also goes through `sheet_xml::PartScanner` (a few memmem searches)
+//!    for hidden rows, the autofilter and merged ranges.
 //!
 //! The reader copies calamine 0.38's decisions where they matter for values (which
 //! number formats are dates, `_xHHHH_` escapes, trimming of shared strings, positions of
@@ -33,7 +35,7 @@ use memchr::{memchr, memchr3};
 
 use crate::config::Limits;
 use crate::ingest::error::ReadError;
-use crate::ingest::sheet_xml::{self, Merge};
+use crate::ingest::sheet_xml::{self, PartScanner};
 use crate::ingest::value::Cell;
 use crate::ingest::RawSheet;
 
@@ -122,7 +124,7 @@ impl<'a> Package<'a> {
             archive,
             lower_names,
             by_name,
-            limit: limits.max_unpacked_mib * MIB,
+            limit: limits.max_unpacked_mib.saturating_mul(MIB),
             limit_mib: limits.max_unpacked_mib,
         })
     }
@@ -164,7 +166,7 @@ impl<'a> Package<'a> {
         };
         let mut part = self.part(index)?;
         let mut bytes = Vec::new();
-        while part.read_into(&mut bytes)? > 0 {}
+        while part.read_into(&mut bytes, CHUNK)? > 0 {}
         Ok(Some(bytes))
     }
 }
@@ -183,15 +185,15 @@ struct PartReader<'z> {
 }
 
 impl PartReader<'_> {
-    /// Appends up to [`CHUNK`] inflated bytes to `buf`; 0 at the end of the part.
-    fn read_into(&mut self, buf: &mut Vec<u8>) -> Result<usize> {
+    /// Appends up to `want` inflated bytes to `buf`; 0 at the end of the part.
+    fn read_into(&mut self, buf: &mut Vec<u8>, want: usize) -> Result<usize> {
         if self.finished {
             return Ok(0);
         }
         let start = buf.len();
-        buf.resize(start + CHUNK, 0);
+        buf.resize(start + want, 0);
         let mut filled = 0;
-        while filled < CHUNK {
+        while filled < want {
             match self.inner.read(&mut buf[start + filled..]) {
                 Ok(0) => break,
                 Ok(n) => filled += n,
@@ -234,7 +236,7 @@ impl PartReader<'_> {
         let mut scratch = Vec::with_capacity(CHUNK);
         loop {
             scratch.clear();
-            if self.read_into(&mut scratch)? == 0 {
+            if self.read_into(&mut scratch, CHUNK)? == 0 {
                 return Ok(());
             }
         }
@@ -246,6 +248,10 @@ struct Stream<'z> {
     part: PartReader<'z>,
     buf: Vec<u8>,
     pos: usize,
+    /// For a worksheet: finds hidden rows, the autofilter and merged ranges in each
+    /// chunk as it comes (the byte scan calamine's path uses, so both agree even on
+    /// damaged markup).
+    facts: Option<PartScanner>,
 }
 
 impl<'z> Stream<'z> {
@@ -254,16 +260,27 @@ impl<'z> Stream<'z> {
             part,
             buf: Vec::with_capacity(2 * CHUNK),
             pos: 0,
+            facts: None,
         }
     }
 
-    /// Brings more of the part into the buffer; false at its end.
+    /// Brings more of the part into the buffer; false at its end. Text with no tag
+    /// in it is dropped; an element longer than a chunk doubles what is read, so
+    /// parsing it again from its start stays linear.
     fn refill(&mut self) -> Result<bool> {
+        if memchr(b'<', &self.buf[self.pos..]).is_none() {
+            self.pos = self.buf.len();
+        }
         if self.pos > 0 {
             self.buf.drain(..self.pos);
             self.pos = 0;
         }
-        Ok(self.part.read_into(&mut self.buf)? > 0)
+        let (start, want) = (self.buf.len(), CHUNK.max(self.buf.len()));
+        let read = self.part.read_into(&mut self.buf, want)?;
+        if let Some(scanner) = self.facts.as_mut() {
+            scanner.feed(&self.buf[start..]);
+        }
+        Ok(read > 0)
     }
 
     fn rest(&self) -> &[u8] {
@@ -318,7 +335,8 @@ fn next_markup(text: &[u8], from: usize) -> Result<Option<(usize, Markup<'_>, us
     }
     match rest[1] {
         b'/' => {
-            let Some(gt) = memchr(b'>', rest) else {
+            // Quotes count even here, as calamine's XML reader counts them.
+            let Some(gt) = tag_end(rest) else {
                 return Ok(None);
             };
             let name = rest[2..gt].trim_ascii_end();
@@ -401,6 +419,11 @@ fn attrs(raw: &[u8]) -> impl Iterator<Item = Result<(&[u8], &[u8])>> {
         };
         let value = &after[1..1 + len];
         rest = &after[len + 2..];
+        if memchr(b'<', value).is_some() {
+            // Not XML; calamine's reader may cut this tag elsewhere.
+            rest = b"";
+            return Some(not_understood("'<' in an attribute value"));
+        }
         Some(Ok((name, value)))
     })
 }
@@ -563,20 +586,28 @@ fn element_text(text: &[u8], from: usize, name: &[u8]) -> Result<Option<(usize, 
 
 /// A rich or plain string (`<si>` of the shared strings, `<is>` of an inline string)
 /// whose start tag ended at `from`, up to its end tag `</closing>`: (the string, where
-/// its end tag ends). Runs are joined, phonetic runs (`<rPh>`) left out, text not marked
-/// `xml:space="preserve"` trimmed, `_xHHHH_` escapes resolved — calamine's rules.
-fn string_item(text: &[u8], from: usize, closing: &[u8]) -> Result<Option<(String, usize)>> {
+/// its end tag ends, the depth after it). Runs are joined, phonetic runs (`<rPh>`) left
+/// out, text not marked `xml:space="preserve"` trimmed, `_xHHHH_` escapes resolved —
+/// calamine's rules.
+fn string_item(
+    text: &[u8],
+    from: usize,
+    closing: &[u8],
+    mut depth: Depth,
+) -> Result<Option<(String, usize, Depth)>> {
     let mut value: Option<String> = None;
     let mut phonetic = false;
     let mut at = from;
     loop {
-        let Some((_, markup, end)) = next_markup(text, at)? else {
+        let Some((lt, markup, end)) = next_markup(text, at)? else {
             return Ok(None);
         };
+        skipped_text(&text[at..lt])?;
         at = end;
+        depth.follow(markup)?;
         match markup {
             Markup::End { name } if name == closing => {
-                return Ok(Some((value.unwrap_or_default(), at)))
+                return Ok(Some((value.unwrap_or_default(), at, depth)))
             }
             Markup::End { name } if local(name) == b"rPh" => phonetic = false,
             Markup::Start { name, .. } if local(name) == b"r" && value.is_none() => {
@@ -596,6 +627,7 @@ fn string_item(text: &[u8], from: usize, closing: &[u8]) -> Result<Option<(Strin
                     };
                     decode_text(&text[at..content_end], &mut run)?;
                     at = after;
+                    depth.close()?;
                 }
                 let run = if preserve {
                     unescape_excel(&run).into_owned()
@@ -608,6 +640,43 @@ fn string_item(text: &[u8], from: usize, closing: &[u8]) -> Result<Option<(Strin
                 }
             }
             _ => {}
+        }
+    }
+}
+
+/// Text between tags that no reader uses. An entity there is left to calamine (its
+/// XML reader may refuse it).
+fn skipped_text(text: &[u8]) -> Result<()> {
+    match memchr(b'&', text) {
+        Some(_) => not_understood("entity outside a value"),
+        None => Ok(()),
+    }
+}
+
+/// How many elements are open, counted as calamine's XML reader counts them (names
+/// are not compared): an end tag with none open is damage it reports.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+struct Depth(u32);
+
+impl Depth {
+    fn follow(&mut self, markup: Markup) -> Result<()> {
+        match markup {
+            Markup::Start { empty: false, .. } => {
+                self.0 += 1;
+                Ok(())
+            }
+            Markup::End { .. } => self.close(),
+            _ => Ok(()),
+        }
+    }
+
+    fn close(&mut self) -> Result<()> {
+        match self.0.checked_sub(1) {
+            Some(d) => {
+                self.0 = d;
+                Ok(())
+            }
+            None => not_understood("end tag without start"),
         }
     }
 }
@@ -891,92 +960,58 @@ fn custom_format_is_date(format: &str) -> bool {
 fn shared_strings(mut stream: Stream) -> Result<Vec<Arc<str>>> {
     let mut strings = Vec::new();
     let mut in_table = false;
+    let mut depth = Depth::default();
     loop {
         let text = stream.rest();
-        let step = match next_markup(text, 0)? {
-            None => None,
-            Some((_, markup, end)) => match (markup, markup.local()) {
-                (Markup::Start { attrs: raw, .. }, b"sst") if !in_table => {
-                    in_table = true;
-                    if let Some(Ok(n)) = attr(raw, b"uniqueCount")?
-                        .map(|n| std::str::from_utf8(n).map(str::parse::<usize>))
-                        .and_then(|r| r.ok())
-                    {
-                        strings.reserve(n.min(1 << 20));
-                    }
-                    Some(end)
-                }
-                (Markup::Start { name, empty, .. }, b"si") if in_table => {
-                    if empty {
-                        strings.push(Arc::from(""));
-                        Some(end)
-                    } else {
-                        match string_item(text, end, name)? {
-                            Some((s, after)) => {
-                                strings.push(Arc::from(s));
-                                Some(after)
-                            }
-                            None => None,
-                        }
-                    }
-                }
-                (Markup::End { .. }, b"sst") if in_table => {
-                    stream.part.count_rest()?;
-                    return Ok(strings);
-                }
-                _ => Some(end),
-            },
+        let Some((lt, markup, end)) = next_markup(text, 0)? else {
+            if !stream.refill()? {
+                return not_understood("shared strings end early");
+            }
+            continue;
         };
-        match step {
-            Some(consumed) => stream.pos += consumed,
-            None => {
-                if !stream.refill()? {
-                    return not_understood("shared strings end early");
+        skipped_text(&text[..lt])?;
+        let mut after_depth = depth;
+        after_depth.follow(markup)?;
+        let consumed = match (markup, markup.local()) {
+            (Markup::Start { attrs: raw, .. }, b"sst") if !in_table => {
+                in_table = true;
+                if let Some(Ok(n)) = attr(raw, b"uniqueCount")?
+                    .map(|n| std::str::from_utf8(n).map(str::parse::<usize>))
+                    .and_then(|r| r.ok())
+                {
+                    strings.reserve(n.min(1 << 20));
+                }
+                end
+            }
+            (Markup::Start { name, empty, .. }, b"si") if in_table => {
+                if empty {
+                    strings.push(Arc::from(""));
+                    end
+                } else {
+                    let Some((s, after, d)) = string_item(text, end, name, after_depth)? else {
+                        if !stream.refill()? {
+                            return not_understood("shared strings end early");
+                        }
+                        continue;
+                    };
+                    strings.push(Arc::from(s));
+                    after_depth = d;
+                    after
                 }
             }
-        }
+            (Markup::End { .. }, b"sst") if in_table => {
+                stream.part.count_rest()?;
+                return Ok(strings);
+            }
+            _ => end,
+        };
+        depth = after_depth;
+        stream.pos += consumed;
     }
 }
 
 // ---------------------------------------------------------------------------------------
 // A worksheet
-
-/// What a worksheet part says besides its cells.
-#[derive(Default)]
-struct SheetFacts {
-    hidden_rows: Vec<u32>,
-    autofilter: bool,
-    merges: Vec<Merge>,
-}
-
-impl SheetFacts {
-    /// Notes a tag anywhere in the part that the old byte scan (`PartScanner`) noted.
-    fn note(&mut self, local_name: &[u8], raw: &[u8]) {
-        match local_name {
-            b"row" => {
-                let (mut row, mut hidden) = (None, false);
-                for (name, value) in sheet_xml::attributes(raw) {
-                    match local(name) {
-                        b"r" => row = std::str::from_utf8(value).ok().and_then(|v| v.parse().ok()),
-                        b"hidden" => hidden = matches!(value, b"1" | b"true"),
-                        _ => {}
-                    }
-                }
-                if let (true, Some(row)) = (hidden, row) {
-                    self.hidden_rows.push(row);
-                }
-            }
-            b"mergeCell" => {
-                let merge = sheet_xml::attributes(raw)
-                    .find(|(name, _)| local(name) == b"ref")
-                    .and_then(|(_, value)| sheet_xml::parse_range(value));
-                self.merges.extend(merge);
-            }
-            b"autoFilter" => self.autofilter = true,
-            _ => {}
-        }
-    }
-}
 
 /// Where the worksheet reading is.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -1034,26 +1069,36 @@ impl Workbook {
         limits: &Limits,
     ) -> Result<RawSheet> {
         let mut stream = Stream::new(package.part(entry.part)?);
-        let mut facts = SheetFacts::default();
+        stream.facts = Some(PartScanner::default());
         let mut grid = SheetGrid::new(limits);
         // Row and column of the next cell without `r`, as calamine counts them.
         let (mut row, mut col) = (0u32, 0u32);
         let mut dimension = ((0, 0), (0, 0));
         let mut phase = Phase::Head { seen: false };
         let mut failed: Option<ReadError> = None;
+        // calamine's XML reader stops after </sheetData>: damage after it is no damage.
+        let mut depth = Depth::default();
         loop {
             let text = stream.rest();
-            let Some((_, markup, mut end)) = next_markup(text, 0)? else {
+            let Some((lt, markup, mut end)) = next_markup(text, 0)? else {
                 if stream.refill()? {
                     continue;
                 }
                 match phase {
-                    Phase::Head { seen: true } | Phase::Tail => break,
+                    Phase::Tail => break,
+                    // No sheetData: an empty sheet, if the XML ended cleanly.
+                    Phase::Head { seen: true } if stream.rest().is_empty() => break,
                     _ => return not_understood("worksheet ends early"),
                 }
             };
-            if let Markup::Start { attrs: raw, .. } = markup {
-                facts.note(markup.local(), raw);
+            let is_cell = phase == Phase::Data
+                && markup.local() == b"c"
+                && matches!(markup, Markup::Start { .. });
+            if phase != Phase::Tail {
+                skipped_text(&text[..lt])?;
+                if !is_cell {
+                    depth.follow(markup)?;
+                }
             }
             match (phase, markup, markup.local()) {
                 (Phase::Head { .. }, Markup::Start { attrs: raw, .. }, b"dimension") => {
@@ -1098,13 +1143,14 @@ impl Workbook {
                     },
                     b"c",
                 ) => {
-                    let Some((cell, after)) = self.cell(text, end, raw, empty)? else {
+                    let Some((cell, after, d)) = self.cell(text, end, raw, empty, depth)? else {
                         if stream.refill()? {
                             continue;
                         }
                         return not_understood("worksheet ends inside a cell");
                     };
                     end = after;
+                    depth = d;
                     let pos = match cell.pos {
                         Some(pos) => pos,
                         None => (row, col),
@@ -1128,6 +1174,11 @@ impl Workbook {
             return Ok(RawSheet::failed(&entry.name, error));
         }
         let (mut rows, formula_texts) = grid.finish();
+        let mut facts = stream
+            .facts
+            .take()
+            .map(PartScanner::finish)
+            .unwrap_or_default();
         facts.hidden_rows.sort_unstable();
         facts.hidden_rows.dedup();
         let merged = sheet_xml::spread_merges(&mut rows, 0, &facts.merges, limits.max_cells);
@@ -1145,22 +1196,26 @@ impl Workbook {
         })
     }
 
-    /// Reads the `<c>` element whose start tag ended at `from`: the cell and where the
-    /// element ends, or `None` when the buffer ends first.
+    /// Reads the `<c>` element whose start tag ended at `from`: the cell, where the
+    /// element ends and the depth after it, or `None` when the buffer ends first.
     fn cell(
         &self,
         text: &[u8],
         from: usize,
         raw: &[u8],
         empty: bool,
-    ) -> Result<Option<(CellRecord, usize)>> {
+        mut depth: Depth,
+    ) -> Result<Option<(CellRecord, usize, Depth)>> {
         let (mut reference, mut style, mut kind) = (None, None, None);
         for pair in attrs(raw) {
-            match pair? {
-                (b"r", v) => reference = Some(v),
-                (b"s", v) => style = Some(v),
-                (b"t", v) => kind = Some(v),
-                _ => {}
+            let slot = match pair? {
+                (b"r", v) => (&mut reference, v),
+                (b"s", v) => (&mut style, v),
+                (b"t", v) => (&mut kind, v),
+                _ => continue,
+            };
+            if slot.0.replace(slot.1).is_some() {
+                return not_understood("attribute twice");
             }
         }
         let pos = match reference {
@@ -1176,23 +1231,26 @@ impl Workbook {
             formula: None,
         };
         if empty {
-            return Ok(Some((record, from)));
+            return Ok(Some((record, from, depth)));
         }
         let kind = CellType::parse(kind)?;
+        depth.0 += 1;
         let mut at = from;
         loop {
-            let Some((_, markup, end)) = next_markup(text, at)? else {
+            let Some((lt, markup, end)) = next_markup(text, at)? else {
                 return Ok(None);
             };
+            skipped_text(&text[at..lt])?;
             at = end;
+            depth.follow(markup)?;
             let Markup::Start {
                 name: child,
                 attrs: child_attrs,
                 empty,
             } = markup
             else {
-                if markup.local() == b"c" {
-                    return Ok(Some((record, at)));
+                if markup.local() == b"c" && matches!(markup, Markup::End { .. }) {
+                    return Ok(Some((record, at, depth)));
                 }
                 continue;
             };
@@ -1205,16 +1263,18 @@ impl Workbook {
                 };
                 content = &text[at..content_end];
                 at = after;
+                depth.close()?;
             }
             match local_name {
                 b"v" => record.value = self.value(kind, style, content)?,
                 b"f" => record.formula = formula(child_attrs, content)?,
                 b"is" if empty => record.value = Cell::Text(Arc::from("")),
                 b"is" => {
-                    let Some((s, after)) = string_item(text, at, child)? else {
+                    let Some((s, after, d)) = string_item(text, at, child, depth)? else {
                         return Ok(None);
                     };
                     at = after;
+                    depth = d;
                     record.value = Cell::Text(Arc::from(s));
                 }
                 _ => return not_understood("cell child"),
@@ -1483,5 +1543,195 @@ impl<'l> SheetGrid<'l> {
 
     pub(crate) fn finish(self) -> (Vec<Vec<Cell>>, Vec<String>) {
         (self.rows, self.formula_texts)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn understood<T: std::fmt::Debug>(r: Result<T>) -> T {
+        match r {
+            Ok(v) => v,
+            Err(Failure::NotUnderstood(why)) => panic!("not understood: {why}"),
+            Err(Failure::Read(e)) => panic!("{e}"),
+        }
+    }
+
+    #[test]
+    fn tags_are_found_with_prefixes_quotes_and_self_closing() {
+        let text = br#"<x:c r="A1" t='s' x="a>b"/><!-- <c> --><?pi x?></x:row >"#;
+        let (lt, m, end) = understood(next_markup(text, 0)).unwrap();
+        assert_eq!(lt, 0);
+        assert_eq!(
+            m,
+            Markup::Start {
+                name: b"x:c",
+                attrs: br#" r="A1" t='s' x="a>b""#,
+                empty: true
+            }
+        );
+        assert_eq!(m.local(), b"c");
+        let pairs: Vec<_> = attrs(br#" r="A1" t='s' x="a>b""#).map(understood).collect();
+        assert_eq!(
+            pairs,
+            vec![(&b"r"[..], &b"A1"[..]), (b"t", b"s"), (b"x", b"a>b")]
+        );
+        let (_, m, end) = understood(next_markup(text, end)).unwrap();
+        assert_eq!(m, Markup::Skip, "comment");
+        let (_, m, end) = understood(next_markup(text, end)).unwrap();
+        assert_eq!(m, Markup::Skip, "processing instruction");
+        let (_, m, end) = understood(next_markup(text, end)).unwrap();
+        assert_eq!(m, Markup::End { name: b"x:row" });
+        assert_eq!(end, text.len());
+        // Cut anywhere inside a tag: more bytes are needed, nothing is made up.
+        for cut in 1..text.len() {
+            if let Some((_, _, end)) = understood(next_markup(&text[..cut], 0)) {
+                assert!(end <= cut);
+            }
+        }
+        assert!(matches!(
+            next_markup(b"<!DOCTYPE x [<!ENTITY a 'b'>]>", 0),
+            Err(Failure::NotUnderstood(_))
+        ));
+    }
+
+    #[test]
+    fn text_gets_entities_and_xml_line_ends() {
+        let mut out = String::new();
+        understood(decode_text(
+            "a&amp;b &lt;&gt;&quot;&apos; &#229;&#xE4;\r\nx\ry".as_bytes(),
+            &mut out,
+        ));
+        assert_eq!(out, "a&b <>\"' åä\nx\ny");
+        for bad in ["&nbsp;", "&#X41;", "&#0;", "a & b", "&#xD800;"] {
+            assert!(
+                matches!(
+                    decode_text(bad.as_bytes(), &mut String::new()),
+                    Err(Failure::NotUnderstood(_))
+                ),
+                "{bad}"
+            );
+        }
+        assert_eq!(
+            understood(decode_attr(b"Personal &amp; l&#xF6;n")),
+            "Personal & lön"
+        );
+    }
+
+    #[test]
+    fn excel_escapes_as_calamine_reads_them() {
+        assert_eq!(unescape_excel("a_x000D_b"), "a\rb");
+        assert_eq!(unescape_excel("_x005F_x000D_"), "_x000D_");
+        assert_eq!(unescape_excel("_xD83D__xDE42_"), "🙂");
+        assert_eq!(unescape_excel("_xD83D_x"), "\u{FFFD}x");
+        assert_eq!(unescape_excel("_x00e5_"), "å");
+        assert_eq!(unescape_excel("_x12_ _xZZZZ_ plain"), "_x12_ _xZZZZ_ plain");
+    }
+
+    #[test]
+    fn rich_and_phonetic_runs_and_whitespace() {
+        let item = br#"<r><rPr><b/></rPr><t> Rik </t></r><r><t xml:space="preserve"> text </t></r><rPh sb="0" eb="1"><t>yomi</t></rPh><phoneticPr fontId="1"/></si>tail"#;
+        let (s, end, depth) = understood(string_item(item, 0, b"si", Depth(1))).unwrap();
+        assert_eq!(depth, Depth(0));
+        assert_eq!(s, "Rik text ");
+        assert_eq!(&item[end..], b"tail");
+        let (s, _, _) = understood(string_item(b"<t/></si>", 0, b"si", Depth(1))).unwrap();
+        assert_eq!(s, "");
+        let (s, _, _) = understood(string_item(
+            b"<x:t>a&amp;b_x000A_</x:t></x:is>",
+            0,
+            b"x:is",
+            Depth(1),
+        ))
+        .unwrap();
+        assert_eq!(s, "a&b\n");
+        assert!(understood(string_item(b"<t>unfinished", 0, b"si", Depth(1))).is_none());
+        assert!(matches!(
+            string_item(b"<t>a</t></r></si>", 0, b"si", Depth(1)),
+            Err(Failure::NotUnderstood(_))
+        ));
+        assert!(matches!(
+            string_item(b"<t>a<b/>c</t></si>", 0, b"si", Depth(1)),
+            Err(Failure::NotUnderstood(_))
+        ));
+    }
+
+    #[test]
+    fn number_formats_that_are_dates() {
+        for date in [
+            "yyyy-mm-dd",
+            "DD/MM/YY",
+            "H:MM:SS;@",
+            "m\"M\"d\"D\";@",
+            "[$-404]e\"\\xfc\"m",
+            "ha/p\\\\m",
+            "*-yyyy-mm-dd",
+            "hh:mm AM/PM",
+        ] {
+            assert!(custom_format_is_date(date), "{date}");
+        }
+        for other in [
+            "0.00",
+            "[h]:mm:ss",
+            "[mm]",
+            "\"dag\" 0",
+            "#,##0*y",
+            "\\Y000000",
+            "#,##0.0####\" YMD\"",
+            "[>=100][Magenta]General",
+            "0_ ;[Red]\\-0\\ ",
+        ] {
+            assert!(!custom_format_is_date(other), "{other}");
+        }
+        assert!(
+            builtin_format_is_date(b"14")
+                && builtin_format_is_date(b"22")
+                && builtin_format_is_date(b"58")
+        );
+        assert!(
+            !builtin_format_is_date(b"46")
+                && !builtin_format_is_date(b"0")
+                && !builtin_format_is_date(b"014")
+        );
+        let styles = br#"<styleSheet><numFmts count="1"><numFmt numFmtId="164" formatCode="yyyy&quot;-&quot;mm"/></numFmts><cellStyleXfs><xf numFmtId="14"/></cellStyleXfs><cellXfs count="4"><xf numFmtId="0"/><xf numFmtId="164"/><xf numFmtId="14"><alignment/></xf><xf/></cellXfs><dxfs><dxf><numFmt numFmtId="0" formatCode="yyyy"/></dxf></dxfs></styleSheet>"#;
+        assert_eq!(
+            understood(date_styles(styles)),
+            vec![false, true, true, false]
+        );
+    }
+
+    #[test]
+    fn references_numbers_and_indexes() {
+        assert_eq!(understood(parse_reference(b"B3")), (2, Some(1)));
+        assert_eq!(understood(parse_reference(b"aa10")), (9, Some(26)));
+        assert_eq!(understood(parse_reference(b"7")), (6, None));
+        for bad in [&b"A0"[..], b"A", b"", b"A-1", b"ABCD1", b"A1B"] {
+            assert!(
+                parse_reference(bad).is_err(),
+                "{:?}",
+                std::str::from_utf8(bad)
+            );
+        }
+        assert_eq!(
+            understood(parse_dimension(b"A1:XFD1048576")),
+            ((0, 0), (1_048_575, 16_383))
+        );
+        assert_eq!(understood(parse_dimension(b"C4")), ((3, 2), (3, 2)));
+        assert!(parse_dimension(b"B5:A1").is_err());
+        assert_eq!(parse_number(b"0.30000000000000004"), Some(0.1 + 0.2));
+        assert_eq!(parse_number(b"-1.5E-3"), Some(-0.0015));
+        assert_eq!(parse_number(b"45730"), Some(45730.0));
+        assert_eq!(parse_number(b".5"), Some(0.5));
+        for other in [&b"+1"[..], b"inf", b" 1", b"1e", b"-", b"1,5", b""] {
+            assert_eq!(
+                parse_number(other),
+                None,
+                "{:?}",
+                std::str::from_utf8(other)
+            );
+        }
+        assert_eq!(understood(parse_index(b"0042")), 42);
+        assert!(parse_index(b"-1").is_err() && parse_index(b"").is_err());
     }
 }
