@@ -205,6 +205,9 @@ impl PartReader<'_> {
             }
         }
         buf.truncate(start + filled);
+        if self.inflated == 0 {
+            check_prolog(&buf[start..])?;
+        }
         self.inflated += filled as u64;
         if self.inflated > self.limit {
             return Err(Failure::Read(ReadError::ZipBomb {
@@ -240,6 +243,31 @@ impl PartReader<'_> {
                 return Ok(());
             }
         }
+    }
+}
+
+/// A part in UTF-16 or declaring another encoding than UTF-8 is left to calamine (its
+/// XML reader decodes it); a UTF-8 byte order mark is text before the first tag.
+fn check_prolog(head: &[u8]) -> Result<()> {
+    if head.starts_with(&[0xFF, 0xFE]) || head.starts_with(&[0xFE, 0xFF]) {
+        return not_understood("UTF-16");
+    }
+    let head = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head);
+    let Some(declaration) = head.strip_prefix(b"<?xml") else {
+        return Ok(());
+    };
+    let declaration = &declaration[..find(declaration, b"?>").unwrap_or(declaration.len())];
+    let Some(at) = find(declaration, b"encoding") else {
+        return Ok(());
+    };
+    let value = declaration[at..]
+        .split(|b| *b == b'"' || *b == b'\'')
+        .nth(1)
+        .unwrap_or_default();
+    if value.eq_ignore_ascii_case(b"utf-8") || value.eq_ignore_ascii_case(b"utf8") {
+        Ok(())
+    } else {
+        not_understood("encoding")
     }
 }
 
@@ -1594,6 +1622,28 @@ mod tests {
             next_markup(b"<!DOCTYPE x [<!ENTITY a 'b'>]>", 0),
             Err(Failure::NotUnderstood(_))
         ));
+    }
+
+    #[test]
+    fn only_utf8_parts_are_read_here() {
+        for ok in [
+            &b"<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?><a/>"[..],
+            b"\xEF\xBB\xBF<?xml version='1.0' encoding='utf-8'?>",
+            b"<?xml version=\"1.0\"?><a/>",
+            b"<a/>",
+        ] {
+            assert!(check_prolog(ok).is_ok(), "{}", String::from_utf8_lossy(ok));
+        }
+        for other in [
+            &b"<?xml version=\"1.0\" encoding=\"windows-1252\"?>"[..],
+            b"\xFF\xFE<\x00?\x00",
+        ] {
+            assert!(
+                check_prolog(other).is_err(),
+                "{}",
+                String::from_utf8_lossy(other)
+            );
+        }
     }
 
     #[test]
