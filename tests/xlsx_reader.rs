@@ -201,7 +201,7 @@ fn written_workbook(path: &Path) {
                 ws.write_datetime_with_format(
                     r,
                     3,
-                    &ExcelDateTime::from_ymd(2024, 5, 1 + (r % 28) as u8).unwrap(),
+                    ExcelDateTime::from_ymd(2024, 5, 1 + (r % 28) as u8).unwrap(),
                     &date,
                 )
                 .unwrap();
