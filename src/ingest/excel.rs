@@ -496,7 +496,7 @@ fn convert_ref(d: &calamine::DataRef) -> Cell {
         DataRef::DateTime(dt) => convert(&Data::DateTime(*dt)),
         DataRef::DateTimeIso(s) => convert(&Data::DateTimeIso(s.clone())),
         DataRef::DurationIso(s) => Cell::Text(s.as_str().into()),
-        DataRef::Error(e) => Cell::Error(format!("{e}")),
+        DataRef::Error(e) => Cell::Error(e.to_string().into()),
     }
 }
 
@@ -519,7 +519,7 @@ pub(crate) fn convert(d: &Data) -> Cell {
             .map(Cell::DateTime)
             .unwrap_or_else(|| Cell::Text(s.as_str().into())),
         Data::DurationIso(s) => Cell::Text(s.as_str().into()),
-        Data::Error(e) => Cell::Error(format!("{e}")),
+        Data::Error(e) => Cell::Error(e.to_string().into()),
     }
 }
 

@@ -263,7 +263,7 @@ fn typed(kind: &str, text: &str) -> Cell {
             "0" => Cell::Bool(false),
             _ => Cell::Text(text.into()),
         },
-        "error" => Cell::Error(text.trim().to_string()),
+        "error" => Cell::Error(text.trim().into()),
         _ => Cell::Text(text.into()),
     }
 }

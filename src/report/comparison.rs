@@ -258,6 +258,7 @@ fn build(
     year: i32,
 ) -> Result<Vec<u8>, XlsxError> {
     let mut wb = Workbook::new();
+    wb.set_zip_compression_level(1);
     let created = ExcelDateTime::from_ymd((year + 1).clamp(1900, 9999) as u16, 1, 1)?;
     wb.set_properties(
         &DocProperties::new()

@@ -42,6 +42,9 @@ pub fn build_with_control(
 ) -> Result<Vec<u8>, XlsxError> {
     let f = Formats::new();
     let mut wb = Workbook::new();
+    // Fast deflate: the parts are small XML, level 1 packs them nearly as tight as the
+    // default level 6 at a fraction of the time (one workbook per unit in a batch).
+    wb.set_zip_compression_level(1);
     // A fixed creation date keeps two runs on the same inputs byte-identical.
     let created = ExcelDateTime::from_ymd((report.year + 1).clamp(1900, 9999) as u16, 1, 1)?;
     wb.set_properties(
