@@ -1358,7 +1358,7 @@ impl Workbook {
             },
             CellType::Error => match raw {
                 b"#DIV/0!" | b"#N/A" | b"#NAME?" | b"#NULL!" | b"#NUM!" | b"#REF!" | b"#VALUE!" => {
-                    Ok(Cell::Error(String::from_utf8_lossy(raw).into_owned()))
+                    Ok(Cell::Error(String::from_utf8_lossy(raw).as_ref().into()))
                 }
                 _ => not_understood("error value"),
             },
