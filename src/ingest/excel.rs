@@ -12,6 +12,7 @@ use crate::config::Limits;
 use crate::ingest::error::ReadError;
 use crate::ingest::sheet_xml::{self, Merge, PartFacts, PartScanner};
 use crate::ingest::value::{parse_datetime_text, Cell};
+use crate::ingest::xlsx::{self, SheetGrid};
 use crate::ingest::RawSheet;
 
 /// Hidden rows and merges per sheet name.
@@ -51,11 +52,25 @@ pub fn read_workbook(
             ReadError::NotASpreadsheet { extension }
         });
     }
-    let facts = if is_zip {
-        check_zip_sizes(bytes, limits)?
-    } else {
-        HashMap::new()
-    };
+    let ooxml = is_zip && !is_ods(bytes) && extension != "xlsb";
+    if ooxml {
+        // Declared sizes only: our reader counts what each worksheet inflates to as it
+        // reads it.
+        check_zip_sizes(bytes, limits, false)?;
+        return match xlsx::read(bytes, limits) {
+            Ok(sheets) => Ok(sheets),
+            Err(xlsx::Failure::Read(e)) => Err(e),
+            Err(xlsx::Failure::NotUnderstood(why)) => {
+                if std::env::var_os("GENOMGANG_DEBUG").is_some() {
+                    eprintln!("debug: xlsx reader: {why}; the file is read through calamine");
+                }
+                read_xlsx_with_calamine(bytes, limits)
+            }
+        };
+    }
+    if is_zip {
+        check_zip_sizes(bytes, limits, true)?;
+    }
     let cursor = Cursor::new(bytes);
     if is_ole {
         calamine::open_workbook_from_rs::<Xls<_>, _>(cursor)
@@ -86,18 +101,24 @@ pub fn read_workbook(
         calamine::open_workbook_from_rs::<Ods<_>, _>(cursor)
             .map_err(damaged)
             .and_then(|wb| collect(wb, limits, &HashMap::new()))
-    } else if extension == "xlsb" {
+    } else {
         calamine::open_workbook_from_rs::<Xlsb<_>, _>(cursor)
             .map_err(damaged)
             .and_then(|wb| collect(wb, limits, &HashMap::new()))
-    } else {
-        calamine::open_workbook_from_rs::<Xlsx<_>, _>(cursor)
-            .map_err(|e| match e {
-                calamine::XlsxError::Password => ReadError::Password,
-                other => damaged(other),
-            })
-            .and_then(|wb| collect_xlsx(wb, limits, facts))
     }
+}
+
+/// An .xlsx/.xlsm read through calamine's cell reader, the zip check inflating every
+/// worksheet part to count it and to find hidden rows and merges. The fallback of
+/// [`xlsx::read`] for what it does not understand, and the reference it is tested against.
+pub fn read_xlsx_with_calamine(bytes: &[u8], limits: &Limits) -> Result<Vec<RawSheet>, ReadError> {
+    let facts = check_zip_sizes(bytes, limits, true)?;
+    calamine::open_workbook_from_rs::<Xlsx<_>, _>(Cursor::new(bytes))
+        .map_err(|e| match e {
+            calamine::XlsxError::Password => ReadError::Password,
+            other => damaged(other),
+        })
+        .and_then(|wb| collect_xlsx(wb, limits, facts))
 }
 
 fn damaged<E: std::error::Error + Send + Sync + 'static>(e: E) -> ReadError {
@@ -129,10 +150,16 @@ fn is_ods(bytes: &[u8]) -> bool {
 }
 
 /// Refuses a zip whose entries claim more than the limit when unpacked (a zip bomb).
-/// The worksheet parts it inflates are scanned on the way for hidden rows and merged
-/// cells, which calamine does not report (or reports only at the cost of a second
-/// parse of the sheet); those facts are returned per sheet name.
-fn check_zip_sizes(bytes: &[u8], limits: &Limits) -> Result<SheetFacts, ReadError> {
+/// With `inflate_worksheets`, the worksheet parts are inflated to count what they
+/// really unpack to, and scanned on the way for hidden rows and merged cells, which
+/// calamine does not report (or reports only at the cost of a second parse of the
+/// sheet); those facts are returned per sheet name. Without it (our own xlsx reader
+/// counts as it reads) only an ODS's content.xml is inflated here.
+fn check_zip_sizes(
+    bytes: &[u8],
+    limits: &Limits,
+    inflate_worksheets: bool,
+) -> Result<SheetFacts, ReadError> {
     let mut archive =
         zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| ReadError::BrokenZip {
             source: ReadError::cause(e),
@@ -154,7 +181,9 @@ fn check_zip_sizes(bytes: &[u8], limits: &Limits) -> Result<SheetFacts, ReadErro
             });
         }
         // A compressed part that inflates far beyond its declared size is cut off here.
-        if entry_name.starts_with("xl/worksheets/") || entry_name == "content.xml" {
+        if (inflate_worksheets && entry_name.starts_with("xl/worksheets/"))
+            || entry_name == "content.xml"
+        {
             let stored = entry.compression() == zip::CompressionMethod::Stored;
             drop(entry);
             // Inflate the raw part ourselves and count what it really unpacks to: the
@@ -217,7 +246,7 @@ fn check_zip_sizes(bytes: &[u8], limits: &Limits) -> Result<SheetFacts, ReadErro
 }
 
 /// "xl/worksheets/sheet1.xml", not its relationships.
-fn is_worksheet_part(lower_name: &str) -> bool {
+pub(crate) fn is_worksheet_part(lower_name: &str) -> bool {
     lower_name
         .strip_prefix("xl/worksheets/")
         .is_some_and(|rest| !rest.contains('/') && rest.ends_with(".xml"))
@@ -406,29 +435,9 @@ fn read_xlsx_sheet<RS: std::io::Read + std::io::Seek>(
             })
         }
     };
-    // A declared used range beyond the limits means an export gone wrong or a hostile file.
     let dim = reader.dimensions();
-    let width = dim.end.1.saturating_sub(dim.start.1) as u64 + 1;
-    let height = dim.end.0.saturating_sub(dim.start.0) as u64 + 1;
-    if width > limits.max_columns as u64
-        || width.saturating_mul(height) > limits.max_cells.saturating_mul(4)
-    {
-        return Err(ReadError::HugeDimension {
-            range: format!(
-                "{}{}:{}{}",
-                crate::ingest::header::column_letter(dim.start.1 as usize),
-                dim.start.0 + 1,
-                crate::ingest::header::column_letter(dim.end.1 as usize),
-                dim.end.0 + 1,
-            ),
-            columns: width,
-            rows: height,
-        });
-    }
-    let mut rows: Vec<Vec<Cell>> = Vec::new();
-    let mut formula_texts: Vec<String> = Vec::new();
-    let mut count: u64 = 0;
-    const MAX_ROWS: u32 = 1_048_576;
+    check_dimension(dim.start, dim.end, limits)?;
+    let mut grid = SheetGrid::new(limits);
     loop {
         let cell = match reader.next_cell_with_formula_metadata() {
             Ok(Some(c)) => c,
@@ -439,61 +448,40 @@ fn read_xlsx_sheet<RS: std::io::Read + std::io::Seek>(
                 })
             }
         };
-        let mut value = convert_ref(&cell.value);
-        let (row, col) = cell.pos;
-        if value.is_empty() {
-            // A formula with no saved value is how scripts store a text typed with a
-            // leading "=": the formula is the text the user meant.
-            match &cell.formula {
-                Some(calamine::XlsxFormulaMetadata::Normal { formula })
-                    if !formula.trim().is_empty() =>
-                {
-                    value = Cell::Text(format!("={formula}").into());
-                    formula_texts.push(format!(
-                        "{}{}",
-                        crate::ingest::header::column_letter(col as usize),
-                        row + 1
-                    ));
-                }
-                _ => continue,
-            }
-        }
-        if col as usize >= limits.max_columns {
-            return Err(ReadError::ValueBeyondColumns {
-                column: crate::ingest::header::column_letter(col as usize),
-                limit: limits.max_columns,
-            });
-        }
-        count += 1;
-        if count > limits.max_cells || row >= MAX_ROWS {
-            return Err(ReadError::TooManyFilledCells {
-                limit: limits.max_cells,
-            });
-        }
-        let (row, col) = (row as usize, col as usize);
-        if rows.len() <= row {
-            // Cells come row by row, and rows of an export are as wide as the one
-            // before: a new row is made that wide at once (no growing, no spare
-            // capacity to give back), and a finished row that grew is trimmed.
-            let width = match rows.last_mut() {
-                Some(done) => {
-                    if done.capacity() > done.len() {
-                        done.shrink_to_fit();
-                    }
-                    done.len()
-                }
-                None => 0,
-            };
-            rows.resize_with(row, Vec::new);
-            rows.push(Vec::with_capacity(width.max(col + 1)));
-        }
-        let cells = &mut rows[row];
-        if cells.len() <= col {
-            cells.resize(col + 1, Cell::Empty);
-        }
-        cells[col] = value;
+        let formula = match &cell.formula {
+            Some(calamine::XlsxFormulaMetadata::Normal { formula }) => Some(formula.as_str()),
+            _ => None,
+        };
+        grid.add(cell.pos.0, cell.pos.1, convert_ref(&cell.value), formula)?;
     }
-    Ok((rows, formula_texts))
+    Ok(grid.finish())
+}
+
+/// Refuses a sheet whose declared used range (0-based start and end) is beyond the
+/// limits: an export gone wrong or a hostile file.
+pub(crate) fn check_dimension(
+    start: (u32, u32),
+    end: (u32, u32),
+    limits: &Limits,
+) -> Result<(), ReadError> {
+    let width = end.1.saturating_sub(start.1) as u64 + 1;
+    let height = end.0.saturating_sub(start.0) as u64 + 1;
+    if width > limits.max_columns as u64
+        || width.saturating_mul(height) > limits.max_cells.saturating_mul(4)
+    {
+        return Err(ReadError::HugeDimension {
+            range: format!(
+                "{}{}:{}{}",
+                crate::ingest::header::column_letter(start.1 as usize),
+                start.0 + 1,
+                crate::ingest::header::column_letter(end.1 as usize),
+                end.0 + 1,
+            ),
+            columns: width,
+            rows: height,
+        });
+    }
+    Ok(())
 }
 
 fn convert_ref(d: &calamine::DataRef) -> Cell {
@@ -512,7 +500,7 @@ fn convert_ref(d: &calamine::DataRef) -> Cell {
     }
 }
 
-fn convert(d: &Data) -> Cell {
+pub(crate) fn convert(d: &Data) -> Cell {
     match d {
         Data::Empty => Cell::Empty,
         Data::String(s) => Cell::Text(s.as_str().into()),

@@ -15,6 +15,7 @@ pub mod markup;
 pub mod profile;
 pub mod sheet_xml;
 pub mod value;
+pub mod xlsx;
 pub mod xmlss;
 
 use std::path::{Path, PathBuf};
