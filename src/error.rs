@@ -64,14 +64,6 @@ pub enum Error {
     #[error("Diagrammet {path} kunde inte ritas: {message}")]
     Chart { path: PathBuf, message: String },
 
-    /// The KPI computation failed (a bug or an input polars could not handle).
-    #[error("Nyckeltalen för {unit} kunde inte beräknas: {source}")]
-    Kpi {
-        unit: String,
-        #[source]
-        source: polars::error::PolarsError,
-    },
-
     /// The review text template could not be rendered.
     #[error("Rapporttexten kunde inte skrivas: {source}")]
     Template {

@@ -8,8 +8,6 @@ pub mod incidents;
 pub mod training;
 pub mod types;
 
-use polars::prelude::PolarsResult;
-
 use crate::config::{Config, Direction};
 use crate::model::{Inputs, Problem};
 use crate::schema::{KpiId, KpiKey};
@@ -76,11 +74,11 @@ pub fn status_for(value: Option<f64>, target: Option<&crate::config::Target>) ->
 
 /// Computes every KPI and breakdown for one unit and year, with targets and
 /// traffic lights from the configuration. Pure: reads the model, writes nothing.
-pub fn compute(inputs: &Inputs, cfg: &Config, year: i32) -> PolarsResult<KpiSet> {
+pub fn compute(inputs: &Inputs, cfg: &Config, year: i32) -> KpiSet {
     let mut b = Breakdowns::default();
     let mut notes: Vec<Problem> = Vec::new();
     let authority = cfg.nis_authority(year);
-    let mut kpis = training::compute(inputs, cfg, year, &mut b, &mut notes)?;
+    let mut kpis = training::compute(inputs, cfg, year, &mut b, &mut notes);
     kpis.extend(incidents::compute(
         inputs, cfg, year, &authority, &mut b, &mut notes,
     ));
@@ -93,11 +91,11 @@ pub fn compute(inputs: &Inputs, cfg: &Config, year: i32) -> PolarsResult<KpiSet>
         k.target = target.map(|t| t.target);
         k.status = status_for(k.value, target);
     }
-    Ok(KpiSet {
+    KpiSet {
         kpis,
         breakdowns: b,
         notes,
-    })
+    }
 }
 
 #[cfg(test)]

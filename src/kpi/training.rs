@@ -8,7 +8,6 @@
 use std::sync::Arc;
 
 use chrono::{Datelike, NaiveDate};
-use polars::prelude::PolarsResult;
 
 use crate::config::Config;
 use crate::fasthash::{FxHashMap, FxHashSet};
@@ -103,7 +102,7 @@ pub fn compute(
     year: i32,
     b: &mut Breakdowns,
     notes: &mut Vec<Problem>,
-) -> PolarsResult<Vec<Kpi>> {
+) -> Vec<Kpi> {
     b.mandatory_courses = cfg
         .training
         .mandatory
@@ -137,12 +136,7 @@ pub fn compute(
     }
 
     let count_now = has_training.then(|| now.completers().count() as f64);
-    Ok(training_kpis(
-        headcount,
-        count_now,
-        count_prev,
-        n_mandatory as u32,
-    ))
+    training_kpis(headcount, count_now, count_prev, n_mandatory as u32)
 }
 
 /// The population as far as the roster gives it; empty without a roster, when the

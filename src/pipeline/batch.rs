@@ -527,9 +527,8 @@ fn unit_config(
 
 /// Runs `work` on every unit with `jobs` plain threads, results in unit order.
 ///
-/// Plain threads rather than a rayon pool: polars runs its queries on its own pool, and
-/// a rayon worker waiting for it steals other units meanwhile, so every unit would be
-/// in memory at once. A plain thread simply waits.
+/// Plain threads, each taking the next unit when it has finished one, so that at most
+/// `jobs` units are in memory at once (a work-stealing pool gives no such bound).
 fn for_each_unit<R: Send>(
     list: &mut [Unit],
     jobs: usize,

@@ -142,10 +142,7 @@ pub fn build(
     year: i32,
     year_choice: &str,
 ) -> Result<Review, Error> {
-    let mut set = kpi::compute(inputs, cfg, year).map_err(|source| Error::Kpi {
-        unit: unit.to_string(),
-        source,
-    })?;
+    let mut set = kpi::compute(inputs, cfg, year);
     let (history, history_notes) = kpi::history::merge(
         &mut set.kpis,
         &mut set.breakdowns,
