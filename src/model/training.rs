@@ -6,7 +6,7 @@ use std::sync::Arc;
 use chrono::NaiveDate;
 
 use crate::config::Config;
-use crate::fasthash::FxHashMap;
+use crate::fasthash::{FxHashMap, FxHashSet};
 use crate::ingest::header::Recogniser;
 use crate::ingest::value::parse_datetime;
 use crate::ingest::Cell;
@@ -17,7 +17,8 @@ use crate::textnorm::normalize;
 
 #[derive(Debug, Clone)]
 pub struct Completion {
-    pub ids: PersonIds,
+    /// Shared: a person's rows (one per course) hold one record of their identifiers.
+    pub ids: Arc<PersonIds>,
     /// Shared: a list repeats a few units and courses on every row.
     pub unit: Option<Arc<str>>,
     pub course: Arc<str>,
@@ -141,11 +142,16 @@ fn read_status(cell: &Cell, words: &StatusWords) -> Reading {
 pub fn read_long(r: &mut SheetReader, cfg: &Config, rec: &Recogniser) -> Vec<Completion> {
     let mut words = StatusWords::new(cfg);
     let mut mandatory = MandatoryMemo::new(rec);
-    let mut out = Vec::new();
-    for row in r.rows() {
+    let mut people = PeopleMemo::default();
+    let rows = r.rows();
+    // One record per row at most: sized once, so a list of 10⁶ rows is not copied
+    // while it doubles (and does not hold up to twice its size).
+    let mut out = Vec::with_capacity(rows.len());
+    for row in rows {
         let Some(ids) = identified(r, row) else {
             continue;
         };
+        let ids = people.shared(ids);
         let Some(course) = r.shared_text(row, "course") else {
             r.reject(row, "course", "raden saknar kursnamn");
             continue;
@@ -202,6 +208,24 @@ pub fn read_long(r: &mut SheetReader, cfg: &Config, rec: &Recogniser) -> Vec<Com
     out
 }
 
+/// The persons of a long list, each once: a person has a row per course, and their
+/// rows share one record of identifiers instead of a copy each.
+#[derive(Default)]
+struct PeopleMemo {
+    seen: FxHashSet<Arc<PersonIds>>,
+}
+
+impl PeopleMemo {
+    fn shared(&mut self, ids: PersonIds) -> Arc<PersonIds> {
+        if let Some(known) = self.seen.get(&ids) {
+            return Arc::clone(known);
+        }
+        let ids = Arc::new(ids);
+        self.seen.insert(Arc::clone(&ids));
+        ids
+    }
+}
+
 /// Wide matrix: one column per course holding a date, a status or X.
 pub fn read_wide(r: &mut SheetReader, cfg: &Config, rec: &Recogniser) -> Vec<Completion> {
     let mut words = StatusWords::new(cfg);
@@ -224,6 +248,7 @@ pub fn read_wide(r: &mut SheetReader, cfg: &Config, rec: &Recogniser) -> Vec<Com
         let Some(ids) = identified(r, row) else {
             continue;
         };
+        let ids = Arc::new(ids);
         r.rows_read += 1;
         let unit = r.shared_text(row, "unit");
         for (col, course, mandatory) in &courses {
