@@ -129,7 +129,7 @@ fn written_workbook(path: &Path) {
             "rad ett\r\nrad två",
             "bokstavligt _x000D_ i texten",
             "tab\there",
-            "emoji 🙂 och – streck",
+            "emoji 🙂 och – streck, ‐ bindestreck, − minus, hårt\u{a0}mellanslag",
         ];
         for (i, t) in texts.iter().enumerate() {
             let r = i as u32 + 1;

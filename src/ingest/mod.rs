@@ -185,18 +185,7 @@ pub fn sniff(bytes: &[u8]) -> Sniffed {
     if bytes.starts_with(b"PK") || bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
         return Sniffed::Other;
     }
-    let head = &bytes[..bytes.len().min(SNIFF_BYTES)];
-    let text = if head.starts_with(&[0xFF, 0xFE]) {
-        encoding_rs::UTF_16LE
-            .decode_without_bom_handling(&head[2..])
-            .0
-    } else if head.starts_with(&[0xFE, 0xFF]) {
-        encoding_rs::UTF_16BE
-            .decode_without_bom_handling(&head[2..])
-            .0
-    } else {
-        String::from_utf8_lossy(head.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(head))
-    };
+    let text = head_text(bytes);
     let start = text.trim_start();
     if !start.starts_with('<') {
         return Sniffed::Other;
@@ -212,19 +201,20 @@ pub fn sniff(bytes: &[u8]) -> Sniffed {
 
 /// True when the first bytes hold a table (a page without one is not an export).
 fn has_table(bytes: &[u8]) -> bool {
+    head_text(bytes).to_ascii_lowercase().contains("<table")
+}
+
+/// The first [`SNIFF_BYTES`] as text: UTF-16 by its BOM, else UTF-8 (a BOM dropped) with
+/// anything else replaced, which is enough to see markup.
+fn head_text(bytes: &[u8]) -> std::borrow::Cow<'_, str> {
     let head = &bytes[..bytes.len().min(SNIFF_BYTES)];
-    let text = if head.starts_with(&[0xFF, 0xFE]) {
-        encoding_rs::UTF_16LE
-            .decode_without_bom_handling(&head[2..])
-            .0
-    } else if head.starts_with(&[0xFE, 0xFF]) {
-        encoding_rs::UTF_16BE
-            .decode_without_bom_handling(&head[2..])
-            .0
+    if let Some(rest) = head.strip_prefix(&[0xFF, 0xFE]) {
+        encoding_rs::UTF_16LE.decode_without_bom_handling(rest).0
+    } else if let Some(rest) = head.strip_prefix(&[0xFE, 0xFF]) {
+        encoding_rs::UTF_16BE.decode_without_bom_handling(rest).0
     } else {
-        String::from_utf8_lossy(head)
-    };
-    text.to_ascii_lowercase().contains("<table")
+        String::from_utf8_lossy(head.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(head))
+    }
 }
 
 /// Sniffs a file on disk by its first bytes; unreadable, or a web page without a
