@@ -393,8 +393,13 @@ pub fn parse_bool(cell: &Cell) -> Option<bool> {
 }
 
 pub fn parse_bool_text(text: &str) -> Option<bool> {
-    let t = crate::textnorm::normalize(text);
-    match t.as_str() {
+    parse_bool_normalized(text, &crate::textnorm::normalize(text))
+}
+
+/// [`parse_bool_text`] of a text whose normalised form (`normalize(text)`) the caller
+/// has already made.
+pub fn parse_bool_normalized(text: &str, t: &str) -> Option<bool> {
+    match t {
         "" | "nej" | "n" | "no" | "0" | "falskt" | "false" | "ej" | "inte" | "ej anmäld"
         | "ej anmält" | "ej rapporterad" | "ingen" => Some(false),
         "ja" | "j" | "yes" | "y" | "x" | "1" | "sant" | "true" | "anmäld" | "anmält"
@@ -405,7 +410,9 @@ pub fn parse_bool_text(text: &str) -> Option<bool> {
         _ if matches!(t.split(' ').next(), Some("nej" | "no" | "ej")) => Some(false),
         _ => {
             let t = text.trim();
-            if parse_datetime_text(text).is_some() || t == "✓" || t == "✔" {
+            // A date has a digit (its day): a text without one is spared the parsers.
+            let digits = t.bytes().any(|b| b.is_ascii_digit());
+            if (digits && parse_datetime_text(text).is_some()) || t == "✓" || t == "✔" {
                 Some(true)
             } else if t == "-" || t == "–" {
                 Some(false)
