@@ -63,10 +63,31 @@ impl Cell {
 
 fn format_number(n: f64) -> String {
     if n.fract() == 0.0 && n.abs() < 1e15 {
-        format!("{}", n as i64)
+        integer_text(n as i64)
     } else {
         format!("{n}")
     }
+}
+
+/// An integer's decimal digits (as `format!("{i}")`, without the formatting machinery:
+/// employee numbers are written this way for every row of a list).
+fn integer_text(i: i64) -> String {
+    let mut digits = [0u8; 20];
+    let mut start = digits.len();
+    let mut rest = i.unsigned_abs();
+    loop {
+        start -= 1;
+        digits[start] = b'0' + (rest % 10) as u8;
+        rest /= 10;
+        if rest == 0 {
+            break;
+        }
+    }
+    if i < 0 {
+        start -= 1;
+        digits[start] = b'-';
+    }
+    digits[start..].iter().map(|&b| char::from(b)).collect()
 }
 
 /// The first and last plausible Excel serial dates (1950-01-01 .. 2100-12-31); a number
@@ -458,6 +479,28 @@ pub fn parse_number_text(text: &str) -> Option<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn whole_numbers_are_written_as_format_writes_them() {
+        for i in [
+            0i64,
+            1,
+            -1,
+            9,
+            10,
+            24_000_214,
+            -987_654_321,
+            999_999_999_999_999,
+            -999_999_999_999_999,
+            i64::MAX,
+            i64::MIN,
+        ] {
+            assert_eq!(integer_text(i), format!("{i}"));
+        }
+        assert_eq!(Cell::Number(24000214.0).text(), "24000214");
+        assert_eq!(Cell::Number(-0.0).text(), "0");
+        assert_eq!(Cell::Number(1.5).text(), "1.5");
+    }
 
     #[test]
     fn a_cell_is_24_bytes() {

@@ -165,6 +165,9 @@ struct Matching<'a> {
     ambiguous: People<'a>,
     /// Completions without a date.
     undated: usize,
+    /// The roster person of a record of identifiers already found (a person's
+    /// completions share one record): looked up once, not once per course.
+    found: FxHashMap<*const PersonIds, usize>,
     /// Some completion is dated before the review year, so last year can be measured.
     has_previous_dates: bool,
 }
@@ -220,9 +223,16 @@ impl<'a> Matching<'a> {
         if !has_roster {
             return Some(people.insert(&c.ids, c.unit.as_ref()));
         }
+        // With a roster `people` does not change, so a record found once is found
+        // again; a miss is not remembered (it also records an outsider each time).
+        let record = Arc::as_ptr(&c.ids);
+        if let Some(p) = self.found.get(&record) {
+            return Some(*p);
+        }
         match people.find(&c.ids) {
             Some(p) => {
                 self.matched.insert(p);
+                self.found.insert(record, p);
                 Some(p)
             }
             None => {

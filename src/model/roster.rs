@@ -1,6 +1,7 @@
 //! The HR roster (personal): who the employees are and where they work. It is the
 //! population the training completion rate is measured on.
 
+use crate::ingest::Cell;
 use crate::model::sheet::{Row, SheetReader};
 use crate::model::PersonIds;
 use crate::textnorm::{norm_id, normalize};
@@ -15,10 +16,10 @@ pub struct Employee {
 }
 
 /// Person identifiers of a row, from whichever identifier columns the sheet has. Each
-/// identifier is normalised straight from the cell's text (one allocation, the
-/// identifier itself).
+/// identifier is normalised straight from the cell (one allocation, the identifier
+/// itself).
 pub fn person_ids(r: &SheetReader, row: Row) -> PersonIds {
-    let get = |role: &str| r.identity_str(row, role).and_then(|t| norm_id(&t));
+    let get = |role: &str| cell_id(r.cell(row, role));
     PersonIds {
         employee_number: get("employee_number"),
         user_id: get("user_id"),
@@ -38,6 +39,17 @@ pub fn person_ids(r: &SheetReader, row: Row) -> PersonIds {
                 (None, None) => None,
             }
         }),
+    }
+}
+
+/// The normalised identifier in a cell (`norm_id` of its trimmed text), `None` when
+/// blank. A whole number's text is digits and a sign, already normalised.
+fn cell_id(cell: &Cell) -> Option<String> {
+    match cell {
+        // `norm_id` drops surrounding space itself.
+        Cell::Text(t) => norm_id(t),
+        Cell::Number(n) if n.fract() == 0.0 && n.abs() < 1e15 => Some(cell.text()),
+        other => norm_id(&other.text()),
     }
 }
 
@@ -212,4 +224,62 @@ pub fn read(r: &mut SheetReader) -> Vec<Employee> {
         );
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// [`cell_id`] gives what normalising the cell's trimmed text gives (the identity
+    /// text as `SheetReader::identity_str` reads it, then `norm_id`).
+    #[test]
+    fn cell_ids_are_the_normalised_identity_texts() {
+        let reference = |cell: &Cell| {
+            let text = match cell {
+                Cell::Text(t) => t.trim().to_string(),
+                other => other.text().trim().to_string(),
+            };
+            if text.is_empty() {
+                None
+            } else {
+                norm_id(&text)
+            }
+        };
+        let cells = [
+            Cell::Empty,
+            Cell::Text("".into()),
+            Cell::Text("  \t ".into()),
+            Cell::Text(" Anna  Berg ".into()),
+            Cell::Text("LINNÉA ÅSTRÖM".into()),
+            Cell::Text("E1043".into()),
+            Cell::Text("anna.berg@EXAMPLE.se".into()),
+            Cell::Text("ΟΔΥΣΣΕΥΣ".into()),
+            Cell::Text("Anna\u{a0}Berg".into()),
+            Cell::Number(24000214.0),
+            Cell::Number(-17.0),
+            Cell::Number(-0.0),
+            Cell::Number(1.5),
+            Cell::Number(1e16),
+            Cell::Number(f64::NAN),
+            Cell::Number(f64::INFINITY),
+            Cell::Bool(true),
+            Cell::DateTime(
+                chrono::NaiveDate::from_ymd_opt(2025, 3, 14)
+                    .and_then(|d| d.and_hms_opt(10, 22, 0))
+                    .unwrap_or_default(),
+            ),
+            Cell::Error("#N/A".into()),
+        ];
+        for cell in &cells {
+            assert_eq!(cell_id(cell), reference(cell), "{cell:?}");
+        }
+        assert_eq!(
+            cell_id(&Cell::Number(24000214.0)).as_deref(),
+            Some("24000214")
+        );
+        assert_eq!(
+            cell_id(&Cell::Text(" Anna  Berg ".into())).as_deref(),
+            Some("anna berg")
+        );
+    }
 }
