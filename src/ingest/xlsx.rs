@@ -415,9 +415,18 @@ fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
 
 /// The `>` that closes the tag starting `tag`, skipping quoted attribute values.
 fn tag_end(tag: &[u8]) -> Option<usize> {
+    // A tag of a sheet is a few dozen bytes: looked at byte by byte (a vectorised
+    // search costs more to start than that), longer ones searched.
     let mut i = 0;
+    while i < tag.len().min(64) {
+        match tag[i] {
+            b'>' => return Some(i),
+            quote @ (b'"' | b'\'') => i = i + 1 + memchr(quote, &tag[i + 1..])? + 1,
+            _ => i += 1,
+        }
+    }
     loop {
-        let j = i + memchr3(b'>', b'"', b'\'', &tag[i..])?;
+        let j = i + memchr3(b'>', b'"', b'\'', tag.get(i..)?)?;
         if tag[j] == b'>' {
             return Some(j);
         }
@@ -454,6 +463,40 @@ fn attrs(raw: &[u8]) -> impl Iterator<Item = Result<(&[u8], &[u8])>> {
         }
         Some(Ok((name, value)))
     })
+}
+
+/// The `r`, `s` and `t` attributes of a cell's start tag written the plain way Excel
+/// writes them (` name="value"` each: one space, no space around `=`, double quotes, no
+/// `<` in a value, none twice); `None` for anything else, which [`attrs`] then reads
+/// and judges. For a plain tag the two read the same.
+fn plain_cell_attrs(raw: &[u8]) -> Option<[Option<&[u8]>; 3]> {
+    let mut found: [Option<&[u8]>; 3] = [None; 3];
+    let mut rest = raw;
+    while !rest.is_empty() {
+        let pair = rest.strip_prefix(b" ")?;
+        let eq = pair.iter().position(|&b| b == b'=')?;
+        let name = &pair[..eq];
+        if name.is_empty() || name.iter().any(u8::is_ascii_whitespace) {
+            return None;
+        }
+        let quoted = pair[eq + 1..].strip_prefix(b"\"")?;
+        let len = quoted.iter().position(|&b| b == b'"')?;
+        let value = &quoted[..len];
+        if value.contains(&b'<') {
+            return None;
+        }
+        rest = &quoted[len + 1..];
+        let slot = match name {
+            b"r" => 0,
+            b"s" => 1,
+            b"t" => 2,
+            _ => continue,
+        };
+        if found[slot].replace(value).is_some() {
+            return None;
+        }
+    }
+    Some(found)
 }
 
 /// The raw value of the attribute named exactly `key`.
@@ -1081,6 +1124,7 @@ impl CellType {
 }
 
 /// One `<c>` element read.
+#[derive(Debug)]
 struct CellRecord {
     /// 0-based (row, column); `None` for a cell without `r` (it takes the next column).
     pos: Option<(u32, u32)>,
@@ -1235,15 +1279,19 @@ impl Workbook {
         mut depth: Depth,
     ) -> Result<Option<(CellRecord, usize, Depth)>> {
         let (mut reference, mut style, mut kind) = (None, None, None);
-        for pair in attrs(raw) {
-            let slot = match pair? {
-                (b"r", v) => (&mut reference, v),
-                (b"s", v) => (&mut style, v),
-                (b"t", v) => (&mut kind, v),
-                _ => continue,
-            };
-            if slot.0.replace(slot.1).is_some() {
-                return not_understood("attribute twice");
+        if let Some([r, s, t]) = plain_cell_attrs(raw) {
+            (reference, style, kind) = (r, s, t);
+        } else {
+            for pair in attrs(raw) {
+                let slot = match pair? {
+                    (b"r", v) => (&mut reference, v),
+                    (b"s", v) => (&mut style, v),
+                    (b"t", v) => (&mut kind, v),
+                    _ => continue,
+                };
+                if slot.0.replace(slot.1).is_some() {
+                    return not_understood("attribute twice");
+                }
             }
         }
         let pos = match reference {
@@ -1262,6 +1310,17 @@ impl Workbook {
             return Ok(Some((record, from, depth)));
         }
         let kind = CellType::parse(kind)?;
+        // Most cells are `<v>value</v></c>` with nothing between: read without walking
+        // the markup (the depth is back where it was after `</c>`). Anything else, and
+        // a buffer that ends first, takes the walk below.
+        if let Some(rest) = text[from..].strip_prefix(b"<v>") {
+            if let Some(lt) = memchr(b'<', rest) {
+                if rest[lt..].starts_with(b"</v></c>") {
+                    record.value = self.value(kind, style, &rest[..lt])?;
+                    return Ok(Some((record, from + 3 + lt + 8, depth)));
+                }
+            }
+        }
         depth.0 += 1;
         let mut at = from;
         loop {
@@ -1432,6 +1491,10 @@ fn parse_number(raw: &[u8]) -> Option<f64> {
     }
     if i != raw.len() {
         return None;
+    }
+    // A whole number of up to 15 digits is exact in an f64: no float parsing.
+    if raw.len() <= 15 && raw.iter().all(u8::is_ascii_digit) {
+        return Some(raw.iter().fold(0u64, |n, d| n * 10 + u64::from(d - b'0')) as f64);
     }
     std::str::from_utf8(raw).ok()?.parse().ok()
 }
@@ -1620,6 +1683,108 @@ mod tests {
         }
         assert!(matches!(
             next_markup(b"<!DOCTYPE x [<!ENTITY a 'b'>]>", 0),
+            Err(Failure::NotUnderstood(_))
+        ));
+    }
+
+    /// The plain reading of a cell's attributes agrees with [`attrs`] wherever it
+    /// reads at all, and tags of 64 bytes and more end where the search says.
+    #[test]
+    fn plain_cell_attributes_read_as_the_general_reader_reads_them() {
+        fn general(raw: &[u8]) -> Option<[Option<&[u8]>; 3]> {
+            let mut found: [Option<&[u8]>; 3] = [None; 3];
+            for pair in attrs(raw) {
+                let (name, value) = pair.ok()?;
+                let slot = match name {
+                    b"r" => 0,
+                    b"s" => 1,
+                    b"t" => 2,
+                    _ => continue,
+                };
+                if found[slot].replace(value).is_some() {
+                    return None;
+                }
+            }
+            Some(found)
+        }
+        let plain: [&[u8]; 6] = [
+            b"",
+            br#" r="A5""#,
+            br#" r="B12" s="3" t="s""#,
+            br#" t="n" r="XFD1048576""#,
+            br#" r="C3" cm="1" s="0""#,
+            br#" s="7" x:foo="a b" t="str""#,
+        ];
+        for raw in plain {
+            assert_eq!(plain_cell_attrs(raw), general(raw), "{raw:?}");
+            assert!(plain_cell_attrs(raw).is_some(), "{raw:?}");
+        }
+        let other: [&[u8]; 9] = [
+            br#"  r="A5""#,
+            br#" r = "A5""#,
+            br#" r='A5'"#,
+            br#" r="A5" r="A6""#,
+            br#" r="A<5""#,
+            br#" r="A5"s="1""#,
+            br#" r="A5"#,
+            br#" r"#,
+            b" \tr=\"A5\"",
+        ];
+        for raw in other {
+            assert_eq!(plain_cell_attrs(raw), None, "{raw:?}");
+        }
+        let long = format!("<c {}>rest", "x=\"y\" ".repeat(20));
+        assert_eq!(tag_end(long.as_bytes()), Some(long.len() - 5));
+        let quoted = format!("<c a=\"{}>\">", "q".repeat(70));
+        assert_eq!(tag_end(quoted.as_bytes()), Some(quoted.len() - 1));
+        assert_eq!(tag_end(format!("<c {}", "x".repeat(80)).as_bytes()), None);
+        assert_eq!(parse_number(b"24000214"), Some(24000214.0));
+        assert_eq!(
+            parse_number(b"999999999999999"),
+            Some(999_999_999_999_999.0)
+        );
+        assert_eq!(
+            parse_number(b"12345678901234567890"),
+            Some(12345678901234567890.0)
+        );
+        assert_eq!(parse_number(b"007"), Some(7.0));
+        assert_eq!(parse_number(b"-3"), Some(-3.0));
+        assert_eq!(parse_number(b"45063.5"), Some(45063.5));
+    }
+
+    /// A `<v>value</v></c>` cell read without walking its markup is the cell the walk
+    /// reads (with a space between the tags the walk is taken).
+    #[test]
+    fn a_plain_value_cell_reads_as_the_walk_reads_it() {
+        let book = Workbook {
+            sheets: Vec::new(),
+            shared: vec![Arc::from("Anna"), Arc::from("Bo")],
+            date_styles: vec![false, true],
+            date1904: false,
+        };
+        for (raw, content) in [
+            (&br#" r="A1" t="s""#[..], &b"1"[..]),
+            (br#" r="B1""#, b"24000214"),
+            (br#" r="C1" s="1""#, b"45063"),
+            (br#" r="D1" t="b""#, b"1"),
+            (br#" r="E1" t="e""#, b"#N/A"),
+            (br#" r="F1" t="str""#, b"a &amp; b"),
+            (br#" r="G1""#, b""),
+        ] {
+            let fast = format!("<v>{}</v></c><c/>", String::from_utf8_lossy(content));
+            let walked = format!("<v>{}</v> </c><c/>", String::from_utf8_lossy(content));
+            let (a, a_end, a_depth) =
+                understood(book.cell(fast.as_bytes(), 0, raw, false, Depth(3))).unwrap();
+            let (b, b_end, b_depth) =
+                understood(book.cell(walked.as_bytes(), 0, raw, false, Depth(3))).unwrap();
+            assert_eq!((a.pos, &a.value), (b.pos, &b.value), "{raw:?}");
+            assert_eq!((a_end + 1, a_depth), (b_end, b_depth), "{raw:?}");
+            assert_eq!(&fast.as_bytes()[a_end..], b"<c/>");
+        }
+        // Cut before `</c>` is whole: more bytes are needed.
+        assert!(understood(book.cell(b"<v>1</v></", 0, b"", false, Depth(3))).is_none());
+        assert!(matches!(
+            book.cell(b"<v>x</v></c>", 0, b"", false, Depth(3)),
             Err(Failure::NotUnderstood(_))
         ));
     }
