@@ -389,6 +389,9 @@ pub struct Recogniser {
 }
 
 impl Recogniser {
+    /// The recogniser of a configuration. It reads only what [`Recogniser::same_source`]
+    /// compares (headers, categories, completion words, mandatory courses, course file
+    /// prefixes): whatever else it comes to read must be compared there too.
     pub fn new(cfg: &Config) -> Recogniser {
         let mut groups = BTreeMap::new();
         for (group, roles) in &cfg.headers {
@@ -425,6 +428,29 @@ impl Recogniser {
                 .map(|p| p.to_lowercase())
                 .collect(),
         }
+    }
+
+    /// Whether two configurations give the same recogniser (agree on all that
+    /// [`Recogniser::new`] reads): batch builds one for every unit that shares it.
+    pub fn same_source(a: &Config, b: &Config) -> bool {
+        let same_categories = a.incidents.categories.len() == b.incidents.categories.len()
+            && a.incidents
+                .categories
+                .iter()
+                .zip(&b.incidents.categories)
+                .all(|(x, y)| x.slug == y.slug && x.label == y.label && x.synonyms == y.synonyms);
+        let same_mandatory = a.training.mandatory.len() == b.training.mandatory.len()
+            && a.training
+                .mandatory
+                .iter()
+                .zip(&b.training.mandatory)
+                .all(|(x, y)| x.matches == y.matches);
+        a.headers == b.headers
+            && same_categories
+            && a.training.values.completed == b.training.values.completed
+            && a.training.values.not_completed == b.training.values.not_completed
+            && same_mandatory
+            && a.training.course_file_prefixes == b.training.course_file_prefixes
     }
 
     /// A recogniser for one file: the configured header texts take their roles first,
@@ -1526,6 +1552,42 @@ mod tests {
                 }
             })
             .collect()
+    }
+
+    #[test]
+    fn configurations_share_a_recogniser_when_it_reads_the_same() {
+        let base = Config::default_config();
+        let mut other = Config::default_config();
+        other.risks.high_threshold += 1.0;
+        other.unit = Some("Bromma".to_string());
+        assert!(Recogniser::same_source(&base, &other));
+        let changes: [fn(&mut Config); 6] = [
+            |c| c.incidents.categories[0].synonyms.push("nytt ord".into()),
+            |c| c.training.values.completed.push("avbockad".into()),
+            |c| {
+                c.training
+                    .values
+                    .not_completed
+                    .pop()
+                    .map(drop)
+                    .unwrap_or(())
+            },
+            |c| c.training.mandatory[0].matches.push("ny kurs".into()),
+            |c| c.training.course_file_prefixes.push("kurs-".into()),
+            |c| {
+                c.headers
+                    .entry("person".into())
+                    .or_default()
+                    .entry("name".into())
+                    .or_default()
+                    .push("Fullständigt namn".into())
+            },
+        ];
+        for change in changes {
+            let mut changed = Config::default_config();
+            change(&mut changed);
+            assert!(!Recogniser::same_source(&base, &changed));
+        }
     }
 
     fn rec() -> Recogniser {

@@ -6,6 +6,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crate::config::Config;
@@ -117,6 +118,9 @@ struct Unit {
     failed: Option<String>,
     /// The year set by the unit's own genomgang.toml, which is this unit's only.
     own_year: Option<YearChoice>,
+    /// The recogniser of `cfg`, shared with the units whose configurations give the
+    /// same one.
+    rec: Option<Arc<Recogniser>>,
 }
 
 impl Unit {
@@ -130,7 +134,31 @@ impl Unit {
             inputs: Inputs::default(),
             failed: None,
             own_year: None,
+            rec: None,
         }
+    }
+}
+
+/// Gives each unit that will run the recogniser of its configuration, built once per
+/// distinct one (most units share the root's).
+fn share_recognisers(units: &mut [Unit]) {
+    let mut built: Vec<(usize, Arc<Recogniser>)> = Vec::new();
+    for i in 0..units.len() {
+        if units[i].failed.is_some() {
+            continue;
+        }
+        let same = built
+            .iter()
+            .find(|(j, _)| Recogniser::same_source(&units[*j].cfg, &units[i].cfg));
+        let rec = match same {
+            Some((_, rec)) => Arc::clone(rec),
+            None => {
+                let rec = Arc::new(Recogniser::new(&units[i].cfg));
+                built.push((i, Arc::clone(&rec)));
+                rec
+            }
+        };
+        units[i].rec = Some(rec);
     }
 }
 
@@ -157,6 +185,7 @@ pub fn run_batch(req: &BatchRequest, progress: &dyn Progress) -> Result<BatchOut
             path: req.root.to_path_buf(),
         });
     }
+    share_recognisers(&mut units);
     let city_history = city_history(req, &root_cfg, &units)?;
     for p in &city_history.problems {
         progress.message(&format!("Notering: {}", p.one_line()));
@@ -638,10 +667,19 @@ fn read_unit(
         return Inputs::default();
     }
     let clock = Instant::now();
-    let rec = Recogniser::new(&unit.cfg);
+    let rec = match &unit.rec {
+        Some(rec) => Arc::clone(rec),
+        None => Arc::new(Recogniser::new(&unit.cfg)),
+    };
     let mut inputs = match &unit.dir {
         Some(dir) => {
-            match load::load_folder(dir, &unit.cfg, Some(&unit.name), load::Subfolders::NameOnly) {
+            match load::load_folder_with(
+                dir,
+                &unit.cfg,
+                &rec,
+                Some(&unit.name),
+                load::Subfolders::NameOnly,
+            ) {
                 Ok(inputs) => inputs,
                 Err(e) => {
                     unit.failed = Some(format!(

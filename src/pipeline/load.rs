@@ -40,6 +40,18 @@ pub fn load_folder(
     unit: Option<&str>,
     subfolders: Subfolders,
 ) -> std::io::Result<Inputs> {
+    load_folder_with(dir, cfg, &Recogniser::new(cfg), unit, subfolders)
+}
+
+/// [`load_folder`] with a recogniser already built for `cfg` (batch builds one per
+/// distinct configuration, not one per unit).
+pub fn load_folder_with(
+    dir: &Path,
+    cfg: &Config,
+    rec: &Recogniser,
+    unit: Option<&str>,
+    subfolders: Subfolders,
+) -> std::io::Result<Inputs> {
     let mut inputs = Inputs {
         unit_filter: unit.map(str::to_string),
         ..Inputs::default()
@@ -129,7 +141,6 @@ pub fn load_folder(
         let lower = name.to_lowercase();
         (looks_like_copy(&lower), lower)
     });
-    let rec = Recogniser::new(cfg);
     for (name, path) in files {
         if ingest::has_trailing_dot_or_space(&path) {
             notice(
@@ -139,7 +150,7 @@ pub fn load_folder(
                 "Filen lästes under namnet utan dem.",
             );
         }
-        load_file(&path, &name, cfg, &rec, &mut inputs);
+        load_file(&path, &name, cfg, rec, &mut inputs);
     }
     let history = dir.join(HISTORY_DIR);
     if history.is_dir() {
