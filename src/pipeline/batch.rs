@@ -121,6 +121,9 @@ struct Unit {
     /// The recogniser of `cfg`, shared with the units whose configurations give the
     /// same one.
     rec: Option<Arc<Recogniser>>,
+    /// The unit's folder being read while the city's own files are split (see
+    /// [`preload_one`]), and when that began.
+    preloaded: Option<(Instant, std::thread::JoinHandle<std::io::Result<Inputs>>)>,
 }
 
 impl Unit {
@@ -135,8 +138,61 @@ impl Unit {
             failed: None,
             own_year: None,
             rec: None,
+            preloaded: None,
         }
     }
+}
+
+/// Starts reading one unit's folder on a thread of its own, to be picked up by
+/// [`read_unit`]: the city's own files (`city_bytes` of them) are then read and split
+/// on one thread while the other reads that folder, instead of every unit waiting for
+/// them. Only with `jobs` of two or more (one thread each). The folder is read as
+/// `read_unit` reads it, so nothing else changes.
+///
+/// The unit is the smallest whose folder is no smaller than the city's files (about
+/// as much work, so neither thread waits long for the other), else the largest: not
+/// simply the largest, whose peak memory would then come on top of the city files'.
+fn preload_one(units: &mut BTreeMap<String, Unit>, jobs: usize, city_bytes: u64) {
+    if jobs < 2 {
+        return;
+    }
+    let mut sized: Vec<(u64, &mut Unit)> = units
+        .values_mut()
+        .filter(|u| u.failed.is_none() && u.dir.is_some())
+        .map(|u| (folder_bytes(u), u))
+        .collect();
+    sized.sort_by_key(|(bytes, _)| *bytes);
+    let at = sized
+        .iter()
+        .position(|(bytes, _)| *bytes >= city_bytes)
+        .unwrap_or(sized.len().saturating_sub(1));
+    let Some((_, unit)) = sized.into_iter().nth(at) else {
+        return;
+    };
+    let Some(dir) = unit.dir.clone() else {
+        return;
+    };
+    let (cfg, name) = (unit.cfg.clone(), unit.name.clone());
+    let started = Instant::now();
+    let handle = std::thread::spawn(move || {
+        load::load_folder(&dir, &cfg, Some(&name), load::Subfolders::NameOnly)
+    });
+    unit.preloaded = Some((started, handle));
+}
+
+/// The bytes of a unit folder's files (0 for a unit without a folder).
+fn folder_bytes(unit: &Unit) -> u64 {
+    unit.dir
+        .as_deref()
+        .and_then(|dir| ingest::list_files(dir).ok())
+        .map(|files| {
+            files
+                .iter()
+                .filter_map(|f| std::fs::metadata(f).ok())
+                .map(|m| m.len())
+                .sum()
+        })
+        .unwrap_or(0)
 }
 
 /// Gives each unit that will run the recogniser of its configuration, built once per
@@ -377,6 +433,15 @@ fn discover_units(
         }
         units.insert(key, unit);
     }
+    let city_bytes: u64 = entries
+        .iter()
+        .filter(|p| p.is_file() && is_data_file(p))
+        .filter_map(|p| std::fs::metadata(p).ok())
+        .map(|m| m.len())
+        .sum();
+    if city_bytes > 0 {
+        preload_one(&mut units, req.jobs, city_bytes);
+    }
     let rec = Recogniser::new(root_cfg);
     for file in entries.iter().filter(|p| p.is_file()) {
         let name = display_name(file);
@@ -592,18 +657,12 @@ fn for_each_unit<R: Send>(
 /// running alone at the end while the other threads idle (results keep unit order).
 fn largest_first(list: &[Unit]) -> Vec<usize> {
     let weight = |unit: &Unit| -> u64 {
-        let files: u64 = unit
-            .dir
-            .as_deref()
-            .and_then(|dir| ingest::list_files(dir).ok())
-            .map(|files| {
-                files
-                    .iter()
-                    .filter_map(|f| std::fs::metadata(f).ok())
-                    .map(|m| m.len())
-                    .sum()
-            })
-            .unwrap_or(0);
+        // A unit whose folder is being read already goes first: its inputs are not
+        // held longer than the other units'.
+        if unit.preloaded.is_some() {
+            return u64::MAX;
+        }
+        let files = folder_bytes(unit);
         // A row of a city-wide file weighs about as much as its share of a file.
         let parts: u64 = unit
             .parts
@@ -666,32 +725,43 @@ fn read_unit(
     if unit.failed.is_some() {
         return Inputs::default();
     }
-    let clock = Instant::now();
+    let mut clock = Instant::now();
     let rec = match &unit.rec {
         Some(rec) => Arc::clone(rec),
         None => Arc::new(Recogniser::new(&unit.cfg)),
     };
-    let mut inputs = match &unit.dir {
-        Some(dir) => {
-            match load::load_folder_with(
+    let folder = match unit.preloaded.take() {
+        Some((started, handle)) => {
+            clock = started;
+            Some(
+                handle
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+            )
+        }
+        None => unit.dir.as_deref().map(|dir| {
+            load::load_folder_with(
                 dir,
                 &unit.cfg,
                 &rec,
                 Some(&unit.name),
                 load::Subfolders::NameOnly,
-            ) {
-                Ok(inputs) => inputs,
-                Err(e) => {
-                    unit.failed = Some(format!(
-                        "fel: mappen \"{}\" kunde inte läsas: {}",
-                        display_name(dir),
-                        crate::platform::read_error(&e)
-                    ));
-                    return Inputs::default();
-                }
+            )
+        }),
+    };
+    let mut inputs = match (&unit.dir, folder) {
+        (Some(dir), Some(folder)) => match folder {
+            Ok(inputs) => inputs,
+            Err(e) => {
+                unit.failed = Some(format!(
+                    "fel: mappen \"{}\" kunde inte läsas: {}",
+                    display_name(dir),
+                    crate::platform::read_error(&e)
+                ));
+                return Inputs::default();
             }
-        }
-        None => Inputs::default(),
+        },
+        _ => Inputs::default(),
     };
     for (display, sha, sheet) in std::mem::take(&mut unit.parts) {
         let name = format!("{display} (stadens fil)");
