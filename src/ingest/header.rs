@@ -150,7 +150,12 @@ pub struct HeaderMap {
 
 impl HeaderMap {
     pub fn col(&self, role: &str) -> Option<usize> {
-        self.roles.get(role).copied()
+        // Asked for several roles on every row of a sheet: a few roles, compared by
+        // length first, cost less than a search that compares every text it passes.
+        self.roles
+            .iter()
+            .find(|(r, _)| r.len() == role.len() && r.as_bytes() == role.as_bytes())
+            .map(|(_, c)| *c)
     }
 
     /// Column indices that no role uses, with their header text.

@@ -361,6 +361,10 @@ fn classify(text: &str, vocab: &Vocabularies) -> TextKind {
 
 /// Progress written as done of total: "6/8", "6 / 8", "8 av 8", "3 of 5", "75 %".
 pub fn progress_fraction(text: &str) -> Option<(u32, u32)> {
+    // Each form has a "%", a "/" or spaces (lowercasing makes none of them).
+    if !text.contains(['%', '/', ' ']) {
+        return None;
+    }
     let t = text.trim().to_lowercase();
     if let Some(pct) = t.strip_suffix('%') {
         let done: u32 = pct.trim().parse().ok()?;

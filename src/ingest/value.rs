@@ -258,7 +258,22 @@ const MONTHS: [(&str, u32); 25] = [
 ];
 
 fn month_number(word: &str) -> Option<u32> {
-    let w = word.trim_end_matches('.').to_lowercase();
+    let w = word.trim_end_matches('.');
+    // The names are ASCII: an ASCII word is compared without a lowercased copy. (Other
+    // words are lowercased first: the Kelvin sign lowercases to an ASCII k.)
+    if w.is_ascii() {
+        let named = |text: &str| {
+            MONTHS
+                .iter()
+                .find(|(n, _)| n.eq_ignore_ascii_case(text))
+                .map(|(_, m)| *m)
+        };
+        return named(w).or_else(|| {
+            // English full names: "january", "march", "october".
+            (w.len() > 3).then(|| named(&w[..3])).flatten()
+        });
+    }
+    let w = w.to_lowercase();
     if let Some((_, m)) = MONTHS.iter().find(|(n, _)| *n == w) {
         return Some(*m);
     }
@@ -320,7 +335,12 @@ fn parse_date_part(s: &str, order: DateOrder) -> Option<(NaiveDate, DateShape)> 
             .ok()
             .map(|d| (d, DateShape::Iso));
     }
-    if let Ok(serial) = s.replace(',', ".").parse::<f64>() {
+    let serial = if s.contains(',') {
+        s.replace(',', ".").parse::<f64>()
+    } else {
+        s.parse::<f64>()
+    };
+    if let Ok(serial) = serial {
         return from_excel_serial(serial).map(|d| (d.date(), DateShape::Serial));
     }
     let sep = s.chars().find(|c| matches!(c, '-' | '/' | '.'))?;
@@ -479,6 +499,86 @@ pub fn parse_number_text(text: &str) -> Option<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `month_number` without lowercased copies agrees with its first definition.
+    #[test]
+    fn month_names_are_read_as_first_defined() {
+        fn reference(word: &str) -> Option<u32> {
+            let w = word.trim_end_matches('.').to_lowercase();
+            if let Some((_, m)) = MONTHS.iter().find(|(n, _)| *n == w) {
+                return Some(*m);
+            }
+            (w.len() > 3)
+                .then(|| w.get(..3))
+                .flatten()
+                .and_then(|abbr| MONTHS.iter().find(|(n, _)| *n == abbr))
+                .filter(|_| w.is_ascii())
+                .map(|(_, m)| *m)
+        }
+        let mut words: Vec<String> = vec![
+            "",
+            ".",
+            "Jan",
+            "jan.",
+            "JANUARY",
+            "January.",
+            "Mars",
+            "maj",
+            "MAJ",
+            "May",
+            "Okt",
+            "october",
+            "Oct.",
+            "Sept",
+            "sep",
+            "dec..",
+            "Dece",
+            "ju",
+            "jul",
+            "Juli",
+            "Juni",
+            "Junix",
+            "Augusti",
+            "Aug",
+            "mar",
+            "Mär",
+            "März",
+            "O\u{212A}T",
+            "O\u{212A}TOBER",
+            "Ärz",
+            "ÅPRIL",
+            "abc",
+            "12",
+            "x",
+            "mayo",
+            "Noviembre",
+        ]
+        .into_iter()
+        .map(String::from)
+        .collect();
+        for (name, _) in MONTHS {
+            words.push(name.to_string());
+            words.push(name.to_uppercase());
+            words.push(format!("{name}."));
+            words.push(format!("{name}x"));
+        }
+        for w in &words {
+            assert_eq!(month_number(w), reference(w), "{w:?}");
+        }
+        assert_eq!(month_number("O\u{212A}T"), Some(10));
+        assert_eq!(
+            parse_datetime_text("08/Jan/26 11:25 AM").map(|d| d.date()),
+            NaiveDate::from_ymd_opt(2026, 1, 8)
+        );
+        assert_eq!(
+            parse_datetime_text("45063").map(|d| d.date()),
+            NaiveDate::from_ymd_opt(2023, 5, 17)
+        );
+        assert_eq!(
+            parse_datetime_text("45063,5").map(|d| d.date()),
+            NaiveDate::from_ymd_opt(2023, 5, 17)
+        );
+    }
 
     #[test]
     fn whole_numbers_are_written_as_format_writes_them() {
