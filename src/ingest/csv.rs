@@ -278,6 +278,7 @@ pub fn read_delimited(
             hidden_rows: Vec::new(),
             autofilter: false,
             merged: Vec::new(),
+            streamed: None,
         },
         encoding,
         delimiter,

@@ -37,7 +37,7 @@ use crate::config::Limits;
 use crate::ingest::error::ReadError;
 use crate::ingest::sheet_xml::{self, PartScanner};
 use crate::ingest::value::Cell;
-use crate::ingest::RawSheet;
+use crate::ingest::{RawSheet, RowHook, RowSink};
 
 /// Why [`read`] gave no sheets.
 #[derive(Debug)]
@@ -69,11 +69,21 @@ const MAX_ROWS: u32 = 1_048_576;
 /// Reads every worksheet of an .xlsx/.xlsm. The zip's declared sizes have been checked
 /// by the caller (`excel::check_zip_sizes`); inflated sizes are checked here.
 pub fn read(bytes: &[u8], limits: &Limits) -> Result<Vec<RawSheet>> {
+    read_with(bytes, limits, None)
+}
+
+/// As [`read`]; a sheet longer than [`crate::ingest::stream_head_rows`] is shown to
+/// `hook`, which may take its rows as they are read (see [`RowHook`]).
+pub fn read_with(
+    bytes: &[u8],
+    limits: &Limits,
+    mut hook: Option<&mut (dyn RowHook + '_)>,
+) -> Result<Vec<RawSheet>> {
     let mut package = Package::open(bytes, limits)?;
     let workbook = Workbook::open(&mut package)?;
     let mut sheets = Vec::with_capacity(workbook.sheets.len());
     for sheet in &workbook.sheets {
-        sheets.push(workbook.read_sheet(&mut package, sheet, limits)?);
+        sheets.push(workbook.read_sheet(&mut package, sheet, limits, hook.as_deref_mut())?);
     }
     // Worksheet parts no sheet points at were inflated by the old check too: a bomb
     // hidden there is still a bomb.
@@ -1089,13 +1099,83 @@ struct CellRecord {
     formula: Option<String>,
 }
 
+/// Whether a sheet's rows go to a [`RowSink`] as they are read.
+enum Streaming<'h, 'o> {
+    /// Rows are kept (no hook, the hook declined, or a sheet read again whole).
+    Off,
+    /// Rows are kept until there are enough to show the hook.
+    Waiting(&'h mut (dyn RowHook + 'o)),
+    /// Rows go to the sink in windows; the head shown to the hook is kept as the sheet's
+    /// rows (its header).
+    On(Box<dyn RowSink + 'h>, Box<RawSheet>),
+}
+
+impl Streaming<'_, '_> {
+    /// After a complete row: shows the head to the hook or hands a full window to the
+    /// sink. False when the sink gave up (the sheet must be read again, whole).
+    fn after_row(
+        &mut self,
+        grid: &mut SheetGrid,
+        entry: &SheetEntry,
+        head_rows: usize,
+        dimension: ((u32, u32), (u32, u32)),
+    ) -> bool {
+        match self {
+            Streaming::Off => true,
+            Streaming::Waiting(_) if grid.rows.len() >= head_rows => {
+                let Streaming::Waiting(hook) = std::mem::replace(self, Streaming::Off) else {
+                    return true;
+                };
+                let mut head = RawSheet::named(Some(entry.name.clone()));
+                head.hidden = entry.hidden;
+                head.rows = std::mem::take(&mut grid.rows);
+                let rows_hint = dimension.1 .0 as usize + 1;
+                match hook.begin(&head, rows_hint) {
+                    Some(mut sink) => {
+                        if sink.take(&head).is_err() {
+                            return false;
+                        }
+                        grid.base = head.rows.len();
+                        *self = Streaming::On(sink, Box::new(head));
+                    }
+                    // Declined: the rows stay, the sheet is kept whole.
+                    None => grid.rows = head.rows,
+                }
+                true
+            }
+            Streaming::Waiting(_) => true,
+            // Windows as long as the head: the rows held stay bounded by the limit.
+            Streaming::On(sink, _) if grid.rows.len() >= head_rows => {
+                let mut window = RawSheet::named(Some(entry.name.clone()));
+                window.hidden = entry.hidden;
+                window.row_offset = grid.base as u32;
+                window.rows = std::mem::take(&mut grid.rows);
+                grid.base += window.rows.len();
+                let taken = sink.take(&window).is_ok();
+                // The window's row vectors are reused for the next rows' cells.
+                grid.spare = window.rows;
+                taken
+            }
+            Streaming::On(..) => true,
+        }
+    }
+}
+
 impl Workbook {
-    fn read_sheet(
+    fn read_sheet<'h, 'o>(
         &self,
         package: &mut Package,
         entry: &SheetEntry,
         limits: &Limits,
+        hook: Option<&'h mut (dyn RowHook + 'o)>,
     ) -> Result<RawSheet> {
+        let head_rows = crate::ingest::stream_head_rows(limits);
+        let mut streaming = match hook {
+            Some(hook) => Streaming::Waiting(hook),
+            None => Streaming::Off,
+        };
+        // Set when a sink gives up: the sheet is read again from its start and kept.
+        let mut restart = false;
         let mut stream = Stream::new(package.part(entry.part)?);
         stream.facts = Some(PartScanner::default());
         let mut grid = SheetGrid::new(limits);
@@ -1158,11 +1238,19 @@ impl Workbook {
                     if empty {
                         row = row.saturating_add(1);
                         col = 0;
+                        if !streaming.after_row(&mut grid, entry, head_rows, dimension) {
+                            restart = true;
+                            break;
+                        }
                     }
                 }
                 (Phase::Data, Markup::End { .. }, b"row") => {
                     row = row.saturating_add(1);
                     col = 0;
+                    if !streaming.after_row(&mut grid, entry, head_rows, dimension) {
+                        restart = true;
+                        break;
+                    }
                 }
                 (
                     Phase::Data,
@@ -1184,6 +1272,12 @@ impl Workbook {
                         None => (row, col),
                     };
                     col = pos.1.saturating_add(1);
+                    if (pos.0 as usize) < grid.base {
+                        // A cell of a row already handed to the sink (rows out of
+                        // order): only the whole sheet can be read right.
+                        restart = true;
+                        break;
+                    }
                     if let Err(e) = grid.add(pos.0, pos.1, cell.value, cell.formula.as_deref()) {
                         failed = Some(e);
                         stream.pos += end;
@@ -1195,13 +1289,16 @@ impl Workbook {
             }
             stream.pos += end;
         }
+        if restart {
+            drop(stream);
+            return self.read_sheet(package, entry, limits, None);
+        }
         if let Some(error) = failed {
             // The part is still inflated to its end: a bomb is a bomb even in a sheet
             // refused for its size.
             stream.part.count_rest()?;
             return Ok(RawSheet::failed(&entry.name, error));
         }
-        let (mut rows, formula_texts) = grid.finish();
         let mut facts = stream
             .facts
             .take()
@@ -1209,6 +1306,35 @@ impl Workbook {
             .unwrap_or_default();
         facts.hidden_rows.sort_unstable();
         facts.hidden_rows.dedup();
+        if let Streaming::On(mut sink, head) = streaming {
+            // The last rows, then what only the sheet's end tells.
+            let base = grid.base;
+            let (rows, formula_texts) = grid.finish();
+            let mut window = RawSheet::named(Some(entry.name.clone()));
+            window.hidden = entry.hidden;
+            window.row_offset = base as u32;
+            window.rows = rows;
+            // Merged ranges spread values over rows that are gone: read it whole.
+            let taken = facts.merges.is_empty() && sink.take(&window).is_ok();
+            window.rows = Vec::new();
+            window.row_offset = 0;
+            window.formula_texts = formula_texts;
+            window.hidden_rows = facts.hidden_rows;
+            window.autofilter = facts.autofilter;
+            let finished = if taken {
+                sink.finish(&window).ok()
+            } else {
+                None
+            };
+            drop(stream);
+            let Some(streamed) = finished else {
+                return self.read_sheet(package, entry, limits, None);
+            };
+            window.rows = head.rows;
+            window.streamed = Some(streamed);
+            return Ok(window);
+        }
+        let (mut rows, formula_texts) = grid.finish();
         let merged = sheet_xml::spread_merges(&mut rows, 0, &facts.merges, limits.max_cells);
         Ok(RawSheet {
             sheet: Some(entry.name.clone()),
@@ -1221,6 +1347,7 @@ impl Workbook {
             hidden_rows: facts.hidden_rows,
             autofilter: facts.autofilter,
             merged,
+            streamed: None,
         })
     }
 
@@ -1493,7 +1620,11 @@ fn parse_dimension(raw: &[u8]) -> Result<((u32, u32), (u32, u32))> {
 /// on columns and filled cells. A formula without a saved value becomes the text the
 /// user typed ("=Namn"), noted in `formula_texts`.
 pub(crate) struct SheetGrid<'l> {
+    /// Rows from sheet row `base` on (rows before it went to a [`RowSink`]).
     rows: Vec<Vec<Cell>>,
+    base: usize,
+    /// Row vectors of a window handed on, emptied and reused.
+    spare: Vec<Vec<Cell>>,
     formula_texts: Vec<String>,
     count: u64,
     limits: &'l Limits,
@@ -1503,6 +1634,8 @@ impl<'l> SheetGrid<'l> {
     pub(crate) fn new(limits: &'l Limits) -> Self {
         SheetGrid {
             rows: Vec::new(),
+            base: 0,
+            spare: Vec::new(),
             formula_texts: Vec::new(),
             count: 0,
             limits,
@@ -1543,7 +1676,8 @@ impl<'l> SheetGrid<'l> {
                 limit: self.limits.max_cells,
             });
         }
-        let (row, col) = (row as usize, col as usize);
+        // The caller never places a cell in a row already handed on.
+        let (row, col) = (row as usize - self.base, col as usize);
         let rows = &mut self.rows;
         if rows.len() <= row {
             // Cells come row by row, and rows of an export are as wide as the one
@@ -1551,7 +1685,8 @@ impl<'l> SheetGrid<'l> {
             // capacity to give back), and a finished row that grew is trimmed.
             let width = match rows.last_mut() {
                 Some(done) => {
-                    if done.capacity() > done.len() {
+                    // Streamed rows are short-lived: trimming them costs for nothing.
+                    if self.base == 0 && done.capacity() > done.len() {
                         done.shrink_to_fit();
                     }
                     done.len()
@@ -1559,7 +1694,10 @@ impl<'l> SheetGrid<'l> {
                 None => 0,
             };
             rows.resize_with(row, Vec::new);
-            rows.push(Vec::with_capacity(width.max(col + 1)));
+            let mut cells = self.spare.pop().unwrap_or_default();
+            cells.clear();
+            cells.reserve(width.max(col + 1));
+            rows.push(cells);
         }
         let cells = &mut rows[row];
         if cells.len() <= col {
