@@ -12,6 +12,7 @@ pub mod header;
 pub mod html;
 pub mod known;
 pub mod markup;
+pub mod packed;
 pub mod profile;
 pub mod sheet_xml;
 pub mod value;

@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use crate::config::Config;
 use crate::error::Error;
-use crate::ingest::{self, FileType, RawSheet, Recogniser};
+use crate::ingest::{self, FileType, Recogniser};
 use crate::model::{Inputs, Problem, Severity};
 use crate::pipeline::{
     choose_year, config_sources, dated_years, load, load_config, today, unit_name, write_outputs,
@@ -110,7 +110,8 @@ struct Unit {
     cfg: Config,
     sources: Vec<String>,
     /// Parts of city-wide files: (display name, sha256, sheet).
-    parts: Vec<(String, String, RawSheet)>,
+    /// Its parts of city-wide files (file, SHA-256, sheet), packed while they wait.
+    parts: Vec<(String, String, crate::ingest::packed::PackedSheet)>,
     inputs: Inputs,
     /// Why this unit cannot be run (a broken genomgang.toml, a name another folder
     /// has too, a folder that cannot be read); the other units go on.
@@ -474,8 +475,11 @@ fn split_city_file(
                                 config_sources(&[]),
                             )
                         });
-                    unit.parts
-                        .push((display.clone(), sha256.clone(), part_sheet));
+                    unit.parts.push((
+                        display.clone(),
+                        sha256.clone(),
+                        crate::ingest::packed::PackedSheet::pack(part_sheet),
+                    ));
                 }
             }
             None => problems.push(Problem::file_error(
@@ -579,7 +583,7 @@ fn largest_first(list: &[Unit]) -> Vec<usize> {
         let parts: u64 = unit
             .parts
             .iter()
-            .map(|(_, _, s)| s.rows.len() as u64 * 100)
+            .map(|(_, _, s)| s.row_count() as u64 * 100)
             .sum();
         files + parts
     };
@@ -655,7 +659,8 @@ fn read_unit(
         }
         None => Inputs::default(),
     };
-    for (display, sha, sheet) in std::mem::take(&mut unit.parts) {
+    for (display, sha, packed) in std::mem::take(&mut unit.parts) {
+        let sheet = packed.unpack();
         let name = format!("{display} (stadens fil)");
         load::guarded(&name, Some(&sha), &mut inputs, |inputs| {
             load::load_sheet(&sheet, &name, &sha, "", &unit.cfg, &rec, inputs)
