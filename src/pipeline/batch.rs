@@ -199,7 +199,10 @@ pub fn run_batch(req: &BatchRequest, progress: &dyn Progress) -> Result<BatchOut
             progress.message(&format!("Granskningsår {}: {}.", year.year, year.how));
             let results = for_each_unit(&mut units, req.jobs, |unit| {
                 let inputs = read_unit(unit, city_history, &times);
-                report_unit(unit, &inputs, &year)
+                let result = report_unit(unit, &inputs, &year);
+                drop(inputs);
+                crate::platform::release_free_memory();
+                result
             });
             (year, results)
         }
