@@ -20,7 +20,7 @@ const PEOPLE: usize = 300;
 /// knows, hidden rows, names with å/ä/ö and a no-break space.
 /// Person i completed the security course when i % 3 != 0 and the GDPR course when
 /// i % 2 == 0 (both: i % 6 ∈ {2, 4}, 100 persons); every third person also took a
-/// course that is not mandatory.
+/// course that is not mandatory: 700 rows of people.
 fn write_list(path: &Path, date_text: impl Fn(usize) -> Option<String>, merge: bool) {
     let mut wb = Workbook::new();
     let date = Format::new().set_num_format("yyyy-mm-dd");
@@ -224,4 +224,87 @@ fn a_merged_range_makes_the_list_read_whole() {
         "merged cells are spread over rows the stream no longer has"
     );
     assert_eq!(value(&doc, "training.headcount"), Some(PEOPLE as f64));
+}
+
+/// The same list as a Windows-1252 CSV with semicolons, as Excel saves one in Sweden;
+/// `date` gives the completion date text of a row.
+fn write_csv(path: &Path, date: impl Fn(usize) -> String) {
+    let mut text =
+        String::from("Anställningsnummer;Namn;Kursnamn;Status;Datum genomförd;Enhet\r\n");
+    let courses = [
+        "Grundläggande informationssäkerhet (e-learning)",
+        "Dataskydd och GDPR – grundkurs",
+        "Brandskydd grundkurs",
+    ];
+    // The file's line of each row: 700 rows, two lines of anomalies.
+    let mut line = 2;
+    for i in 0..PEOPLE {
+        for (k, course) in courses.iter().enumerate() {
+            if k == 2 && i % 3 != 0 {
+                continue;
+            }
+            let done = match k {
+                0 => i % 3 != 0,
+                1 => i % 2 == 0,
+                _ => true,
+            };
+            let (status, when) = if done {
+                ("Genomförd", date(line))
+            } else {
+                ("Ej påbörjad", String::new())
+            };
+            let unit = ["Förskolan Ängen", "Skolkontoret", "Kök & städ"][i % 3];
+            text.push_str(&format!(
+                "{};\"Öberg; Åsa {i}\";{course};{status};{when};{unit}\r\n",
+                14_000_000 + i
+            ));
+            line += 1;
+        }
+        match i {
+            40 => {
+                text.push_str("\r\n");
+                line += 1;
+            }
+            170 => {
+                text.push_str("14000170;;;Genomförd;;\r\n");
+                line += 1;
+            }
+            _ => {}
+        }
+    }
+    write_1252(path, &text);
+}
+
+#[test]
+fn a_streamed_csv_list_reads_as_the_whole_list() {
+    let tmp = TempDir::new("streamed-csv");
+    let dir = tmp.folder("in");
+    write_csv(&dir.join("Kursdeltagare_export.csv"), |line| {
+        format!("2025-{:02}-{:02}", 1 + line % 12, 1 + line % 28)
+    });
+    let (doc, quality, streamed) = both_ways(&tmp, "csv");
+    assert!(
+        streamed,
+        "the CSV of ~1 000 lines streams with a limit of 231 rows"
+    );
+    assert_eq!(value(&doc, "training.headcount"), Some(PEOPLE as f64));
+    assert_eq!(value(&doc, "training.completed_all"), Some(100.0));
+    assert!(quality.contains("raden saknar kursnamn"), "{quality}");
+}
+
+#[test]
+fn a_csv_with_slash_dates_late_in_the_list_is_read_whole() {
+    let tmp = TempDir::new("streamed-csv-slash");
+    let dir = tmp.folder("in");
+    write_csv(&dir.join("Kursdeltagare_export.csv"), |line| {
+        if line > 500 {
+            "12/31/2025".to_string()
+        } else {
+            "2025-06-01".to_string()
+        }
+    });
+    let (doc, quality, streamed) = both_ways(&tmp, "csv-slash");
+    assert!(!streamed);
+    assert_eq!(value(&doc, "training.completed_all"), Some(100.0));
+    assert!(quality.contains("månaden först"), "{quality}");
 }

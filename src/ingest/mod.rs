@@ -14,6 +14,7 @@ pub mod known;
 pub mod markup;
 pub mod packed;
 pub mod profile;
+mod rowstream;
 pub mod sheet_xml;
 pub mod value;
 pub mod xlsx;
@@ -321,7 +322,8 @@ pub fn stream_head_rows(limits: &Limits) -> usize {
 /// sheet). The reader shows the hook a sheet's first rows once it has
 /// [`Limits::stream_after_rows`](crate::config::Limits) of them; the hook recognises
 /// them and either takes the rest through a [`RowSink`] or declines (the sheet is then
-/// kept whole, as without a hook). Only the xlsx reader streams.
+/// kept whole, as without a hook). The xlsx and CSV readers stream; the other formats
+/// keep every sheet whole.
 pub trait RowHook {
     /// `head`: the sheet's first rows (row 0 is sheet row 0); `rows_hint`: the rows the
     /// sheet says it has (its `<dimension>`, unchecked).
@@ -505,7 +507,7 @@ pub fn read_bytes_with(
                 let signs = output_signs(&bytes, &sheets);
                 Ok((sheets, String::new(), signs))
             } else {
-                let (sheet, enc, delim) = csv::read_delimited(&bytes, &limits)?;
+                let (sheet, enc, delim) = csv::read_delimited_with(&bytes, &limits, hook)?;
                 Ok((
                     vec![sheet],
                     format!("{}, {}", enc.label(), csv::delimiter_label(delim)),

@@ -35,9 +35,10 @@ use memchr::{memchr, memchr3};
 
 use crate::config::Limits;
 use crate::ingest::error::ReadError;
+use crate::ingest::rowstream::{Ending, HeldRows, RowStream};
 use crate::ingest::sheet_xml::{self, PartScanner};
 use crate::ingest::value::Cell;
-use crate::ingest::{RawSheet, RowHook, RowSink};
+use crate::ingest::{RawSheet, RowHook};
 
 /// Why [`read`] gave no sheets.
 #[derive(Debug)]
@@ -1099,68 +1100,6 @@ struct CellRecord {
     formula: Option<String>,
 }
 
-/// Whether a sheet's rows go to a [`RowSink`] as they are read.
-enum Streaming<'h, 'o> {
-    /// Rows are kept (no hook, the hook declined, or a sheet read again whole).
-    Off,
-    /// Rows are kept until there are enough to show the hook.
-    Waiting(&'h mut (dyn RowHook + 'o)),
-    /// Rows go to the sink in windows; the head shown to the hook is kept as the sheet's
-    /// rows (its header).
-    On(Box<dyn RowSink + 'h>, Box<RawSheet>),
-}
-
-impl Streaming<'_, '_> {
-    /// After a complete row: shows the head to the hook or hands a full window to the
-    /// sink. False when the sink gave up (the sheet must be read again, whole).
-    fn after_row(
-        &mut self,
-        grid: &mut SheetGrid,
-        entry: &SheetEntry,
-        head_rows: usize,
-        dimension: ((u32, u32), (u32, u32)),
-    ) -> bool {
-        match self {
-            Streaming::Off => true,
-            Streaming::Waiting(_) if grid.rows.len() >= head_rows => {
-                let Streaming::Waiting(hook) = std::mem::replace(self, Streaming::Off) else {
-                    return true;
-                };
-                let mut head = RawSheet::named(Some(entry.name.clone()));
-                head.hidden = entry.hidden;
-                head.rows = std::mem::take(&mut grid.rows);
-                let rows_hint = dimension.1 .0 as usize + 1;
-                match hook.begin(&head, rows_hint) {
-                    Some(mut sink) => {
-                        if sink.take(&head).is_err() {
-                            return false;
-                        }
-                        grid.base = head.rows.len();
-                        *self = Streaming::On(sink, Box::new(head));
-                    }
-                    // Declined: the rows stay, the sheet is kept whole.
-                    None => grid.rows = head.rows,
-                }
-                true
-            }
-            Streaming::Waiting(_) => true,
-            // Windows as long as the head: the rows held stay bounded by the limit.
-            Streaming::On(sink, _) if grid.rows.len() >= head_rows => {
-                let mut window = RawSheet::named(Some(entry.name.clone()));
-                window.hidden = entry.hidden;
-                window.row_offset = grid.base as u32;
-                window.rows = std::mem::take(&mut grid.rows);
-                grid.base += window.rows.len();
-                let taken = sink.take(&window).is_ok();
-                // The window's row vectors are reused for the next rows' cells.
-                grid.spare = window.rows;
-                taken
-            }
-            Streaming::On(..) => true,
-        }
-    }
-}
-
 impl Workbook {
     fn read_sheet<'h, 'o>(
         &self,
@@ -1170,10 +1109,9 @@ impl Workbook {
         hook: Option<&'h mut (dyn RowHook + 'o)>,
     ) -> Result<RawSheet> {
         let head_rows = crate::ingest::stream_head_rows(limits);
-        let mut streaming = match hook {
-            Some(hook) => Streaming::Waiting(hook),
-            None => Streaming::Off,
-        };
+        let mut streaming = RowStream::new(hook);
+        let mut named = RawSheet::named(Some(entry.name.clone()));
+        named.hidden = entry.hidden;
         // Set when a sink gives up: the sheet is read again from its start and kept.
         let mut restart = false;
         let mut stream = Stream::new(package.part(entry.part)?);
@@ -1238,7 +1176,12 @@ impl Workbook {
                     if empty {
                         row = row.saturating_add(1);
                         col = 0;
-                        if !streaming.after_row(&mut grid, entry, head_rows, dimension) {
+                        if !streaming.after_row(
+                            &mut grid.held,
+                            &named,
+                            head_rows,
+                            dimension.1 .0 as usize + 1,
+                        ) {
                             restart = true;
                             break;
                         }
@@ -1247,7 +1190,12 @@ impl Workbook {
                 (Phase::Data, Markup::End { .. }, b"row") => {
                     row = row.saturating_add(1);
                     col = 0;
-                    if !streaming.after_row(&mut grid, entry, head_rows, dimension) {
+                    if !streaming.after_row(
+                        &mut grid.held,
+                        &named,
+                        head_rows,
+                        dimension.1 .0 as usize + 1,
+                    ) {
                         restart = true;
                         break;
                     }
@@ -1272,7 +1220,7 @@ impl Workbook {
                         None => (row, col),
                     };
                     col = pos.1.saturating_add(1);
-                    if (pos.0 as usize) < grid.base {
+                    if (pos.0 as usize) < grid.held.base {
                         // A cell of a row already handed to the sink (rows out of
                         // order): only the whole sheet can be read right.
                         restart = true;
@@ -1306,48 +1254,26 @@ impl Workbook {
             .unwrap_or_default();
         facts.hidden_rows.sort_unstable();
         facts.hidden_rows.dedup();
-        if let Streaming::On(mut sink, head) = streaming {
-            // The last rows, then what only the sheet's end tells.
-            let base = grid.base;
-            let (rows, formula_texts) = grid.finish();
-            let mut window = RawSheet::named(Some(entry.name.clone()));
-            window.hidden = entry.hidden;
-            window.row_offset = base as u32;
-            window.rows = rows;
-            // Merged ranges spread values over rows that are gone: read it whole.
-            let taken = facts.merges.is_empty() && sink.take(&window).is_ok();
-            window.rows = Vec::new();
-            window.row_offset = 0;
-            window.formula_texts = formula_texts;
-            window.hidden_rows = facts.hidden_rows;
-            window.autofilter = facts.autofilter;
-            let finished = if taken {
-                sink.finish(&window).ok()
-            } else {
-                None
-            };
-            drop(stream);
-            let Some(streamed) = finished else {
+        let (held, formula_texts) = grid.finish_held();
+        let mut facts_sheet = named;
+        facts_sheet.formula_texts = formula_texts;
+        facts_sheet.hidden_rows = facts.hidden_rows;
+        facts_sheet.autofilter = facts.autofilter;
+        // Merged ranges spread values over rows a streamed sheet no longer holds.
+        let whole_needed = !facts.merges.is_empty();
+        let mut rows = match streaming.finish(held, facts_sheet.clone(), whole_needed) {
+            Ending::Kept(rows) => rows,
+            Ending::Streamed(sheet) => return Ok(sheet),
+            Ending::ReadAgain => {
+                drop(stream);
                 return self.read_sheet(package, entry, limits, None);
-            };
-            window.rows = head.rows;
-            window.streamed = Some(streamed);
-            return Ok(window);
-        }
-        let (mut rows, formula_texts) = grid.finish();
+            }
+        };
         let merged = sheet_xml::spread_merges(&mut rows, 0, &facts.merges, limits.max_cells);
         Ok(RawSheet {
-            sheet: Some(entry.name.clone()),
             rows,
-            row_offset: 0,
-            hidden: entry.hidden,
-            error: None,
-            row_numbers: Vec::new(),
-            formula_texts,
-            hidden_rows: facts.hidden_rows,
-            autofilter: facts.autofilter,
             merged,
-            streamed: None,
+            ..facts_sheet
         })
     }
 
@@ -1620,11 +1546,8 @@ fn parse_dimension(raw: &[u8]) -> Result<((u32, u32), (u32, u32))> {
 /// on columns and filled cells. A formula without a saved value becomes the text the
 /// user typed ("=Namn"), noted in `formula_texts`.
 pub(crate) struct SheetGrid<'l> {
-    /// Rows from sheet row `base` on (rows before it went to a [`RowSink`]).
-    rows: Vec<Vec<Cell>>,
-    base: usize,
-    /// Row vectors of a window handed on, emptied and reused.
-    spare: Vec<Vec<Cell>>,
+    /// Rows from sheet row `held.base` on (rows before it went to a streaming sink).
+    held: HeldRows,
     formula_texts: Vec<String>,
     count: u64,
     limits: &'l Limits,
@@ -1633,9 +1556,7 @@ pub(crate) struct SheetGrid<'l> {
 impl<'l> SheetGrid<'l> {
     pub(crate) fn new(limits: &'l Limits) -> Self {
         SheetGrid {
-            rows: Vec::new(),
-            base: 0,
-            spare: Vec::new(),
+            held: HeldRows::default(),
             formula_texts: Vec::new(),
             count: 0,
             limits,
@@ -1677,8 +1598,9 @@ impl<'l> SheetGrid<'l> {
             });
         }
         // The caller never places a cell in a row already handed on.
-        let (row, col) = (row as usize - self.base, col as usize);
-        let rows = &mut self.rows;
+        let (row, col) = (row as usize - self.held.base, col as usize);
+        let streamed = self.held.base > 0;
+        let HeldRows { rows, spare, .. } = &mut self.held;
         if rows.len() <= row {
             // Cells come row by row, and rows of an export are as wide as the one
             // before: a new row is made that wide at once (no growing, no spare
@@ -1686,7 +1608,7 @@ impl<'l> SheetGrid<'l> {
             let width = match rows.last_mut() {
                 Some(done) => {
                     // Streamed rows are short-lived: trimming them costs for nothing.
-                    if self.base == 0 && done.capacity() > done.len() {
+                    if !streamed && done.capacity() > done.len() {
                         done.shrink_to_fit();
                     }
                     done.len()
@@ -1694,10 +1616,7 @@ impl<'l> SheetGrid<'l> {
                 None => 0,
             };
             rows.resize_with(row, Vec::new);
-            let mut cells = self.spare.pop().unwrap_or_default();
-            cells.clear();
-            cells.reserve(width.max(col + 1));
-            rows.push(cells);
+            rows.push(HeldRows::reused_row(spare, width.max(col + 1)));
         }
         let cells = &mut rows[row];
         if cells.len() <= col {
@@ -1708,7 +1627,12 @@ impl<'l> SheetGrid<'l> {
     }
 
     pub(crate) fn finish(self) -> (Vec<Vec<Cell>>, Vec<String>) {
-        (self.rows, self.formula_texts)
+        (self.held.rows, self.formula_texts)
+    }
+
+    /// As [`SheetGrid::finish`], with where the rows start (for a streamed sheet).
+    pub(crate) fn finish_held(self) -> (HeldRows, Vec<String>) {
+        (self.held, self.formula_texts)
     }
 }
 

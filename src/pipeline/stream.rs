@@ -1,7 +1,8 @@
 //! Long training lists read as they stream in: a unit's training export can hold a
 //! million rows (a row per person and course), and holding them as cells cost more
-//! memory than everything else the unit needs. The xlsx reader shows a long sheet's first
-//! rows to [`TrainingStream`]; when they are recognised as a long training list, every
+//! memory than everything else the unit needs. The xlsx and CSV readers show a long
+//! sheet's first rows to [`TrainingStream`]; when they are recognised as a long
+//! training list, every
 //! later window of rows goes through [`LongReader`] into records at once, and only the
 //! records are kept. `load::load_sheet` then finds the records on the sheet
 //! ([`StreamedTraining`]) and says everything about the sheet as for one read whole.
@@ -24,7 +25,7 @@ use crate::model::{Completion, InputKind, Problem};
 /// Largest number of records reserved at once from what a sheet says of its size.
 const MAX_RESERVED: usize = 1 << 20;
 
-/// The hook given to the xlsx reader for one file of a unit.
+/// The hook given to the readers for one file of a unit.
 pub struct TrainingStream<'c> {
     pub file: &'c str,
     pub cfg: &'c Config,
