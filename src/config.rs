@@ -311,6 +311,10 @@ pub struct Limits {
     pub max_cells: u64,
     /// Most columns in one sheet or CSV.
     pub max_columns: usize,
+    /// Rows of an xlsx sheet held as cells before a long training list is turned into
+    /// records as it is read (its rows are then not kept). Must cover the header search
+    /// and the recognition sample; smaller values are raised to that.
+    pub stream_after_rows: usize,
 }
 
 impl Default for Limits {
@@ -320,6 +324,7 @@ impl Default for Limits {
             max_unpacked_mib: 400,
             max_cells: 20_000_000,
             max_columns: 2_000,
+            stream_after_rows: 4_096,
         }
     }
 }
@@ -831,6 +836,7 @@ const ROOT: Shape = Table(&[
             ("max_unpacked_mib", Value),
             ("max_cells", Value),
             ("max_columns", Value),
+            ("stream_after_rows", Value),
         ]),
     ),
     (

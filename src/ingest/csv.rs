@@ -3,9 +3,12 @@
 //! (`;`, `,` or tab) are detected from the content, never assumed.
 
 use std::borrow::Cow;
+use std::sync::Arc;
 
 use crate::config::Limits;
+use crate::fasthash::FxHashSet;
 use crate::ingest::error::ReadError;
+use crate::ingest::rowstream::{Ending as RowEnding, HeldRows, RowStream};
 use crate::ingest::value::Cell;
 use crate::ingest::RawSheet;
 
@@ -202,6 +205,25 @@ pub fn read_delimited(
     bytes: &[u8],
     limits: &Limits,
 ) -> Result<(RawSheet, Encoding, u8), ReadError> {
+    read_delimited_with(bytes, limits, None)
+}
+
+/// Distinct texts shared per column (a list repeats its courses, statuses and units on
+/// every row): one allocation each, and the readers' per-text memos find them by
+/// pointer. A column of unique values stops being remembered at this many.
+const SHARED_TEXTS_PER_COLUMN: usize = 4096;
+
+/// As [`read_delimited`]; a file longer than [`crate::ingest::stream_head_rows`] is
+/// shown to `hook`, which may take its rows as they are read (see [`RowHook`]).
+pub fn read_delimited_with(
+    bytes: &[u8],
+    limits: &Limits,
+    hook: Option<&mut dyn crate::ingest::RowHook>,
+) -> Result<(RawSheet, Encoding, u8), ReadError> {
+    let streams = hook.is_some();
+    let head_rows = crate::ingest::stream_head_rows(limits);
+    let mut streaming = RowStream::new(hook);
+    let named = RawSheet::named(None);
     let (text, encoding) = decode(bytes)?;
     let delimiter = detect_delimiter(&text);
     let mut reader = csv::ReaderBuilder::new()
@@ -209,7 +231,8 @@ pub fn read_delimited(
         .flexible(true)
         .delimiter(delimiter)
         .from_reader(text.as_bytes());
-    let mut rows: Vec<Vec<Cell>> = Vec::new();
+    let mut held = HeldRows::default();
+    let mut shared: Vec<FxHashSet<Arc<str>>> = Vec::new();
     let mut cells_total: u64 = 0;
     for (i, record) in reader.records().enumerate() {
         let record = record.map_err(|e| ReadError::CsvSyntax {
@@ -244,44 +267,45 @@ pub fn read_delimited(
                     .count();
                 p.line() as usize + skipped
             })
-            .unwrap_or(rows.len() + 1);
-        while rows.len() + 1 < line {
-            rows.push(Vec::new());
+            .unwrap_or(held.base + held.rows.len() + 1);
+        while held.base + held.rows.len() + 1 < line {
+            held.rows.push(Vec::new());
         }
-        let mut cells: Vec<Cell> = record
-            .iter()
-            .map(|f| {
-                if f.trim().is_empty() {
-                    Cell::Empty
-                } else {
-                    Cell::Text(f.into())
+        if shared.len() < record.len() {
+            shared.resize_with(record.len(), FxHashSet::default);
+        }
+        let mut cells = HeldRows::reused_row(&mut held.spare, record.len());
+        for (f, known) in record.iter().zip(shared.iter_mut()) {
+            cells.push(if f.trim().is_empty() {
+                Cell::Empty
+            } else if let Some(text) = known.get(f) {
+                Cell::Text(Arc::clone(text))
+            } else {
+                let text: Arc<str> = f.into();
+                if known.len() < SHARED_TEXTS_PER_COLUMN {
+                    known.insert(Arc::clone(&text));
                 }
-            })
-            .collect();
+                Cell::Text(text)
+            });
+        }
         while matches!(cells.last(), Some(Cell::Empty)) {
             cells.pop();
         }
-        rows.push(cells);
+        held.rows.push(cells);
+        if streams && !streaming.after_row(&mut held, &named, head_rows, 0) {
+            // The sink gave up: the file is read again and kept whole.
+            return read_delimited_with(bytes, limits, None);
+        }
     }
+    let mut rows = match streaming.finish(held, named.clone(), false) {
+        RowEnding::Kept(rows) => rows,
+        RowEnding::Streamed(sheet) => return Ok((sheet, encoding, delimiter)),
+        RowEnding::ReadAgain => return read_delimited_with(bytes, limits, None),
+    };
     while matches!(rows.last(), Some(r) if r.is_empty()) {
         rows.pop();
     }
-    Ok((
-        RawSheet {
-            sheet: None,
-            rows,
-            row_offset: 0,
-            hidden: false,
-            error: None,
-            row_numbers: Vec::new(),
-            formula_texts: Vec::new(),
-            hidden_rows: Vec::new(),
-            autofilter: false,
-            merged: Vec::new(),
-        },
-        encoding,
-        delimiter,
-    ))
+    Ok((RawSheet { rows, ..named }, encoding, delimiter))
 }
 
 pub fn delimiter_label(d: u8) -> &'static str {

@@ -36,6 +36,17 @@ pub fn read_workbook(
     extension: &str,
     limits: &Limits,
 ) -> Result<Vec<RawSheet>, ReadError> {
+    read_workbook_with(bytes, extension, limits, None)
+}
+
+/// As [`read_workbook`]; an xlsx workbook hands long sheets' rows to `hook` as they are
+/// read (the other formats keep every sheet whole).
+pub fn read_workbook_with(
+    bytes: &[u8],
+    extension: &str,
+    limits: &Limits,
+    hook: Option<&mut dyn crate::ingest::RowHook>,
+) -> Result<Vec<RawSheet>, ReadError> {
     if bytes.is_empty() {
         return Err(ReadError::Empty);
     }
@@ -57,7 +68,7 @@ pub fn read_workbook(
         // Declared sizes only: our reader counts what each worksheet inflates to as it
         // reads it.
         check_zip_sizes(bytes, limits, false)?;
-        return match xlsx::read(bytes, limits) {
+        return match xlsx::read_with(bytes, limits, hook) {
             Ok(sheets) => Ok(sheets),
             Err(xlsx::Failure::Read(e)) => Err(e),
             Err(xlsx::Failure::NotUnderstood(why)) => {
@@ -359,6 +370,7 @@ where
             hidden_rows: Vec::new(),
             autofilter: false,
             merged: Vec::new(),
+            streamed: None,
         };
         apply_facts(&mut sheet, facts, limits);
         sheets.push(sheet);
@@ -411,6 +423,7 @@ fn collect_xlsx<RS: std::io::Read + std::io::Seek>(
                     hidden_rows: Vec::new(),
                     autofilter: false,
                     merged: Vec::new(),
+                    streamed: None,
                 };
                 apply_facts(&mut sheet, &facts, limits);
                 sheets.push(sheet);

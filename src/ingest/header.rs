@@ -20,7 +20,7 @@ use crate::schema::{person_priority, role_label, InputKind};
 use crate::textnorm::normalize;
 
 /// How many rows from the top are searched for the header.
-const HEADER_SEARCH_ROWS: usize = 30;
+pub(crate) const HEADER_SEARCH_ROWS: usize = 30;
 
 struct KindSpec {
     kind: InputKind,

@@ -12,7 +12,9 @@ pub mod header;
 pub mod html;
 pub mod known;
 pub mod markup;
+pub mod packed;
 pub mod profile;
+mod rowstream;
 pub mod sheet_xml;
 pub mod value;
 pub mod xlsx;
@@ -52,6 +54,9 @@ pub struct RawSheet {
     pub autofilter: bool,
     /// Merged cells whose value was spread down over the rows of their range.
     pub merged: Vec<sheet_xml::MergeSpread>,
+    /// Set when the rows below `rows` were handed to a [`RowSink`] as they were read
+    /// and not kept: `rows` is then the sheet's first rows only (its header).
+    pub streamed: Option<Streamed>,
 }
 
 impl RawSheet {
@@ -67,6 +72,24 @@ impl RawSheet {
             hidden_rows: Vec::new(),
             autofilter: false,
             merged: Vec::new(),
+            streamed: None,
+        }
+    }
+
+    /// An empty sheet of the given name (the facts and windows of a streamed sheet).
+    pub fn named(name: Option<String>) -> RawSheet {
+        RawSheet {
+            sheet: name,
+            rows: Vec::new(),
+            row_offset: 0,
+            hidden: false,
+            error: None,
+            row_numbers: Vec::new(),
+            formula_texts: Vec::new(),
+            hidden_rows: Vec::new(),
+            autofilter: false,
+            merged: Vec::new(),
+            streamed: None,
         }
     }
 
@@ -285,6 +308,71 @@ pub struct ReadFile {
     pub output_doubt: Option<&'static str>,
 }
 
+/// Rows of a sheet held before it may stream: the configured number, but never fewer
+/// than recognition looks at (the header search and the sample of rows under it), so a
+/// streamed sheet is recognised as the whole sheet would be.
+pub fn stream_head_rows(limits: &Limits) -> usize {
+    limits
+        .stream_after_rows
+        .max(header::HEADER_SEARCH_ROWS + profile::SAMPLE_ROWS + 1)
+}
+
+/// Takes a long sheet's rows while the file is read, instead of keeping them: a list of
+/// a million rows then never exists as cells (peak memory is the records, not the
+/// sheet). The reader shows the hook a sheet's first rows once it has
+/// [`Limits::stream_after_rows`](crate::config::Limits) of them; the hook recognises
+/// them and either takes the rest through a [`RowSink`] or declines (the sheet is then
+/// kept whole, as without a hook). The xlsx and CSV readers stream; the other formats
+/// keep every sheet whole.
+pub trait RowHook {
+    /// `head`: the sheet's first rows (row 0 is sheet row 0); `rows_hint`: the rows the
+    /// sheet says it has (its `<dimension>`, unchecked).
+    fn begin(&mut self, head: &RawSheet, rows_hint: usize) -> Option<Box<dyn RowSink + '_>>;
+}
+
+/// Receives the rows of one sheet in windows, in order.
+pub trait RowSink {
+    /// The next rows: `window.rows[i]` is sheet row `window.row_offset + i` (0-based).
+    /// The first window is the head given to [`RowHook::begin`].
+    fn take(&mut self, window: &RawSheet) -> Result<(), StreamAbort>;
+    /// The sheet is read; `facts` holds what is known only at its end (hidden rows,
+    /// merged ranges, formula texts), no rows.
+    fn finish(self: Box<Self>, facts: &RawSheet) -> Result<Streamed, StreamAbort>;
+}
+
+/// The sink cannot give what reading the whole sheet would (a merged range, a column
+/// whose date order depends on every row): the sheet is read again and kept whole.
+#[derive(Debug)]
+pub struct StreamAbort;
+
+/// What a sink built from a streamed sheet, taken once by whoever loads the sheet.
+#[derive(Clone)]
+pub struct Streamed(std::sync::Arc<std::sync::Mutex<Option<Box<dyn std::any::Any + Send>>>>);
+
+impl Streamed {
+    pub fn new(built: Box<dyn std::any::Any + Send>) -> Streamed {
+        Streamed(std::sync::Arc::new(std::sync::Mutex::new(Some(built))))
+    }
+
+    /// The built value, once; `None` when taken already or of another type.
+    pub fn take<T: 'static>(&self) -> Option<T> {
+        let mut slot = self.0.lock().ok()?;
+        match slot.take()?.downcast::<T>() {
+            Ok(built) => Some(*built),
+            Err(other) => {
+                *slot = Some(other);
+                None
+            }
+        }
+    }
+}
+
+impl std::fmt::Debug for Streamed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Streamed")
+    }
+}
+
 /// The custom document property every workbook genomgang writes carries, so that an
 /// output lying among the inputs is recognised by content, not by its name.
 pub const OUTPUT_MARKER_PROPERTY: &str = "genomgang-utdata";
@@ -357,8 +445,17 @@ fn has_output_marker(bytes: &[u8]) -> bool {
 /// Reads one input file. Never panics: a reader that panics on a malformed file is
 /// caught and reported as an unreadable file.
 pub fn read_file(path: &Path, limits: &Limits) -> Result<ReadFile, (ReadError, Option<String>)> {
+    read_file_with(path, limits, None)
+}
+
+/// As [`read_file`], handing long sheets' rows to `hook` as they are read.
+pub fn read_file_with(
+    path: &Path,
+    limits: &Limits,
+    hook: Option<&mut dyn RowHook>,
+) -> Result<ReadFile, (ReadError, Option<String>)> {
     let bytes = excel::read_limited(path, limits).map_err(|e| (e, None))?;
-    read_bytes(bytes, &extension(path), limits)
+    read_bytes_with(bytes, &extension(path), limits, hook)
 }
 
 /// Reads a file's bytes as the format its extension names (the fuzzing entry point).
@@ -367,10 +464,22 @@ pub fn read_bytes(
     ext: &str,
     limits: &Limits,
 ) -> Result<ReadFile, (ReadError, Option<String>)> {
+    read_bytes_with(bytes, ext, limits, None)
+}
+
+/// As [`read_bytes`], handing long sheets' rows to `hook` as they are read.
+pub fn read_bytes_with(
+    bytes: Vec<u8>,
+    ext: &str,
+    limits: &Limits,
+    hook: Option<&mut dyn RowHook>,
+) -> Result<ReadFile, (ReadError, Option<String>)> {
     let sha = sha256_hex(&bytes);
     let ext = ext.to_lowercase();
     let limits = limits.clone();
-    let outcome = std::panic::catch_unwind(
+    // A panic in the hook (recognising, typing rows) is this file's error like a
+    // panic in a reader; nothing it built has reached the unit's inputs.
+    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(
         move || -> Result<(Vec<RawSheet>, String, OutputSigns), ReadError> {
             let sniffed = sniff(&bytes);
             if sniffed != Sniffed::Other {
@@ -394,11 +503,11 @@ pub fn read_bytes(
                 ));
             }
             if SPREADSHEET_EXTENSIONS.contains(&ext.as_str()) {
-                let sheets = excel::read_workbook(&bytes, &ext, &limits)?;
+                let sheets = excel::read_workbook_with(&bytes, &ext, &limits, hook)?;
                 let signs = output_signs(&bytes, &sheets);
                 Ok((sheets, String::new(), signs))
             } else {
-                let (sheet, enc, delim) = csv::read_delimited(&bytes, &limits)?;
+                let (sheet, enc, delim) = csv::read_delimited_with(&bytes, &limits, hook)?;
                 Ok((
                     vec![sheet],
                     format!("{}, {}", enc.label(), csv::delimiter_label(delim)),
@@ -406,7 +515,7 @@ pub fn read_bytes(
                 ))
             }
         },
-    );
+    ));
     match outcome {
         Ok(Ok((sheets, format_note, signs))) => Ok(ReadFile {
             sheets,

@@ -35,9 +35,10 @@ use memchr::{memchr, memchr3};
 
 use crate::config::Limits;
 use crate::ingest::error::ReadError;
+use crate::ingest::rowstream::{Ending, HeldRows, RowStream};
 use crate::ingest::sheet_xml::{self, PartScanner};
 use crate::ingest::value::Cell;
-use crate::ingest::RawSheet;
+use crate::ingest::{RawSheet, RowHook};
 
 /// Why [`read`] gave no sheets.
 #[derive(Debug)]
@@ -69,11 +70,21 @@ const MAX_ROWS: u32 = 1_048_576;
 /// Reads every worksheet of an .xlsx/.xlsm. The zip's declared sizes have been checked
 /// by the caller (`excel::check_zip_sizes`); inflated sizes are checked here.
 pub fn read(bytes: &[u8], limits: &Limits) -> Result<Vec<RawSheet>> {
+    read_with(bytes, limits, None)
+}
+
+/// As [`read`]; a sheet longer than [`crate::ingest::stream_head_rows`] is shown to
+/// `hook`, which may take its rows as they are read (see [`RowHook`]).
+pub fn read_with(
+    bytes: &[u8],
+    limits: &Limits,
+    mut hook: Option<&mut (dyn RowHook + '_)>,
+) -> Result<Vec<RawSheet>> {
     let mut package = Package::open(bytes, limits)?;
     let workbook = Workbook::open(&mut package)?;
     let mut sheets = Vec::with_capacity(workbook.sheets.len());
     for sheet in &workbook.sheets {
-        sheets.push(workbook.read_sheet(&mut package, sheet, limits)?);
+        sheets.push(workbook.read_sheet(&mut package, sheet, limits, hook.as_deref_mut())?);
     }
     // Worksheet parts no sheet points at were inflated by the old check too: a bomb
     // hidden there is still a bomb.
@@ -1134,12 +1145,19 @@ struct CellRecord {
 }
 
 impl Workbook {
-    fn read_sheet(
+    fn read_sheet<'h, 'o>(
         &self,
         package: &mut Package,
         entry: &SheetEntry,
         limits: &Limits,
+        hook: Option<&'h mut (dyn RowHook + 'o)>,
     ) -> Result<RawSheet> {
+        let head_rows = crate::ingest::stream_head_rows(limits);
+        let mut streaming = RowStream::new(hook);
+        let mut named = RawSheet::named(Some(entry.name.clone()));
+        named.hidden = entry.hidden;
+        // Set when a sink gives up: the sheet is read again from its start and kept.
+        let mut restart = false;
         let mut stream = Stream::new(package.part(entry.part)?);
         stream.facts = Some(PartScanner::default());
         let mut grid = SheetGrid::new(limits);
@@ -1202,11 +1220,29 @@ impl Workbook {
                     if empty {
                         row = row.saturating_add(1);
                         col = 0;
+                        if !streaming.after_row(
+                            &mut grid.held,
+                            &named,
+                            head_rows,
+                            dimension.1 .0 as usize + 1,
+                        ) {
+                            restart = true;
+                            break;
+                        }
                     }
                 }
                 (Phase::Data, Markup::End { .. }, b"row") => {
                     row = row.saturating_add(1);
                     col = 0;
+                    if !streaming.after_row(
+                        &mut grid.held,
+                        &named,
+                        head_rows,
+                        dimension.1 .0 as usize + 1,
+                    ) {
+                        restart = true;
+                        break;
+                    }
                 }
                 (
                     Phase::Data,
@@ -1228,6 +1264,12 @@ impl Workbook {
                         None => (row, col),
                     };
                     col = pos.1.saturating_add(1);
+                    if (pos.0 as usize) < grid.held.base {
+                        // A cell of a row already handed to the sink (rows out of
+                        // order): only the whole sheet can be read right.
+                        restart = true;
+                        break;
+                    }
                     if let Err(e) = grid.add(pos.0, pos.1, cell.value, cell.formula.as_deref()) {
                         failed = Some(e);
                         stream.pos += end;
@@ -1239,13 +1281,16 @@ impl Workbook {
             }
             stream.pos += end;
         }
+        if restart {
+            drop(stream);
+            return self.read_sheet(package, entry, limits, None);
+        }
         if let Some(error) = failed {
             // The part is still inflated to its end: a bomb is a bomb even in a sheet
             // refused for its size.
             stream.part.count_rest()?;
             return Ok(RawSheet::failed(&entry.name, error));
         }
-        let (mut rows, formula_texts) = grid.finish();
         let mut facts = stream
             .facts
             .take()
@@ -1253,18 +1298,26 @@ impl Workbook {
             .unwrap_or_default();
         facts.hidden_rows.sort_unstable();
         facts.hidden_rows.dedup();
+        let (held, formula_texts) = grid.finish_held();
+        let mut facts_sheet = named;
+        facts_sheet.formula_texts = formula_texts;
+        facts_sheet.hidden_rows = facts.hidden_rows;
+        facts_sheet.autofilter = facts.autofilter;
+        // Merged ranges spread values over rows a streamed sheet no longer holds.
+        let whole_needed = !facts.merges.is_empty();
+        let mut rows = match streaming.finish(held, facts_sheet.clone(), whole_needed) {
+            Ending::Kept(rows) => rows,
+            Ending::Streamed(sheet) => return Ok(sheet),
+            Ending::ReadAgain => {
+                drop(stream);
+                return self.read_sheet(package, entry, limits, None);
+            }
+        };
         let merged = sheet_xml::spread_merges(&mut rows, 0, &facts.merges, limits.max_cells);
         Ok(RawSheet {
-            sheet: Some(entry.name.clone()),
             rows,
-            row_offset: 0,
-            hidden: entry.hidden,
-            error: None,
-            row_numbers: Vec::new(),
-            formula_texts,
-            hidden_rows: facts.hidden_rows,
-            autofilter: facts.autofilter,
             merged,
+            ..facts_sheet
         })
     }
 
@@ -1556,7 +1609,8 @@ fn parse_dimension(raw: &[u8]) -> Result<((u32, u32), (u32, u32))> {
 /// on columns and filled cells. A formula without a saved value becomes the text the
 /// user typed ("=Namn"), noted in `formula_texts`.
 pub(crate) struct SheetGrid<'l> {
-    rows: Vec<Vec<Cell>>,
+    /// Rows from sheet row `held.base` on (rows before it went to a streaming sink).
+    held: HeldRows,
     formula_texts: Vec<String>,
     count: u64,
     limits: &'l Limits,
@@ -1565,7 +1619,7 @@ pub(crate) struct SheetGrid<'l> {
 impl<'l> SheetGrid<'l> {
     pub(crate) fn new(limits: &'l Limits) -> Self {
         SheetGrid {
-            rows: Vec::new(),
+            held: HeldRows::default(),
             formula_texts: Vec::new(),
             count: 0,
             limits,
@@ -1606,15 +1660,18 @@ impl<'l> SheetGrid<'l> {
                 limit: self.limits.max_cells,
             });
         }
-        let (row, col) = (row as usize, col as usize);
-        let rows = &mut self.rows;
+        // The caller never places a cell in a row already handed on.
+        let (row, col) = (row as usize - self.held.base, col as usize);
+        let streamed = self.held.base > 0;
+        let HeldRows { rows, spare, .. } = &mut self.held;
         if rows.len() <= row {
             // Cells come row by row, and rows of an export are as wide as the one
             // before: a new row is made that wide at once (no growing, no spare
             // capacity to give back), and a finished row that grew is trimmed.
             let width = match rows.last_mut() {
                 Some(done) => {
-                    if done.capacity() > done.len() {
+                    // Streamed rows are short-lived: trimming them costs for nothing.
+                    if !streamed && done.capacity() > done.len() {
                         done.shrink_to_fit();
                     }
                     done.len()
@@ -1622,7 +1679,7 @@ impl<'l> SheetGrid<'l> {
                 None => 0,
             };
             rows.resize_with(row, Vec::new);
-            rows.push(Vec::with_capacity(width.max(col + 1)));
+            rows.push(HeldRows::reused_row(spare, width.max(col + 1)));
         }
         let cells = &mut rows[row];
         if cells.len() <= col {
@@ -1633,7 +1690,12 @@ impl<'l> SheetGrid<'l> {
     }
 
     pub(crate) fn finish(self) -> (Vec<Vec<Cell>>, Vec<String>) {
-        (self.rows, self.formula_texts)
+        (self.held.rows, self.formula_texts)
+    }
+
+    /// As [`SheetGrid::finish`], with where the rows start (for a streamed sheet).
+    pub(crate) fn finish_held(self) -> (HeldRows, Vec<String>) {
+        (self.held, self.formula_texts)
     }
 }
 

@@ -190,7 +190,8 @@ fn not_an_employee(r: &SheetReader, row: Row) -> Option<NotEmployee> {
 }
 
 pub fn read(r: &mut SheetReader) -> Vec<Employee> {
-    let mut out = Vec::new();
+    // Sized once: a roster of 10⁵ people is not copied while it doubles.
+    let mut out = Vec::with_capacity(r.row_count());
     let mut left_out: std::collections::BTreeMap<NotEmployee, usize> = Default::default();
     for row in r.rows() {
         let Some(ids) = identified(r, row) else {

@@ -51,6 +51,16 @@ pub fn memo_key(cell_text: &Arc<str>, trimmed: &str) -> Arc<str> {
     }
 }
 
+/// What one window's reader of a streamed sheet hands to the next window's.
+#[derive(Default)]
+pub struct ReaderCarry {
+    pub problems: Vec<Problem>,
+    pub rows_read: usize,
+    pub rows_rejected: usize,
+    date_orders: Vec<(String, DateOrder)>,
+    screened: FxHashMap<Arc<str>, Option<Arc<str>>>,
+}
+
 /// One data row.
 #[derive(Clone, Copy)]
 pub struct Row<'a> {
@@ -79,16 +89,54 @@ impl<'a> SheetReader<'a> {
         map: &'a HeaderMap,
         only: Option<&[usize]>,
     ) -> SheetReader<'a> {
+        let first = map.header_index + 1;
+        SheetReader::with_carry(file, sheet, map, only, first, ReaderCarry::default())
+    }
+
+    /// A reader of one window of a sheet streamed as it is read (see
+    /// [`crate::ingest::RowSink`]): its data rows start at `first` (after the header in
+    /// the first window, 0 in the next), and it goes on from what the reader of the
+    /// window before handed on ([`SheetReader::into_carry`]).
+    pub fn of_window(
+        file: &'a str,
+        window: &'a RawSheet,
+        map: &'a HeaderMap,
+        first: usize,
+        carry: ReaderCarry,
+    ) -> SheetReader<'a> {
+        SheetReader::with_carry(file, window, map, None, first, carry)
+    }
+
+    fn with_carry(
+        file: &'a str,
+        sheet: &'a RawSheet,
+        map: &'a HeaderMap,
+        only: Option<&[usize]>,
+        first: usize,
+        carry: ReaderCarry,
+    ) -> SheetReader<'a> {
         SheetReader {
             file,
             sheet,
             map,
-            problems: Vec::new(),
-            rows_read: 0,
-            rows_rejected: 0,
-            date_orders: Vec::new(),
-            screened: FxHashMap::default(),
-            data_rows: SheetReader::find_rows(sheet, map, only),
+            problems: carry.problems,
+            rows_read: carry.rows_read,
+            rows_rejected: carry.rows_rejected,
+            date_orders: carry.date_orders,
+            screened: carry.screened,
+            data_rows: SheetReader::find_rows(sheet, map, only, first),
+        }
+    }
+
+    /// What the reader of the next window of a streamed sheet goes on from: problems
+    /// and counts so far, the decided date orders and the screened texts.
+    pub fn into_carry(self) -> ReaderCarry {
+        ReaderCarry {
+            problems: self.problems,
+            rows_read: self.rows_read,
+            rows_rejected: self.rows_rejected,
+            date_orders: self.date_orders,
+            screened: self.screened,
         }
     }
 
@@ -97,7 +145,17 @@ impl<'a> SheetReader<'a> {
         self.data_rows.clone()
     }
 
-    fn find_rows(sheet: &'a RawSheet, map: &HeaderMap, only: Option<&[usize]>) -> Vec<Row<'a>> {
+    /// How many [`SheetReader::rows`] there are.
+    pub fn row_count(&self) -> usize {
+        self.data_rows.len()
+    }
+
+    fn find_rows(
+        sheet: &'a RawSheet,
+        map: &HeaderMap,
+        only: Option<&[usize]>,
+        first: usize,
+    ) -> Vec<Row<'a>> {
         let header: Vec<String> = map.headers.iter().map(|h| normalize(h)).collect();
         let key_cols: Vec<usize> = map.roles.values().copied().collect();
         let is_data = |cells: &[Cell]| {
@@ -113,11 +171,11 @@ impl<'a> SheetReader<'a> {
             Some(indices) => indices
                 .iter()
                 .copied()
-                .filter(|i| *i > map.header_index && *i < sheet.rows.len())
+                .filter(|i| *i >= first && *i < sheet.rows.len())
                 .map(row)
                 .filter(|r| is_data(r.cells))
                 .collect(),
-            None => (map.header_index + 1..sheet.rows.len())
+            None => (first..sheet.rows.len())
                 .map(row)
                 .filter(|r| is_data(r.cells))
                 .collect(),

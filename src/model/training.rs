@@ -140,72 +140,96 @@ fn read_status(cell: &Cell, words: &StatusWords) -> Reading {
 
 /// Long list: person, course, status and/or completion date per row.
 pub fn read_long(r: &mut SheetReader, cfg: &Config, rec: &Recogniser) -> Vec<Completion> {
-    let mut words = StatusWords::new(cfg);
-    let mut mandatory = MandatoryMemo::new(rec);
-    let mut people = PeopleMemo::default();
-    let rows = r.rows();
     // One record per row at most: sized once, so a list of 10⁶ rows is not copied
     // while it doubles (and does not hold up to twice its size).
-    let mut out = Vec::with_capacity(rows.len());
-    for row in rows {
-        let Some(ids) = identified(r, row) else {
-            continue;
-        };
-        let ids = people.shared(ids);
-        let Some(course) = r.shared_text(row, "course") else {
-            r.reject(row, "course", "raden saknar kursnamn");
-            continue;
-        };
-        let status = if r.has("completion_status") {
-            words.read(r.cell(row, "completion_status"))
-        } else {
-            Reading::Done(None)
-        };
-        let date_cell = r.cell(row, "completion_date");
-        let (completed, date) = match status {
-            Reading::NotDone => (false, None),
-            Reading::Unknown => {
-                r.reject(
-                    row,
-                    "completion_status",
-                    "statusen går inte att tolka som genomförd eller ej genomförd",
-                );
+    let mut out = Vec::with_capacity(r.row_count());
+    LongReader::new(cfg, rec).read(r, &mut out);
+    out
+}
+
+/// Reads a long list's rows, in one go or window by window as the sheet streams in: what
+/// repeats (statuses, courses, persons) is looked at once for the whole list.
+pub struct LongReader<'r> {
+    words: StatusWords,
+    mandatory: MandatoryMemo<'r>,
+    people: PeopleMemo,
+}
+
+impl<'r> LongReader<'r> {
+    pub fn new(cfg: &Config, rec: &'r Recogniser) -> LongReader<'r> {
+        LongReader {
+            words: StatusWords::new(cfg),
+            mandatory: MandatoryMemo::new(rec),
+            people: PeopleMemo::default(),
+        }
+    }
+
+    /// Adds a record to `out` for each row of `r` that reads.
+    pub fn read(&mut self, r: &mut SheetReader, out: &mut Vec<Completion>) {
+        let LongReader {
+            words,
+            mandatory,
+            people,
+        } = self;
+        for row in r.rows() {
+            let Some(ids) = identified(r, row) else {
                 continue;
-            }
-            Reading::Done(from_status) => {
-                if date_cell.is_empty() {
-                    // With only a date column, a blank date means not completed.
-                    if r.has("completion_status") {
-                        (true, from_status)
+            };
+            let ids = people.shared(ids);
+            let Some(course) = r.shared_text(row, "course") else {
+                r.reject(row, "course", "raden saknar kursnamn");
+                continue;
+            };
+            let status = if r.has("completion_status") {
+                words.read(r.cell(row, "completion_status"))
+            } else {
+                Reading::Done(None)
+            };
+            let date_cell = r.cell(row, "completion_date");
+            let (completed, date) = match status {
+                Reading::NotDone => (false, None),
+                Reading::Unknown => {
+                    r.reject(
+                        row,
+                        "completion_status",
+                        "statusen går inte att tolka som genomförd eller ej genomförd",
+                    );
+                    continue;
+                }
+                Reading::Done(from_status) => {
+                    if date_cell.is_empty() {
+                        // With only a date column, a blank date means not completed.
+                        if r.has("completion_status") {
+                            (true, from_status)
+                        } else {
+                            (false, None)
+                        }
                     } else {
-                        (false, None)
-                    }
-                } else {
-                    match r.datetime(row, "completion_date") {
-                        Some(d) => (true, Some(d.date())),
-                        None => {
-                            r.reject(
-                                row,
-                                "completion_date",
-                                "datumet går inte att läsa (använd ÅÅÅÅ-MM-DD)",
-                            );
-                            continue;
+                        match r.datetime(row, "completion_date") {
+                            Some(d) => (true, Some(d.date())),
+                            None => {
+                                r.reject(
+                                    row,
+                                    "completion_date",
+                                    "datumet går inte att läsa (använd ÅÅÅÅ-MM-DD)",
+                                );
+                                continue;
+                            }
                         }
                     }
                 }
-            }
-        };
-        r.rows_read += 1;
-        out.push(Completion {
-            ids,
-            unit: r.shared_text(row, "unit"),
-            mandatory: mandatory.index(&course),
-            course,
-            completed,
-            date,
-        });
+            };
+            r.rows_read += 1;
+            out.push(Completion {
+                ids,
+                unit: r.shared_text(row, "unit"),
+                mandatory: mandatory.index(&course),
+                course,
+                completed,
+                date,
+            });
+        }
     }
-    out
 }
 
 /// The persons of a long list, each once: a person has a row per course, and their

@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 
 use crate::config::Config;
 use crate::error::Error;
-use crate::ingest::{self, FileType, RawSheet, Recogniser};
+use crate::ingest::{self, FileType, Recogniser};
 use crate::model::{Inputs, Problem, Severity};
 use crate::pipeline::{
     choose_year, config_sources, dated_years, load, load_config, today, unit_name, write_outputs,
@@ -111,7 +111,8 @@ struct Unit {
     cfg: Config,
     sources: Vec<String>,
     /// Parts of city-wide files: (display name, sha256, sheet).
-    parts: Vec<(String, String, RawSheet)>,
+    /// Its parts of city-wide files (file, SHA-256, sheet), packed while they wait.
+    parts: Vec<(String, String, crate::ingest::packed::PackedSheet)>,
     inputs: Inputs,
     /// Why this unit cannot be run (a broken genomgang.toml, a name another folder
     /// has too, a folder that cannot be read); the other units go on.
@@ -283,7 +284,10 @@ pub fn run_batch(req: &BatchRequest, progress: &dyn Progress) -> Result<BatchOut
             progress.message(&format!("Granskningsår {}: {}.", year.year, year.how));
             let results = for_each_unit(&mut units, req.jobs, |unit| {
                 let inputs = read_unit(unit, city_history, &times);
-                report_unit(unit, &inputs, &year)
+                let result = report_unit(unit, &inputs, &year);
+                drop(inputs);
+                crate::platform::release_free_memory();
+                result
             });
             (year, results)
         }
@@ -568,8 +572,11 @@ fn split_city_file(
                                 config_sources(&[]),
                             )
                         });
-                    unit.parts
-                        .push((display.clone(), sha256.clone(), part_sheet));
+                    unit.parts.push((
+                        display.clone(),
+                        sha256.clone(),
+                        crate::ingest::packed::PackedSheet::pack(part_sheet),
+                    ));
                 }
             }
             None => problems.push(Problem::file_error(
@@ -667,7 +674,7 @@ fn largest_first(list: &[Unit]) -> Vec<usize> {
         let parts: u64 = unit
             .parts
             .iter()
-            .map(|(_, _, s)| s.rows.len() as u64 * 100)
+            .map(|(_, _, s)| s.row_count() as u64 * 100)
             .sum();
         files + parts
     };
@@ -763,7 +770,8 @@ fn read_unit(
         },
         _ => Inputs::default(),
     };
-    for (display, sha, sheet) in std::mem::take(&mut unit.parts) {
+    for (display, sha, packed) in std::mem::take(&mut unit.parts) {
+        let sheet = packed.unpack();
         let name = format!("{display} (stadens fil)");
         load::guarded(&name, Some(&sha), &mut inputs, |inputs| {
             load::load_sheet(&sheet, &name, &sha, "", &unit.cfg, &rec, inputs)

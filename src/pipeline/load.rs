@@ -396,7 +396,13 @@ pub fn load_file(path: &Path, name: &str, cfg: &Config, rec: &Recogniser, inputs
             Err(message) => file_error(inputs, name, None, &message),
         },
         FileType::Spreadsheet | FileType::Delimited => {
-            let read = match ingest::read_file(path, &cfg.limits) {
+            let mut hook = super::stream::TrainingStream {
+                file: name,
+                cfg,
+                rec,
+                picks_unit_rows: inputs.unit_filter.is_some(),
+            };
+            let read = match ingest::read_file_with(path, &cfg.limits, Some(&mut hook)) {
                 Ok(r) => r,
                 Err((message, sha)) => {
                     file_error(inputs, name, sha, &message.to_string());
@@ -638,24 +644,43 @@ pub fn load_sheet(
         reader.note(note, "Gäller alla rader i bladet.");
     }
     let kind = map.kind;
+    // The data rows of a sheet whose rows were read as it streamed in.
+    let mut streamed_rows: Option<Vec<u32>> = None;
     let seen = &mut inputs.seen_rows;
     let copies = match kind {
         InputKind::Training => {
-            inputs
-                .completions
-                .extend(model::training::read_long(&mut reader, cfg, rec));
+            let streamed = sheet
+                .streamed
+                .as_ref()
+                .and_then(|s| s.take::<super::stream::StreamedTraining>());
+            match streamed {
+                // Read as the file streamed in (pipeline::stream): the records and
+                // what was said of the rows, in row order after the sheet's notes.
+                Some(done) => {
+                    append(&mut inputs.completions, done.completions);
+                    reader.problems.extend(done.problems);
+                    reader.rows_read = done.rows_read;
+                    reader.rows_rejected = done.rows_rejected;
+                    streamed_rows = Some(done.data_rows);
+                }
+                None => append(
+                    &mut inputs.completions,
+                    model::training::read_long(&mut reader, cfg, rec),
+                ),
+            }
             Vec::new()
         }
         InputKind::TrainingWide => {
-            inputs
-                .completions
-                .extend(model::training::read_wide(&mut reader, cfg, rec));
+            append(
+                &mut inputs.completions,
+                model::training::read_wide(&mut reader, cfg, rec),
+            );
             Vec::new()
         }
         InputKind::Roster => {
             let employees = model::roster::read(&mut reader);
             inputs.has_roster |= !employees.is_empty();
-            inputs.employees.extend(employees);
+            append(&mut inputs.employees, employees);
             Vec::new()
         }
         InputKind::Incidents => {
@@ -762,10 +787,20 @@ pub fn load_sheet(
             "Formelns text användes som cellens text. Kontrollera raderna.",
         );
     }
-    note_hidden_and_merged(&mut reader);
+    note_hidden_and_merged(&mut reader, streamed_rows.as_deref());
     source.note = note;
     inputs.problems.extend(reader.problems);
     inputs.add_source(source);
+}
+
+/// Adds records to a unit's list: moved when the list is empty (a million-row list is
+/// not copied while both copies are held).
+fn append<T>(list: &mut Vec<T>, mut more: Vec<T>) {
+    if list.is_empty() {
+        *list = more;
+    } else {
+        list.append(&mut more);
+    }
 }
 
 /// The rows of the unit being read in a city-wide sheet, and what was said about it.
@@ -866,16 +901,21 @@ fn own_rows(sheet: &RawSheet, map: &HeaderMap, name: &str, inputs: &mut Inputs) 
 /// Rows Excel hides are counted like any other, and a merged cell's value counts for
 /// every row of its range; both are said once per sheet, so that the figures can be
 /// checked against what the user sees in Excel.
-fn note_hidden_and_merged(reader: &mut SheetReader) {
+/// `streamed_rows`: the data rows of a sheet read as it streamed in (the reader holds
+/// its header only).
+fn note_hidden_and_merged(reader: &mut SheetReader, streamed_rows: Option<&[u32]>) {
     let sheet = reader.sheet;
     if sheet.hidden_rows.is_empty() && sheet.merged.is_empty() {
         return;
     }
-    let data_rows: Vec<u32> = reader
-        .rows()
-        .iter()
-        .map(|r| sheet.excel_row(r.index))
-        .collect();
+    let data_rows: Vec<u32> = match streamed_rows {
+        Some(rows) => rows.to_vec(),
+        None => reader
+            .rows()
+            .iter()
+            .map(|r| sheet.excel_row(r.index))
+            .collect(),
+    };
     let hidden: Vec<u32> = data_rows
         .iter()
         .copied()
@@ -1186,6 +1226,7 @@ pub fn part_sheet(
         hidden_rows: sheet.hidden_rows.clone(),
         autofilter: sheet.autofilter,
         merged: sheet.merged.clone(),
+        streamed: None,
     }
 }
 

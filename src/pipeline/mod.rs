@@ -5,6 +5,7 @@
 
 pub mod batch;
 pub mod load;
+pub mod stream;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
