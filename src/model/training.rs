@@ -153,6 +153,7 @@ pub struct LongReader<'r> {
     words: StatusWords,
     mandatory: MandatoryMemo<'r>,
     people: PeopleMemo,
+    by_cells: CellsMemo,
 }
 
 impl<'r> LongReader<'r> {
@@ -161,6 +162,7 @@ impl<'r> LongReader<'r> {
             words: StatusWords::new(cfg),
             mandatory: MandatoryMemo::new(rec),
             people: PeopleMemo::default(),
+            by_cells: CellsMemo::default(),
         }
     }
 
@@ -170,12 +172,25 @@ impl<'r> LongReader<'r> {
             words,
             mandatory,
             people,
+            by_cells,
         } = self;
+        let id_cols: Vec<usize> = ID_ROLES.iter().filter_map(|role| r.map.col(role)).collect();
         for row in r.rows() {
-            let Some(ids) = identified(r, row) else {
-                continue;
+            let key = CellsKey::of(&id_cols, row);
+            let known = key.as_ref().and_then(|k| by_cells.get(k));
+            let ids = match known {
+                Some(ids) => ids,
+                None => {
+                    let Some(ids) = identified(r, row) else {
+                        continue;
+                    };
+                    let (ids, known_person) = people.shared_and_known(ids);
+                    if let Some(key) = key {
+                        by_cells.remember(key, &ids, known_person);
+                    }
+                    ids
+                }
             };
-            let ids = people.shared(ids);
             let Some(course) = r.shared_text(row, "course") else {
                 r.reject(row, "course", "raden saknar kursnamn");
                 continue;
@@ -232,6 +247,110 @@ impl<'r> LongReader<'r> {
     }
 }
 
+/// The roles a person's identifiers are read from (`roster::person_ids`).
+const ID_ROLES: [&str; 7] = [
+    "employee_number",
+    "user_id",
+    "personal_number",
+    "email",
+    "name",
+    "first_name",
+    "last_name",
+];
+
+/// Persons remembered by their rows' cells at most (a record of ~100 bytes each).
+const CELLS_MEMO_LIMIT: usize = 1 << 18;
+
+/// A person's record by the very cells of their row's identifier columns: a person's
+/// rows repeat the same shared texts (a workbook's shared strings) and numbers, so the
+/// record is found without normalising and hashing the identifiers again. Texts are
+/// compared by allocation: the key holds them, so an allocation is never another
+/// text's. Cells that differ only by allocation miss and go through [`PeopleMemo`],
+/// which finds the same record by content.
+#[derive(Default)]
+struct CellsMemo {
+    seen: FxHashMap<CellsKey, Arc<PersonIds>>,
+    hits: usize,
+    /// A person met again in other allocations (a CSV, a reader that does not share
+    /// texts): past [`CELLS_MEMO_MISSES`] such misses beyond the hits, nothing more is
+    /// remembered, so the memo never holds a list's texts for nothing.
+    missed_again: usize,
+}
+
+/// See [`CellsMemo::missed_again`].
+const CELLS_MEMO_MISSES: usize = 1024;
+
+impl CellsMemo {
+    fn get(&mut self, key: &CellsKey) -> Option<Arc<PersonIds>> {
+        let found = self.seen.get(key).cloned();
+        self.hits += usize::from(found.is_some());
+        found
+    }
+
+    fn remember(&mut self, key: CellsKey, ids: &Arc<PersonIds>, known_person: bool) {
+        self.missed_again += usize::from(known_person);
+        let useful = self.missed_again <= self.hits + CELLS_MEMO_MISSES;
+        if useful && self.seen.len() < CELLS_MEMO_LIMIT {
+            self.seen.insert(key, Arc::clone(ids));
+        }
+    }
+}
+
+/// The identifier cells of a row (at most four columns; blank ones included).
+#[derive(PartialEq, Eq, Hash)]
+struct CellsKey([KeyCell; 4]);
+
+#[derive(Default)]
+enum KeyCell {
+    #[default]
+    Blank,
+    Number(u64),
+    Text(Arc<str>),
+}
+
+impl PartialEq for KeyCell {
+    fn eq(&self, other: &KeyCell) -> bool {
+        match (self, other) {
+            (KeyCell::Blank, KeyCell::Blank) => true,
+            (KeyCell::Number(a), KeyCell::Number(b)) => a == b,
+            (KeyCell::Text(a), KeyCell::Text(b)) => Arc::ptr_eq(a, b),
+            _ => false,
+        }
+    }
+}
+
+impl Eq for KeyCell {}
+
+impl std::hash::Hash for KeyCell {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        match self {
+            KeyCell::Blank => state.write_u8(0),
+            KeyCell::Number(bits) => state.write_u64(*bits),
+            KeyCell::Text(t) => state.write_usize(Arc::as_ptr(t) as *const u8 as usize),
+        }
+    }
+}
+
+impl CellsKey {
+    /// `None` for a row this memo cannot key (more than four identifier columns, or a
+    /// cell that is neither text, number nor blank).
+    fn of(cols: &[usize], row: crate::model::sheet::Row) -> Option<CellsKey> {
+        if cols.len() > 4 {
+            return None;
+        }
+        let mut key: [KeyCell; 4] = Default::default();
+        for (part, col) in key.iter_mut().zip(cols) {
+            *part = match row.at(*col) {
+                Cell::Empty => KeyCell::Blank,
+                Cell::Number(n) => KeyCell::Number(n.to_bits()),
+                Cell::Text(t) => KeyCell::Text(Arc::clone(t)),
+                _ => return None,
+            };
+        }
+        Some(CellsKey(key))
+    }
+}
+
 /// The persons of a long list, each once: a person has a row per course, and their
 /// rows share one record of identifiers instead of a copy each.
 #[derive(Default)]
@@ -240,13 +359,14 @@ struct PeopleMemo {
 }
 
 impl PeopleMemo {
-    fn shared(&mut self, ids: PersonIds) -> Arc<PersonIds> {
+    /// The person's shared record, and whether the person was met before.
+    fn shared_and_known(&mut self, ids: PersonIds) -> (Arc<PersonIds>, bool) {
         if let Some(known) = self.seen.get(&ids) {
-            return Arc::clone(known);
+            return (Arc::clone(known), true);
         }
         let ids = Arc::new(ids);
         self.seen.insert(Arc::clone(&ids));
-        ids
+        (ids, false)
     }
 }
 
