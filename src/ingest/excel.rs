@@ -360,17 +360,10 @@ where
             }
         }
         let mut sheet = RawSheet {
-            sheet: Some(name),
             rows,
             row_offset: row0,
             hidden,
-            error: None,
-            row_numbers: Vec::new(),
-            formula_texts: Vec::new(),
-            hidden_rows: Vec::new(),
-            autofilter: false,
-            merged: Vec::new(),
-            streamed: None,
+            ..RawSheet::named(Some(name))
         };
         apply_facts(&mut sheet, facts, limits);
         sheets.push(sheet);
@@ -413,17 +406,10 @@ fn collect_xlsx<RS: std::io::Read + std::io::Seek>(
         match read_xlsx_sheet(&mut wb, &name, limits) {
             Ok((rows, formula_texts)) => {
                 let mut sheet = RawSheet {
-                    sheet: Some(name),
                     rows,
-                    row_offset: 0,
                     hidden,
-                    error: None,
-                    row_numbers: Vec::new(),
                     formula_texts,
-                    hidden_rows: Vec::new(),
-                    autofilter: false,
-                    merged: Vec::new(),
-                    streamed: None,
+                    ..RawSheet::named(Some(name))
                 };
                 apply_facts(&mut sheet, &facts, limits);
                 sheets.push(sheet);

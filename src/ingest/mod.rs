@@ -62,21 +62,13 @@ pub struct RawSheet {
 impl RawSheet {
     pub fn failed(name: &str, error: ReadError) -> RawSheet {
         RawSheet {
-            sheet: Some(name.to_string()),
-            rows: Vec::new(),
-            row_offset: 0,
-            hidden: false,
             error: Some(error),
-            row_numbers: Vec::new(),
-            formula_texts: Vec::new(),
-            hidden_rows: Vec::new(),
-            autofilter: false,
-            merged: Vec::new(),
-            streamed: None,
+            ..RawSheet::named(Some(name.to_string()))
         }
     }
 
-    /// An empty sheet of the given name (the facts and windows of a streamed sheet).
+    /// An empty sheet of the given name (a sheet's facts, a window of a streamed sheet;
+    /// readers fill in what they found).
     pub fn named(name: Option<String>) -> RawSheet {
         RawSheet {
             sheet: name,
