@@ -220,7 +220,6 @@ pub fn read_delimited_with(
     limits: &Limits,
     hook: Option<&mut dyn crate::ingest::RowHook>,
 ) -> Result<(RawSheet, Encoding, u8), ReadError> {
-    let streams = hook.is_some();
     let head_rows = crate::ingest::stream_head_rows(limits);
     let mut streaming = RowStream::new(hook);
     let named = RawSheet::named(None);
@@ -292,20 +291,20 @@ pub fn read_delimited_with(
             cells.pop();
         }
         held.rows.push(cells);
-        if streams && !streaming.after_row(&mut held, &named, head_rows, 0) {
+        if !streaming.after_row(&mut held, &named, head_rows, 0) {
             // The sink gave up: the file is read again and kept whole.
             return read_delimited_with(bytes, limits, None);
         }
     }
-    let mut rows = match streaming.finish(held, named.clone(), false) {
-        RowEnding::Kept(rows) => rows,
+    let mut sheet = match streaming.finish(held, named, false) {
+        RowEnding::Kept(sheet) => sheet,
         RowEnding::Streamed(sheet) => return Ok((sheet, encoding, delimiter)),
         RowEnding::ReadAgain => return read_delimited_with(bytes, limits, None),
     };
-    while matches!(rows.last(), Some(r) if r.is_empty()) {
-        rows.pop();
+    while matches!(sheet.rows.last(), Some(r) if r.is_empty()) {
+        sheet.rows.pop();
     }
-    Ok((RawSheet { rows, ..named }, encoding, delimiter))
+    Ok((sheet, encoding, delimiter))
 }
 
 pub fn delimiter_label(d: u8) -> &'static str {

@@ -327,9 +327,9 @@ pub trait RowSink {
     /// The next rows: `window.rows[i]` is sheet row `window.row_offset + i` (0-based).
     /// The first window is the head given to [`RowHook::begin`].
     fn take(&mut self, window: &RawSheet) -> Result<(), StreamAbort>;
-    /// The sheet is read; `facts` holds what is known only at its end (hidden rows,
-    /// merged ranges, formula texts), no rows.
-    fn finish(self: Box<Self>, facts: &RawSheet) -> Result<Streamed, StreamAbort>;
+    /// The sheet is read. What only its end tells (hidden rows, formula texts) is on the
+    /// sheet the reader returns; a sheet with merged ranges is read again whole.
+    fn finish(self: Box<Self>) -> Result<Streamed, StreamAbort>;
 }
 
 /// The sink cannot give what reading the whole sheet would (a merged range, a column

@@ -36,8 +36,8 @@ impl HeldRows {
 
 /// How a streamed sheet ended.
 pub(crate) enum Ending {
-    /// It did not stream: the rows are all in [`HeldRows::rows`].
-    Kept(Vec<Vec<Cell>>),
+    /// It did not stream: the sheet given to [`RowStream::finish`] with all its rows.
+    Kept(RawSheet),
     /// The sink took every row: the sheet with its head rows and what the sink built.
     Streamed(RawSheet),
     /// The sink gave up: read the sheet again, whole.
@@ -101,9 +101,10 @@ impl<'h, 'o> RowStream<'h, 'o> {
     /// At the sheet's end. `facts`: the sheet without rows, with what only its end tells
     /// (hidden rows, formula texts); `whole_needed`: something the rows no longer held
     /// would need (merged ranges to spread over them).
-    pub fn finish(self, held: HeldRows, facts: RawSheet, whole_needed: bool) -> Ending {
+    pub fn finish(self, held: HeldRows, mut facts: RawSheet, whole_needed: bool) -> Ending {
         let RowStream::On(mut sink, head) = self else {
-            return Ending::Kept(held.rows);
+            facts.rows = held.rows;
+            return Ending::Kept(facts);
         };
         let mut window = window_of(&facts, held.base);
         window.rows = held.rows;
@@ -111,7 +112,7 @@ impl<'h, 'o> RowStream<'h, 'o> {
             return Ending::ReadAgain;
         }
         let mut sheet = facts;
-        match sink.finish(&sheet) {
+        match sink.finish() {
             Ok(streamed) => {
                 sheet.rows = head.rows;
                 sheet.streamed = Some(streamed);

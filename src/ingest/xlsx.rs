@@ -1305,20 +1305,17 @@ impl Workbook {
         facts_sheet.autofilter = facts.autofilter;
         // Merged ranges spread values over rows a streamed sheet no longer holds.
         let whole_needed = !facts.merges.is_empty();
-        let mut rows = match streaming.finish(held, facts_sheet.clone(), whole_needed) {
-            Ending::Kept(rows) => rows,
+        let mut sheet = match streaming.finish(held, facts_sheet, whole_needed) {
+            Ending::Kept(sheet) => sheet,
             Ending::Streamed(sheet) => return Ok(sheet),
             Ending::ReadAgain => {
                 drop(stream);
                 return self.read_sheet(package, entry, limits, None);
             }
         };
-        let merged = sheet_xml::spread_merges(&mut rows, 0, &facts.merges, limits.max_cells);
-        Ok(RawSheet {
-            rows,
-            merged,
-            ..facts_sheet
-        })
+        sheet.merged =
+            sheet_xml::spread_merges(&mut sheet.rows, 0, &facts.merges, limits.max_cells);
+        Ok(sheet)
     }
 
     /// Reads the `<c>` element whose start tag ended at `from`: the cell, where the

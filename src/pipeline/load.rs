@@ -620,15 +620,8 @@ pub fn load_sheet(
         inputs.add_source(source);
         return;
     }
-    let mapping = cfg.file_mapping(name, sheet.sheet.as_deref());
-    let facts = ingest::SheetFacts {
-        file: name.to_string(),
-        constants: mapping.map(|m| m.constants()).unwrap_or_default(),
-    };
-    // The catalogue of known systems: names the system and adds certainty.
-    let prepared = ingest::known::prepare(&cfg.catalogue, sheet);
+    let (prepared, recognised) = recognise_sheet(sheet, name, cfg, rec);
     let known = prepared.system;
-    let recognised = ingest::known::recognise(rec, &prepared, mapping.map(|m| &m.columns), &facts);
     let sheet: &RawSheet = &prepared.sheet;
     let map = match recognised {
         Ok(map) => map,
@@ -791,6 +784,26 @@ pub fn load_sheet(
     source.note = note;
     inputs.problems.extend(reader.problems);
     inputs.add_source(source);
+}
+
+/// Recognises a sheet of file `name` as every reader of a unit does: the user's
+/// `[[files]]` mapping, the catalogue of known systems (which names the system and adds
+/// certainty), then evidence. The sheet comes back prepared (a known system's text
+/// dates read as dates).
+pub fn recognise_sheet<'a>(
+    sheet: &'a RawSheet,
+    name: &str,
+    cfg: &'a Config,
+    rec: &Recogniser,
+) -> (ingest::known::Prepared<'a>, Result<HeaderMap, String>) {
+    let mapping = cfg.file_mapping(name, sheet.sheet.as_deref());
+    let facts = ingest::SheetFacts {
+        file: name.to_string(),
+        constants: mapping.map(|m| m.constants()).unwrap_or_default(),
+    };
+    let prepared = ingest::known::prepare(&cfg.catalogue, sheet);
+    let recognised = ingest::known::recognise(rec, &prepared, mapping.map(|m| &m.columns), &facts);
+    (prepared, recognised)
 }
 
 /// Adds records to a unit's list: moved when the list is empty (a million-row list is

@@ -15,12 +15,12 @@
 
 use crate::config::Config;
 use crate::ingest::{
-    known, Cell, HeaderMap, RawSheet, Recogniser, RowHook, RowSink, SheetFacts, StreamAbort,
-    Streamed,
+    Cell, HeaderMap, RawSheet, Recogniser, RowHook, RowSink, StreamAbort, Streamed,
 };
 use crate::model::sheet::{ReaderCarry, SheetReader};
 use crate::model::training::LongReader;
 use crate::model::{Completion, InputKind, Problem};
+use crate::pipeline::load::recognise_sheet;
 
 /// Largest number of records reserved at once from what a sheet says of its size.
 const MAX_RESERVED: usize = 1 << 20;
@@ -49,17 +49,11 @@ pub struct StreamedTraining {
 impl RowHook for TrainingStream<'_> {
     fn begin(&mut self, head: &RawSheet, rows_hint: usize) -> Option<Box<dyn RowSink + '_>> {
         // As load_sheet recognises the sheet (which it does again on these rows).
-        let mapping = self.cfg.file_mapping(self.file, head.sheet.as_deref());
-        let facts = SheetFacts {
-            file: self.file.to_string(),
-            constants: mapping.map(|m| m.constants()).unwrap_or_default(),
-        };
-        let prepared = known::prepare(&self.cfg.catalogue, head);
+        let (prepared, recognised) = recognise_sheet(head, self.file, self.cfg, self.rec);
         if prepared.system.is_some_and(|s| !s.date_formats.is_empty()) {
             return None;
         }
-        let map =
-            known::recognise(self.rec, &prepared, mapping.map(|m| &m.columns), &facts).ok()?;
+        let map = recognised.ok()?;
         if map.kind != InputKind::Training {
             return None;
         }
@@ -116,7 +110,7 @@ impl RowSink for TrainingSink<'_> {
         Ok(())
     }
 
-    fn finish(self: Box<Self>, _facts: &RawSheet) -> Result<Streamed, StreamAbort> {
+    fn finish(self: Box<Self>) -> Result<Streamed, StreamAbort> {
         let TrainingSink {
             file,
             mut out,
