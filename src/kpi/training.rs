@@ -48,7 +48,7 @@ impl<'a> People<'a> {
         if checkable {
             return None;
         }
-        let name = ids.name.as_deref()?;
+        let name = ids.name()?;
         if self.ambiguous_names.contains(name) {
             return None;
         }
@@ -238,9 +238,8 @@ impl<'a> Matching<'a> {
             None => {
                 self.outsiders.insert(&c.ids, None);
                 if c.ids
-                    .name
-                    .as_ref()
-                    .is_some_and(|n| people.ambiguous_names.contains(n.as_str()))
+                    .name()
+                    .is_some_and(|n| people.ambiguous_names.contains(n))
                 {
                     self.ambiguous.insert(&c.ids, None);
                 }

@@ -300,35 +300,117 @@ pub fn unrecognised_sheets(sources: &[Source]) -> usize {
 }
 
 /// Identifiers of one person, normalised (lowercase, trimmed). Never written out.
+///
+/// Held as one text with the end of each identifier (40 bytes and one allocation per
+/// person, where five optional strings took 120 bytes and up to five allocations: a
+/// city-scale list holds hundreds of thousands of persons). Equal identifiers give an
+/// equal record, so the derived equality and hash compare persons.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub struct PersonIds {
-    pub employee_number: Option<String>,
-    pub user_id: Option<String>,
-    pub personal_number: Option<String>,
-    pub email: Option<String>,
-    pub name: Option<String>,
+    /// The identifiers present, one after another in key order ([`PersonIds::keys`]).
+    text: Box<str>,
+    /// Where each kind's identifier ends in `text` (an absent one ends where the one
+    /// before it does).
+    ends: [u32; ID_KINDS],
+    /// Bit `k` set: kind `k` is present (it may be an empty text).
+    present: u8,
 }
 
+/// Kinds of identifier in [`PersonIds`], in matching priority order.
+const ID_KINDS: usize = 5;
+
 impl PersonIds {
+    pub const EMPLOYEE_NUMBER: u8 = 0;
+    pub const PERSONAL_NUMBER: u8 = 1;
+    pub const USER_ID: u8 = 2;
+    pub const EMAIL: u8 = 3;
+    pub const NAME: u8 = 4;
+
+    /// A person's identifiers by kind (index = kind, see the constants).
+    pub fn new(ids: [Option<&str>; ID_KINDS]) -> PersonIds {
+        let mut b = PersonIdsBuilder::default();
+        for (kind, id) in ids.into_iter().enumerate() {
+            if let Some(id) = id {
+                b.push(kind as u8, id);
+            }
+        }
+        b.build()
+    }
+
     pub fn is_empty(&self) -> bool {
-        self.employee_number.is_none()
-            && self.user_id.is_none()
-            && self.personal_number.is_none()
-            && self.email.is_none()
-            && self.name.is_none()
+        self.present == 0
+    }
+
+    /// The identifier of `kind`, when present.
+    pub fn get(&self, kind: u8) -> Option<&str> {
+        let k = usize::from(kind);
+        if k >= ID_KINDS || self.present & (1 << k) == 0 {
+            return None;
+        }
+        let start = if k == 0 { 0 } else { self.ends[k - 1] as usize };
+        self.text.get(start..self.ends[k] as usize)
+    }
+
+    pub fn name(&self) -> Option<&str> {
+        self.get(Self::NAME)
     }
 
     /// The identifiers in matching priority order, tagged by kind.
     pub fn keys(&self) -> impl Iterator<Item = (u8, &str)> {
-        [
-            (0u8, &self.employee_number),
-            (1, &self.personal_number),
-            (2, &self.user_id),
-            (3, &self.email),
-            (4, &self.name),
-        ]
-        .into_iter()
-        .filter_map(|(k, v)| v.as_deref().map(|v| (k, v)))
+        (0..ID_KINDS as u8).filter_map(|k| self.get(k).map(|v| (k, v)))
+    }
+}
+
+/// Builds a [`PersonIds`] kind by kind, in key order, into one text.
+#[derive(Default)]
+pub struct PersonIdsBuilder {
+    text: String,
+    ends: [u32; ID_KINDS],
+    present: u8,
+    /// The next kind to be given: kinds come in order.
+    next: usize,
+}
+
+impl PersonIdsBuilder {
+    /// Adds the identifier of `kind`; kinds must come in increasing order (a kind given
+    /// out of order, or twice, is ignored).
+    pub fn push(&mut self, kind: u8, id: &str) {
+        self.push_with(kind, |text| text.push_str(id));
+    }
+
+    /// Adds the identifier of `kind` that `write` appends to the text.
+    pub fn push_with(&mut self, kind: u8, write: impl FnOnce(&mut String)) {
+        let k = usize::from(kind);
+        if k >= ID_KINDS || k < self.next {
+            return;
+        }
+        self.close_until(k);
+        write(&mut self.text);
+        self.present |= 1 << k;
+        self.ends[k] = u32::try_from(self.text.len()).unwrap_or(u32::MAX);
+        self.next = k + 1;
+    }
+
+    /// Kinds before `k` not given end where the text ends now.
+    fn close_until(&mut self, k: usize) {
+        let end = u32::try_from(self.text.len()).unwrap_or(u32::MAX);
+        for e in &mut self.ends[self.next..k] {
+            *e = end;
+        }
+    }
+
+    pub fn build(mut self) -> PersonIds {
+        self.close_until(ID_KINDS);
+        if u32::try_from(self.text.len()).is_err() {
+            // Over 4 GB of identifiers cannot come from a file within the limits;
+            // should it, the person is kept without identifiers rather than wrongly.
+            return PersonIds::default();
+        }
+        PersonIds {
+            text: self.text.into_boxed_str(),
+            ends: self.ends,
+            present: self.present,
+        }
     }
 }
 

@@ -3,8 +3,8 @@
 
 use crate::ingest::Cell;
 use crate::model::sheet::{Row, SheetReader};
-use crate::model::PersonIds;
-use crate::textnorm::{norm_id, normalize};
+use crate::model::{PersonIds, PersonIdsBuilder};
+use crate::textnorm::{norm_id, norm_id_into, normalize};
 
 #[derive(Debug, Clone)]
 pub struct Employee {
@@ -16,41 +16,56 @@ pub struct Employee {
 }
 
 /// Person identifiers of a row, from whichever identifier columns the sheet has. Each
-/// identifier is normalised straight from the cell (one allocation, the identifier
-/// itself).
+/// identifier is normalised straight from the cell into the record's one text.
 pub fn person_ids(r: &SheetReader, row: Row) -> PersonIds {
-    let get = |role: &str| cell_id(r.cell(row, role));
-    PersonIds {
-        employee_number: get("employee_number"),
-        user_id: get("user_id"),
-        personal_number: get("personal_number").map(|mut p| {
-            p.retain(|c| !matches!(c, '-' | '+' | ' '));
-            p
-        }),
-        email: get("email"),
-        // With no single name column, Förnamn + Efternamn make the name.
-        name: get("name").or_else(|| {
-            let first = get("first_name");
-            let last = get("last_name");
-            match (first, last) {
-                (Some(f), Some(l)) => norm_id(&format!("{f} {l}")),
-                (Some(f), None) => Some(f),
-                (None, Some(l)) => Some(l),
-                (None, None) => None,
-            }
-        }),
+    let mut ids = PersonIdsBuilder::default();
+    let mut scratch = String::new();
+    let id = |role: &str, scratch: &mut String| cell_id_into(r.cell(row, role), scratch);
+    if id("employee_number", &mut scratch) {
+        ids.push(PersonIds::EMPLOYEE_NUMBER, &scratch);
     }
+    if id("personal_number", &mut scratch) {
+        scratch.retain(|c| !matches!(c, '-' | '+' | ' '));
+        ids.push(PersonIds::PERSONAL_NUMBER, &scratch);
+    }
+    if id("user_id", &mut scratch) {
+        ids.push(PersonIds::USER_ID, &scratch);
+    }
+    if id("email", &mut scratch) {
+        ids.push(PersonIds::EMAIL, &scratch);
+    }
+    if id("name", &mut scratch) {
+        ids.push(PersonIds::NAME, &scratch);
+    } else {
+        // With no single name column, Förnamn + Efternamn make the name.
+        let first = id("first_name", &mut scratch).then(|| scratch.clone());
+        let last = id("last_name", &mut scratch).then(|| scratch.clone());
+        let name = match (first, last) {
+            (Some(f), Some(l)) => norm_id(&format!("{f} {l}")),
+            (Some(f), None) => Some(f),
+            (None, Some(l)) => Some(l),
+            (None, None) => None,
+        };
+        if let Some(name) = name {
+            ids.push(PersonIds::NAME, &name);
+        }
+    }
+    ids.build()
 }
 
-/// The normalised identifier in a cell (`norm_id` of its trimmed text), `None` when
-/// blank. A whole number's text is digits and a sign, already normalised.
-fn cell_id(cell: &Cell) -> Option<String> {
+/// The normalised identifier in a cell (`norm_id` of its trimmed text) into `out`;
+/// false when blank. A whole number's text is digits and a sign, already normalised.
+fn cell_id_into(cell: &Cell, out: &mut String) -> bool {
     match cell {
         // `norm_id` drops surrounding space itself.
-        Cell::Text(t) => norm_id(t),
-        Cell::Number(n) if n.fract() == 0.0 && n.abs() < 1e15 => Some(cell.text()),
-        other => norm_id(&other.text()),
+        Cell::Text(t) => norm_id_into(t, out),
+        Cell::Number(n) if n.fract() == 0.0 && n.abs() < 1e15 => {
+            out.clear();
+            out.push_str(&cell.text());
+        }
+        other => norm_id_into(&other.text(), out),
     }
+    !out.is_empty()
 }
 
 /// The person identifiers of a row; a row without any is rejected (and `None`).
