@@ -203,7 +203,7 @@ fn match_completions<'a>(inputs: &'a Inputs, year: i32, people: &mut People<'a>)
         });
         m.done.push(Done {
             person: person as u32,
-            mandatory: c.mandatory.map(|i| i as u32),
+            mandatory: c.mandatory,
             name,
             day,
         });

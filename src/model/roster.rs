@@ -246,7 +246,12 @@ pub fn read(r: &mut SheetReader) -> Vec<Employee> {
 mod tests {
     use super::*;
 
-    /// [`cell_id`] gives what normalising the cell's trimmed text gives (the identity
+    fn cell_id(cell: &Cell) -> Option<String> {
+        let mut out = String::from("left over from the row before");
+        cell_id_into(cell, &mut out).then_some(out)
+    }
+
+    /// [`cell_id_into`] gives what normalising the cell's trimmed text gives (the identity
     /// text as `SheetReader::identity_str` reads it, then `norm_id`).
     #[test]
     fn cell_ids_are_the_normalised_identity_texts() {
@@ -297,5 +302,68 @@ mod tests {
             cell_id(&Cell::Text(" Anna  Berg ".into())).as_deref(),
             Some("anna berg")
         );
+    }
+
+    #[test]
+    fn person_ids_keep_each_kind_apart() {
+        let ids = PersonIds::new([
+            Some("24000214"),
+            None,
+            Some(""),
+            Some("åsa.öberg@stad.se"),
+            Some("åsa öberg"),
+        ]);
+        assert_eq!(ids.get(PersonIds::EMPLOYEE_NUMBER), Some("24000214"));
+        assert_eq!(ids.get(PersonIds::PERSONAL_NUMBER), None);
+        // Present but empty (a personnummer of only dashes) is not absent.
+        assert_eq!(ids.get(PersonIds::USER_ID), Some(""));
+        assert_eq!(ids.get(PersonIds::EMAIL), Some("åsa.öberg@stad.se"));
+        assert_eq!(ids.name(), Some("åsa öberg"));
+        assert_eq!(ids.get(9), None);
+        let keys: Vec<(u8, &str)> = ids.keys().collect();
+        assert_eq!(
+            keys,
+            [
+                (0, "24000214"),
+                (2, ""),
+                (3, "åsa.öberg@stad.se"),
+                (4, "åsa öberg")
+            ]
+        );
+        assert!(!ids.is_empty());
+        assert!(PersonIds::new([None; 5]).is_empty());
+        // The same identifiers in other kinds are another person.
+        let moved = PersonIds::new([
+            None,
+            Some("24000214"),
+            Some(""),
+            Some("åsa.öberg@stad.se"),
+            Some("åsa öberg"),
+        ]);
+        assert_ne!(ids, moved);
+        assert_eq!(
+            ids,
+            PersonIds::new([
+                Some("24000214"),
+                None,
+                Some(""),
+                Some("åsa.öberg@stad.se"),
+                Some("åsa öberg")
+            ])
+        );
+        // Kinds given out of order or twice are ignored, not mixed up.
+        let mut b = PersonIdsBuilder::default();
+        b.push(PersonIds::EMAIL, "a@b.se");
+        b.push(PersonIds::EMPLOYEE_NUMBER, "1");
+        b.push(PersonIds::EMAIL, "c@d.se");
+        let ids = b.build();
+        assert_eq!(ids.keys().collect::<Vec<_>>(), [(3, "a@b.se")]);
+    }
+
+    /// A city-scale roster or list holds hundreds of thousands of these.
+    #[test]
+    fn person_records_stay_small() {
+        assert_eq!(std::mem::size_of::<PersonIds>(), 40);
+        assert_eq!(std::mem::size_of::<crate::model::Completion>(), 56);
     }
 }
