@@ -3,6 +3,7 @@ use std::process::ExitCode;
 use genomgang::platform::{self, Launch};
 
 fn main() -> ExitCode {
+    platform::tune_allocator();
     let _code_page = platform::console_utf8();
     // A panic is a bug; said in Swedish, with where it happened. One in the work on a
     // file is caught there and that file reported unreadable; the run goes on.

@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -640,28 +640,35 @@ fn unit_config(
 /// Runs `work` on every unit with `jobs` plain threads, results in unit order.
 ///
 /// Plain threads, each taking the next unit when it has finished one, so that at most
-/// `jobs` units are in memory at once (a work-stealing pool gives no such bound).
+/// `jobs` units are in memory at once (a work-stealing pool gives no such bound). A
+/// unit's memory follows its input, so the units in flight are also kept within a
+/// budget of input ([`InFlight`]): the largest unit never runs beside the next largest,
+/// and peak memory follows the largest unit's working set, not the sum of the largest
+/// few. A free thread takes the largest waiting unit that fits (the smaller units run
+/// beside a large one), and any unit when nothing else is in flight.
 fn for_each_unit<R: Send>(
     list: &mut [Unit],
     jobs: usize,
     work: impl Fn(&mut Unit) -> R + Sync,
 ) -> Vec<R> {
-    let order = largest_first(list);
+    let weights: Vec<u64> = list.iter().map(unit_weight).collect();
+    let order = largest_first(list, &weights);
     let slots: Vec<std::sync::Mutex<(&mut Unit, Option<R>)>> = list
         .iter_mut()
         .map(|u| std::sync::Mutex::new((u, None)))
         .collect();
-    let next = AtomicUsize::new(0);
+    let threads = jobs.min(slots.len()).max(1);
+    let flight = InFlight::new(order, &weights, threads);
     std::thread::scope(|scope| {
-        for _ in 0..jobs.min(slots.len()).max(1) {
-            scope.spawn(|| loop {
-                let i = next.fetch_add(1, Ordering::SeqCst);
-                let Some(slot) = order.get(i).and_then(|i| slots.get(*i)) else {
-                    break;
-                };
-                let mut slot = slot.lock().unwrap_or_else(|e| e.into_inner());
-                let result = work(&mut *slot.0);
-                slot.1 = Some(result);
+        for _ in 0..threads {
+            scope.spawn(|| {
+                while let Some(taken) = flight.take() {
+                    if let Some(slot) = slots.get(taken.0) {
+                        let mut slot = slot.lock().unwrap_or_else(|e| e.into_inner());
+                        let result = work(&mut *slot.0);
+                        slot.1 = Some(result);
+                    }
+                }
             });
         }
     });
@@ -671,31 +678,111 @@ fn for_each_unit<R: Send>(
         .collect()
 }
 
+/// The units waiting and in flight of [`for_each_unit`], within a budget of input: the
+/// largest unit's, and a quarter of it more per further thread.
+struct InFlight<'w> {
+    state: std::sync::Mutex<FlightState>,
+    finished: std::sync::Condvar,
+    weights: &'w [u64],
+    budget: u64,
+}
+
+struct FlightState {
+    /// Unit indices not yet taken, in the order they are preferred.
+    waiting: Vec<usize>,
+    /// Units running, and their input.
+    running: usize,
+    weight: u64,
+}
+
+impl<'w> InFlight<'w> {
+    fn new(order: Vec<usize>, weights: &'w [u64], threads: usize) -> InFlight<'w> {
+        let largest = weights.iter().copied().max().unwrap_or(0);
+        let extra = threads.saturating_sub(1) as u64;
+        InFlight {
+            state: std::sync::Mutex::new(FlightState {
+                waiting: order,
+                running: 0,
+                weight: 0,
+            }),
+            finished: std::sync::Condvar::new(),
+            weights,
+            budget: largest.saturating_add(largest / 4 * extra),
+        }
+    }
+
+    /// The next unit to run, waiting while none fits beside those in flight; `None`
+    /// when every unit has been taken. The unit's share is given back when the
+    /// [`Taken`] is dropped, also when its work panics (no thread then waits forever).
+    fn take(&self) -> Option<Taken<'_, 'w>> {
+        let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        loop {
+            if state.waiting.is_empty() {
+                return None;
+            }
+            let (running, in_flight) = (state.running, state.weight);
+            let fits = state.waiting.iter().position(|&i| {
+                running == 0 || in_flight.saturating_add(self.weight(i)) <= self.budget
+            });
+            if let Some(at) = fits {
+                let i = state.waiting.remove(at);
+                state.running += 1;
+                state.weight = state.weight.saturating_add(self.weight(i));
+                return Some(Taken(i, self));
+            }
+            state = self
+                .finished
+                .wait(state)
+                .unwrap_or_else(|e| e.into_inner());
+        }
+    }
+
+    /// Unit `i` has finished: its share of the budget is free again.
+    fn done(&self, i: usize) {
+        let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        state.running -= 1;
+        state.weight = state.weight.saturating_sub(self.weight(i));
+        self.finished.notify_all();
+    }
+
+    fn weight(&self, i: usize) -> u64 {
+        self.weights.get(i).copied().unwrap_or(0)
+    }
+}
+
+/// A unit taken from [`InFlight`]: its index, and its share of the budget until dropped.
+struct Taken<'f, 'w>(usize, &'f InFlight<'w>);
+
+impl Drop for Taken<'_, '_> {
+    fn drop(&mut self) {
+        self.1.done(self.0);
+    }
+}
+
+/// A unit's input in bytes: its folder's files, and its rows of the city's own files
+/// (a row weighs about as much as its share of a file).
+fn unit_weight(unit: &Unit) -> u64 {
+    let parts: u64 = unit
+        .parts
+        .iter()
+        .map(|(_, _, s)| s.row_count() as u64 * 100)
+        .sum();
+    folder_bytes(unit).saturating_add(parts)
+}
+
 /// Unit indices, the most input first: the largest unit then starts at once instead of
 /// running alone at the end while the other threads idle (results keep unit order).
-fn largest_first(list: &[Unit]) -> Vec<usize> {
-    let weight = |unit: &Unit| -> u64 {
-        // A unit whose folder is being read already goes first: its inputs are not
-        // held longer than the other units'.
-        if unit.preloaded.is_some() {
-            return u64::MAX;
-        }
-        let files = folder_bytes(unit);
-        // A row of a city-wide file weighs about as much as its share of a file.
-        let parts: u64 = unit
-            .parts
-            .iter()
-            .map(|(_, _, s)| s.row_count() as u64 * 100)
-            .sum();
-        files + parts
-    };
-    let mut order: Vec<(u64, usize)> = list
+/// A unit whose folder is being read already goes first: its inputs are not held
+/// longer than the other units'.
+fn largest_first(list: &[Unit], weights: &[u64]) -> Vec<usize> {
+    let mut order: Vec<(bool, u64, usize)> = list
         .iter()
+        .zip(weights)
         .enumerate()
-        .map(|(i, u)| (weight(u), i))
+        .map(|(i, (u, w))| (u.preloaded.is_some(), *w, i))
         .collect();
-    order.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
-    order.into_iter().map(|(_, i)| i).collect()
+    order.sort_by(|a, b| b.0.cmp(&a.0).then(b.1.cmp(&a.1)).then(a.2.cmp(&b.2)));
+    order.into_iter().map(|(_, _, i)| i).collect()
 }
 
 /// The earlier reviews of the city: `historik/` in the root and `--historik`, each
