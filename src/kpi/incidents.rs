@@ -99,13 +99,16 @@ fn tally(incidents: &[Incident], cfg: &Config) -> Tally {
             entry.0 += 1;
             entry.1 += u32::from(personal);
         };
-        add(t.categories.entry((year, i.category.clone())).or_default());
+        add(t
+            .categories
+            .entry((year, i.category.to_string()))
+            .or_default());
         *t.months.entry((year, i.date.month())).or_default() += 1;
         let unit = i.unit.as_deref().unwrap_or(super::training::NO_UNIT);
         add(t.units.entry((year, unit.to_string())).or_default());
-        if i.category == "other" && !i.category_raw.is_empty() {
+        if &*i.category == "other" && !i.category_raw.is_empty() {
             *t.other_texts
-                .entry((year, i.category_raw.clone()))
+                .entry((year, i.category_raw.to_string()))
                 .or_default() += 1;
         }
     }

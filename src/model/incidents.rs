@@ -1,6 +1,8 @@
 //! Incident logs (avvikelser): each row one incident with its date, canonical category,
 //! and whether it was a personal data incident and reported to IMY or MSB/MCF.
 
+use std::sync::Arc;
+
 use chrono::{NaiveDate, NaiveDateTime};
 
 use crate::config::Config;
@@ -15,18 +17,29 @@ pub struct Incident {
     /// Event date, else discovery date, else registration date.
     pub date: NaiveDate,
     pub discovered: Option<NaiveDateTime>,
-    pub category: String,
+    /// Shared, as the texts below: a log repeats a dozen categories and a few hundred
+    /// units over thousands of rows (a city's log holds hundreds of thousands).
+    pub category: Arc<str>,
     /// The category text as written in the export.
-    pub category_raw: String,
+    pub category_raw: Arc<str>,
     /// `None` when the cell could not be read (left out of that KPI).
     pub personal_data: Option<bool>,
     pub reported_imy: Option<bool>,
     pub reported_msb: Option<bool>,
     pub reported_at: Option<NaiveDateTime>,
-    pub unit: Option<String>,
-    pub administration: Option<String>,
+    pub unit: Option<Arc<str>>,
+    pub administration: Option<Arc<str>>,
+    /// The file and sheet the incident was read from, shared by its rows, and its Excel
+    /// row: see [`Incident::place`].
+    pub sheet: Arc<Place>,
+    pub row: u32,
+}
+
+impl Incident {
     /// Where the incident was read, for duplicate notes: file, sheet, Excel row.
-    pub place: Place,
+    pub fn place(&self) -> Place {
+        Place::clone(&self.sheet).at_row(self.row)
+    }
 }
 
 impl crate::model::Facts for Incident {
@@ -132,7 +145,10 @@ pub fn read(r: &mut SheetReader, cfg: &Config) -> Vec<Incident> {
     // Rows whose event date came from the discovery or registration date.
     let mut stand_ins = 0usize;
     // The sheet's place, screened once (its names are input text too).
-    let sheet_place = Place::sheet(r.file, r.sheet.sheet.clone());
+    let sheet_place = Arc::new(Place::sheet(r.file, r.sheet.sheet.clone()));
+    let no_text: Arc<str> = Arc::from("");
+    let mut slugs: std::collections::HashMap<String, Arc<str>> = Default::default();
+    let other: Arc<str> = Arc::from("other");
     for row in r.rows() {
         let mut date = None;
         let mut bad = false;
@@ -173,9 +189,18 @@ pub fn read(r: &mut SheetReader, cfg: &Config) -> Vec<Incident> {
             continue;
         };
         let discovered = r.datetime(row, "discovered_date");
-        let category_raw = r.text(row, "category").unwrap_or_default();
+        let category_raw = r
+            .shared_text(row, "category")
+            .unwrap_or_else(|| Arc::clone(&no_text));
         let category = match categories.map(&category_raw) {
-            Some(slug) => slug,
+            Some(slug) => match slugs.get(&slug) {
+                Some(shared) => Arc::clone(shared),
+                None => {
+                    let shared: Arc<str> = Arc::from(slug.as_str());
+                    slugs.insert(slug, Arc::clone(&shared));
+                    shared
+                }
+            },
             None => {
                 if category_raw.is_empty() {
                     r.problem(
@@ -186,7 +211,7 @@ pub fn read(r: &mut SheetReader, cfg: &Config) -> Vec<Incident> {
                         "Räknas som Övrigt.",
                     );
                 }
-                "other".to_string()
+                Arc::clone(&other)
             }
         };
         let personal_data = flag(r, row, "personal_data", "personuppgiftsincidenter");
@@ -209,7 +234,6 @@ pub fn read(r: &mut SheetReader, cfg: &Config) -> Vec<Incident> {
             );
         }
         r.rows_read += 1;
-        let place = sheet_place.clone().at_row(r.sheet.excel_row(row.index));
         out.push(Incident {
             case_id: r.identity(row, "case_id"),
             date,
@@ -220,9 +244,10 @@ pub fn read(r: &mut SheetReader, cfg: &Config) -> Vec<Incident> {
             reported_imy,
             reported_msb,
             reported_at,
-            unit: r.text(row, "unit"),
-            administration: r.text(row, "administration"),
-            place,
+            unit: r.shared_text(row, "unit"),
+            administration: r.shared_text(row, "administration"),
+            sheet: Arc::clone(&sheet_place),
+            row: r.sheet.excel_row(row.index),
         });
     }
     if stand_ins > 0 {

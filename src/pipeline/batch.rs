@@ -730,10 +730,7 @@ impl<'w> InFlight<'w> {
                 state.weight = state.weight.saturating_add(self.weight(i));
                 return Some(Taken(i, self));
             }
-            state = self
-                .finished
-                .wait(state)
-                .unwrap_or_else(|e| e.into_inner());
+            state = self.finished.wait(state).unwrap_or_else(|e| e.into_inner());
         }
     }
 

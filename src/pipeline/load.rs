@@ -1037,21 +1037,21 @@ pub fn finish(inputs: &mut Inputs) {
                 let first = &mut kept[first];
                 let mut message = format!(
                     "samma incident (ärendenummer, datum och kategori) finns redan ({})",
-                    first.place.describe()
+                    first.place().describe()
                 );
                 if first.category != incident.category
-                    && first.category != OTHER
-                    && incident.category != OTHER
+                    && *first.category != *OTHER
+                    && *incident.category != *OTHER
                 {
                     message = format!(
                         "samma incident (ärendenummer och datum) finns redan ({}), med en annan kategori",
-                        first.place.describe()
+                        first.place().describe()
                     );
                 }
                 merge_incident(first, &incident);
                 inputs.problems.push(
                     Problem::note(
-                        incident.place.clone().at_column("Ärendenummer"),
+                        incident.place().at_column("Ärendenummer"),
                         &message,
                         "Incidenten räknas en gång; vad någon av raderna säger (personuppgiftsincident, anmäld) gäller.",
                     )
@@ -1062,10 +1062,10 @@ pub fn finish(inputs: &mut Inputs) {
             if let Some(first) = earlier.first().map(|i| &kept[*i]) {
                 inputs.problems.push(
                     Problem::note(
-                        incident.place.clone().at_column("Ärendenummer"),
+                        incident.place().at_column("Ärendenummer"),
                         &format!(
                             "samma ärendenummer som {} men annat datum eller annan kategori",
-                            first.place.describe()
+                            first.place().describe()
                         ),
                         "Båda räknas som olika incidenter. Kontrollera om två system numrerar sina ärenden likadant.",
                     )
@@ -1086,7 +1086,7 @@ const OTHER: &str = "other";
 fn facts_agree(a: &model::Incident, b: &model::Incident) -> bool {
     let days = (a.date - b.date).num_days().abs();
     days <= SAME_INCIDENT_DAYS
-        && (a.category == b.category || a.category == OTHER || b.category == OTHER || days == 0)
+        && (a.category == b.category || *a.category == *OTHER || *b.category == *OTHER || days == 0)
 }
 
 /// What the later row of the same incident adds: a flag either row sets, a category
@@ -1100,7 +1100,7 @@ fn merge_incident(first: &mut model::Incident, later: &model::Incident) {
     first.personal_data = either(first.personal_data, later.personal_data);
     first.reported_imy = either(first.reported_imy, later.reported_imy);
     first.reported_msb = either(first.reported_msb, later.reported_msb);
-    if first.category == OTHER && later.category != OTHER {
+    if *first.category == *OTHER && *later.category != *OTHER {
         first.category = later.category.clone();
         first.category_raw = later.category_raw.clone();
     }
@@ -1125,7 +1125,7 @@ pub fn drop_future_dates(inputs: &mut Inputs, today: chrono::NaiveDate) {
     for incident in future {
         inputs.problems.push(Problem::new(
             model::Severity::RowRejected,
-            incident.place.clone(),
+            incident.place(),
             &format!(
                 "incidentens datum {} ligger efter dagens datum ({today})",
                 incident.date
