@@ -11,8 +11,8 @@ pub struct Employee {
     pub ids: PersonIds,
     /// Shared: a roster repeats a few hundred units over thousands of rows.
     pub unit: Option<std::sync::Arc<str>>,
-    /// Förvaltning column, for splitting a city-wide roster.
-    pub administration: Option<String>,
+    /// Förvaltning column, for splitting a city-wide roster (shared, as the unit).
+    pub administration: Option<std::sync::Arc<str>>,
 }
 
 /// Person identifiers of a row, from whichever identifier columns the sheet has. Each
@@ -220,7 +220,7 @@ pub fn read(r: &mut SheetReader) -> Vec<Employee> {
         out.push(Employee {
             ids,
             unit: r.shared_text(row, "unit"),
-            administration: r.text(row, "administration"),
+            administration: r.shared_text(row, "administration"),
         });
     }
     let total: usize = left_out.values().sum();
