@@ -30,53 +30,88 @@ const TRUE: u8 = 4;
 const DATETIME: u8 = 5;
 const ERROR: u8 = 6;
 
-impl PackedSheet {
-    pub fn pack(mut sheet: RawSheet) -> PackedSheet {
-        let rows = std::mem::take(&mut sheet.rows);
-        let mut texts: Vec<Arc<str>> = Vec::new();
-        let mut index: FxHashMap<Arc<str>, u32> = FxHashMap::default();
-        let mut bytes = Vec::new();
+/// Packs a sheet's rows one by one, as they are read (a city-wide file is split while
+/// it streams in, its rows never held as cells); [`Packer::finish`] gives the same
+/// [`PackedSheet`] as [`PackedSheet::pack`] of the whole sheet.
+#[derive(Default)]
+pub struct Packer {
+    texts: Vec<Arc<str>>,
+    index: FxHashMap<Arc<str>, u32>,
+    bytes: Vec<u8>,
+    rows: usize,
+}
+
+impl Packer {
+    pub fn push_row(&mut self, row: &[Cell]) {
+        let Packer {
+            texts,
+            index,
+            bytes,
+            rows,
+        } = self;
         let mut text_index = |t: &Arc<str>| -> u32 {
             *index.entry(Arc::clone(t)).or_insert_with(|| {
                 texts.push(Arc::clone(t));
                 (texts.len() - 1) as u32
             })
         };
-        for row in &rows {
-            put_varint(&mut bytes, row.len() as u64);
-            for cell in row {
-                match cell {
-                    Cell::Empty => bytes.push(EMPTY),
-                    Cell::Text(t) => {
-                        bytes.push(TEXT);
-                        put_varint(&mut bytes, text_index(t) as u64);
-                    }
-                    Cell::Number(n) => {
-                        bytes.push(NUMBER);
-                        bytes.extend_from_slice(&n.to_le_bytes());
-                    }
-                    Cell::Bool(b) => bytes.push(if *b { TRUE } else { FALSE }),
-                    Cell::DateTime(dt) => {
-                        let at = dt.and_utc();
-                        bytes.push(DATETIME);
-                        bytes.extend_from_slice(&at.timestamp().to_le_bytes());
-                        bytes.extend_from_slice(&at.timestamp_subsec_nanos().to_le_bytes());
-                    }
-                    Cell::Error(e) => {
-                        bytes.push(ERROR);
-                        put_varint(&mut bytes, text_index(e) as u64);
-                    }
+        put_varint(bytes, row.len() as u64);
+        for cell in row {
+            match cell {
+                Cell::Empty => bytes.push(EMPTY),
+                Cell::Text(t) => {
+                    bytes.push(TEXT);
+                    put_varint(bytes, text_index(t) as u64);
+                }
+                Cell::Number(n) => {
+                    bytes.push(NUMBER);
+                    bytes.extend_from_slice(&n.to_le_bytes());
+                }
+                Cell::Bool(b) => bytes.push(if *b { TRUE } else { FALSE }),
+                Cell::DateTime(dt) => {
+                    let at = dt.and_utc();
+                    bytes.push(DATETIME);
+                    bytes.extend_from_slice(&at.timestamp().to_le_bytes());
+                    bytes.extend_from_slice(&at.timestamp_subsec_nanos().to_le_bytes());
+                }
+                Cell::Error(e) => {
+                    bytes.push(ERROR);
+                    put_varint(bytes, text_index(e) as u64);
                 }
             }
         }
+        *rows += 1;
+    }
+
+    /// The packed sheet: `sheet`'s facts (its rows, if any, are not used) and the rows
+    /// pushed.
+    pub fn finish(self, mut sheet: RawSheet) -> PackedSheet {
+        let Packer {
+            mut texts,
+            mut bytes,
+            rows,
+            ..
+        } = self;
+        sheet.rows = Vec::new();
         bytes.shrink_to_fit();
         texts.shrink_to_fit();
         PackedSheet {
             sheet,
             texts,
             bytes,
-            rows: rows.len(),
+            rows,
         }
+    }
+}
+
+impl PackedSheet {
+    pub fn pack(mut sheet: RawSheet) -> PackedSheet {
+        let rows = std::mem::take(&mut sheet.rows);
+        let mut packer = Packer::default();
+        for row in &rows {
+            packer.push_row(row);
+        }
+        packer.finish(sheet)
     }
 
     /// How many rows the sheet has.

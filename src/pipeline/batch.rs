@@ -525,7 +525,8 @@ fn split_city_file(
         .file_name()
         .map(|n| n.to_string_lossy().to_string())
         .unwrap_or_default();
-    let read = match ingest::read_file(file, &root_cfg.limits) {
+    let mut hook = super::citysplit::CitySplitStream { rec };
+    let read = match ingest::read_file_with(file, &root_cfg.limits, Some(&mut hook)) {
         Ok(r) => r,
         Err((message, _)) => {
             problems.push(Problem::file_error(
@@ -549,40 +550,34 @@ fn split_city_file(
     let mut recognised = false;
     let sha256 = read.sha256;
     for mut sheet in read.sheets {
+        let streamed = sheet
+            .streamed
+            .take()
+            .and_then(|s| s.take::<super::citysplit::CityParts>());
+        if let Some(split) = streamed {
+            // Split as it was read: the parts are packed already.
+            recognised = true;
+            note_blank_administrations(problems, &display, &sheet, &split.blank);
+            for part in split.parts {
+                let facts = load::part_facts(&sheet, part.row_numbers);
+                let unit = city_unit(units, &part.administration, root_cfg);
+                unit.parts
+                    .push((display.clone(), sha256.clone(), part.rows.finish(facts)));
+            }
+            continue;
+        }
         let Ok(map) = rec.recognise(&sheet.rows) else {
             continue;
         };
         recognised = true;
         match load::split_by_administration(&sheet, &map) {
             Some((parts, blank)) => {
-                if !blank.is_empty() {
-                    problems.push(Problem::new(
-                        Severity::RowRejected,
-                        crate::model::Place::sheet(&display, sheet.sheet.clone()),
-                        &format!(
-                            "{} saknar förvaltning ({})",
-                            crate::kpi::count_noun(blank.len(), "rad", "rader"),
-                            row_list(&blank)
-                        ),
-                        "Raderna hör inte till någon förvaltning och räknas inte. Fyll i förvaltningen i källsystemet.",
-                    ));
-                }
+                note_blank_administrations(problems, &display, &sheet, &blank);
                 // Each part's rows are moved out of the sheet, not copied.
                 let mut rows = std::mem::take(&mut sheet.rows);
                 for part in parts {
                     let part_sheet = load::part_sheet(&sheet, &mut rows, map.header_index, &part);
-                    let unit = units
-                        .entry(unit_key(&part.administration))
-                        .or_insert_with(|| {
-                            Unit::new(
-                                crate::privacy::clean_name(&crate::textnorm::nfc_name(
-                                    &part.administration,
-                                )),
-                                None,
-                                root_cfg.clone(),
-                                config_sources(&[]),
-                            )
-                        });
+                    let unit = city_unit(units, &part.administration, root_cfg);
                     unit.parts.push((
                         display.clone(),
                         sha256.clone(),
@@ -605,6 +600,45 @@ fn split_city_file(
             "Den användes inte. Kör `genomgang check` på filen för att se varför.",
         ));
     }
+}
+
+/// Lists a city-wide sheet's data rows (1-based) that have no förvaltning.
+fn note_blank_administrations(
+    problems: &mut Vec<Problem>,
+    display: &str,
+    sheet: &ingest::RawSheet,
+    blank: &[u32],
+) {
+    if blank.is_empty() {
+        return;
+    }
+    problems.push(Problem::new(
+        Severity::RowRejected,
+        crate::model::Place::sheet(display, sheet.sheet.clone()),
+        &format!(
+            "{} saknar förvaltning ({})",
+            crate::kpi::count_noun(blank.len(), "rad", "rader"),
+            row_list(blank)
+        ),
+        "Raderna hör inte till någon förvaltning och räknas inte. Fyll i förvaltningen i källsystemet.",
+    ));
+}
+
+/// The unit of a förvaltning named in a city-wide file: its folder's, or a new unit
+/// without a folder.
+fn city_unit<'u>(
+    units: &'u mut BTreeMap<String, Unit>,
+    administration: &str,
+    root_cfg: &Config,
+) -> &'u mut Unit {
+    units.entry(unit_key(administration)).or_insert_with(|| {
+        Unit::new(
+            crate::privacy::clean_name(&crate::textnorm::nfc_name(administration)),
+            None,
+            root_cfg.clone(),
+            config_sources(&[]),
+        )
+    })
 }
 
 /// "rad 5, 9, 12" — at most ten numbers, then "…".

@@ -1166,49 +1166,91 @@ pub struct SplitRows {
 
 /// Splits a recognised sheet by its förvaltning column; `None` when it has none.
 /// Data rows with a blank förvaltning are returned by their row numbers, to be listed.
-/// The parts name rows of the sheet rather than copying them.
 pub fn split_by_administration(
     sheet: &RawSheet,
     map: &HeaderMap,
 ) -> Option<(Vec<SplitRows>, Vec<u32>)> {
-    let col = map.col("administration")?;
+    let mut router = AdministrationRouter::new(map)?;
     let mut parts: Vec<SplitRows> = Vec::new();
-    let mut by_key: crate::fasthash::FxHashMap<String, usize> = Default::default();
-    // The part of each distinct text of the column (a few förvaltningar repeat on
-    // every row), so each is keyed once.
-    let mut by_text: crate::fasthash::FxHashMap<std::sync::Arc<str>, usize> = Default::default();
     let mut blank = Vec::new();
     for (index, row) in sheet.rows.iter().enumerate().skip(map.header_index + 1) {
-        let cell = row.get(col).unwrap_or(&ingest::Cell::Empty);
+        match router.route(row) {
+            Route::Part(part) => parts[part].rows.push(index),
+            Route::NewPart(administration) => parts.push(SplitRows {
+                administration,
+                rows: vec![index],
+            }),
+            Route::Blank => blank.push(sheet.excel_row(index)),
+            Route::Empty => {}
+        }
+    }
+    Some((parts, blank))
+}
+
+/// Where a data row of a city-wide sheet goes, by its förvaltning column.
+pub enum Route {
+    /// To the part of this index.
+    Part(usize),
+    /// To a new part (the next index), of this förvaltning as written.
+    NewPart(String),
+    /// Nowhere: the förvaltning is blank on a row that is not (it is listed).
+    Blank,
+    /// Nowhere: the row is empty.
+    Empty,
+}
+
+/// Routes the data rows of a city-wide sheet to its förvaltningar's parts, in the order
+/// they first appear; förvaltningar written alike (`unit_key`) share a part. The same
+/// for a sheet read whole ([`split_by_administration`]) and one split as it streams in.
+pub struct AdministrationRouter {
+    col: usize,
+    by_key: crate::fasthash::FxHashMap<String, usize>,
+    /// The part of each distinct text of the column (a few förvaltningar repeat on
+    /// every row), so each is keyed once.
+    by_text: crate::fasthash::FxHashMap<std::sync::Arc<str>, usize>,
+}
+
+impl AdministrationRouter {
+    /// `None` when the sheet has no förvaltning column.
+    pub fn new(map: &HeaderMap) -> Option<AdministrationRouter> {
+        Some(AdministrationRouter {
+            col: map.col("administration")?,
+            by_key: Default::default(),
+            by_text: Default::default(),
+        })
+    }
+
+    pub fn route(&mut self, row: &[ingest::Cell]) -> Route {
+        let cell = row.get(self.col).unwrap_or(&ingest::Cell::Empty);
         if let ingest::Cell::Text(text) = cell {
-            if let Some(part) = by_text.get(&**text) {
-                parts[*part].rows.push(index);
-                continue;
+            if let Some(part) = self.by_text.get(&**text) {
+                return Route::Part(*part);
             }
         }
         let value = cell.text();
         if value.trim().is_empty() {
-            if row.iter().any(|c| !c.is_empty()) {
-                blank.push(sheet.excel_row(index));
-            }
-            continue;
+            return if row.iter().any(|c| !c.is_empty()) {
+                Route::Blank
+            } else {
+                Route::Empty
+            };
         }
         let key = crate::textnorm::unit_key(&value);
-        let part = *by_key.entry(key).or_insert_with(|| {
-            parts.push(SplitRows {
-                administration: value.trim().to_string(),
-                rows: Vec::new(),
-            });
-            parts.len() - 1
-        });
-        parts[part].rows.push(index);
+        let next = self.by_key.len();
+        let (part, route) = match self.by_key.get(&key) {
+            Some(part) => (*part, Route::Part(*part)),
+            None => {
+                self.by_key.insert(key, next);
+                (next, Route::NewPart(value.trim().to_string()))
+            }
+        };
         if let ingest::Cell::Text(text) = cell {
-            if by_text.len() < crate::model::sheet::SCREEN_MEMO_LIMIT {
-                by_text.insert(std::sync::Arc::clone(text), part);
+            if self.by_text.len() < crate::model::sheet::SCREEN_MEMO_LIMIT {
+                self.by_text.insert(std::sync::Arc::clone(text), part);
             }
         }
+        route
     }
-    Some((parts, blank))
 }
 
 /// The sheet of one part of a city-wide sheet: the header and the rows above it (copied
@@ -1229,8 +1271,16 @@ pub fn part_sheet(
         row_numbers.push(sheet.excel_row(i));
     }
     RawSheet {
-        sheet: sheet.sheet.clone(),
         rows: cut,
+        ..part_facts(sheet, row_numbers)
+    }
+}
+
+/// A part of `sheet` without rows: the sheet's facts, and the part's row numbers.
+pub fn part_facts(sheet: &RawSheet, row_numbers: Vec<u32>) -> RawSheet {
+    RawSheet {
+        sheet: sheet.sheet.clone(),
+        rows: Vec::new(),
         row_offset: sheet.row_offset,
         hidden: sheet.hidden,
         error: None,

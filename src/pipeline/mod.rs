@@ -4,6 +4,7 @@
 //! calls and outcomes into messages and exit codes.
 
 pub mod batch;
+pub mod citysplit;
 pub mod load;
 pub mod stream;
 
