@@ -400,17 +400,29 @@ impl PersonIdsBuilder {
     }
 
     pub fn build(mut self) -> PersonIds {
+        self.record()
+    }
+
+    /// The record given so far, in one allocation of exactly its text; then the builder
+    /// is empty again and keeps its buffer (a list builds one record per row).
+    pub fn record(&mut self) -> PersonIds {
         self.close_until(ID_KINDS);
-        if u32::try_from(self.text.len()).is_err() {
+        let ids = if u32::try_from(self.text.len()).is_err() {
             // Over 4 GB of identifiers cannot come from a file within the limits;
             // should it, the person is kept without identifiers rather than wrongly.
-            return PersonIds::default();
-        }
-        PersonIds {
-            text: self.text.into_boxed_str(),
-            ends: self.ends,
-            present: self.present,
-        }
+            PersonIds::default()
+        } else {
+            PersonIds {
+                text: Box::from(self.text.as_str()),
+                ends: self.ends,
+                present: self.present,
+            }
+        };
+        self.text.clear();
+        self.ends = [0; ID_KINDS];
+        self.present = 0;
+        self.next = 0;
+        ids
     }
 }
 

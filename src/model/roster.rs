@@ -1,6 +1,8 @@
 //! The HR roster (personal): who the employees are and where they work. It is the
 //! population the training completion rate is measured on.
 
+use std::cell::RefCell;
+
 use crate::ingest::Cell;
 use crate::model::sheet::{Row, SheetReader};
 use crate::model::{PersonIds, PersonIdsBuilder};
@@ -18,28 +20,47 @@ pub struct Employee {
 /// Person identifiers of a row, from whichever identifier columns the sheet has. Each
 /// identifier is normalised straight from the cell into the record's one text.
 pub fn person_ids(r: &SheetReader, row: Row) -> PersonIds {
-    let mut ids = PersonIdsBuilder::default();
-    let mut scratch = String::new();
+    thread_local! {
+        /// A list asks for a record per row: the buffers are kept between rows.
+        static BUFFERS: RefCell<(PersonIdsBuilder, String)> = RefCell::default();
+    }
+    BUFFERS.with(|buffers| match buffers.try_borrow_mut() {
+        Ok(mut buffers) => {
+            let (ids, scratch) = &mut *buffers;
+            build_person_ids(r, row, ids, scratch)
+        }
+        Err(_) => build_person_ids(r, row, &mut PersonIdsBuilder::default(), &mut String::new()),
+    })
+}
+
+fn build_person_ids(
+    r: &SheetReader,
+    row: Row,
+    ids: &mut PersonIdsBuilder,
+    scratch: &mut String,
+) -> PersonIds {
+    // A record left half built by a panic mid-row is not carried into this one.
+    ids.record();
     let id = |role: &str, scratch: &mut String| cell_id_into(r.cell(row, role), scratch);
-    if id("employee_number", &mut scratch) {
-        ids.push(PersonIds::EMPLOYEE_NUMBER, &scratch);
+    if id("employee_number", scratch) {
+        ids.push(PersonIds::EMPLOYEE_NUMBER, scratch);
     }
-    if id("personal_number", &mut scratch) {
+    if id("personal_number", scratch) {
         scratch.retain(|c| !matches!(c, '-' | '+' | ' '));
-        ids.push(PersonIds::PERSONAL_NUMBER, &scratch);
+        ids.push(PersonIds::PERSONAL_NUMBER, scratch);
     }
-    if id("user_id", &mut scratch) {
-        ids.push(PersonIds::USER_ID, &scratch);
+    if id("user_id", scratch) {
+        ids.push(PersonIds::USER_ID, scratch);
     }
-    if id("email", &mut scratch) {
-        ids.push(PersonIds::EMAIL, &scratch);
+    if id("email", scratch) {
+        ids.push(PersonIds::EMAIL, scratch);
     }
-    if id("name", &mut scratch) {
-        ids.push(PersonIds::NAME, &scratch);
+    if id("name", scratch) {
+        ids.push(PersonIds::NAME, scratch);
     } else {
         // With no single name column, Förnamn + Efternamn make the name.
-        let first = id("first_name", &mut scratch).then(|| scratch.clone());
-        let last = id("last_name", &mut scratch).then(|| scratch.clone());
+        let first = id("first_name", scratch).then(|| scratch.clone());
+        let last = id("last_name", scratch).then(|| scratch.clone());
         let name = match (first, last) {
             (Some(f), Some(l)) => norm_id(&format!("{f} {l}")),
             (Some(f), None) => Some(f),
@@ -50,7 +71,7 @@ pub fn person_ids(r: &SheetReader, row: Row) -> PersonIds {
             ids.push(PersonIds::NAME, &name);
         }
     }
-    ids.build()
+    ids.record()
 }
 
 /// The normalised identifier in a cell (`norm_id` of its trimmed text) into `out`;

@@ -1037,3 +1037,90 @@ fn most_common_own_year(units: &[Unit]) -> Option<YearChoice> {
         ),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A free thread takes the largest waiting unit that fits beside those in flight;
+    /// a finished unit's share is free again; the last units are taken in order.
+    #[test]
+    fn units_in_flight_stay_within_the_budget() {
+        // Budget with two threads: the largest (100) and a quarter of it (125).
+        let weights = [100, 60, 20, 10, 40];
+        let order = vec![0, 1, 4, 2, 3];
+        let flight = InFlight::new(order, &weights, 2);
+        assert_eq!(flight.budget, 125);
+        let largest = flight.take();
+        assert_eq!(largest.as_ref().map(|t| t.0), Some(0));
+        // 60 and 40 do not fit beside 100; 20 does.
+        let beside = flight.take();
+        assert_eq!(beside.as_ref().map(|t| t.0), Some(2));
+        drop(beside);
+        // 10 fits beside 100 (20 is done).
+        let small = flight.take();
+        assert_eq!(small.as_ref().map(|t| t.0), Some(3));
+        drop(small);
+        drop(largest);
+        // Nothing in flight: the next in order runs, then what fits beside it.
+        let next = flight.take();
+        assert_eq!(next.as_ref().map(|t| t.0), Some(1));
+        let last = flight.take();
+        assert_eq!(last.as_ref().map(|t| t.0), Some(4));
+        drop((next, last));
+        assert!(flight.take().is_none());
+        let state = flight.state.lock().unwrap_or_else(|e| e.into_inner());
+        assert_eq!((state.running, state.weight), (0, 0));
+    }
+
+    /// With one thread the units run one at a time in order, whatever their size.
+    #[test]
+    fn one_thread_takes_the_units_in_order() {
+        let weights = [5, 500, 50];
+        let flight = InFlight::new(vec![1, 2, 0], &weights, 1);
+        let mut taken = Vec::new();
+        while let Some(t) = flight.take() {
+            taken.push(t.0);
+        }
+        assert_eq!(taken, [1, 2, 0]);
+    }
+
+    /// Threads taking and finishing units concurrently: every unit runs once, and the
+    /// units in flight never weigh more than the budget (a unit alone always may).
+    #[test]
+    fn threads_share_the_budget() {
+        let weights: Vec<u64> = (0..60u64).map(|i| (i * 37) % 23 + 1).collect();
+        let mut order: Vec<usize> = (0..weights.len()).collect();
+        order.sort_by_key(|&i| std::cmp::Reverse(weights[i]));
+        let flight = InFlight::new(order, &weights, 3);
+        let seen = std::sync::Mutex::new((0u64, 0usize, Vec::new()));
+        std::thread::scope(|scope| {
+            for _ in 0..3 {
+                scope.spawn(|| {
+                    while let Some(taken) = flight.take() {
+                        let w = weights[taken.0];
+                        {
+                            let mut s = seen.lock().unwrap_or_else(|e| e.into_inner());
+                            s.0 += w;
+                            s.1 += 1;
+                            assert!(
+                                s.1 == 1 || s.0 <= flight.budget,
+                                "{} > {}",
+                                s.0,
+                                flight.budget
+                            );
+                            s.2.push(taken.0);
+                        }
+                        std::thread::yield_now();
+                        let mut s = seen.lock().unwrap_or_else(|e| e.into_inner());
+                        s.0 -= w;
+                        s.1 -= 1;
+                    }
+                });
+            }
+        });
+        let mut ran = seen.into_inner().unwrap_or_else(|e| e.into_inner()).2;
+        ran.sort_unstable();
+        assert_eq!(ran, (0..weights.len()).collect::<Vec<_>>());
+    }
+}
