@@ -4,6 +4,7 @@
 //! (`![](avsnitt:omvarld)`) that the tree fills with the file's own blocks.
 
 use std::collections::BTreeMap;
+use std::sync::OnceLock;
 
 use minijinja::value::{Serde, Value};
 use minijinja::{Environment, Error as TemplateError};
@@ -325,6 +326,24 @@ fn render_template(report: &Figures, plan: &Plan) -> Result<String, TemplateErro
         trend: super::trend::sentences(&report.history, report.year),
         presented: report.year + 1,
     };
+    let rendered = environment()?
+        .get_template("rapport.md")?
+        .render(Value::from(Serde(&ctx)))?;
+    Ok(tidy(&rendered))
+}
+
+/// The template environment, built once per process: compiling the template is a
+/// good part of rendering it, and a batch renders one text per unit.
+fn environment() -> Result<&'static Environment<'static>, TemplateError> {
+    static ENVIRONMENT: OnceLock<Environment<'static>> = OnceLock::new();
+    if let Some(env) = ENVIRONMENT.get() {
+        return Ok(env);
+    }
+    let env = new_environment()?;
+    Ok(ENVIRONMENT.get_or_init(|| env))
+}
+
+fn new_environment() -> Result<Environment<'static>, TemplateError> {
     let mut env = Environment::new();
     env.set_syntax(
         minijinja::syntax::SyntaxConfig::builder()
@@ -348,10 +367,7 @@ fn render_template(report: &Figures, plan: &Plan) -> Result<String, TemplateErro
         change_words(value, previous)
     });
     env.add_template("rapport.md", TEMPLATE)?;
-    let rendered = env
-        .get_template("rapport.md")?
-        .render(Value::from(Serde(&ctx)))?;
-    Ok(tidy(&rendered))
+    Ok(env)
 }
 
 /// Collapses runs of blank lines left by template blocks.

@@ -517,7 +517,7 @@ pub(crate) fn wrapped_lines(text: &str, width: f64) -> u32 {
             let mut lines = 1u32;
             let mut used = 0.0f64;
             for word in paragraph.split(' ') {
-                let w: f64 = word.chars().map(char_width).sum();
+                let w = word_width(word);
                 let needed = if used == 0.0 {
                     w
                 } else {
@@ -538,6 +538,46 @@ pub(crate) fn wrapped_lines(text: &str, width: f64) -> u32 {
             lines
         })
         .sum()
+}
+
+/// The width of a word in digit widths: its letters' widths added in order (the same
+/// sum, to the last bit, for every word), ASCII through a table, since every text of
+/// the workbook is measured.
+fn word_width(word: &str) -> f64 {
+    let mut width = 0.0f64;
+    if word.is_ascii() {
+        for b in word.bytes() {
+            width += ASCII_WIDTHS[b as usize];
+        }
+    } else {
+        for c in word.chars() {
+            width += char_width(c);
+        }
+    }
+    width
+}
+
+/// [`char_width`] of each ASCII character.
+const ASCII_WIDTHS: [f64; 128] = {
+    let mut table = [0.0f64; 128];
+    let mut b = 0u8;
+    while b < 128 {
+        table[b as usize] = ascii_width(b);
+        b += 1;
+    }
+    table
+};
+
+/// [`char_width`] of an ASCII character, usable in a constant.
+const fn ascii_width(b: u8) -> f64 {
+    match b {
+        b'i' | b'l' | b'j' | b'\'' | b'.' | b',' | b':' | b';' | b'|' | b'!' => 0.45,
+        b' ' | b'f' | b't' | b'r' | b'I' | b'(' | b')' | b'[' | b']' | b'-' | b'/' => 0.6,
+        b'm' | b'w' | b'M' | b'W' | b'%' | b'@' => 1.5,
+        b'A'..=b'Z' => 1.15,
+        b'0'..=b'9' => 1.0,
+        _ => 0.92,
+    }
 }
 
 /// Approximate width of a character in Calibri 11, in digit widths.
@@ -645,4 +685,74 @@ pub(crate) const FIRST_ROW: u32 = 3;
 /// "2024" for the previous-year column headers.
 pub(crate) fn previous_year(report: &Review) -> String {
     (report.year - 1).to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The measure as first written: each word's letters summed through `char_width`.
+    fn wrapped_lines_by_chars(text: &str, width: f64) -> u32 {
+        let capacity = (width - 0.5).max(1.0);
+        text.split('\n')
+            .map(|paragraph| {
+                let mut lines = 1u32;
+                let mut used = 0.0f64;
+                for word in paragraph.split(' ') {
+                    let w: f64 = word.chars().map(char_width).sum();
+                    let needed = if used == 0.0 {
+                        w
+                    } else {
+                        used + char_width(' ') + w
+                    };
+                    if needed <= capacity || used == 0.0 {
+                        used = needed;
+                        while used > capacity {
+                            lines += 1;
+                            used -= capacity;
+                        }
+                    } else {
+                        lines += 1;
+                        used = w;
+                    }
+                }
+                lines
+            })
+            .sum()
+    }
+
+    #[test]
+    fn the_ascii_table_holds_each_characters_width() {
+        for b in 0u8..128 {
+            assert_eq!(ASCII_WIDTHS[b as usize], char_width(b as char), "{b}");
+        }
+    }
+
+    #[test]
+    fn words_are_measured_as_their_letters_added_in_order() {
+        let texts = [
+            "",
+            " ",
+            "Förvaltningsledningen föreslås besluta att fastställa handlingsplanen.",
+            "IIIIII llllll MMMMMM WWWWW 0123456789 (a) [b] -/- %@ ÅÄÖ åäö é ü",
+            "Ett  stycke med  dubbla mellanslag\noch en ny rad\n\nOch ett tomt stycke.",
+            "Ordsomärlängreänenraddelarsiginutisigsjälvordsomärlängreänenraddelarsig",
+            "Incidenter  |  12  |  9,2 %  |  +3  |  –",
+        ];
+        for text in texts {
+            for width in [1.0, 3.5, 10.0, 22.0, 52.0, 80.5, 84.0] {
+                assert_eq!(
+                    wrapped_lines(text, width),
+                    wrapped_lines_by_chars(text, width),
+                    "{text:?} at {width}"
+                );
+            }
+            for word in text.split([' ', '\n']) {
+                let by_chars: f64 = word.chars().map(char_width).sum();
+                assert_eq!(word_width(word).to_bits(), (by_chars + 0.0).to_bits());
+            }
+        }
+        assert_eq!(wrapped_lines("kort", 84.0), 1);
+        assert_eq!(wrapped_lines("a\nb\nc", 84.0), 3);
+    }
 }
