@@ -183,9 +183,20 @@ mod tests {
     }
 
     fn xlsx_of(rows: &[Vec<String>]) -> Vec<u8> {
+        xlsx_with(rows, false)
+    }
+
+    /// `merged_title`: the title spread over the columns as one merged cell (which the
+    /// sheet only tells at its end: such a sheet is read again whole).
+    fn xlsx_with(rows: &[Vec<String>], merged_title: bool) -> Vec<u8> {
         let mut book = rust_xlsxwriter::Workbook::new();
         let sheet = book.add_worksheet();
-        for (r, row) in rows.iter().enumerate() {
+        if merged_title {
+            sheet
+                .merge_range(0, 0, 0, 6, &rows[0][0], &rust_xlsxwriter::Format::new())
+                .expect("a merged title");
+        }
+        for (r, row) in rows.iter().enumerate().skip(usize::from(merged_title)) {
             for (c, value) in row.iter().enumerate() {
                 if !value.is_empty() {
                     sheet
@@ -195,6 +206,14 @@ mod tests {
             }
         }
         book.save_to_buffer().expect("a workbook")
+    }
+
+    /// Whether the sheets were split as they streamed in.
+    fn streams(bytes: Vec<u8>, ext: &str, limits: &Limits, rec: &Recogniser) -> bool {
+        let mut hook = CitySplitStream { rec };
+        let read =
+            crate::ingest::read_bytes_with(bytes, ext, limits, Some(&mut hook)).expect("readable");
+        read.sheets.iter().all(|s| s.streamed.is_some())
     }
 
     /// Each part as `split_city_file` gives it from the sheet read whole.
@@ -216,18 +235,18 @@ mod tests {
         out
     }
 
-    /// Each part as `split_city_file` gives it from the sheet split as it streams in.
+    /// Each part as `split_city_file` gives it from the sheet split as it streams in
+    /// (or, when the sheet was read again whole, split as before).
     fn split_streamed(bytes: Vec<u8>, ext: &str, limits: &Limits, rec: &Recogniser) -> Vec<String> {
         let mut hook = CitySplitStream { rec };
-        let read =
-            crate::ingest::read_bytes_with(bytes, ext, limits, Some(&mut hook)).expect("readable");
+        let read = crate::ingest::read_bytes_with(bytes.clone(), ext, limits, Some(&mut hook))
+            .expect("readable");
         let mut out = Vec::new();
         for mut sheet in read.sheets {
-            let split = sheet
-                .streamed
-                .take()
-                .and_then(|s| s.take::<CityParts>())
-                .expect("streamed");
+            let Some(split) = sheet.streamed.take().and_then(|s| s.take::<CityParts>()) else {
+                // Read again whole: split as `split_city_file` splits such a sheet.
+                return split_whole(bytes, ext, limits, rec);
+            };
             assert!(sheet.rows.len() < 600, "the rows were not held");
             out.push(format!("blank {:?}", split.blank));
             for part in split.parts {
@@ -248,6 +267,7 @@ mod tests {
         let rec = Recogniser::new(&Config::default_config());
         let log = city_log(5_000);
         for (bytes, ext) in [(csv_of(&log), "csv"), (xlsx_of(&log), "xlsx")] {
+            assert!(streams(bytes.clone(), ext, &limits, &rec), "{ext}");
             let whole = split_whole(bytes.clone(), ext, &limits, &rec);
             let streamed = split_streamed(bytes, ext, &limits, &rec);
             // Four förvaltningar (Södermalm written three ways is one), rows without one.
@@ -258,5 +278,22 @@ mod tests {
             );
             assert_eq!(whole, streamed, "{ext}");
         }
+    }
+
+    /// A merged title is only told at the sheet's end: the sheet is read again whole and
+    /// split as before, with the same parts.
+    #[test]
+    fn a_merged_title_is_split_as_before() {
+        let limits = Limits {
+            stream_after_rows: 300,
+            ..Config::default_config().limits
+        };
+        let rec = Recogniser::new(&Config::default_config());
+        let log = city_log(2_000);
+        let bytes = xlsx_with(&log, true);
+        assert!(!streams(bytes.clone(), "xlsx", &limits, &rec));
+        let whole = split_whole(bytes.clone(), "xlsx", &limits, &rec);
+        assert_eq!(whole.len(), 1 + 5);
+        assert_eq!(whole, split_streamed(bytes, "xlsx", &limits, &rec));
     }
 }
