@@ -1303,8 +1303,9 @@ impl Workbook {
         facts_sheet.formula_texts = formula_texts;
         facts_sheet.hidden_rows = facts.hidden_rows;
         facts_sheet.autofilter = facts.autofilter;
-        // Merged ranges spread values over rows a streamed sheet no longer holds.
-        let whole_needed = !facts.merges.is_empty();
+        // Merged ranges of more than one row spread values over rows a streamed sheet no
+        // longer holds (a title merged across columns spreads nothing: `spread_merges`).
+        let whole_needed = facts.merges.iter().any(|m| m.last_row > m.first_row);
         let mut sheet = match streaming.finish(held, facts_sheet, whole_needed) {
             Ending::Kept(sheet) => sheet,
             Ending::Streamed(sheet) => return Ok(sheet),

@@ -183,22 +183,31 @@ mod tests {
     }
 
     fn xlsx_of(rows: &[Vec<String>]) -> Vec<u8> {
-        xlsx_with(rows, false)
+        xlsx_with(rows, &[])
     }
 
-    /// `merged_title`: the title spread over the columns as one merged cell (which the
-    /// sheet only tells at its end: such a sheet is read again whole).
-    fn xlsx_with(rows: &[Vec<String>], merged_title: bool) -> Vec<u8> {
+    /// With merged ranges (first row, first column, last row, last column), each holding
+    /// its first cell's value.
+    fn xlsx_with(rows: &[Vec<String>], merges: &[(u32, u16, u32, u16)]) -> Vec<u8> {
         let mut book = rust_xlsxwriter::Workbook::new();
         let sheet = book.add_worksheet();
-        if merged_title {
+        let merged = |r: u32, c: u16| {
+            merges
+                .iter()
+                .any(|m| (m.0..=m.2).contains(&r) && (m.1..=m.3).contains(&c))
+        };
+        for m in merges {
+            let value = rows[m.0 as usize]
+                .get(m.1 as usize)
+                .cloned()
+                .unwrap_or_default();
             sheet
-                .merge_range(0, 0, 0, 6, &rows[0][0], &rust_xlsxwriter::Format::new())
-                .expect("a merged title");
+                .merge_range(m.0, m.1, m.2, m.3, &value, &rust_xlsxwriter::Format::new())
+                .expect("a merged range");
         }
-        for (r, row) in rows.iter().enumerate().skip(usize::from(merged_title)) {
+        for (r, row) in rows.iter().enumerate() {
             for (c, value) in row.iter().enumerate() {
-                if !value.is_empty() {
+                if !value.is_empty() && !merged(r as u32, c as u16) {
                     sheet
                         .write_string(r as u32, c as u16, value)
                         .expect("a cell");
@@ -280,20 +289,28 @@ mod tests {
         }
     }
 
-    /// A merged title is only told at the sheet's end: the sheet is read again whole and
-    /// split as before, with the same parts.
+    /// Merged ranges are only told at the sheet's end. A title merged across the columns
+    /// spreads nothing: the sheet still streams. A range down the förvaltning column
+    /// spreads its value over rows already passed: the sheet is read again whole and
+    /// split as before. Both give the parts of the sheet read whole.
     #[test]
-    fn a_merged_title_is_split_as_before() {
+    fn merged_ranges_give_the_parts_of_the_whole_sheet() {
         let limits = Limits {
             stream_after_rows: 300,
             ..Config::default_config().limits
         };
         let rec = Recogniser::new(&Config::default_config());
         let log = city_log(2_000);
-        let bytes = xlsx_with(&log, true);
-        assert!(!streams(bytes.clone(), "xlsx", &limits, &rec));
-        let whole = split_whole(bytes.clone(), "xlsx", &limits, &rec);
+        let title = xlsx_with(&log, &[(0, 0, 0, 6)]);
+        assert!(streams(title.clone(), "xlsx", &limits, &rec));
+        let whole = split_whole(title.clone(), "xlsx", &limits, &rec);
         assert_eq!(whole.len(), 1 + 5);
-        assert_eq!(whole, split_streamed(bytes, "xlsx", &limits, &rec));
+        assert_eq!(whole, split_streamed(title, "xlsx", &limits, &rec));
+
+        let down = xlsx_with(&log, &[(0, 0, 0, 6), (1500, 5, 1504, 5)]);
+        assert!(!streams(down.clone(), "xlsx", &limits, &rec));
+        let whole_down = split_whole(down.clone(), "xlsx", &limits, &rec);
+        assert_ne!(whole_down, whole, "the range spread its förvaltning");
+        assert_eq!(whole_down, split_streamed(down, "xlsx", &limits, &rec));
     }
 }
