@@ -72,16 +72,17 @@ impl crate::model::Facts for Incident {
 
 /// Maps a category text to its canonical slug: the first category with a synonym the
 /// text contains. Unmapped texts give `None`.
-pub fn map_category(raw: &str, cfg: &Config) -> Option<String> {
+pub fn map_category(raw: &str, cfg: &Config) -> Option<Arc<str>> {
     CategoryMatcher::new(cfg).map(raw)
 }
 
 /// The configured categories with their label and synonyms normalised once, and the
 /// answers remembered per distinct text (an incident log repeats a few category texts).
 pub struct CategoryMatcher {
-    /// (slug, normalised label, normalised synonyms)
-    categories: Vec<(String, String, Vec<String>)>,
-    seen: std::collections::HashMap<String, Option<String>>,
+    /// (slug, normalised label, normalised synonyms); the slug shared by every incident
+    /// of the category.
+    categories: Vec<(Arc<str>, String, Vec<String>)>,
+    seen: crate::fasthash::FxHashMap<String, Option<Arc<str>>>,
 }
 
 impl CategoryMatcher {
@@ -93,7 +94,7 @@ impl CategoryMatcher {
                 .iter()
                 .map(|c| {
                     (
-                        c.slug.clone(),
+                        Arc::from(c.slug.as_str()),
                         normalize(&c.label),
                         c.synonyms.iter().map(|s| normalize(s)).collect(),
                     )
@@ -106,16 +107,19 @@ impl CategoryMatcher {
     /// Maps a category text to its canonical slug: exact matches first, so "övrigt"
     /// never loses to a longer synonym elsewhere; then whole-word or long-substring
     /// matches in configuration order.
-    pub fn map(&mut self, raw: &str) -> Option<String> {
+    pub fn map(&mut self, raw: &str) -> Option<Arc<str>> {
         if let Some(hit) = self.seen.get(raw) {
             return hit.clone();
         }
         let hit = self.lookup(raw);
-        self.seen.insert(raw.to_string(), hit.clone());
+        // A column of free text would otherwise be remembered row by row.
+        if self.seen.len() < crate::model::sheet::SCREEN_MEMO_LIMIT {
+            self.seen.insert(raw.to_string(), hit.clone());
+        }
         hit
     }
 
-    fn lookup(&self, raw: &str) -> Option<String> {
+    fn lookup(&self, raw: &str) -> Option<Arc<str>> {
         let text = normalize(raw);
         if text.is_empty() {
             return None;
@@ -147,7 +151,6 @@ pub fn read(r: &mut SheetReader, cfg: &Config) -> Vec<Incident> {
     // The sheet's place, screened once (its names are input text too).
     let sheet_place = Arc::new(Place::sheet(r.file, r.sheet.sheet.clone()));
     let no_text: Arc<str> = Arc::from("");
-    let mut slugs: std::collections::HashMap<String, Arc<str>> = Default::default();
     let other: Arc<str> = Arc::from("other");
     for row in r.rows() {
         let mut date = None;
@@ -193,14 +196,7 @@ pub fn read(r: &mut SheetReader, cfg: &Config) -> Vec<Incident> {
             .shared_text(row, "category")
             .unwrap_or_else(|| Arc::clone(&no_text));
         let category = match categories.map(&category_raw) {
-            Some(slug) => match slugs.get(&slug) {
-                Some(shared) => Arc::clone(shared),
-                None => {
-                    let shared: Arc<str> = Arc::from(slug.as_str());
-                    slugs.insert(slug, Arc::clone(&shared));
-                    shared
-                }
-            },
+            Some(slug) => slug,
             None => {
                 if category_raw.is_empty() {
                     r.problem(

@@ -418,11 +418,16 @@ impl PersonIdsBuilder {
                 present: self.present,
             }
         };
+        self.clear();
+        ids
+    }
+
+    /// Empty again, keeping the text buffer.
+    pub fn clear(&mut self) {
         self.text.clear();
         self.ends = [0; ID_KINDS];
         self.present = 0;
         self.next = 0;
-        ids
     }
 }
 

@@ -40,7 +40,7 @@ fn build_person_ids(
     scratch: &mut String,
 ) -> PersonIds {
     // A record left half built by a panic mid-row is not carried into this one.
-    ids.record();
+    ids.clear();
     let id = |role: &str, scratch: &mut String| cell_id_into(r.cell(row, role), scratch);
     if id("employee_number", scratch) {
         ids.push(PersonIds::EMPLOYEE_NUMBER, scratch);
