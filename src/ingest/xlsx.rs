@@ -176,8 +176,21 @@ impl<'a> Package<'a> {
             return Ok(None);
         };
         let mut part = self.part(index)?;
-        let mut bytes = Vec::new();
-        while part.read_into(&mut bytes, CHUNK)? > 0 {}
+        // Sized by what the zip declares (checked against the limit as it comes), so
+        // a small part is not given, and zeroed, a whole chunk.
+        let mut bytes = vec![0; part.next_want()];
+        let mut filled = 0;
+        loop {
+            let n = part.fill(&mut bytes[filled..])?;
+            if n == 0 {
+                break;
+            }
+            filled += n;
+            if filled == bytes.len() {
+                bytes.resize(filled + part.next_want(), 0);
+            }
+        }
+        bytes.truncate(filled);
         Ok(Some(bytes))
     }
 }
@@ -196,28 +209,29 @@ struct PartReader<'z> {
 }
 
 impl PartReader<'_> {
-    /// Appends up to `want` inflated bytes to `buf`; 0 at the end of the part.
-    fn read_into(&mut self, buf: &mut Vec<u8>, want: usize) -> Result<usize> {
+    /// How much to ask for next: what the zip says is left (and one byte more, to
+    /// see the end), at least a page and at most a chunk (a part may lie about its size).
+    fn next_want(&self) -> usize {
+        let left = self.declared.saturating_sub(self.inflated).saturating_add(1);
+        usize::try_from(left).unwrap_or(CHUNK).clamp(4096, CHUNK)
+    }
+
+    /// Fills `out` with inflated bytes as far as the part goes; 0 at its end.
+    fn fill(&mut self, out: &mut [u8]) -> Result<usize> {
         if self.finished {
             return Ok(0);
         }
-        let start = buf.len();
-        buf.resize(start + want, 0);
         let mut filled = 0;
-        while filled < want {
-            match self.inner.read(&mut buf[start + filled..]) {
+        while filled < out.len() {
+            match self.inner.read(&mut out[filled..]) {
                 Ok(0) => break,
                 Ok(n) => filled += n,
                 Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-                Err(_) => {
-                    buf.truncate(start);
-                    return not_understood("inflate");
-                }
+                Err(_) => return not_understood("inflate"),
             }
         }
-        buf.truncate(start + filled);
         if self.inflated == 0 {
-            check_prolog(&buf[start..])?;
+            check_prolog(&out[..filled])?;
         }
         self.inflated += filled as u64;
         if self.inflated > self.limit {
@@ -247,13 +261,12 @@ impl PartReader<'_> {
 
     /// Inflates the rest only to count it (the part's content is no longer needed).
     fn count_rest(&mut self) -> Result<()> {
-        let mut scratch = Vec::with_capacity(CHUNK);
-        loop {
-            scratch.clear();
-            if self.read_into(&mut scratch, CHUNK)? == 0 {
-                return Ok(());
-            }
+        if self.finished {
+            return Ok(());
         }
+        let mut scratch = vec![0; self.next_want()];
+        while self.fill(&mut scratch)? > 0 {}
+        Ok(())
     }
 }
 
@@ -282,11 +295,13 @@ fn check_prolog(head: &[u8]) -> Result<()> {
     }
 }
 
-/// A part read in chunks: `buf[pos..]` is inflated and not yet parsed.
+/// A part read in chunks: `buf[pos..end]` is inflated and not yet parsed. The buffer
+/// stays initialised beyond `end`, so each chunk is inflated into it without zeroing.
 struct Stream<'z> {
     part: PartReader<'z>,
     buf: Vec<u8>,
     pos: usize,
+    end: usize,
     /// For a worksheet: finds hidden rows, the autofilter and merged ranges in each
     /// chunk as it comes (the byte scan calamine's path uses, so both agree even on
     /// damaged markup).
@@ -297,8 +312,9 @@ impl<'z> Stream<'z> {
     fn new(part: PartReader<'z>) -> Self {
         Stream {
             part,
-            buf: Vec::with_capacity(2 * CHUNK),
+            buf: Vec::new(),
             pos: 0,
+            end: 0,
             facts: None,
         }
     }
@@ -307,23 +323,29 @@ impl<'z> Stream<'z> {
     /// in it is dropped; an element longer than a chunk doubles what is read, so
     /// parsing it again from its start stays linear.
     fn refill(&mut self) -> Result<bool> {
-        if memchr(b'<', &self.buf[self.pos..]).is_none() {
-            self.pos = self.buf.len();
+        if memchr(b'<', self.rest()).is_none() {
+            self.pos = self.end;
         }
         if self.pos > 0 {
-            self.buf.drain(..self.pos);
+            self.buf.copy_within(self.pos..self.end, 0);
+            self.end -= self.pos;
             self.pos = 0;
         }
-        let (start, want) = (self.buf.len(), CHUNK.max(self.buf.len()));
-        let read = self.part.read_into(&mut self.buf, want)?;
+        // A part smaller than a chunk gets no more than it declares.
+        let (start, want) = (self.end, self.part.next_want().max(self.end));
+        if self.buf.len() < start + want {
+            self.buf.resize(start + want, 0);
+        }
+        let read = self.part.fill(&mut self.buf[start..start + want])?;
+        self.end += read;
         if let Some(scanner) = self.facts.as_mut() {
-            scanner.feed(&self.buf[start..]);
+            scanner.feed(&self.buf[start..self.end]);
         }
         Ok(read > 0)
     }
 
     fn rest(&self) -> &[u8] {
-        &self.buf[self.pos..]
+        &self.buf[self.pos..self.end]
     }
 }
 

@@ -34,6 +34,16 @@ pub struct SheetReader<'a> {
     screened: FxHashMap<Arc<str>, Option<Arc<str>>>,
     /// The data rows, found once (the readers and each date column's order use them).
     data_rows: Vec<Row<'a>>,
+    /// Where each role's value is, found once: asked for several roles on every row.
+    sources: Vec<(&'a str, RoleSource<'a>)>,
+}
+
+/// Where the value of a role comes from in a sheet.
+#[derive(Clone, Copy)]
+enum RoleSource<'a> {
+    Column(usize),
+    /// The same value on every row, from outside the columns.
+    Constant(&'a Cell),
 }
 
 /// Distinct texts remembered per sheet; a column of unique values (titles) stops
@@ -125,6 +135,37 @@ impl<'a> SheetReader<'a> {
             date_orders: carry.date_orders,
             screened: carry.screened,
             data_rows: SheetReader::find_rows(sheet, map, only, first),
+            sources: SheetReader::role_sources(map),
+        }
+    }
+
+    /// The roles' columns, then the constants of roles without a column (a column
+    /// wins); a `Vec` scanned by length first costs less per row than the maps.
+    fn role_sources(map: &'a HeaderMap) -> Vec<(&'a str, RoleSource<'a>)> {
+        let mut sources: Vec<(&'a str, RoleSource<'a>)> = map
+            .roles
+            .iter()
+            .map(|(role, col)| (role.as_str(), RoleSource::Column(*col)))
+            .collect();
+        for (role, cell) in &map.constants {
+            if !map.roles.contains_key(role) {
+                sources.push((role.as_str(), RoleSource::Constant(cell)));
+            }
+        }
+        sources
+    }
+
+    fn source(&self, role: &str) -> Option<RoleSource<'a>> {
+        self.sources
+            .iter()
+            .find(|(r, _)| r.len() == role.len() && r.as_bytes() == role.as_bytes())
+            .map(|(_, source)| *source)
+    }
+
+    fn column(&self, role: &str) -> Option<usize> {
+        match self.source(role) {
+            Some(RoleSource::Column(c)) => Some(c),
+            _ => None,
         }
     }
 
@@ -185,19 +226,20 @@ impl<'a> SheetReader<'a> {
     /// The cell of a role in a row; a constant for every row when the role comes from
     /// outside the columns (file name, title row, `[[files]] set`).
     pub fn cell(&self, row: Row<'a>, role: &str) -> &'a Cell {
-        match self.map.col(role) {
-            Some(c) => row.at(c),
-            None => self.map.constants.get(role).unwrap_or(&EMPTY),
+        match self.source(role) {
+            Some(RoleSource::Column(c)) => row.at(c),
+            Some(RoleSource::Constant(cell)) => cell,
+            None => &EMPTY,
         }
     }
 
     pub fn has(&self, role: &str) -> bool {
-        self.map.col(role).is_some() || self.map.constants.contains_key(role)
+        self.source(role).is_some()
     }
 
     /// True when the role has a column of its own (not a constant).
     pub fn has_column(&self, role: &str) -> bool {
-        self.map.col(role).is_some()
+        self.column(role).is_some()
     }
 
     /// Reads a date of a role's column in the order (day or month first) decided for
@@ -214,7 +256,7 @@ impl<'a> SheetReader<'a> {
         if let Some(o) = self.date_orders.iter().find(|(r, _)| r == role) {
             return o.1;
         }
-        let order = match self.map.col(role) {
+        let order = match self.column(role) {
             None => DateOrder::DayFirst,
             Some(col) => {
                 let rows = self.rows();
@@ -333,7 +375,7 @@ impl<'a> SheetReader<'a> {
     }
 
     fn column_label(&self, role: &str) -> Option<String> {
-        self.map.col(role).map(|c| column_ref(c, &self.map.headers))
+        self.column(role).map(|c| column_ref(c, &self.map.headers))
     }
 
     /// Records a problem with the cell of `role` in `row`.
