@@ -329,6 +329,15 @@ impl Default for Limits {
     }
 }
 
+/// The shipped defaults as a TOML table, parsed once (each configuration loaded is
+/// merged onto a copy).
+fn default_table() -> toml::Table {
+    static TABLE: std::sync::OnceLock<toml::Table> = std::sync::OnceLock::new();
+    TABLE
+        .get_or_init(|| toml::from_str(DEFAULT_TOML).expect("templates/genomgang.toml is valid"))
+        .clone()
+}
+
 impl Config {
     /// The shipped defaults.
     pub fn default_config() -> Config {
@@ -351,8 +360,7 @@ impl Config {
         overrides: &[&Path],
         catalogue: std::sync::Arc<Catalogue>,
     ) -> Result<Config, Error> {
-        let mut merged: toml::Table =
-            toml::from_str(DEFAULT_TOML).expect("templates/genomgang.toml is valid");
+        let mut merged = default_table();
         let mut unit_by_file = Vec::new();
         let mut texts: Vec<(&Path, String, toml::Table)> = Vec::new();
         for path in overrides {

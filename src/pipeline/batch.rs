@@ -392,6 +392,7 @@ fn discover_units(
     let mut units: BTreeMap<String, Unit> = BTreeMap::new();
     let mut problems = Vec::new();
     let mut refused: Vec<Unit> = Vec::new();
+    let mut loaded = LoadedConfigs::default();
     for dir in entries.iter().filter(|p| p.is_dir()) {
         let folder = display_name(dir);
         if out.is_some() && std::fs::canonicalize(dir).ok() == out {
@@ -413,7 +414,7 @@ fn discover_units(
             }
             continue;
         }
-        let (cfg, sources, failed) = match unit_config(req.root, dir, req.config) {
+        let (cfg, sources, failed) = match unit_config(req.root, dir, req.config, &mut loaded) {
             Ok((cfg, sources)) => (cfg, sources, None),
             Err(e) => (
                 root_cfg.clone(),
@@ -650,10 +651,15 @@ fn row_list(rows: &[u32]) -> String {
 
 /// Defaults, then ROOT_DIR's genomgang.toml, then the unit folder's, then `--config`.
 /// A `unit` name set only at the root is not inherited: it would name every unit the same.
+/// Configurations loaded so far, by the files they were merged from: most units have
+/// no file of their own and share the root's, which is then parsed once, not per unit.
+type LoadedConfigs = Vec<(Vec<PathBuf>, Config)>;
+
 fn unit_config(
     root: &Path,
     dir: &Path,
     explicit: Option<&Path>,
+    loaded: &mut LoadedConfigs,
 ) -> Result<(Config, Vec<String>), Error> {
     let root_local = root.join("genomgang.toml");
     let local = dir.join("genomgang.toml");
@@ -662,7 +668,14 @@ fn unit_config(
         .flatten()
         .filter(|p| p.is_file())
         .collect();
-    let mut cfg = Config::load(&files)?;
+    let mut cfg = match loaded.iter().find(|(from, _)| from.iter().eq(files.iter())) {
+        Some((_, cfg)) => cfg.clone(),
+        None => {
+            let cfg = Config::load(&files)?;
+            loaded.push((files.iter().map(|p| p.to_path_buf()).collect(), cfg.clone()));
+            cfg
+        }
+    };
     cfg.unit = cfg
         .unit_by_file
         .iter()
