@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use chrono::{DateTime, NaiveDateTime};
 
-use crate::fasthash::FxHashMap;
+use crate::fasthash::TextMemo;
 use crate::ingest::{Cell, RawSheet};
 
 /// A sheet's rows as bytes, its texts in a table; everything else as it was.
@@ -33,12 +33,24 @@ const ERROR: u8 = 6;
 /// Packs a sheet's rows one by one, as they are read (a city-wide file is split while
 /// it streams in, its rows never held as cells); [`Packer::finish`] gives the same
 /// [`PackedSheet`] as [`PackedSheet::pack`] of the whole sheet.
-#[derive(Default)]
 pub struct Packer {
     texts: Vec<Arc<str>>,
-    index: FxHashMap<Arc<str>, u32>,
+    /// Every distinct text's place in `texts` (all of them: a text missing here would
+    /// be stored twice).
+    index: TextMemo<u32>,
     bytes: Vec<u8>,
     rows: usize,
+}
+
+impl Default for Packer {
+    fn default() -> Self {
+        Packer {
+            texts: Vec::new(),
+            index: TextMemo::bounded(usize::MAX),
+            bytes: Vec::new(),
+            rows: 0,
+        }
+    }
 }
 
 impl Packer {
@@ -50,10 +62,13 @@ impl Packer {
             rows,
         } = self;
         let mut text_index = |t: &Arc<str>| -> u32 {
-            *index.entry(Arc::clone(t)).or_insert_with(|| {
-                texts.push(Arc::clone(t));
-                (texts.len() - 1) as u32
-            })
+            if let Some(i) = index.get(t, t) {
+                return i;
+            }
+            texts.push(Arc::clone(t));
+            let i = (texts.len() - 1) as u32;
+            index.insert(t, t, i);
+            i
         };
         put_varint(bytes, row.len() as u64);
         for cell in row {

@@ -4,6 +4,7 @@
 use std::cell::RefCell;
 
 use crate::ingest::Cell;
+use crate::fasthash::TextMemo;
 use crate::model::sheet::{Row, SheetReader};
 use crate::model::{PersonIds, PersonIdsBuilder};
 use crate::textnorm::{norm_id, norm_id_into, normalize};
@@ -185,34 +186,71 @@ const SERVICE_PREFIXES: [&str; 8] = [
     "tjanstekonto",
 ];
 
+/// What the account status and account type texts of a person list say, once per
+/// distinct text (a list of tens of thousands repeats a handful).
+#[derive(Default)]
+struct AccountWords {
+    inactive: TextMemo<bool>,
+    kind: TextMemo<Option<NotEmployee>>,
+}
+
+impl AccountWords {
+    fn inactive(&mut self, cell: &Cell) -> bool {
+        let read = |cell: &Cell| INACTIVE_STATES.contains(&normalize(&cell.text()).as_str());
+        memo_of(&mut self.inactive, cell, read)
+    }
+
+    fn kind(&mut self, cell: &Cell) -> Option<NotEmployee> {
+        let read = |cell: &Cell| {
+            let kind = normalize(&cell.text());
+            if GUEST_TYPES.contains(&kind.as_str()) {
+                Some(NotEmployee::Guest)
+            } else if SERVICE_TYPES.contains(&kind.as_str()) {
+                Some(NotEmployee::Service)
+            } else {
+                None
+            }
+        };
+        memo_of(&mut self.kind, cell, read)
+    }
+}
+
+/// `read` of a cell, remembered for a text cell.
+fn memo_of<V: Clone>(memo: &mut TextMemo<V>, cell: &Cell, read: impl Fn(&Cell) -> V) -> V {
+    let Cell::Text(text) = cell else {
+        return read(cell);
+    };
+    if let Some(value) = memo.get(text, text) {
+        return value;
+    }
+    let value = read(cell);
+    memo.insert(text, text, value.clone());
+    value
+}
+
 /// Whether a row of a person list is an account that is not an employee, and why.
-fn not_an_employee(r: &SheetReader, row: Row) -> Option<NotEmployee> {
-    let status = r.cell(row, "account_status");
-    let state = match status {
-        crate::ingest::Cell::Bool(false) => Some(true),
+fn not_an_employee(r: &SheetReader, row: Row, words: &mut AccountWords) -> Option<NotEmployee> {
+    let state = match r.cell(row, "account_status") {
+        Cell::Bool(false) => Some(true),
         c if c.is_empty() => None,
-        c => Some(INACTIVE_STATES.contains(&normalize(&c.text()).as_str())),
+        c => Some(words.inactive(c)),
     };
     if state == Some(true) {
         return Some(NotEmployee::Inactive);
     }
     if r.has_column("account_type") {
-        let kind = normalize(&r.cell(row, "account_type").text());
-        if GUEST_TYPES.contains(&kind.as_str()) {
-            return Some(NotEmployee::Guest);
-        }
-        if SERVICE_TYPES.contains(&kind.as_str()) {
-            return Some(NotEmployee::Service);
+        if let Some(why) = words.kind(r.cell(row, "account_type")) {
+            return Some(why);
         }
     }
     // Names are looked at as written, without copying them: this runs for every row
     // of a roster of tens of thousands.
     for role in ["user_id", "email", "name"] {
-        let crate::ingest::Cell::Text(t) = r.cell(row, role) else {
+        let Cell::Text(t) = r.cell(row, role) else {
             continue;
         };
         let t = t.trim();
-        if t.contains("#EXT#") || t.contains("#ext#") {
+        if t.as_bytes().contains(&b'#') && (t.contains("#EXT#") || t.contains("#ext#")) {
             return Some(NotEmployee::Guest);
         }
         if SERVICE_PREFIXES.iter().any(|p| {
@@ -229,12 +267,13 @@ pub fn read(r: &mut SheetReader) -> Vec<Employee> {
     // Sized once: a roster of 10⁵ people is not copied while it doubles.
     let mut out = Vec::with_capacity(r.row_count());
     let mut left_out: std::collections::BTreeMap<NotEmployee, usize> = Default::default();
+    let mut words = AccountWords::default();
     for row in r.rows() {
         let Some(ids) = identified(r, row) else {
             continue;
         };
         r.rows_read += 1;
-        if let Some(why) = not_an_employee(r, row) {
+        if let Some(why) = not_an_employee(r, row, &mut words) {
             *left_out.entry(why).or_default() += 1;
             continue;
         }

@@ -11,7 +11,7 @@
 use std::borrow::Cow;
 use std::sync::Arc;
 
-use crate::fasthash::FxHashMap;
+use crate::fasthash::TextMemo;
 use crate::ingest::header::{column_ref, HeaderMap};
 use crate::ingest::value::DateOrder;
 use crate::ingest::{Cell, RawSheet};
@@ -31,7 +31,7 @@ pub struct SheetReader<'a> {
     date_orders: Vec<(String, DateOrder)>,
     /// Screened text per distinct raw text (statuses, courses, units repeat on every
     /// row): each distinct value is screened once. `None`: longer than a cell holds.
-    screened: FxHashMap<Arc<str>, Option<Arc<str>>>,
+    screened: TextMemo<Option<Arc<str>>>,
     /// The data rows, found once (the readers and each date column's order use them).
     data_rows: Vec<Row<'a>>,
     /// Where each role's value is, found once: asked for several roles on every row.
@@ -49,17 +49,7 @@ enum RoleSource<'a> {
 /// Distinct texts remembered per sheet; a column of unique values (titles) stops
 /// being remembered there, so memory stays bounded by what repeats. The readers'
 /// own memos (a course's mandatory index, a status) use the same bound.
-pub const SCREEN_MEMO_LIMIT: usize = 4096;
-
-/// The key of a per-sheet memo for a trimmed text: the cell's own shared text when
-/// nothing was trimmed (no copy), else a copy of the trimmed part.
-pub fn memo_key(cell_text: &Arc<str>, trimmed: &str) -> Arc<str> {
-    if trimmed.len() == cell_text.len() {
-        Arc::clone(cell_text)
-    } else {
-        Arc::from(trimmed)
-    }
-}
+pub const SCREEN_MEMO_LIMIT: usize = crate::fasthash::TEXT_MEMO_LIMIT;
 
 /// What one window's reader of a streamed sheet hands to the next window's.
 #[derive(Default)]
@@ -68,7 +58,7 @@ pub struct ReaderCarry {
     pub rows_read: usize,
     pub rows_rejected: usize,
     date_orders: Vec<(String, DateOrder)>,
-    screened: FxHashMap<Arc<str>, Option<Arc<str>>>,
+    screened: TextMemo<Option<Arc<str>>>,
 }
 
 /// One data row.
@@ -314,13 +304,11 @@ impl<'a> SheetReader<'a> {
                 if raw.is_empty() {
                     return None;
                 }
-                match self.screened.get(raw) {
-                    Some(fits) => fits.clone(),
+                match self.screened.get(whole, raw) {
+                    Some(fits) => fits,
                     None => {
                         let fits = screen_fitting(raw).map(Arc::from);
-                        if self.screened.len() < SCREEN_MEMO_LIMIT {
-                            self.screened.insert(memo_key(whole, raw), fits.clone());
-                        }
+                        self.screened.insert(whole, raw, fits.clone());
                         fits
                     }
                 }

@@ -11,7 +11,8 @@ use crate::ingest::header::Recogniser;
 use crate::ingest::value::parse_datetime;
 use crate::ingest::Cell;
 use crate::model::roster::identified;
-use crate::model::sheet::{SheetReader, SCREEN_MEMO_LIMIT};
+use crate::fasthash::TextMemo;
+use crate::model::sheet::SheetReader;
 use crate::model::{PersonIds, Severity};
 use crate::textnorm::normalize;
 
@@ -43,7 +44,7 @@ enum Reading {
 struct StatusWords {
     completed: Vec<String>,
     not_completed: Vec<String>,
-    seen: FxHashMap<Arc<str>, Reading>,
+    seen: TextMemo<Reading>,
 }
 
 impl StatusWords {
@@ -52,7 +53,7 @@ impl StatusWords {
         StatusWords {
             completed: norm(&cfg.training.values.completed),
             not_completed: norm(&cfg.training.values.not_completed),
-            seen: FxHashMap::default(),
+            seen: TextMemo::default(),
         }
     }
 
@@ -61,13 +62,11 @@ impl StatusWords {
         let Cell::Text(text) = cell else {
             return read_status(cell, self);
         };
-        if let Some(reading) = self.seen.get(&**text) {
-            return *reading;
+        if let Some(reading) = self.seen.get(text, text) {
+            return reading;
         }
         let reading = read_status(cell, self);
-        if self.seen.len() < SCREEN_MEMO_LIMIT {
-            self.seen.insert(Arc::clone(text), reading);
-        }
+        self.seen.insert(text, text, reading);
         reading
     }
 }
@@ -75,25 +74,23 @@ impl StatusWords {
 /// The mandatory course a course name is, once per distinct name of the sheet.
 struct MandatoryMemo<'r> {
     rec: &'r Recogniser,
-    seen: FxHashMap<Arc<str>, Option<usize>>,
+    seen: TextMemo<Option<usize>>,
 }
 
 impl<'r> MandatoryMemo<'r> {
     fn new(rec: &'r Recogniser) -> MandatoryMemo<'r> {
         MandatoryMemo {
             rec,
-            seen: FxHashMap::default(),
+            seen: TextMemo::default(),
         }
     }
 
     fn index(&mut self, course: &Arc<str>) -> Option<usize> {
-        if let Some(index) = self.seen.get(&**course) {
-            return *index;
+        if let Some(index) = self.seen.get(course, course) {
+            return index;
         }
         let index = self.rec.mandatory_index(course);
-        if self.seen.len() < SCREEN_MEMO_LIMIT {
-            self.seen.insert(Arc::clone(course), index);
-        }
+        self.seen.insert(course, course, index);
         index
     }
 }

@@ -1207,7 +1207,7 @@ pub struct AdministrationRouter {
     by_key: crate::fasthash::FxHashMap<String, usize>,
     /// The part of each distinct text of the column (a few förvaltningar repeat on
     /// every row), so each is keyed once.
-    by_text: crate::fasthash::FxHashMap<std::sync::Arc<str>, usize>,
+    by_text: crate::fasthash::TextMemo<usize>,
 }
 
 impl AdministrationRouter {
@@ -1223,8 +1223,8 @@ impl AdministrationRouter {
     pub fn route(&mut self, row: &[ingest::Cell]) -> Route {
         let cell = row.get(self.col).unwrap_or(&ingest::Cell::Empty);
         if let ingest::Cell::Text(text) = cell {
-            if let Some(part) = self.by_text.get(&**text) {
-                return Route::Part(*part);
+            if let Some(part) = self.by_text.get(text, text) {
+                return Route::Part(part);
             }
         }
         let value = cell.text();
@@ -1245,9 +1245,7 @@ impl AdministrationRouter {
             }
         };
         if let ingest::Cell::Text(text) = cell {
-            if self.by_text.len() < crate::model::sheet::SCREEN_MEMO_LIMIT {
-                self.by_text.insert(std::sync::Arc::clone(text), part);
-            }
+            self.by_text.insert(text, text, part);
         }
         route
     }
