@@ -174,8 +174,8 @@ impl<'r> LongReader<'r> {
         } = self;
         let id_cols: Vec<usize> = ID_ROLES.iter().filter_map(|role| r.map.col(role)).collect();
         for row in r.rows() {
-            let key = CellsKey::of(&id_cols, row);
-            let known = key.as_ref().and_then(|k| by_cells.get(k));
+            let bits = CellsBits::of(&id_cols, row);
+            let known = bits.as_ref().and_then(|b| by_cells.get(b));
             let ids = match known {
                 Some(ids) => ids,
                 None => {
@@ -183,8 +183,8 @@ impl<'r> LongReader<'r> {
                         continue;
                     };
                     let (ids, known_person) = people.shared_and_known(ids);
-                    if let Some(key) = key {
-                        by_cells.remember(key, &ids, known_person);
+                    if let Some(bits) = bits {
+                        by_cells.remember(CellsKey::hold(bits, &id_cols, row), &ids, known_person);
                     }
                     ids
                 }
@@ -284,7 +284,7 @@ struct CellsMemo {
 const CELLS_MEMO_MISSES: usize = 1024;
 
 impl CellsMemo {
-    fn get(&mut self, key: &CellsKey) -> Option<Arc<PersonIds>> {
+    fn get(&mut self, key: &CellsBits) -> Option<Arc<PersonIds>> {
         let found = self.seen.get(key).cloned();
         self.hits += usize::from(found.is_some());
         found
@@ -299,58 +299,75 @@ impl CellsMemo {
     }
 }
 
-/// The identifier cells of a row (at most four columns; blank ones included).
-#[derive(PartialEq, Eq, Hash)]
-struct CellsKey([KeyCell; 4]);
+/// The identifier cells of a row (at most four columns; blank ones included) as words:
+/// a number by its bits, a text by its allocation's address. Looked up as it is, with
+/// no count taken on the texts; a key that is kept holds its texts ([`CellsKey`]), so
+/// an address found in the memo is never another text's.
+#[derive(PartialEq, Eq, Hash, Clone, Copy, Default)]
+struct CellsBits([(u8, u64); 4]);
 
-#[derive(Default)]
-enum KeyCell {
-    #[default]
-    Blank,
-    Number(u64),
-    Text(Arc<str>),
-}
+const BLANK: u8 = 0;
+const NUMBER: u8 = 1;
+const TEXT: u8 = 2;
 
-impl PartialEq for KeyCell {
-    fn eq(&self, other: &KeyCell) -> bool {
-        match (self, other) {
-            (KeyCell::Blank, KeyCell::Blank) => true,
-            (KeyCell::Number(a), KeyCell::Number(b)) => a == b,
-            (KeyCell::Text(a), KeyCell::Text(b)) => Arc::ptr_eq(a, b),
-            _ => false,
-        }
-    }
-}
-
-impl Eq for KeyCell {}
-
-impl std::hash::Hash for KeyCell {
-    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
-        match self {
-            KeyCell::Blank => state.write_u8(0),
-            KeyCell::Number(bits) => state.write_u64(*bits),
-            KeyCell::Text(t) => state.write_usize(Arc::as_ptr(t) as *const u8 as usize),
-        }
-    }
-}
-
-impl CellsKey {
+impl CellsBits {
     /// `None` for a row this memo cannot key (more than four identifier columns, or a
     /// cell that is neither text, number nor blank).
-    fn of(cols: &[usize], row: crate::model::sheet::Row) -> Option<CellsKey> {
+    fn of(cols: &[usize], row: crate::model::sheet::Row) -> Option<CellsBits> {
         if cols.len() > 4 {
             return None;
         }
-        let mut key: [KeyCell; 4] = Default::default();
-        for (part, col) in key.iter_mut().zip(cols) {
+        let mut bits = CellsBits::default();
+        for (part, col) in bits.0.iter_mut().zip(cols) {
             *part = match row.at(*col) {
-                Cell::Empty => KeyCell::Blank,
-                Cell::Number(n) => KeyCell::Number(n.to_bits()),
-                Cell::Text(t) => KeyCell::Text(Arc::clone(t)),
+                Cell::Empty => (BLANK, 0),
+                Cell::Number(n) => (NUMBER, n.to_bits()),
+                Cell::Text(t) => (TEXT, Arc::as_ptr(t) as *const u8 as usize as u64),
                 _ => return None,
             };
         }
-        Some(CellsKey(key))
+        Some(bits)
+    }
+}
+
+/// A kept key: its words and the texts they point at.
+struct CellsKey {
+    bits: CellsBits,
+    _texts: [Option<Arc<str>>; 4],
+}
+
+impl CellsKey {
+    fn hold(bits: CellsBits, cols: &[usize], row: crate::model::sheet::Row) -> CellsKey {
+        let mut texts: [Option<Arc<str>>; 4] = Default::default();
+        for (text, col) in texts.iter_mut().zip(cols) {
+            if let Cell::Text(t) = row.at(*col) {
+                *text = Some(Arc::clone(t));
+            }
+        }
+        CellsKey {
+            bits,
+            _texts: texts,
+        }
+    }
+}
+
+impl PartialEq for CellsKey {
+    fn eq(&self, other: &CellsKey) -> bool {
+        self.bits == other.bits
+    }
+}
+
+impl Eq for CellsKey {}
+
+impl std::hash::Hash for CellsKey {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.bits.hash(state);
+    }
+}
+
+impl std::borrow::Borrow<CellsBits> for CellsKey {
+    fn borrow(&self) -> &CellsBits {
+        &self.bits
     }
 }
 
