@@ -174,8 +174,8 @@ impl<'r> LongReader<'r> {
         } = self;
         let id_cols: Vec<usize> = ID_ROLES.iter().filter_map(|role| r.map.col(role)).collect();
         for row in r.rows() {
-            let bits = CellsBits::of(&id_cols, row);
-            let known = bits.as_ref().and_then(|b| by_cells.get(b));
+            let key = CellsKey::of(&id_cols, row);
+            let known = key.as_ref().and_then(|k| by_cells.get(k));
             let ids = match known {
                 Some(ids) => ids,
                 None => {
@@ -183,8 +183,8 @@ impl<'r> LongReader<'r> {
                         continue;
                     };
                     let (ids, known_person) = people.shared_and_known(ids);
-                    if let Some(bits) = bits {
-                        by_cells.remember(CellsKey::hold(bits, &id_cols, row), &ids, known_person);
+                    if let Some(key) = key {
+                        by_cells.remember(key, &id_cols, row, &ids, known_person);
                     }
                     ids
                 }
@@ -273,6 +273,8 @@ const CELLS_MEMO_LIMIT: usize = (1 << 18) / 8 * 7;
 #[derive(Default)]
 struct CellsMemo {
     seen: FxHashMap<CellsKey, Arc<PersonIds>>,
+    /// The texts the kept keys point at, held so that their addresses stay theirs.
+    texts: Vec<Arc<str>>,
     hits: usize,
     /// A person met again in other allocations (a CSV, a reader that does not share
     /// texts): past [`CELLS_MEMO_MISSES`] such misses beyond the hits, nothing more is
@@ -284,90 +286,65 @@ struct CellsMemo {
 const CELLS_MEMO_MISSES: usize = 1024;
 
 impl CellsMemo {
-    fn get(&mut self, key: &CellsBits) -> Option<Arc<PersonIds>> {
+    fn get(&mut self, key: &CellsKey) -> Option<Arc<PersonIds>> {
         let found = self.seen.get(key).cloned();
         self.hits += usize::from(found.is_some());
         found
     }
 
-    fn remember(&mut self, key: CellsKey, ids: &Arc<PersonIds>, known_person: bool) {
+    /// Remembers the person of `row`, whose identifier cells (in `cols`) make `key`.
+    fn remember(
+        &mut self,
+        key: CellsKey,
+        cols: &[usize],
+        row: crate::model::sheet::Row,
+        ids: &Arc<PersonIds>,
+        known_person: bool,
+    ) {
         self.missed_again += usize::from(known_person);
         let useful = self.missed_again <= self.hits + CELLS_MEMO_MISSES;
         if useful && self.seen.len() < CELLS_MEMO_LIMIT {
+            for col in cols {
+                if let Cell::Text(t) = row.at(*col) {
+                    self.texts.push(Arc::clone(t));
+                }
+            }
             self.seen.insert(key, Arc::clone(ids));
         }
     }
 }
 
 /// The identifier cells of a row (at most four columns; blank ones included) as words:
-/// a number by its bits, a text by its allocation's address. Looked up as it is, with
-/// no count taken on the texts; a key that is kept holds its texts ([`CellsKey`]), so
-/// an address found in the memo is never another text's.
-#[derive(PartialEq, Eq, Hash, Clone, Copy, Default)]
-struct CellsBits([(u8, u64); 4]);
+/// a number by its bits, a text by its allocation's address (40 bytes, no count taken
+/// on the texts). The memo holds the texts of the keys it keeps, so an address found
+/// there is never another text's.
+#[derive(PartialEq, Eq, Hash, Default)]
+struct CellsKey {
+    kinds: [u8; 4],
+    words: [u64; 4],
+}
 
 const BLANK: u8 = 0;
 const NUMBER: u8 = 1;
 const TEXT: u8 = 2;
 
-impl CellsBits {
+impl CellsKey {
     /// `None` for a row this memo cannot key (more than four identifier columns, or a
     /// cell that is neither text, number nor blank).
-    fn of(cols: &[usize], row: crate::model::sheet::Row) -> Option<CellsBits> {
+    fn of(cols: &[usize], row: crate::model::sheet::Row) -> Option<CellsKey> {
         if cols.len() > 4 {
             return None;
         }
-        let mut bits = CellsBits::default();
-        for (part, col) in bits.0.iter_mut().zip(cols) {
-            *part = match row.at(*col) {
+        let mut key = CellsKey::default();
+        for (i, col) in cols.iter().enumerate() {
+            (key.kinds[i], key.words[i]) = match row.at(*col) {
                 Cell::Empty => (BLANK, 0),
                 Cell::Number(n) => (NUMBER, n.to_bits()),
                 Cell::Text(t) => (TEXT, Arc::as_ptr(t) as *const u8 as usize as u64),
                 _ => return None,
             };
         }
-        Some(bits)
-    }
-}
-
-/// A kept key: its words and the texts they point at.
-struct CellsKey {
-    bits: CellsBits,
-    _texts: [Option<Arc<str>>; 4],
-}
-
-impl CellsKey {
-    fn hold(bits: CellsBits, cols: &[usize], row: crate::model::sheet::Row) -> CellsKey {
-        let mut texts: [Option<Arc<str>>; 4] = Default::default();
-        for (text, col) in texts.iter_mut().zip(cols) {
-            if let Cell::Text(t) = row.at(*col) {
-                *text = Some(Arc::clone(t));
-            }
-        }
-        CellsKey {
-            bits,
-            _texts: texts,
-        }
-    }
-}
-
-impl PartialEq for CellsKey {
-    fn eq(&self, other: &CellsKey) -> bool {
-        self.bits == other.bits
-    }
-}
-
-impl Eq for CellsKey {}
-
-impl std::hash::Hash for CellsKey {
-    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
-        self.bits.hash(state);
-    }
-}
-
-impl std::borrow::Borrow<CellsBits> for CellsKey {
-    fn borrow(&self) -> &CellsBits {
-        &self.bits
+        Some(key)
     }
 }
 
