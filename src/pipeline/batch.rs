@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -122,9 +122,9 @@ struct Unit {
     /// The recogniser of `cfg`, shared with the units whose configurations give the
     /// same one.
     rec: Option<Arc<Recogniser>>,
-    /// The unit's folder being read while the city's own files are split (see
-    /// [`preload_one`]), and when that began.
-    preloaded: Option<(Instant, std::thread::JoinHandle<std::io::Result<Inputs>>)>,
+    /// The unit's folder, queued to be read while the city's own files are split
+    /// (see [`start_preloading`]).
+    preloaded: Option<Preload>,
 }
 
 impl Unit {
@@ -144,18 +144,47 @@ impl Unit {
     }
 }
 
-/// Starts reading one unit's folder on a thread of its own, to be picked up by
-/// [`read_unit`]: the city's own files (`city_bytes` of them) are then read and split
-/// on one thread while the other reads that folder, instead of every unit waiting for
-/// them. Only with `jobs` of two or more (one thread each). The folder is read as
-/// `read_unit` reads it, so nothing else changes.
+/// A unit's folder queued to be read ahead, by the preloading thread or, if that has
+/// not begun it, by the unit's own worker: whichever claims it first reads it.
+struct Preload {
+    claimed: Arc<AtomicBool>,
+    read: std::sync::mpsc::Receiver<(Instant, std::io::Result<Inputs>)>,
+}
+
+impl Preload {
+    /// The folder as read ahead, and when that began; `None` when it was not (the
+    /// caller reads it now). Waits while the preloading thread is still at it.
+    fn take(self) -> Option<(Instant, std::io::Result<Inputs>)> {
+        if !self.claimed.swap(true, Ordering::AcqRel) {
+            return None;
+        }
+        // A preloading thread that panicked dropped its end: the folder is read again
+        // by the unit's worker, which reports the failure as the unit's.
+        self.read.recv().ok()
+    }
+
+    /// Whether the preloading thread has taken (or finished) this folder.
+    fn begun(&self) -> bool {
+        self.claimed.load(Ordering::Acquire)
+    }
+}
+
+/// The city's own files are read and split on the main thread before any unit can
+/// run; meanwhile one thread reads unit folders ahead, one after another, until told
+/// to stop (the split is done). Only with `jobs` of two or more. Returns the flag that
+/// stops it.
 ///
-/// The unit is the smallest whose folder is no smaller than the city's files (about
-/// as much work, so neither thread waits long for the other), else the largest: not
-/// simply the largest, whose peak memory would then come on top of the city files'.
-fn preload_one(units: &mut BTreeMap<String, Unit>, jobs: usize, city_bytes: u64) {
+/// First the smallest folder no smaller than the city's files (about as much work,
+/// else the largest), then the smallest folders: a folder read ahead is held until its
+/// unit runs (such units run first), and small ones hold little; the largest is never
+/// read ahead, its peak memory would come on top of the city files'.
+fn start_preloading(
+    units: &mut BTreeMap<String, Unit>,
+    jobs: usize,
+    city_bytes: u64,
+) -> Option<Arc<AtomicBool>> {
     if jobs < 2 {
-        return;
+        return None;
     }
     let mut sized: Vec<(u64, &mut Unit)> = units
         .values_mut()
@@ -163,22 +192,41 @@ fn preload_one(units: &mut BTreeMap<String, Unit>, jobs: usize, city_bytes: u64)
         .map(|u| (folder_bytes(u), u))
         .collect();
     sized.sort_by_key(|(bytes, _)| *bytes);
-    let at = sized
+    let first = sized
         .iter()
         .position(|(bytes, _)| *bytes >= city_bytes)
         .unwrap_or(sized.len().saturating_sub(1));
-    let Some((_, unit)) = sized.into_iter().nth(at) else {
-        return;
-    };
-    let Some(dir) = unit.dir.clone() else {
-        return;
-    };
-    let (cfg, name) = (unit.cfg.clone(), unit.name.clone());
-    let started = Instant::now();
-    let handle = std::thread::spawn(move || {
-        load::load_folder(&dir, &cfg, Some(&name), load::Subfolders::NameOnly)
+    let largest = sized.len().saturating_sub(1);
+    let order = std::iter::once(first).chain((0..largest).filter(|&i| i != first));
+    let mut queue = Vec::new();
+    for i in order {
+        let Some((_, unit)) = sized.get_mut(i) else {
+            continue;
+        };
+        let Some(dir) = unit.dir.clone() else {
+            continue;
+        };
+        let claimed = Arc::new(AtomicBool::new(false));
+        let (send, read) = std::sync::mpsc::channel();
+        unit.preloaded = Some(Preload {
+            claimed: Arc::clone(&claimed),
+            read,
+        });
+        queue.push((dir, unit.cfg.clone(), unit.name.clone(), claimed, send));
+    }
+    let stop = Arc::new(AtomicBool::new(false));
+    let stopped = Arc::clone(&stop);
+    std::thread::spawn(move || {
+        for (dir, cfg, name, claimed, send) in queue {
+            if stopped.load(Ordering::Acquire) || claimed.swap(true, Ordering::AcqRel) {
+                break;
+            }
+            let started = Instant::now();
+            let read = load::load_folder(&dir, &cfg, Some(&name), load::Subfolders::NameOnly);
+            let _ = send.send((started, read));
+        }
     });
-    unit.preloaded = Some((started, handle));
+    Some(stop)
 }
 
 /// The bytes of a unit folder's files (0 for a unit without a folder).
@@ -450,9 +498,11 @@ fn discover_units(
         .filter_map(|p| std::fs::metadata(p).ok())
         .map(|m| m.len())
         .sum();
-    if city_bytes > 0 {
-        preload_one(&mut units, req.jobs, city_bytes);
-    }
+    let preloading = if city_bytes > 0 {
+        start_preloading(&mut units, req.jobs, city_bytes)
+    } else {
+        None
+    };
     let rec = Recogniser::new(root_cfg);
     for file in entries.iter().filter(|p| p.is_file()) {
         let name = display_name(file);
@@ -468,6 +518,10 @@ fn discover_units(
                 "Den användes inte. Lägg den i en förvaltnings mapp om den hör till en förvaltning.",
             ));
         }
+    }
+    // The units run next; a folder not begun is read by its own unit's worker.
+    if let Some(stop) = preloading {
+        stop.store(true, Ordering::Release);
     }
     let mut list: Vec<Unit> = units.into_values().collect();
     list.extend(refused);
@@ -823,7 +877,7 @@ fn largest_first(list: &[Unit], weights: &[u64]) -> Vec<usize> {
         .iter()
         .zip(weights)
         .enumerate()
-        .map(|(i, (u, w))| (u.preloaded.is_some(), *w, i))
+        .map(|(i, (u, w))| (u.preloaded.as_ref().is_some_and(Preload::begun), *w, i))
         .collect();
     order.sort_by(|a, b| b.0.cmp(&a.0).then(b.1.cmp(&a.1)).then(a.2.cmp(&b.2)));
     order.into_iter().map(|(_, _, i)| i).collect()
@@ -879,14 +933,10 @@ fn read_unit(
         Some(rec) => Arc::clone(rec),
         None => Arc::new(Recogniser::new(&unit.cfg)),
     };
-    let folder = match unit.preloaded.take() {
-        Some((started, handle)) => {
+    let folder = match unit.preloaded.take().and_then(Preload::take) {
+        Some((started, read)) => {
             clock = started;
-            Some(
-                handle
-                    .join()
-                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
-            )
+            Some(read)
         }
         None => unit.dir.as_deref().map(|dir| {
             load::load_folder_with(
@@ -1118,6 +1168,48 @@ mod tests {
         assert!(flight.take().is_none());
         let state = flight.state.lock().unwrap_or_else(|e| e.into_inner());
         assert_eq!((state.running, state.weight), (0, 0));
+    }
+
+    /// A folder queued for reading ahead is read once: by the preloading thread when it
+    /// claimed it first (its unit then waits for that read), else by the unit's worker,
+    /// which the preloading thread then leaves alone.
+    #[test]
+    fn a_preloaded_folder_is_read_by_whoever_claims_it_first() {
+        let queued = || {
+            let claimed = Arc::new(AtomicBool::new(false));
+            let (send, read) = std::sync::mpsc::channel();
+            let preload = Preload {
+                claimed: Arc::clone(&claimed),
+                read,
+            };
+            (preload, claimed, send)
+        };
+        // Not begun: the worker reads the folder itself, and has claimed it.
+        let (preload, claimed, _send) = queued();
+        assert!(!preload.begun());
+        assert!(preload.take().is_none());
+        assert!(claimed.swap(true, Ordering::AcqRel));
+        // Begun by the preloading thread: the worker waits for its read.
+        let (preload, claimed, send) = queued();
+        assert!(!claimed.swap(true, Ordering::AcqRel));
+        assert!(preload.begun());
+        let reader = std::thread::spawn(move || {
+            let mut inputs = Inputs::default();
+            inputs.problems.push(Problem::note(
+                crate::model::Place::file("Åtgärdsplan – Östermalm.xlsx"),
+                "läst i förväg",
+                "",
+            ));
+            send.send((Instant::now(), Ok(inputs))).ok();
+        });
+        let (_, read) = preload.take().expect("the preloaded read");
+        assert_eq!(read.map(|i| i.problems.len()).ok(), Some(1));
+        reader.join().ok();
+        // Begun, but the preloading thread died: the worker reads the folder itself.
+        let (preload, claimed, send) = queued();
+        claimed.store(true, Ordering::Release);
+        drop(send);
+        assert!(preload.take().is_none());
     }
 
     /// With one thread the units run one at a time in order, whatever their size.
