@@ -108,7 +108,8 @@ impl Timings {
 struct Unit {
     name: String,
     dir: Option<PathBuf>,
-    cfg: Config,
+    /// Shared with the units whose configuration is loaded from the same files.
+    cfg: Arc<Config>,
     sources: Vec<String>,
     /// Parts of city-wide files: (display name, sha256, sheet).
     /// Its parts of city-wide files (file, SHA-256, sheet), packed while they wait.
@@ -128,7 +129,7 @@ struct Unit {
 }
 
 impl Unit {
-    fn new(name: String, dir: Option<PathBuf>, cfg: Config, sources: Vec<String>) -> Unit {
+    fn new(name: String, dir: Option<PathBuf>, cfg: Arc<Config>, sources: Vec<String>) -> Unit {
         Unit {
             name,
             dir,
@@ -212,7 +213,7 @@ fn start_preloading(
             claimed: Arc::clone(&claimed),
             read,
         });
-        queue.push((dir, unit.cfg.clone(), unit.name.clone(), claimed, send));
+        queue.push((dir, Arc::clone(&unit.cfg), unit.name.clone(), claimed, send));
     }
     let stop = Arc::new(AtomicBool::new(false));
     let stopped = Arc::clone(&stop);
@@ -465,7 +466,7 @@ fn discover_units(
         let (cfg, sources, failed) = match unit_config(req.root, dir, req.config, &mut loaded) {
             Ok((cfg, sources)) => (cfg, sources, None),
             Err(e) => (
-                root_cfg.clone(),
+                Arc::new(root_cfg.clone()),
                 config_sources(&[]),
                 Some(format!("fel: {e}")),
             ),
@@ -690,7 +691,7 @@ fn city_unit<'u>(
         Unit::new(
             crate::privacy::clean_name(&crate::textnorm::nfc_name(administration)),
             None,
-            root_cfg.clone(),
+            Arc::new(root_cfg.clone()),
             config_sources(&[]),
         )
     })
@@ -707,14 +708,14 @@ fn row_list(rows: &[u32]) -> String {
 /// A `unit` name set only at the root is not inherited: it would name every unit the same.
 /// Configurations loaded so far, by the files they were merged from: most units have
 /// no file of their own and share the root's, which is then parsed once, not per unit.
-type LoadedConfigs = Vec<(Vec<PathBuf>, Config)>;
+type LoadedConfigs = Vec<(Vec<PathBuf>, Arc<Config>)>;
 
 fn unit_config(
     root: &Path,
     dir: &Path,
     explicit: Option<&Path>,
     loaded: &mut LoadedConfigs,
-) -> Result<(Config, Vec<String>), Error> {
+) -> Result<(Arc<Config>, Vec<String>), Error> {
     let root_local = root.join("genomgang.toml");
     let local = dir.join("genomgang.toml");
     let files: Vec<&Path> = [Some(root_local.as_path()), Some(local.as_path()), explicit]
@@ -723,18 +724,22 @@ fn unit_config(
         .filter(|p| p.is_file())
         .collect();
     let mut cfg = match loaded.iter().find(|(from, _)| from.iter().eq(files.iter())) {
-        Some((_, cfg)) => cfg.clone(),
+        Some((_, cfg)) => Arc::clone(cfg),
         None => {
-            let cfg = Config::load(&files)?;
-            loaded.push((files.iter().map(|p| p.to_path_buf()).collect(), cfg.clone()));
+            let cfg = Arc::new(Config::load(&files)?);
+            loaded.push((files.iter().map(|p| p.to_path_buf()).collect(), Arc::clone(&cfg)));
             cfg
         }
     };
-    cfg.unit = cfg
+    // The unit name its own file gives; a copy only for a unit that has one.
+    let unit = cfg
         .unit_by_file
         .iter()
         .find(|(file, _)| *file == local)
         .map(|(_, unit)| unit.clone());
+    if cfg.unit != unit {
+        Arc::make_mut(&mut cfg).unit = unit;
+    }
     Ok((cfg, config_sources(&files)))
 }
 
