@@ -212,7 +212,10 @@ impl PartReader<'_> {
     /// How much to ask for next: what the zip says is left (and one byte more, to
     /// see the end), at least a page and at most a chunk (a part may lie about its size).
     fn next_want(&self) -> usize {
-        let left = self.declared.saturating_sub(self.inflated).saturating_add(1);
+        let left = self
+            .declared
+            .saturating_sub(self.inflated)
+            .saturating_add(1);
         usize::try_from(left).unwrap_or(CHUNK).clamp(4096, CHUNK)
     }
 

@@ -3,8 +3,8 @@
 
 use std::cell::RefCell;
 
-use crate::ingest::Cell;
 use crate::fasthash::TextMemo;
+use crate::ingest::Cell;
 use crate::model::sheet::{Row, SheetReader};
 use crate::model::{PersonIds, PersonIdsBuilder};
 use crate::textnorm::{norm_id, norm_id_into, normalize};

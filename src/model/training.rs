@@ -6,12 +6,11 @@ use std::sync::Arc;
 use chrono::NaiveDate;
 
 use crate::config::Config;
-use crate::fasthash::{FxHashMap, FxHashSet};
+use crate::fasthash::{FxHashMap, FxHashSet, TextMemo};
 use crate::ingest::header::Recogniser;
 use crate::ingest::value::parse_datetime;
 use crate::ingest::Cell;
 use crate::model::roster::identified;
-use crate::fasthash::TextMemo;
 use crate::model::sheet::SheetReader;
 use crate::model::{PersonIds, Severity};
 use crate::textnorm::normalize;

@@ -727,7 +727,10 @@ fn unit_config(
         Some((_, cfg)) => Arc::clone(cfg),
         None => {
             let cfg = Arc::new(Config::load(&files)?);
-            loaded.push((files.iter().map(|p| p.to_path_buf()).collect(), Arc::clone(&cfg)));
+            loaded.push((
+                files.iter().map(|p| p.to_path_buf()).collect(),
+                Arc::clone(&cfg),
+            ));
             cfg
         }
     };
