@@ -342,8 +342,9 @@ impl Config {
     /// The shipped defaults.
     pub fn default_config() -> Config {
         // The default file and the catalogue are part of the binary and covered by tests.
-        let mut cfg: Config =
-            toml::from_str(DEFAULT_TOML).expect("templates/genomgang.toml is valid");
+        let mut cfg: Config = toml::Value::Table(default_table())
+            .try_into()
+            .expect("templates/genomgang.toml is valid");
         cfg.use_catalogue(Catalogue::builtin())
             .expect("the catalogue fits the default configuration");
         cfg

@@ -267,13 +267,19 @@ mod tests {
         out
     }
 
-    #[test]
-    fn parts_split_as_read_are_the_parts_of_the_whole_sheet() {
+    /// The default recogniser, and limits that stream a sheet after 300 rows.
+    fn streaming_setup() -> (Limits, Recogniser) {
+        let cfg = Config::default_config();
         let limits = Limits {
             stream_after_rows: 300,
-            ..Config::default_config().limits
+            ..cfg.limits.clone()
         };
-        let rec = Recogniser::new(&Config::default_config());
+        (limits, Recogniser::new(&cfg))
+    }
+
+    #[test]
+    fn parts_split_as_read_are_the_parts_of_the_whole_sheet() {
+        let (limits, rec) = streaming_setup();
         let log = city_log(5_000);
         for (bytes, ext) in [(csv_of(&log), "csv"), (xlsx_of(&log), "xlsx")] {
             assert!(streams(bytes.clone(), ext, &limits, &rec), "{ext}");
@@ -295,11 +301,7 @@ mod tests {
     /// split as before. Both give the parts of the sheet read whole.
     #[test]
     fn merged_ranges_give_the_parts_of_the_whole_sheet() {
-        let limits = Limits {
-            stream_after_rows: 300,
-            ..Config::default_config().limits
-        };
-        let rec = Recogniser::new(&Config::default_config());
+        let (limits, rec) = streaming_setup();
         let log = city_log(2_000);
         let title = xlsx_with(&log, &[(0, 0, 0, 6)]);
         assert!(streams(title.clone(), "xlsx", &limits, &rec));

@@ -511,6 +511,11 @@ pub(crate) fn fit_wrapped_rows(
 /// column width in widths of the digit 0 of Calibri 11). Word wrap is simulated with
 /// approximate Calibri letter widths, so a row is neither clipped nor left half empty.
 pub(crate) fn wrapped_lines(text: &str, width: f64) -> u32 {
+    wrapped_lines_with(text, width, word_width)
+}
+
+/// [`wrapped_lines`] with a given measure of a word's width.
+fn wrapped_lines_with(text: &str, width: f64, word_width: impl Fn(&str) -> f64) -> u32 {
     let capacity = (width - 0.5).max(1.0);
     text.split('\n')
         .map(|paragraph| {
@@ -693,32 +698,7 @@ mod tests {
 
     /// The measure as first written: each word's letters summed through `char_width`.
     fn wrapped_lines_by_chars(text: &str, width: f64) -> u32 {
-        let capacity = (width - 0.5).max(1.0);
-        text.split('\n')
-            .map(|paragraph| {
-                let mut lines = 1u32;
-                let mut used = 0.0f64;
-                for word in paragraph.split(' ') {
-                    let w: f64 = word.chars().map(char_width).sum();
-                    let needed = if used == 0.0 {
-                        w
-                    } else {
-                        used + char_width(' ') + w
-                    };
-                    if needed <= capacity || used == 0.0 {
-                        used = needed;
-                        while used > capacity {
-                            lines += 1;
-                            used -= capacity;
-                        }
-                    } else {
-                        lines += 1;
-                        used = w;
-                    }
-                }
-                lines
-            })
-            .sum()
+        wrapped_lines_with(text, width, |word| word.chars().map(char_width).sum())
     }
 
     #[test]
