@@ -13,6 +13,8 @@
 //! rows costs no more than its first [`SAMPLE_ROWS`].
 
 use std::borrow::Cow;
+use std::cell::RefCell;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use crate::config::Config;
 use crate::fasthash::FxHashMap;
@@ -40,6 +42,9 @@ pub struct Vocabularies {
     statuses: Vec<String>,
     /// Course name keys of the mandatory courses.
     courses: Vec<String>,
+    /// Which vocabularies these are (one number per `new`): the memo of classified
+    /// texts holds the kinds of one configuration at a time.
+    id: u64,
 }
 
 /// Account states of identity systems: enabled, disabled, guests.
@@ -101,6 +106,7 @@ impl Vocabularies {
             .map(|s| course_key(s))
             .filter(|s| s.chars().count() >= 3)
             .collect();
+        static NEXT_ID: AtomicU64 = AtomicU64::new(1);
         Vocabularies {
             categories,
             padded_categories,
@@ -108,6 +114,7 @@ impl Vocabularies {
             generic_categories,
             statuses,
             courses,
+            id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
         }
     }
 
@@ -320,6 +327,38 @@ struct TextKind {
     fraction: bool,
 }
 
+/// Distinct texts whose kinds a thread remembers; the memo starts over when full.
+const KIND_MEMO_LIMIT: usize = 16_384;
+
+thread_local! {
+    /// Texts classified on this thread, for the vocabularies numbered by the first
+    /// field: the same dates, names, statuses and courses stand in the sampled rows of
+    /// one unit's roster, training lists and city-wide files.
+    static KINDS: RefCell<(u64, FxHashMap<Box<str>, TextKind>)> =
+        RefCell::new((0, FxHashMap::default()));
+}
+
+/// [`classify`], remembered per distinct text.
+fn classify_memo(text: &str, vocab: &Vocabularies) -> TextKind {
+    KINDS.with(|memo| {
+        let mut memo = memo.borrow_mut();
+        let (id, kinds) = &mut *memo;
+        if *id != vocab.id {
+            kinds.clear();
+            *id = vocab.id;
+        }
+        if let Some(kind) = kinds.get(text) {
+            return *kind;
+        }
+        let kind = classify(text, vocab);
+        if kinds.len() >= KIND_MEMO_LIMIT {
+            kinds.clear();
+        }
+        kinds.insert(text.into(), kind);
+        kind
+    })
+}
+
 fn classify(text: &str, vocab: &Vocabularies) -> TextKind {
     let t = text.trim();
     let norm = normalize(t);
@@ -332,8 +371,14 @@ fn classify(text: &str, vocab: &Vocabularies) -> TextKind {
     let date = if number.is_some() || !digits {
         None
     } else {
+        // The order only tells slash dates apart: without a "/" month first reads
+        // as day first did.
         parse_datetime_text_as(t, DateOrder::DayFirst)
-            .or_else(|| parse_datetime_text_as(t, DateOrder::MonthFirst))
+            .or_else(|| {
+                t.contains('/')
+                    .then(|| parse_datetime_text_as(t, DateOrder::MonthFirst))
+                    .flatten()
+            })
             .map(|(_, s)| s)
     };
     let level =
@@ -469,7 +514,7 @@ fn profile_column<'a>(
     }
     p.distinct = texts.len();
     for (text, count) in texts {
-        let k = classify(text, vocab);
+        let k = classify_memo(text, vocab);
         if let Some(shape) = k.date {
             p.dates += count;
             *shapes.entry(shape).or_default() += count;
@@ -795,6 +840,42 @@ mod tests {
         }
         // The texts do reach the categories (the comparison is not of all-false kinds).
         assert!(categories > 500, "{categories}");
+    }
+
+    #[test]
+    fn remembered_kinds_are_those_of_the_vocabularies_asked() {
+        let with_courses = Vocabularies::new(&Config::default_config());
+        let mut cfg = Config::default_config();
+        cfg.training.mandatory.clear();
+        cfg.incidents.categories.clear();
+        let without = Vocabularies::new(&cfg);
+        let texts = [
+            "Grundutbildning informationssäkerhet",
+            "Nätfiske – misstänkt länk",
+            "2025-03-14",
+            "03/14/2025",
+            "Åsa Öberg",
+        ];
+        let course = |v: &Vocabularies| classify_memo(texts[0], v).course;
+        // Each vocabulary asked in turn on one thread: the memo never answers for the
+        // other one.
+        for _ in 0..3 {
+            for (i, t) in texts.iter().enumerate() {
+                for v in [&with_courses, &without] {
+                    assert_eq!(
+                        kind_fields(&classify_memo(t, v)),
+                        kind_fields(&classify(t, v)),
+                        "{i}: {t:?}"
+                    );
+                }
+            }
+        }
+        assert!(course(&with_courses));
+        assert!(!course(&without));
+        assert_eq!(
+            classify_memo(texts[3], &without).date,
+            Some(DateShape::Slash)
+        );
     }
 
     fn col(values: &[&str]) -> ColumnProfile {
