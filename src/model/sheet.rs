@@ -189,9 +189,15 @@ impl<'a> SheetReader<'a> {
     ) -> Vec<Row<'a>> {
         let header: Vec<String> = map.headers.iter().map(|h| normalize(h)).collect();
         let key_cols: Vec<usize> = map.roles.values().copied().collect();
-        let is_data = |cells: &[Cell]| {
+        // Per column, whether a text normalises to its heading: a status column under
+        // "Status" holds "Slutförd" and "Startad" on every row, one shared text each.
+        let mut heading_memo: Vec<TextMemo<bool>> = header
+            .iter()
+            .map(|_| TextMemo::bounded(HEADING_MEMO_LIMIT))
+            .collect();
+        let mut is_data = |cells: &[Cell]| {
             cells.iter().any(|c| !c.is_empty())
-                && !is_repeated_header(cells, &header)
+                && !is_repeated_header(cells, &header, &mut heading_memo)
                 && !is_totals_row(cells, &key_cols)
         };
         let row = |index: usize| Row {
@@ -467,7 +473,12 @@ fn first_alnum_lower(text: &str) -> Option<char> {
         .and_then(|c| c.to_lowercase().next())
 }
 
-fn is_repeated_header(cells: &[Cell], header: &[String]) -> bool {
+/// Distinct texts per column whose comparison with the heading is remembered.
+const HEADING_MEMO_LIMIT: usize = 256;
+
+/// `header` holds the normalised headings; `memo`, one per heading, what earlier rows'
+/// texts gave.
+fn is_repeated_header(cells: &[Cell], header: &[String], memo: &mut [TextMemo<bool>]) -> bool {
     let mut same = 0;
     let mut filled = 0;
     for (i, c) in cells.iter().enumerate() {
@@ -475,15 +486,29 @@ fn is_repeated_header(cells: &[Cell], header: &[String]) -> bool {
             continue;
         }
         filled += 1;
-        if header.get(i).is_some_and(|h| {
-            !h.is_empty()
-                && match c {
-                    // Only a text cell can repeat a header; most data cells differ in
-                    // their first letter, so compare that before normalising.
-                    Cell::Text(t) => first_alnum_lower(t) == h.chars().next() && *h == normalize(t),
-                    _ => false,
+        let Some(h) = header.get(i).filter(|h| !h.is_empty()) else {
+            continue;
+        };
+        // Only a text cell can repeat a header; most data cells differ in their first
+        // letter, so compare that before normalising.
+        let Cell::Text(t) = c else {
+            continue;
+        };
+        if first_alnum_lower(t) != h.chars().next() {
+            continue;
+        }
+        let is_heading = match memo.get_mut(i) {
+            Some(memo) => match memo.get(t, t) {
+                Some(known) => known,
+                None => {
+                    let known = *h == normalize(t);
+                    memo.insert(t, t, known);
+                    known
                 }
-        }) {
+            },
+            None => *h == normalize(t),
+        };
+        if is_heading {
             same += 1;
         }
     }
@@ -567,6 +592,27 @@ fn is_totals_row(cells: &[Cell], key_cols: &[usize]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_repeated_header_is_known_by_its_shared_texts_as_by_their_content() {
+        let header: Vec<String> = ["Namn", "Status", "Slutförd"]
+            .iter()
+            .map(|h| normalize(h))
+            .collect();
+        let text = |t: &str| Cell::Text(Arc::from(t));
+        // One shared text per distinct value, as a workbook's shared strings give them.
+        let (status, started, done) = (text("STATUS"), text("Startad"), text("2025–03–14"));
+        let heading_row = vec![text("Namn"), status.clone(), text("Slutförd")];
+        let data_row = vec![text("Åsa Öberg"), started.clone(), done.clone()];
+        let half_row = vec![text("Nils Ökvist"), status.clone(), done.clone()];
+        let mut memo: Vec<TextMemo<bool>> = header.iter().map(|_| TextMemo::default()).collect();
+        for _ in 0..3 {
+            for (row, repeated) in [(&heading_row, true), (&data_row, false), (&half_row, false)] {
+                assert_eq!(is_repeated_header(row, &header, &mut memo), repeated);
+                assert_eq!(is_repeated_header(row, &header, &mut []), repeated);
+            }
+        }
+    }
 
     #[test]
     fn the_quick_totals_check_passes_every_label_normalize_could_call_totals() {
