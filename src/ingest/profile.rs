@@ -855,6 +855,10 @@ mod tests {
             "2025-03-14",
             "03/14/2025",
             "Åsa Öberg",
+            "Åsa\u{a0}Öberg",
+            "−5",
+            "E\u{2010}1043",
+            "✅ Klar",
         ];
         let course = |v: &Vocabularies| classify_memo(texts[0], v).course;
         // Each vocabulary asked in turn on one thread: the memo never answers for the

@@ -602,12 +602,20 @@ mod tests {
         let text = |t: &str| Cell::Text(Arc::from(t));
         // One shared text per distinct value, as a workbook's shared strings give them.
         let (status, started, done) = (text("STATUS"), text("Startad"), text("2025–03–14"));
+        // A heading written with a non-breaking space and an emoji beside the value.
+        let spaced = text("Slutförd\u{a0}✅");
         let heading_row = vec![text("Namn"), status.clone(), text("Slutförd")];
         let data_row = vec![text("Åsa Öberg"), started.clone(), done.clone()];
         let half_row = vec![text("Nils Ökvist"), status.clone(), done.clone()];
+        let spaced_row = vec![text("NAMN"), status.clone(), spaced.clone()];
         let mut memo: Vec<TextMemo<bool>> = header.iter().map(|_| TextMemo::default()).collect();
         for _ in 0..3 {
-            for (row, repeated) in [(&heading_row, true), (&data_row, false), (&half_row, false)] {
+            for (row, repeated) in [
+                (&heading_row, true),
+                (&data_row, false),
+                (&half_row, false),
+                (&spaced_row, true),
+            ] {
                 assert_eq!(is_repeated_header(row, &header, &mut memo), repeated);
                 assert_eq!(is_repeated_header(row, &header, &mut []), repeated);
             }
