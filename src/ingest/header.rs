@@ -10,9 +10,12 @@
 //! columns (the course in a file name or title row, a breach-form export, `[[files]]
 //! set`) become constants for every row.
 
+use std::cell::RefCell;
 use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use crate::config::Config;
+use crate::fasthash::FxHashMap;
 use crate::ingest::evidence::{self, How, Words, TAKE, WEAK};
 use crate::ingest::profile::{self, ColumnProfile, Vocabularies};
 use crate::ingest::value::Cell;
@@ -320,6 +323,9 @@ struct RoleSyns {
     written: Vec<String>,
     norm: Vec<String>,
     words: Vec<Words>,
+    /// This role's place among all of the recogniser's (in every group), for the memo
+    /// of heading evidence.
+    slot: usize,
 }
 
 /// Roles of person identifiers and organisation: never found inside longer headings,
@@ -391,6 +397,45 @@ pub struct Recogniser {
     course_prefixes: Vec<String>,
     /// The roles' value vocabularies, for column profiles.
     vocab: Vocabularies,
+    /// Which synonyms these are: a number of its own for every recogniser made or
+    /// changed (`new`, `with_columns`), so remembered evidence is never another's.
+    id: u64,
+    /// How many roles there are in all groups (`RoleSyns::slot` is below it).
+    slots: usize,
+}
+
+/// Recognisers made so far, to number them.
+static RECOGNISERS: AtomicU64 = AtomicU64::new(1);
+
+/// The best evidence of a heading for a role: the match and the synonym's index.
+type Evidence = Option<(evidence::Match, usize)>;
+
+/// Distinct headings whose evidence a thread remembers; the memo starts over when full.
+const EVIDENCE_MEMO_LIMIT: usize = 4096;
+
+/// Per heading (its [`evidence_key`]), the evidence for each role slot found so far, for
+/// one recogniser: the exports of one system repeat their headings in every unit's
+/// folder, and the kinds tried on one sheet share roles.
+#[derive(Default)]
+struct RememberedEvidence {
+    recogniser: u64,
+    headings: FxHashMap<String, Vec<Option<Evidence>>>,
+}
+
+thread_local! {
+    static EVIDENCE: RefCell<RememberedEvidence> = RefCell::new(RememberedEvidence::default());
+}
+
+/// What a heading's evidence depends on: its normalised text and its stems (which the
+/// camelCase split can make differ for the same normalised text).
+fn evidence_key(w: &Words) -> String {
+    let mut key = String::with_capacity(w.norm.len() * 2 + 1);
+    key.push_str(&w.norm);
+    for stem in &w.stems {
+        key.push('\u{1f}');
+        key.push_str(stem);
+    }
+    key
 }
 
 impl Recogniser {
@@ -407,6 +452,7 @@ impl Recogniser {
                     written: syns.clone(),
                     norm: syns.iter().map(|s| normalize(s)).collect(),
                     words: syns.iter().map(|s| Words::of(s)).collect(),
+                    slot: 0,
                 })
                 .collect();
             // Person roles are tried in priority order; others in table order.
@@ -414,6 +460,11 @@ impl Recogniser {
                 list.sort_by_key(|r| person_priority(&r.role).unwrap_or(99));
             }
             groups.insert(group.clone(), list);
+        }
+        let mut slots = 0;
+        for r in groups.values_mut().flatten() {
+            r.slot = slots;
+            slots += 1;
         }
         let mandatory = cfg
             .training
@@ -432,6 +483,8 @@ impl Recogniser {
                 .iter()
                 .map(|p| p.to_lowercase())
                 .collect(),
+            id: RECOGNISERS.fetch_add(1, Ordering::Relaxed),
+            slots,
         }
     }
 
@@ -462,6 +515,7 @@ impl Recogniser {
     /// and no other role claims them.
     pub fn with_columns(&self, columns: &BTreeMap<String, String>) -> Recogniser {
         let mut rec = self.clone();
+        rec.id = RECOGNISERS.fetch_add(1, Ordering::Relaxed);
         for (header, role) in columns {
             let h = normalize(header);
             rec.configured.push(h.clone());
@@ -488,6 +542,35 @@ impl Recogniser {
             }
         }
         rec
+    }
+
+    /// The evidence remembered on this thread for a heading (its key and one entry per
+    /// role slot; `None` where not yet found), taken out of the memo until
+    /// [`Recogniser::keep_evidence`] puts it back.
+    fn remembered_evidence(&self, w: &Words) -> (String, Vec<Option<Evidence>>) {
+        let key = evidence_key(w);
+        let known = EVIDENCE.with(|memo| {
+            let mut memo = memo.borrow_mut();
+            if memo.recogniser != self.id {
+                memo.headings.clear();
+                memo.recogniser = self.id;
+            }
+            memo.headings.remove(&key)
+        });
+        let known = known.unwrap_or_else(|| vec![None; self.slots]);
+        (key, known)
+    }
+
+    fn keep_evidence(&self, (key, known): (String, Vec<Option<Evidence>>)) {
+        EVIDENCE.with(|memo| {
+            let mut memo = memo.borrow_mut();
+            if memo.recogniser == self.id {
+                if memo.headings.len() >= EVIDENCE_MEMO_LIMIT {
+                    memo.headings.clear();
+                }
+                memo.headings.insert(key, known);
+            }
+        });
     }
 
     /// True when a normalised heading is some role's synonym.
@@ -998,23 +1081,15 @@ impl Recogniser {
             if normalized[i].is_empty() || exact_cols.contains(&i) {
                 continue;
             }
+            let mut known = self.remembered_evidence(w);
             for (order, r) in ordered.iter().enumerate() {
                 if roles.contains_key(&r.role) {
                     continue;
                 }
-                let contain = !EXACT_ONLY_ROLES.contains(&r.role.as_str());
-                let flag = FLAG_ROLES.contains(&r.role.as_str());
-                let best = r
-                    .words
-                    .iter()
-                    .enumerate()
-                    .filter_map(|(k, syn)| {
-                        let m =
-                            evidence::score(w, syn, contain && !(flag && syn.stems.len() == 1))?;
-                        Some((m, k))
-                    })
-                    .chain(unit_compound(r, &normalized[i]))
-                    .max_by_key(|(m, k)| (m.score, usize::MAX - k));
+                let best = match &mut known.1[r.slot] {
+                    Some(best) => best.clone(),
+                    empty => empty.insert(best_evidence(r, w, &normalized[i])).clone(),
+                };
                 if let Some((m, k)) = best {
                     let mut s = m.score;
 
@@ -1039,6 +1114,7 @@ impl Recogniser {
                     }
                 }
             }
+            self.keep_evidence(known);
         }
         cands.sort_by_key(|(s, col, order, ..)| (std::cmp::Reverse(*s), *col, *order));
         let mut col_spans: BTreeMap<usize, Vec<(usize, usize)>> = BTreeMap::new();
@@ -1338,6 +1414,22 @@ fn course_key(text: &str) -> String {
 /// A Swedish compound names its kind last: "Anställningsenhet" and
 /// "Organisationsenhet" are units, "Enhetschef" is not. A one-word heading ending in a
 /// unit synonym of five letters or more is taken as the unit.
+/// The best evidence of heading `w` (normalised: `norm`) for role `r`: the synonym that
+/// matches best, or the unit compound ("Förvaltningsenhet").
+fn best_evidence(r: &RoleSyns, w: &Words, norm: &str) -> Evidence {
+    let contain = !EXACT_ONLY_ROLES.contains(&r.role.as_str());
+    let flag = FLAG_ROLES.contains(&r.role.as_str());
+    r.words
+        .iter()
+        .enumerate()
+        .filter_map(|(k, syn)| {
+            let m = evidence::score(w, syn, contain && !(flag && syn.stems.len() == 1))?;
+            Some((m, k))
+        })
+        .chain(unit_compound(r, norm))
+        .max_by_key(|(m, k)| (m.score, usize::MAX - k))
+}
+
 fn unit_compound(r: &RoleSyns, heading: &str) -> Option<(evidence::Match, usize)> {
     if r.role != "unit" || heading.contains(' ') {
         return None;
@@ -1597,6 +1689,58 @@ mod tests {
 
     fn rec() -> Recogniser {
         Recogniser::new(&Config::default_config())
+    }
+
+    #[test]
+    fn remembered_evidence_is_each_recognisers_own() {
+        let rows = vec![
+            row(&[
+                "Medarbetare",
+                "E‑post",
+                "Modul e‑learning",
+                "Slutförd – datum",
+                "Resultat",
+            ]),
+            row(&[
+                "Åsa Öberg",
+                "asa@example.se",
+                "Grundkurs ✅",
+                "2025‑03‑14",
+                "Godkänd",
+            ]),
+            row(&[
+                "Nils Ökvist",
+                "nils@example.se",
+                "Grundkurs ✅",
+                "2025‑03‑15",
+                "Underkänd",
+            ]),
+        ];
+        let base = rec();
+        // "Modul" named as the course: the heading "Modul e-learning" holds it, so its
+        // evidence for the course differs between the two recognisers.
+        let taught = base.with_columns(&BTreeMap::from([(
+            "Modul".to_string(),
+            "course".to_string(),
+        )]));
+        let read = |r: &Recogniser| match r.recognise(&rows) {
+            Ok(m) => format!("{:?} {:?} {:?}", m.kind, m.roles, m.decisions),
+            Err(e) => e,
+        };
+        // On a thread of their own each starts with nothing remembered.
+        let fresh: Vec<String> = std::thread::scope(|s| {
+            [&base, &taught]
+                .map(|r| s.spawn(move || read(r)))
+                .map(|h| h.join().unwrap())
+                .to_vec()
+        });
+        assert!(!fresh[0].contains("\"course\": 2"), "{}", fresh[0]);
+        assert!(fresh[1].contains("\"course\": 2"), "{}", fresh[1]);
+        // On one thread, in turn: the memo answers each with its own evidence.
+        for _ in 0..3 {
+            assert_eq!(read(&base), fresh[0]);
+            assert_eq!(read(&taught), fresh[1]);
+        }
     }
 
     #[test]
