@@ -330,31 +330,35 @@ struct TextKind {
 /// Distinct texts whose kinds a thread remembers; the memo starts over when full.
 const KIND_MEMO_LIMIT: usize = 16_384;
 
+/// Texts classified on one thread, for one set of vocabularies: the same dates, names,
+/// statuses and courses stand in the sampled rows of one unit's roster, training lists
+/// and city-wide files.
+#[derive(Default)]
+struct RememberedKinds {
+    vocabularies: u64,
+    texts: FxHashMap<Box<str>, TextKind>,
+}
+
 thread_local! {
-    /// Texts classified on this thread, for the vocabularies numbered by the first
-    /// field: the same dates, names, statuses and courses stand in the sampled rows of
-    /// one unit's roster, training lists and city-wide files.
-    static KINDS: RefCell<(u64, FxHashMap<Box<str>, TextKind>)> =
-        RefCell::new((0, FxHashMap::default()));
+    static KINDS: RefCell<RememberedKinds> = RefCell::new(RememberedKinds::default());
 }
 
 /// [`classify`], remembered per distinct text.
 fn classify_memo(text: &str, vocab: &Vocabularies) -> TextKind {
     KINDS.with(|memo| {
         let mut memo = memo.borrow_mut();
-        let (id, kinds) = &mut *memo;
-        if *id != vocab.id {
-            kinds.clear();
-            *id = vocab.id;
+        if memo.vocabularies != vocab.id {
+            memo.texts.clear();
+            memo.vocabularies = vocab.id;
         }
-        if let Some(kind) = kinds.get(text) {
+        if let Some(kind) = memo.texts.get(text) {
             return *kind;
         }
         let kind = classify(text, vocab);
-        if kinds.len() >= KIND_MEMO_LIMIT {
-            kinds.clear();
+        if memo.texts.len() >= KIND_MEMO_LIMIT {
+            memo.texts.clear();
         }
-        kinds.insert(text.into(), kind);
+        memo.texts.insert(text.into(), kind);
         kind
     })
 }
