@@ -554,6 +554,77 @@ fn plain_cell_attrs(raw: &[u8]) -> Option<[Option<&[u8]>; 3]> {
     Some(found)
 }
 
+/// A cell's start tag read in one pass by [`plain_cell_tag`].
+#[derive(Clone, Copy)]
+struct PlainCellTag<'a> {
+    /// The attributes as [`next_markup`] gives them (from the space after the name).
+    raw: &'a [u8],
+    /// `r`, `s` and `t`, as [`plain_cell_attrs`] reads them.
+    attrs: [Option<&'a [u8]>; 3],
+    empty: bool,
+    /// Where the tag ends.
+    end: usize,
+}
+
+/// `text` starts with a `<c` start tag written the plain way (attributes as
+/// [`plain_cell_attrs`] takes them, names of letters, digits, `:`, `_` and `-`, then `>`
+/// or `/>`): the tag, read in one pass. `None` for anything else, and for a tag the
+/// text cuts short: [`next_markup`] and [`plain_cell_attrs`] then read it as before,
+/// and read the same from a plain tag (a test holds the two to that).
+fn plain_cell_tag(text: &[u8]) -> Option<PlainCellTag<'_>> {
+    let rest = text.strip_prefix(b"<c")?;
+    let mut attrs: [Option<&[u8]>; 3] = [None; 3];
+    let mut i = 0;
+    loop {
+        match *rest.get(i)? {
+            b'>' => {
+                return Some(PlainCellTag {
+                    raw: &rest[..i],
+                    attrs,
+                    empty: false,
+                    end: 2 + i + 1,
+                })
+            }
+            b'/' if rest.get(i + 1) == Some(&b'>') => {
+                return Some(PlainCellTag {
+                    raw: &rest[..i],
+                    attrs,
+                    empty: true,
+                    end: 2 + i + 2,
+                })
+            }
+            b' ' => {
+                let name_start = i + 1;
+                let name_len = rest[name_start..].iter().position(|b| {
+                    !(b.is_ascii_alphanumeric() || matches!(b, b':' | b'_' | b'-'))
+                })?;
+                let eq = name_start + name_len;
+                if name_len == 0 || rest.get(eq..eq + 2)? != b"=\"" {
+                    return None;
+                }
+                let name = &rest[name_start..eq];
+                let value_start = eq + 2;
+                let len = find_byte(b'"', &rest[value_start..])?;
+                let value = &rest[value_start..value_start + len];
+                if find_byte(b'<', value).is_some() {
+                    return None;
+                }
+                i = value_start + len + 1;
+                let slot = match name {
+                    b"r" => 0,
+                    b"s" => 1,
+                    b"t" => 2,
+                    _ => continue,
+                };
+                if attrs[slot].replace(value).is_some() {
+                    return None;
+                }
+            }
+            _ => return None,
+        }
+    }
+}
+
 /// The raw value of the attribute named exactly `key`.
 fn attr<'a>(raw: &'a [u8], key: &[u8]) -> Result<Option<&'a [u8]>> {
     for pair in attrs(raw) {
@@ -1214,7 +1285,25 @@ impl Workbook {
         let mut depth = Depth::default();
         loop {
             let text = stream.rest();
-            let Some((lt, markup, mut end)) = next_markup(text, 0)? else {
+            // A cell's start tag written the plain way is read in one pass, its
+            // attributes with it; anything else (and a tag the buffer cuts) the general way.
+            let plain = match phase {
+                Phase::Data => plain_cell_tag(text),
+                _ => None,
+            };
+            let found = match plain {
+                Some(tag) => Some((
+                    0,
+                    Markup::Start {
+                        name: b"c",
+                        attrs: tag.raw,
+                        empty: tag.empty,
+                    },
+                    tag.end,
+                )),
+                None => next_markup(text, 0)?,
+            };
+            let Some((lt, markup, mut end)) = found else {
                 if stream.refill()? {
                     continue;
                 }
@@ -1295,7 +1384,9 @@ impl Workbook {
                     },
                     b"c",
                 ) => {
-                    let Some((cell, after, d)) = self.cell(text, end, raw, empty, depth)? else {
+                    let parsed = plain.map(|tag| tag.attrs);
+                    let Some((cell, after, d)) = self.cell(text, end, raw, parsed, empty, depth)?
+                    else {
                         if stream.refill()? {
                             continue;
                         }
@@ -1365,16 +1456,18 @@ impl Workbook {
 
     /// Reads the `<c>` element whose start tag ended at `from`: the cell, where the
     /// element ends and the depth after it, or `None` when the buffer ends first.
+    /// `parsed`: the `r`, `s` and `t` attributes when [`plain_cell_tag`] read them.
     fn cell(
         &self,
         text: &[u8],
         from: usize,
         raw: &[u8],
+        parsed: Option<[Option<&[u8]>; 3]>,
         empty: bool,
         mut depth: Depth,
     ) -> Result<Option<(CellRecord, usize, Depth)>> {
         let (mut reference, mut style, mut kind) = (None, None, None);
-        if let Some([r, s, t]) = plain_cell_attrs(raw) {
+        if let Some([r, s, t]) = parsed.or_else(|| plain_cell_attrs(raw)) {
             (reference, style, kind) = (r, s, t);
         } else {
             for pair in attrs(raw) {
@@ -1856,6 +1949,62 @@ mod tests {
         assert_eq!(parse_number(b"45063.5"), Some(45063.5));
     }
 
+    /// A cell's start tag read in one pass is the tag the general reader finds, with the
+    /// attributes it reads; every other tag, and every tag cut short, is left to it.
+    #[test]
+    fn a_plain_cell_tag_reads_as_the_general_reader_reads_it() {
+        let tags: [&str; 22] = [
+            "<c>",
+            "<c/>",
+            r#"<c r="A5"><v>1</v></c>"#,
+            r#"<c r="B12" s="3" t="s"><v>0</v></c>"#,
+            r#"<c t="n" r="XFD1048576"/>"#,
+            r#"<c r="C3" cm="1" s="0">"#,
+            r#"<c s="7" x:foo="a b" t="str">"#,
+            r#"<c r="D4" t="inlineStr"><is><t>Åsa – Öberg</t></is></c>"#,
+            r#"<c r="E5" x="a>b">"#,
+            r#"<c  r="A5">"#,
+            r#"<c r = "A5">"#,
+            r#"<c r='A5'>"#,
+            r#"<c r="A5" r="A6">"#,
+            r#"<c r="A<5">"#,
+            r#"<c r="A5"s="1">"#,
+            r#"<c r="A5" >"#,
+            r#"<c r="A5" />"#,
+            r#"<cols><col min="1"/></cols>"#,
+            r#"<x:c r="A5">"#,
+            r#"<c r="A5" s"#,
+            r#"<c r="A5"#,
+            "<c\tr=\"A5\">",
+        ];
+        let mut read_plain = 0;
+        for tag in tags.map(str::as_bytes) {
+            for cut in 0..=tag.len() {
+                let text = &tag[..cut];
+                let Some(plain) = plain_cell_tag(text) else {
+                    continue;
+                };
+                read_plain += 1;
+                let Ok(Some((0, Markup::Start { name, attrs, empty }, end))) = next_markup(text, 0)
+                else {
+                    panic!("{text:?}: the general reader finds no start tag");
+                };
+                assert_eq!(name, b"c", "{text:?}");
+                assert_eq!(
+                    (plain.raw, plain.empty, plain.end),
+                    (attrs, empty, end),
+                    "{text:?}"
+                );
+                assert_eq!(Some(plain.attrs), plain_cell_attrs(attrs), "{text:?}");
+            }
+        }
+        // The first nine are plain, the rest are not (or are cut short).
+        for (i, tag) in tags.map(str::as_bytes).iter().enumerate() {
+            assert_eq!(plain_cell_tag(tag).is_some(), i < 9, "{tag:?}");
+        }
+        assert!(read_plain > 40, "{read_plain}");
+    }
+
     /// A `<v>value</v></c>` cell read without walking its markup is the cell the walk
     /// reads (with a space between the tags the walk is taken).
     #[test]
@@ -1878,17 +2027,17 @@ mod tests {
             let fast = format!("<v>{}</v></c><c/>", String::from_utf8_lossy(content));
             let walked = format!("<v>{}</v> </c><c/>", String::from_utf8_lossy(content));
             let (a, a_end, a_depth) =
-                understood(book.cell(fast.as_bytes(), 0, raw, false, Depth(3))).unwrap();
+                understood(book.cell(fast.as_bytes(), 0, raw, None, false, Depth(3))).unwrap();
             let (b, b_end, b_depth) =
-                understood(book.cell(walked.as_bytes(), 0, raw, false, Depth(3))).unwrap();
+                understood(book.cell(walked.as_bytes(), 0, raw, None, false, Depth(3))).unwrap();
             assert_eq!((a.pos, &a.value), (b.pos, &b.value), "{raw:?}");
             assert_eq!((a_end + 1, a_depth), (b_end, b_depth), "{raw:?}");
             assert_eq!(&fast.as_bytes()[a_end..], b"<c/>");
         }
         // Cut before `</c>` is whole: more bytes are needed.
-        assert!(understood(book.cell(b"<v>1</v></", 0, b"", false, Depth(3))).is_none());
+        assert!(understood(book.cell(b"<v>1</v></", 0, b"", None, false, Depth(3))).is_none());
         assert!(matches!(
-            book.cell(b"<v>x</v></c>", 0, b"", false, Depth(3)),
+            book.cell(b"<v>x</v></c>", 0, b"", None, false, Depth(3)),
             Err(Failure::NotUnderstood(_))
         ));
     }
