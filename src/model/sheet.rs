@@ -468,6 +468,10 @@ pub fn describe_cell(cell: &Cell) -> String {
 
 /// The first letter or digit of a text, lowercased, as `normalize` would begin it.
 fn first_alnum_lower(text: &str) -> Option<char> {
+    // Most texts begin with an ASCII letter or digit: read without decoding.
+    if let Some(b) = text.bytes().next().filter(u8::is_ascii_alphanumeric) {
+        return Some(char::from(b.to_ascii_lowercase()));
+    }
     text.chars()
         .find(|c| c.is_alphanumeric())
         .and_then(|c| c.to_lowercase().next())
