@@ -233,11 +233,18 @@ pub fn read_delimited_with(
     let mut held = HeldRows::default();
     let mut shared: Vec<FxHashSet<Arc<str>>> = Vec::new();
     let mut cells_total: u64 = 0;
-    for (i, record) in reader.records().enumerate() {
-        let record = record.map_err(|e| ReadError::CsvSyntax {
-            line: i + 1,
-            source: ReadError::cause(e),
-        })?;
+    // One record reused for every line (`records()` allocates two buffers per line).
+    let mut record = csv::StringRecord::new();
+    for i in 0.. {
+        let more = reader
+            .read_record(&mut record)
+            .map_err(|e| ReadError::CsvSyntax {
+                line: i + 1,
+                source: ReadError::cause(e),
+            })?;
+        if !more {
+            break;
+        }
         if record.len() > limits.max_columns {
             return Err(ReadError::CsvTooManyColumns {
                 line: i + 1,

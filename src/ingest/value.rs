@@ -292,23 +292,17 @@ fn parse_month_name_date(t: &str) -> Option<NaiveDateTime> {
     if !t.chars().any(|c| c.is_alphabetic()) || !t.chars().any(|c| c.is_ascii_digit()) {
         return None;
     }
-    let tokens: Vec<&str> = t
-        .split(['/', '-', ' ', ','])
-        .filter(|s| !s.is_empty())
-        .collect();
-    if tokens.len() < 3 {
+    // Taken one by one: no list of tokens is built for the many texts that are no date.
+    let mut tokens = t.split(['/', '-', ' ', ',']).filter(|s| !s.is_empty());
+    let (Some(first), Some(second), Some(third)) = (tokens.next(), tokens.next(), tokens.next())
+    else {
         return None;
-    }
-    let month_at = tokens
-        .iter()
-        .take(2)
-        .position(|w| month_number(w).is_some())?;
-    let month = month_number(tokens[month_at])?;
-    let (day_tok, year_tok) = if month_at == 1 {
-        (tokens[0], tokens[2])
-    } else {
-        (tokens[1], tokens[2])
     };
+    let (month, day_tok) = match month_number(first) {
+        Some(m) => (m, second),
+        None => (month_number(second)?, first),
+    };
+    let year_tok = third;
     let day: u32 = day_tok.trim_end_matches('.').parse().ok()?;
     let year: i32 = match year_tok.len() {
         2 => 2000 + year_tok.parse::<i32>().ok()?,
@@ -319,7 +313,7 @@ fn parse_month_name_date(t: &str) -> Option<NaiveDateTime> {
     if !(1950..=2100).contains(&date.year()) {
         return None;
     }
-    let rest: Vec<&str> = tokens[3..].to_vec();
+    let rest: Vec<&str> = tokens.collect();
     let time = if rest.is_empty() {
         NaiveTime::MIN
     } else {
@@ -344,18 +338,23 @@ fn parse_date_part(s: &str, order: DateOrder) -> Option<(NaiveDate, DateShape)> 
         return from_excel_serial(serial).map(|d| (d.date(), DateShape::Serial));
     }
     let sep = s.chars().find(|c| matches!(c, '-' | '/' | '.'))?;
-    let parts: Vec<&str> = s.split(sep).collect();
-    if parts.len() != 3
-        || parts
-            .iter()
-            .any(|p| p.is_empty() || !p.bytes().all(|b| b.is_ascii_digit()))
+    let mut split = s.split(sep);
+    let (Some(p0), Some(p1), Some(p2), None) =
+        (split.next(), split.next(), split.next(), split.next())
+    else {
+        return None;
+    };
+    let parts = [p0, p1, p2];
+    if parts
+        .iter()
+        .any(|p| p.is_empty() || !p.bytes().all(|b| b.is_ascii_digit()))
     {
         return None;
     }
-    let nums: Vec<u32> = parts
-        .iter()
-        .map(|p| p.parse().ok())
-        .collect::<Option<_>>()?;
+    let mut nums = [0u32; 3];
+    for (n, p) in nums.iter_mut().zip(parts) {
+        *n = p.parse().ok()?;
+    }
     let month_first = order == DateOrder::MonthFirst && sep == '/';
     let (dm, mm) = if month_first {
         (nums[1], nums[0])
@@ -387,16 +386,21 @@ fn parse_date_part(s: &str, order: DateOrder) -> Option<(NaiveDate, DateShape)> 
 /// `10:22`, `10:22:33.123456`, `10.22`, `11:25 AM`, `1:42 PM`, `10:22+01:00`.
 fn parse_time_part(s: &str) -> Option<NaiveTime> {
     let s = s.split(['+', 'Z']).next()?.trim();
-    let lower = s.to_ascii_lowercase();
-    let (clock, pm) = if let Some(c) = lower.strip_suffix("pm") {
-        (c.trim().trim_end_matches('.').to_string(), Some(true))
-    } else if let Some(c) = lower.strip_suffix("am") {
-        (c.trim().trim_end_matches('.').to_string(), Some(false))
+    // "AM"/"PM" in any case; the clock itself is digits (no copy lowercased).
+    let ends_with = |suffix: &str| {
+        s.len() >= 2
+            && s.is_char_boundary(s.len() - 2)
+            && s[s.len() - 2..].eq_ignore_ascii_case(suffix)
+    };
+    let (clock, pm) = if ends_with("pm") {
+        (s[..s.len() - 2].trim().trim_end_matches('.'), Some(true))
+    } else if ends_with("am") {
+        (s[..s.len() - 2].trim().trim_end_matches('.'), Some(false))
     } else {
-        (lower.clone(), None)
+        (s, None)
     };
     for f in ["%H:%M:%S%.f", "%H:%M:%S", "%H:%M", "%H.%M"] {
-        if let Ok(t) = NaiveTime::parse_from_str(&clock, f) {
+        if let Ok(t) = NaiveTime::parse_from_str(clock, f) {
             return match pm {
                 None => Some(t),
                 Some(pm) => {

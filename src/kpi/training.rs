@@ -143,6 +143,14 @@ pub fn compute(
 /// training lists make the population instead (see [`match_completions`]).
 fn roster_population(inputs: &Inputs) -> People<'_> {
     let mut people = People::default();
+    // Sized once for the kinds of identifier the first person has (a roster's columns
+    // are the same for everyone), not grown by doubling through the roster.
+    if let Some(first) = inputs.employees.first() {
+        people.units.reserve(inputs.employees.len());
+        for (k, _) in first.ids.keys() {
+            people.index[k as usize].reserve(inputs.employees.len());
+        }
+    }
     for e in &inputs.employees {
         people.insert(&e.ids, e.unit.as_ref());
     }
