@@ -27,7 +27,7 @@ use sha2::{Digest, Sha256};
 use crate::config::Limits;
 pub use error::ReadError;
 pub use header::{HeaderMap, Recogniser, SheetFacts};
-pub use value::Cell;
+pub use value::{push_integer_text, Cell};
 
 /// One sheet of a workbook, or a whole CSV file, as rows of cells.
 #[derive(Debug, Clone)]

@@ -72,6 +72,13 @@ fn format_number(n: f64) -> String {
 /// An integer's decimal digits (as `format!("{i}")`, without the formatting machinery:
 /// employee numbers are written this way for every row of a list).
 fn integer_text(i: i64) -> String {
+    let mut text = String::new();
+    push_integer_text(i, &mut text);
+    text
+}
+
+/// [`integer_text`] appended to `out` (no text of its own).
+pub fn push_integer_text(i: i64, out: &mut String) {
     let mut digits = [0u8; 20];
     let mut start = digits.len();
     let mut rest = i.unsigned_abs();
@@ -87,7 +94,7 @@ fn integer_text(i: i64) -> String {
         start -= 1;
         digits[start] = b'-';
     }
-    digits[start..].iter().map(|&b| char::from(b)).collect()
+    out.extend(digits[start..].iter().map(|&b| char::from(b)));
 }
 
 /// The first and last plausible Excel serial dates (1950-01-01 .. 2100-12-31); a number

@@ -790,9 +790,30 @@ fn string_item(
     text: &[u8],
     from: usize,
     closing: &[u8],
+    depth: Depth,
+) -> Result<Option<(Arc<str>, usize, Depth)>> {
+    string_item_with(text, from, closing, depth, &mut TextScratch::default())
+}
+
+/// Buffers a string item's text is built in, kept between items: the one allocation
+/// per item is its shared text.
+#[derive(Default)]
+struct TextScratch {
+    value: String,
+    run: String,
+}
+
+/// [`string_item`] with buffers kept by the caller.
+fn string_item_with(
+    text: &[u8],
+    from: usize,
+    closing: &[u8],
     mut depth: Depth,
-) -> Result<Option<(String, usize, Depth)>> {
-    let mut value: Option<String> = None;
+    scratch: &mut TextScratch,
+) -> Result<Option<(Arc<str>, usize, Depth)>> {
+    let TextScratch { value, run } = scratch;
+    // The item's text is its runs' texts one after the other (phonetic runs left out).
+    value.clear();
     let mut phonetic = false;
     let mut at = from;
     loop {
@@ -804,12 +825,9 @@ fn string_item(
         depth.follow(markup)?;
         match markup {
             Markup::End { name } if name == closing => {
-                return Ok(Some((value.unwrap_or_default(), at, depth)))
+                return Ok(Some((Arc::from(value.as_str()), at, depth)))
             }
             Markup::End { name } if local(name) == b"rPh" => phonetic = false,
-            Markup::Start { name, .. } if local(name) == b"r" && value.is_none() => {
-                value = Some(String::new());
-            }
             Markup::Start { name, empty, .. } if local(name) == b"rPh" => phonetic = !empty,
             Markup::Start {
                 name,
@@ -817,23 +835,19 @@ fn string_item(
                 empty,
             } if local(name) == b"t" && !phonetic => {
                 let preserve = attr(raw, b"xml:space")? == Some(b"preserve");
-                let mut run = String::new();
+                run.clear();
                 if !empty {
                     let Some((content_end, after)) = element_text(text, at, name)? else {
                         return Ok(None);
                     };
-                    decode_text(&text[at..content_end], &mut run)?;
+                    decode_text(&text[at..content_end], run)?;
                     at = after;
                     depth.close()?;
                 }
-                let run = if preserve {
-                    unescape_excel(&run).into_owned()
+                if preserve {
+                    value.push_str(&unescape_excel(run));
                 } else {
-                    unescape_excel(run.trim_matches([' ', '\t', '\r', '\n'])).into_owned()
-                };
-                match value.as_mut() {
-                    Some(v) => v.push_str(&run),
-                    None => value = Some(run),
+                    value.push_str(&unescape_excel(run.trim_matches([' ', '\t', '\r', '\n'])));
                 }
             }
             _ => {}
@@ -1156,6 +1170,7 @@ fn custom_format_is_date(format: &str) -> bool {
 /// The shared strings table, read once; cells share its `Arc`s.
 fn shared_strings(mut stream: Stream) -> Result<Vec<Arc<str>>> {
     let mut strings = Vec::new();
+    let mut scratch = TextScratch::default();
     let mut in_table = false;
     let mut depth = Depth::default();
     loop {
@@ -1185,13 +1200,15 @@ fn shared_strings(mut stream: Stream) -> Result<Vec<Arc<str>>> {
                     strings.push(Arc::from(""));
                     end
                 } else {
-                    let Some((s, after, d)) = string_item(text, end, name, after_depth)? else {
+                    let Some((s, after, d)) =
+                        string_item_with(text, end, name, after_depth, &mut scratch)?
+                    else {
                         if !stream.refill()? {
                             return not_understood("shared strings end early");
                         }
                         continue;
                     };
-                    strings.push(Arc::from(s));
+                    strings.push(s);
                     after_depth = d;
                     after
                 }
@@ -1550,7 +1567,7 @@ impl Workbook {
                     };
                     at = after;
                     depth = d;
-                    record.value = Cell::Text(Arc::from(s));
+                    record.value = Cell::Text(s);
                 }
                 _ => return not_understood("cell child"),
             }
@@ -2102,10 +2119,10 @@ mod tests {
         let item = br#"<r><rPr><b/></rPr><t> Rik </t></r><r><t xml:space="preserve"> text </t></r><rPh sb="0" eb="1"><t>yomi</t></rPh><phoneticPr fontId="1"/></si>tail"#;
         let (s, end, depth) = understood(string_item(item, 0, b"si", Depth(1))).unwrap();
         assert_eq!(depth, Depth(0));
-        assert_eq!(s, "Rik text ");
+        assert_eq!(&*s, "Rik text ");
         assert_eq!(&item[end..], b"tail");
         let (s, _, _) = understood(string_item(b"<t/></si>", 0, b"si", Depth(1))).unwrap();
-        assert_eq!(s, "");
+        assert_eq!(&*s, "");
         let (s, _, _) = understood(string_item(
             b"<x:t>a&amp;b_x000A_</x:t></x:is>",
             0,
@@ -2113,7 +2130,7 @@ mod tests {
             Depth(1),
         ))
         .unwrap();
-        assert_eq!(s, "a&b\n");
+        assert_eq!(&*s, "a&b\n");
         assert!(understood(string_item(b"<t>unfinished", 0, b"si", Depth(1))).is_none());
         assert!(matches!(
             string_item(b"<t>a</t></r></si>", 0, b"si", Depth(1)),

@@ -7,7 +7,7 @@ use crate::fasthash::TextMemo;
 use crate::ingest::Cell;
 use crate::model::sheet::{Row, SheetReader};
 use crate::model::{PersonIds, PersonIdsBuilder};
-use crate::textnorm::{norm_id, norm_id_into, normalize};
+use crate::textnorm::{norm_id_into, normalize};
 
 #[derive(Debug, Clone)]
 pub struct Employee {
@@ -23,25 +23,45 @@ pub struct Employee {
 pub fn person_ids(r: &SheetReader, row: Row) -> PersonIds {
     thread_local! {
         /// A list asks for a record per row: the buffers are kept between rows.
-        static BUFFERS: RefCell<(PersonIdsBuilder, String)> = RefCell::default();
+        static BUFFERS: RefCell<(PersonIdsBuilder, IdScratch)> = RefCell::default();
     }
     BUFFERS.with(|buffers| match buffers.try_borrow_mut() {
         Ok(mut buffers) => {
             let (ids, scratch) = &mut *buffers;
             build_person_ids(r, row, ids, scratch)
         }
-        Err(_) => build_person_ids(r, row, &mut PersonIdsBuilder::default(), &mut String::new()),
+        Err(_) => build_person_ids(
+            r,
+            row,
+            &mut PersonIdsBuilder::default(),
+            &mut IdScratch::default(),
+        ),
     })
+}
+
+/// Texts a row's identifiers are normalised in, kept between rows.
+#[derive(Default)]
+struct IdScratch {
+    id: String,
+    /// Förnamn and Efternamn, joined.
+    name: String,
+    /// The joined name normalised.
+    name_id: String,
 }
 
 fn build_person_ids(
     r: &SheetReader,
     row: Row,
     ids: &mut PersonIdsBuilder,
-    scratch: &mut String,
+    buffers: &mut IdScratch,
 ) -> PersonIds {
     // A record left half built by a panic mid-row is not carried into this one.
     ids.clear();
+    let IdScratch {
+        id: scratch,
+        name,
+        name_id,
+    } = buffers;
     let id = |role: &str, scratch: &mut String| cell_id_into(r.cell(row, role), scratch);
     if id("employee_number", scratch) {
         ids.push(PersonIds::EMPLOYEE_NUMBER, scratch);
@@ -60,16 +80,23 @@ fn build_person_ids(
         ids.push(PersonIds::NAME, scratch);
     } else {
         // With no single name column, Förnamn + Efternamn make the name.
-        let first = id("first_name", scratch).then(|| scratch.clone());
-        let last = id("last_name", scratch).then(|| scratch.clone());
-        let name = match (first, last) {
-            (Some(f), Some(l)) => norm_id(&format!("{f} {l}")),
-            (Some(f), None) => Some(f),
-            (None, Some(l)) => Some(l),
-            (None, None) => None,
-        };
-        if let Some(name) = name {
-            ids.push(PersonIds::NAME, &name);
+        name.clear();
+        let first = id("first_name", scratch);
+        if first {
+            name.push_str(scratch);
+        }
+        let last = id("last_name", scratch);
+        if first && last {
+            name.push(' ');
+            name.push_str(scratch);
+            norm_id_into(name, name_id);
+            if !name_id.is_empty() {
+                ids.push(PersonIds::NAME, name_id);
+            }
+        } else if first {
+            ids.push(PersonIds::NAME, name);
+        } else if last {
+            ids.push(PersonIds::NAME, scratch);
         }
     }
     ids.record()
@@ -83,7 +110,7 @@ fn cell_id_into(cell: &Cell, out: &mut String) -> bool {
         Cell::Text(t) => norm_id_into(t, out),
         Cell::Number(n) if n.fract() == 0.0 && n.abs() < 1e15 => {
             out.clear();
-            out.push_str(&cell.text());
+            crate::ingest::push_integer_text(*n as i64, out);
         }
         other => norm_id_into(&other.text(), out),
     }
@@ -304,6 +331,7 @@ pub fn read(r: &mut SheetReader) -> Vec<Employee> {
 
 #[cfg(test)]
 mod tests {
+    use crate::textnorm::norm_id;
     use super::*;
 
     fn cell_id(cell: &Cell) -> Option<String> {
