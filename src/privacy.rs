@@ -283,7 +283,22 @@ fn looks_like_date(text: &str) -> bool {
 /// and number (space, en dash, minus sign, dot). The month must be 01–12 and the day
 /// 01–31 (or 61–91), so a 10-digit case number rarely matches by accident.
 pub fn is_personal_number(text: &str) -> bool {
-    let chars: Vec<char> = text.trim().chars().collect();
+    let t = text.trim();
+    // Ten or twelve ASCII digits and at most one separator (up to four bytes): asked of
+    // every sampled text with a digit, most are refused by their length alone.
+    if !(10..=16).contains(&t.len()) {
+        return false;
+    }
+    let mut held = ['\0'; 13];
+    let mut len = 0;
+    for c in t.chars() {
+        let Some(slot) = held.get_mut(len) else {
+            return false;
+        };
+        *slot = c;
+        len += 1;
+    }
+    let chars = &held[..len];
     let (date, rest): (&[char], &[char]) = match chars.iter().position(|c| !c.is_ascii_digit()) {
         Some(i) if is_pn_separator(chars[i]) => (&chars[..i], &chars[i + 1..]),
         Some(_) => return false,
@@ -575,6 +590,58 @@ mod tests {
         }
         assert!(!is_personal_number("2025-03-14"));
         assert!(!is_personal_number("1234567890"));
+    }
+
+    /// The length check and the held characters of `is_personal_number` decide as its
+    /// first definition (every character collected first) did.
+    #[test]
+    fn personal_numbers_are_decided_as_first_defined() {
+        fn reference(text: &str) -> bool {
+            let chars: Vec<char> = text.trim().chars().collect();
+            let (date, rest): (&[char], &[char]) =
+                match chars.iter().position(|c| !c.is_ascii_digit()) {
+                    Some(i) if is_pn_separator(chars[i]) => (&chars[..i], &chars[i + 1..]),
+                    Some(_) => return false,
+                    None => match chars.len() {
+                        10 => chars.split_at(6),
+                        12 => chars.split_at(8),
+                        _ => return false,
+                    },
+                };
+            if !(date.len() == 6 || date.len() == 8)
+                || rest.len() != 4
+                || !date.iter().chain(rest).all(char::is_ascii_digit)
+            {
+                return false;
+            }
+            let number = |d: &[char]| {
+                d.iter()
+                    .fold(0u32, |n, c| n * 10 + (*c as u32 - '0' as u32))
+            };
+            let d = &date[date.len() - 6..];
+            let month = number(&d[2..4]);
+            let day = number(&d[4..6]);
+            if date.len() == 8 && !matches!(number(&date[..2]), 18..=20) {
+                return false;
+            }
+            (1..=12).contains(&month) && ((1..=31).contains(&day) || (61..=91).contains(&day))
+        }
+        let dates = [
+            "850312", "19850312", "20850372", "851312", "8503", "1985031", "",
+        ];
+        let separators = [
+            "", "-", "+", "–", "\u{2011}", "\u{2212}", " ", "\u{a0}", "/", "x", "--",
+        ];
+        let ends = ["5678", "567", "56789", "", "567x", "5678 "];
+        for d in dates {
+            for sep in separators {
+                for e in ends {
+                    for t in [format!("{d}{sep}{e}"), format!(" {d}{sep}{e}\t")] {
+                        assert_eq!(is_personal_number(&t), reference(&t), "{t:?}");
+                    }
+                }
+            }
+        }
     }
 
     #[test]

@@ -486,8 +486,23 @@ pub fn parse_number(cell: &Cell) -> Option<f64> {
 }
 
 pub fn parse_number_text(text: &str) -> Option<f64> {
-    let cleaned: String = text
-        .trim()
+    let t = text.trim();
+    // A number's text holds digits, signs, separators and an exponent only (the words
+    // `parse` also takes, inf and NaN, are not finite): anything else is no number.
+    let mut plain = true;
+    for b in t.bytes() {
+        match b {
+            b'0'..=b'9' | b'+' | b'-' | b'.' | b'e' | b'E' => {}
+            b',' | b' ' | b'\'' => plain = false,
+            // The no-break spaces U+00A0 and U+202F, in UTF-8.
+            0xC2 | 0xA0 | 0xE2 | 0x80 | 0xAF => plain = false,
+            _ => return None,
+        }
+    }
+    if plain {
+        return t.parse::<f64>().ok().filter(|n| n.is_finite());
+    }
+    let cleaned: String = t
         .chars()
         .filter(|c| !matches!(c, ' ' | '\u{a0}' | '\u{202f}' | '\''))
         .collect();
@@ -510,6 +525,75 @@ pub fn parse_number_text(text: &str) -> Option<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `parse_number_text` with its quick refusal and copy-free plain path agrees with
+    /// its first definition (clean, swap separators, parse) on texts of every kind.
+    #[test]
+    fn number_texts_are_read_as_first_defined() {
+        fn reference(text: &str) -> Option<f64> {
+            let cleaned: String = text
+                .trim()
+                .chars()
+                .filter(|c| !matches!(c, ' ' | '\u{a0}' | '\u{202f}' | '\''))
+                .collect();
+            if cleaned.is_empty() {
+                return None;
+            }
+            let cleaned = if cleaned.contains(',') && cleaned.contains('.') {
+                if cleaned.rfind(',') > cleaned.rfind('.') {
+                    cleaned.replace('.', "").replace(',', ".")
+                } else {
+                    cleaned.replace(',', "")
+                }
+            } else {
+                cleaned.replace(',', ".")
+            };
+            cleaned.parse::<f64>().ok().filter(|n| n.is_finite())
+        }
+        let parts = [
+            "",
+            "1",
+            "12",
+            "-",
+            "+",
+            ".",
+            ",",
+            "e",
+            "E",
+            "5",
+            " ",
+            "\u{a0}",
+            "\u{202f}",
+            "'",
+            "inf",
+            "NaN",
+            "infinity",
+            "\u{2212}",
+            "\u{2020}",
+            "å",
+            "x",
+            "0",
+            "3,5",
+            "1.234",
+            "\t",
+            "–",
+            "E1043",
+            "2025-03-14",
+        ];
+        let mut texts = Vec::new();
+        for a in parts {
+            for b in parts {
+                for c in ["", "7", ",25", " 000", "e3", "-"] {
+                    texts.push(format!("{a}{b}{c}"));
+                    texts.push(format!(" {a}9{b}{c} "));
+                }
+            }
+        }
+        for t in &texts {
+            let (got, want) = (parse_number_text(t), reference(t));
+            assert_eq!(got.map(f64::to_bits), want.map(f64::to_bits), "{t:?}");
+        }
+    }
 
     /// `month_number` without lowercased copies agrees with its first definition.
     #[test]

@@ -331,8 +331,8 @@ pub fn read(r: &mut SheetReader) -> Vec<Employee> {
 
 #[cfg(test)]
 mod tests {
-    use crate::textnorm::norm_id;
     use super::*;
+    use crate::textnorm::norm_id;
 
     fn cell_id(cell: &Cell) -> Option<String> {
         let mut out = String::from("left over from the row before");
