@@ -518,6 +518,20 @@ mod tests {
             assert_eq!(norm_id(t), plain_norm_id(t), "{t:?}");
             assert_eq!(fold_diacritics(t), plain_fold(t), "{t:?}");
         }
+        // Every text of up to four pieces of ASCII spaces, letters and non-ASCII.
+        let pieces = [
+            "", " ", "\t", "\u{b}", "\r\n", "\u{a0}", "A", "b9", "É", "Σ",
+        ];
+        for a in pieces {
+            for b in pieces {
+                for c in pieces {
+                    for d in pieces {
+                        let t = format!("{a}{b}{c}{d}");
+                        assert_eq!(norm_id(&t), plain_norm_id(&t), "{t:?}");
+                    }
+                }
+            }
+        }
     }
 
     #[test]
