@@ -16,6 +16,7 @@ use std::sync::{Arc, OnceLock};
 
 use serde::Deserialize;
 
+use crate::fasthash::FxHashSet;
 use crate::schema::{InputKind, ROLES};
 use crate::textnorm::normalize;
 
@@ -210,7 +211,7 @@ impl System {
     }
 
     /// The size of the largest signature a normalised header row holds whole, or 0.
-    fn signature_match(&self, row: &std::collections::HashSet<String>) -> usize {
+    fn signature_match(&self, row: &FxHashSet<String>) -> usize {
         self.signatures
             .iter()
             .filter(|set| set.iter().all(|s| row.contains(s)))
@@ -294,7 +295,7 @@ impl Catalogue {
             return None;
         }
         for (index, row) in rows.into_iter().take(SIGNATURE_SEARCH_ROWS).enumerate() {
-            let cells: std::collections::HashSet<String> = row
+            let cells: FxHashSet<String> = row
                 .into_iter()
                 .filter(|c| !c.trim().is_empty())
                 .map(normalize)

@@ -445,6 +445,19 @@ pub fn parse_bool(cell: &Cell) -> Option<bool> {
 }
 
 pub fn parse_bool_text(text: &str) -> Option<bool> {
+    // A short word of ASCII letters and digits ("Ja", "NEJ", "x", "1") normalises to
+    // itself lowercased: no copy of it is made.
+    let t = text.trim();
+    let mut word = [0u8; 16];
+    if let Some(word) = word.get_mut(..t.len()) {
+        if !t.is_empty() && t.bytes().all(|b| b.is_ascii_alphanumeric()) {
+            word.copy_from_slice(t.as_bytes());
+            word.make_ascii_lowercase();
+            if let Ok(lower) = std::str::from_utf8(word) {
+                return parse_bool_normalized(text, lower);
+            }
+        }
+    }
     parse_bool_normalized(text, &crate::textnorm::normalize(text))
 }
 
@@ -592,6 +605,42 @@ mod tests {
         for t in &texts {
             let (got, want) = (parse_number_text(t), reference(t));
             assert_eq!(got.map(f64::to_bits), want.map(f64::to_bits), "{t:?}");
+        }
+    }
+
+    /// A yes/no text read without a normalised copy reads as with one.
+    #[test]
+    fn yes_no_words_are_read_as_with_their_normalised_form() {
+        let pieces = [
+            "",
+            " ",
+            "Ja",
+            "NEJ",
+            "j",
+            "X",
+            "1",
+            "0",
+            "yes",
+            "No",
+            "SANT",
+            "ej",
+            ".",
+            "\u{a0}",
+            "Å",
+            "anmäld",
+            "2025-03-14",
+            "(Ja)",
+            "✓",
+            "–",
+            "ABCDEFGHIJKLMNOPQ",
+            "9",
+        ];
+        for a in pieces {
+            for b in pieces {
+                let text = format!("{a}{b}");
+                let reference = parse_bool_normalized(&text, &crate::textnorm::normalize(&text));
+                assert_eq!(parse_bool_text(&text), reference, "{text:?}");
+            }
         }
     }
 

@@ -187,11 +187,12 @@ impl<'a> SheetReader<'a> {
         only: Option<&[usize]>,
         first: usize,
     ) -> Vec<Row<'a>> {
-        let header: Vec<String> = map.headers.iter().map(|h| normalize(h)).collect();
+        let header = Headings::new(map.headers.iter().map(|h| normalize(h)));
         let key_cols: Vec<usize> = map.roles.values().copied().collect();
         // Per column, whether a text normalises to its heading: a status column under
         // "Status" holds "Slutförd" and "Startad" on every row, one shared text each.
         let mut heading_memo: Vec<TextMemo<bool>> = header
+            .norm
             .iter()
             .map(|_| TextMemo::bounded(HEADING_MEMO_LIMIT))
             .collect();
@@ -480,9 +481,24 @@ fn first_alnum_lower(text: &str) -> Option<char> {
 /// Distinct texts per column whose comparison with the heading is remembered.
 const HEADING_MEMO_LIMIT: usize = 256;
 
+/// A sheet's normalised headings, each with its first character (`None` for a blank
+/// heading): every row is compared with them.
+struct Headings {
+    norm: Vec<String>,
+    first: Vec<Option<char>>,
+}
+
+impl Headings {
+    fn new(norm: impl Iterator<Item = String>) -> Headings {
+        let norm: Vec<String> = norm.collect();
+        let first = norm.iter().map(|h| h.chars().next()).collect();
+        Headings { norm, first }
+    }
+}
+
 /// `header` holds the normalised headings; `memo`, one per heading, what earlier rows'
 /// texts gave.
-fn is_repeated_header(cells: &[Cell], header: &[String], memo: &mut [TextMemo<bool>]) -> bool {
+fn is_repeated_header(cells: &[Cell], header: &Headings, memo: &mut [TextMemo<bool>]) -> bool {
     let mut same = 0;
     let mut filled = 0;
     for (i, c) in cells.iter().enumerate() {
@@ -490,7 +506,12 @@ fn is_repeated_header(cells: &[Cell], header: &[String], memo: &mut [TextMemo<bo
             continue;
         }
         filled += 1;
-        let Some(h) = header.get(i).filter(|h| !h.is_empty()) else {
+        // Decided once half the filled cells can no longer be headings, not even if
+        // this cell and every one after it were.
+        if 2 * same + (cells.len() - i) + 1 < filled {
+            return false;
+        }
+        let Some(first) = header.first.get(i).copied().flatten() else {
             continue;
         };
         // Only a text cell can repeat a header; most data cells differ in their first
@@ -498,9 +519,10 @@ fn is_repeated_header(cells: &[Cell], header: &[String], memo: &mut [TextMemo<bo
         let Cell::Text(t) = c else {
             continue;
         };
-        if first_alnum_lower(t) != h.chars().next() {
+        if first_alnum_lower(t) != Some(first) {
             continue;
         }
+        let h = &header.norm[i];
         let is_heading = match memo.get_mut(i) {
             Some(memo) => match memo.get(t, t) {
                 Some(known) => known,
@@ -555,22 +577,41 @@ fn may_begin_with_totals_word(cell: &Cell) -> bool {
         // Numbers, dates and SANT/FALSKT read as digits or those two words.
         _ => return false,
     };
-    let start = text.find(|c: char| !c.is_ascii() || c.is_ascii_alphanumeric());
-    let Some(start) = start else {
+    // The first word as `normalize` makes it: the first run of letters and digits,
+    // lowercased. Read here while the text is Latin-1 (U+0000–U+00FF), where lowercasing
+    // keeps a character a letter or not and maps it to one character (À–Þ but × up by
+    // 0x20); at anything beyond, `normalize` decides. Most first words are names
+    // ("Åsa", "Björn"), numbers and dates, and are refused without a copy.
+    let beyond_latin1 = |c: char| u32::from(c) > 0xFF;
+    let mut chars = text
+        .char_indices()
+        .skip_while(|(_, c)| !c.is_alphanumeric() && !beyond_latin1(*c));
+    let Some((start, first)) = chars.next() else {
         return false;
     };
-    let rest = &text[start..];
-    let end = rest
-        .find(|c: char| !c.is_ascii_alphanumeric())
-        .unwrap_or(rest.len());
-    if rest[end..].chars().next().is_some_and(|c| !c.is_ascii()) {
+    if beyond_latin1(first) {
         return true;
     }
-    let word = &rest[..end];
-    TOTALS_WORDS
-        .iter()
-        .chain(CONTAINER_WORDS.iter())
-        .any(|w| w.eq_ignore_ascii_case(word))
+    let mut end = text.len();
+    for (i, c) in chars {
+        if beyond_latin1(c) {
+            return true;
+        }
+        if !c.is_alphanumeric() {
+            end = i;
+            break;
+        }
+    }
+    let word = &text[start..end];
+    let mut words = TOTALS_WORDS.iter().chain(CONTAINER_WORDS.iter());
+    if word.is_ascii() {
+        return words.any(|w| w.eq_ignore_ascii_case(word));
+    }
+    let lower = |c: char| match u32::from(c) {
+        code @ (0x41..=0x5A | 0xC0..=0xD6 | 0xD8..=0xDE) => char::from((code + 0x20) as u8),
+        _ => c,
+    };
+    words.any(|w| w.len() == word.len() && w.chars().eq(word.chars().map(lower)))
 }
 
 fn is_totals_row(cells: &[Cell], key_cols: &[usize]) -> bool {
@@ -597,12 +638,126 @@ fn is_totals_row(cells: &[Cell], key_cols: &[usize]) -> bool {
 mod tests {
     use super::*;
 
+    /// The quick look never refuses a text whose normalised first word is a totals word
+    /// (it may let through more: `normalize` then decides), on texts of every kind.
+    #[test]
+    fn the_quick_look_lets_every_totals_label_through() {
+        let pieces = [
+            "",
+            " ",
+            "Summa",
+            "summa",
+            "TOTALT",
+            "Sum",
+            "Åsa",
+            "Björn",
+            "\u{a0}",
+            "–",
+            "(",
+            ")",
+            "[kr]",
+            "İ",
+            "\u{212a}",
+            "x",
+            "9",
+            ":",
+            "Custom field",
+            "é",
+            "\u{200b}",
+            "Delsumma",
+            "ß",
+            "×",
+            "MEDELVÄRDE",
+            "Medelvärde",
+            "medelv",
+            "ärde",
+        ];
+        for a in pieces {
+            for b in pieces {
+                for c in pieces {
+                    let text = format!("{a}{b}{c}");
+                    let norm = normalize(&text);
+                    let first = norm.split(' ').next().unwrap_or("");
+                    let cell = Cell::Text(Arc::from(text.as_str()));
+                    let quick = may_begin_with_totals_word(&cell);
+                    if TOTALS_WORDS.contains(&first) || CONTAINER_WORDS.contains(&first) {
+                        assert!(quick, "{text:?}");
+                    }
+                }
+            }
+        }
+        // Names, numbers and dates are refused by the quick look, never normalised.
+        for text in [
+            "Åsa Öberg",
+            "Björn",
+            "ÖSTERMALM",
+            "2025-03-14",
+            "E1043",
+            "×",
+        ] {
+            assert!(
+                !may_begin_with_totals_word(&Cell::Text(text.into())),
+                "{text}"
+            );
+        }
+    }
+
+    /// The early decision of `is_repeated_header` gives what counting every cell gives,
+    /// on every row of up to five cells of headings, values and blanks.
+    #[test]
+    fn a_repeated_header_is_decided_early_as_by_counting_every_cell() {
+        let names = ["Namn", "Status", "Slutförd", "Enhet", ""];
+        let header = Headings::new(names.iter().map(|h| normalize(h)));
+        let counted = |cells: &[Cell]| {
+            let filled = cells.iter().filter(|c| !c.is_empty()).count();
+            let same = cells
+                .iter()
+                .enumerate()
+                .filter(|(i, c)| match c {
+                    Cell::Text(t) => header
+                        .norm
+                        .get(*i)
+                        .is_some_and(|h| !h.is_empty() && *h == normalize(t)),
+                    _ => false,
+                })
+                .count();
+            filled >= 2 && same * 2 >= filled
+        };
+        // Per column: its heading, a value, a blank, a number.
+        let choices = |col: usize| {
+            [
+                Cell::Text(Arc::from(names[col].to_uppercase().as_str())),
+                Cell::Text(Arc::from("Åsa Öberg")),
+                Cell::Empty,
+                Cell::Number(3.0),
+            ]
+        };
+        let mut rows: Vec<Vec<Cell>> = vec![Vec::new()];
+        for col in 0..names.len() {
+            let mut longer = Vec::new();
+            for row in &rows {
+                for c in choices(col) {
+                    let mut next = row.clone();
+                    next.push(c);
+                    longer.push(next);
+                }
+            }
+            rows.extend(longer);
+        }
+        for row in &rows {
+            let mut memo: Vec<TextMemo<bool>> =
+                header.norm.iter().map(|_| TextMemo::default()).collect();
+            assert_eq!(
+                is_repeated_header(row, &header, &mut memo),
+                counted(row),
+                "{row:?}"
+            );
+        }
+    }
+
     #[test]
     fn a_repeated_header_is_known_by_its_shared_texts_as_by_their_content() {
-        let header: Vec<String> = ["Namn", "Status", "Slutförd"]
-            .iter()
-            .map(|h| normalize(h))
-            .collect();
+        let header = Headings::new(["Namn", "Status", "Slutförd"].iter().map(|h| normalize(h)));
         let text = |t: &str| Cell::Text(Arc::from(t));
         // One shared text per distinct value, as a workbook's shared strings give them.
         let (status, started, done) = (text("STATUS"), text("Startad"), text("2025–03–14"));
@@ -612,7 +767,8 @@ mod tests {
         let data_row = vec![text("Åsa Öberg"), started.clone(), done.clone()];
         let half_row = vec![text("Nils Ökvist"), status.clone(), done.clone()];
         let spaced_row = vec![text("NAMN"), status.clone(), spaced.clone()];
-        let mut memo: Vec<TextMemo<bool>> = header.iter().map(|_| TextMemo::default()).collect();
+        let mut memo: Vec<TextMemo<bool>> =
+            header.norm.iter().map(|_| TextMemo::default()).collect();
         for _ in 0..3 {
             for (row, repeated) in [
                 (&heading_row, true),
