@@ -200,6 +200,22 @@ pub fn sniff(bytes: &[u8]) -> Sniffed {
     if bytes.starts_with(b"PK") || bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
         return Sniffed::Other;
     }
+    // Most files sniffed are CSV: their first character says it, before the whole head
+    // is decoded (an invalid byte is U+FFFD there, no markup either).
+    let utf16 = bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]);
+    if !utf16 {
+        let head = &bytes[..bytes.len().min(SNIFF_BYTES)];
+        let head = head.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(head);
+        let first = head.utf8_chunks().find_map(|chunk| {
+            match chunk.valid().chars().find(|c| !c.is_whitespace()) {
+                Some(c) => Some(c),
+                None => (!chunk.invalid().is_empty()).then_some(char::REPLACEMENT_CHARACTER),
+            }
+        });
+        if first != Some('<') {
+            return Sniffed::Other;
+        }
+    }
     let text = head_text(bytes);
     let start = text.trim_start();
     if !start.starts_with('<') {
@@ -518,5 +534,59 @@ pub fn read_bytes_with(
         }),
         Ok(Err(message)) => Err((message, Some(sha))),
         Err(_) => Err((ReadError::ReaderPanicked, Some(sha))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The first-character look of `sniff` says what decoding the whole head said, on
+    /// heads of every kind: BOMs, Unicode spaces, Windows-1252 bytes, markup or none.
+    #[test]
+    fn sniffing_by_the_first_character_agrees_with_the_decoded_head() {
+        fn decoded(bytes: &[u8]) -> Sniffed {
+            if bytes.starts_with(b"PK") || bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
+                return Sniffed::Other;
+            }
+            let text = head_text(bytes);
+            let start = text.trim_start();
+            if !start.starts_with('<') {
+                Sniffed::Other
+            } else if xmlss::looks_like_xml_spreadsheet(&text) {
+                Sniffed::XmlSpreadsheet
+            } else if html::looks_like_html(start) {
+                Sniffed::Html
+            } else {
+                Sniffed::Other
+            }
+        }
+        let starts: [&[u8]; 9] = [
+            b"",
+            &[0xEF, 0xBB, 0xBF],
+            &[0xFF, 0xFE],
+            b" \t\r\n",
+            "\u{a0}\u{2003}".as_bytes(),
+            &[0xE5, 0xE4],
+            &[0xC2],
+            "\u{feff}".as_bytes(),
+            b"x",
+        ];
+        let bodies: [&[u8]; 6] = [
+            b"<table><tr><td>Namn</td></tr></table>",
+            b"<?xml version=\"1.0\"?><Workbook xmlns=\"urn:schemas-microsoft-com:office:spreadsheet\"><Worksheet/></Workbook>",
+            b"Namn;Enhet\n\xc5sa;\xc4ldre\n",
+            "<html><body><table><tr><td>Åsa</td></tr></table></body></html>".as_bytes(),
+            b"<p>ingen tabell</p>",
+            &[0x3C, 0x00, 0x74, 0x00],
+        ];
+        for a in starts {
+            for b in starts {
+                for body in bodies {
+                    let bytes = [a, b, body].concat();
+                    assert_eq!(sniff(&bytes), decoded(&bytes), "{bytes:?}");
+                }
+            }
+        }
     }
 }

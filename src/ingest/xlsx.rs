@@ -1898,10 +1898,15 @@ impl<'l> SheetGrid<'l> {
             rows.push(HeldRows::reused_row(spare, width.max(col + 1)));
         }
         let cells = &mut rows[row];
-        if cells.len() <= col {
-            cells.resize(col + 1, Cell::Empty);
+        // Cells come left to right: most are the row's next one.
+        match cells.len().cmp(&col) {
+            std::cmp::Ordering::Equal => cells.push(value),
+            std::cmp::Ordering::Less => {
+                cells.resize(col, Cell::Empty);
+                cells.push(value);
+            }
+            std::cmp::Ordering::Greater => cells[col] = value,
         }
-        cells[col] = value;
         Ok(())
     }
 
