@@ -160,9 +160,11 @@ fn all_caps(word: &str) -> bool {
 /// The lookup key of a word: lowercase, Unicode hyphens as "-", and the Swedish
 /// letters composed when they come decomposed (macOS writes "a" + ring for "å").
 fn key(word: &str) -> String {
-    let lower = word
-        .to_lowercase()
-        .replace(['’', '\u{2010}', '\u{2011}'], "-");
+    let mut lower = word.to_lowercase();
+    // Asked of every capitalised word: copied again only when there is a dash to unify.
+    if lower.contains(['’', '\u{2010}', '\u{2011}']) {
+        lower = lower.replace(['’', '\u{2010}', '\u{2011}'], "-");
+    }
     if !lower.chars().any(is_combining) {
         return lower;
     }
