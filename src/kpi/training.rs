@@ -461,17 +461,19 @@ fn course_breakdown(
 /// `cutoff`: whether some completion of it is of a mandatory course, and the number of
 /// persons; `None` for a name nobody completed by then.
 fn completers_by_course(m: &Matching, cutoff: i32) -> Vec<Option<(bool, u32)>> {
-    let mut pairs: Vec<(u32, u32)> = m
+    // (course, person) as one number: sorted and deduplicated as plain integers.
+    let mut pairs: Vec<u64> = m
         .done
         .iter()
         .filter(|d| d.day <= cutoff)
-        .map(|d| (d.name, d.person))
+        .map(|d| (u64::from(d.name) << 32) | u64::from(d.person))
         .collect();
     pairs.sort_unstable();
     pairs.dedup();
     let mut out: Vec<Option<(bool, u32)>> = vec![None; m.course_names.len()];
-    for (name, _) in &pairs {
-        let entry = out[*name as usize].get_or_insert((false, 0));
+    for pair in &pairs {
+        let name = (pair >> 32) as usize;
+        let entry = out[name].get_or_insert((false, 0));
         entry.1 += 1;
     }
     for d in m
