@@ -11,12 +11,14 @@
 //! system must also be readable from evidence alone — the leave-one-out test
 //! (`tests/catalogue.rs`) measures that by running each fixture without its entry.
 
+use std::cell::RefCell;
 use std::collections::BTreeMap;
+use std::rc::Rc;
 use std::sync::{Arc, OnceLock};
 
 use serde::Deserialize;
 
-use crate::fasthash::FxHashSet;
+use crate::fasthash::{FxHashMap, FxHashSet};
 use crate::schema::{InputKind, ROLES};
 use crate::textnorm::normalize;
 
@@ -211,10 +213,10 @@ impl System {
     }
 
     /// The size of the largest signature a normalised header row holds whole, or 0.
-    fn signature_match(&self, row: &FxHashSet<String>) -> usize {
+    fn signature_match(&self, row: &FxHashSet<Rc<str>>) -> usize {
         self.signatures
             .iter()
-            .filter(|set| set.iter().all(|s| row.contains(s)))
+            .filter(|set| set.iter().all(|s| row.contains(s.as_str())))
             .map(Vec::len)
             .max()
             .unwrap_or(0)
@@ -295,10 +297,10 @@ impl Catalogue {
             return None;
         }
         for (index, row) in rows.into_iter().take(SIGNATURE_SEARCH_ROWS).enumerate() {
-            let cells: FxHashSet<String> = row
+            let cells: FxHashSet<Rc<str>> = row
                 .into_iter()
                 .filter(|c| !c.trim().is_empty())
-                .map(normalize)
+                .map(remembered_normal_form)
                 .filter(|c| !c.is_empty())
                 .collect();
             if cells.len() < 2 {
@@ -322,9 +324,61 @@ impl Catalogue {
     }
 }
 
+/// Distinct texts whose normal form a thread keeps for [`Catalogue::identify`]; the
+/// memo starts over when full.
+const NORMAL_FORMS_KEPT: usize = 4096;
+
+/// `normalize(text)`, remembered per thread: the first rows of every unit's exports
+/// repeat the same headings and values.
+fn remembered_normal_form(text: &str) -> Rc<str> {
+    thread_local! {
+        static NORMAL_FORMS: RefCell<FxHashMap<Box<str>, Rc<str>>> =
+            RefCell::new(FxHashMap::default());
+    }
+    NORMAL_FORMS.with(|memo| {
+        let Ok(mut memo) = memo.try_borrow_mut() else {
+            return Rc::from(normalize(text));
+        };
+        if let Some(form) = memo.get(text) {
+            return Rc::clone(form);
+        }
+        if memo.len() >= NORMAL_FORMS_KEPT {
+            memo.clear();
+        }
+        let form: Rc<str> = Rc::from(normalize(text));
+        memo.insert(text.into(), Rc::clone(&form));
+        form
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A remembered normal form is the text's own, asked again, after the memo started
+    /// over, and for texts that differ only by case, dashes and spaces.
+    #[test]
+    fn remembered_normal_forms_are_the_texts_own() {
+        let texts = [
+            "Ärendenummer",
+            "ÄRENDENUMMER",
+            "Anmäld till IMY (Ja/Nej)",
+            "Anmäld\u{a0}till\u{2011}IMY",
+            "Status ✅",
+            "Åsa Öberg",
+        ];
+        for round in 0..3 {
+            for t in texts {
+                assert_eq!(&*remembered_normal_form(t), normalize(t), "{t:?}");
+            }
+            if round == 1 {
+                for i in 0..NORMAL_FORMS_KEPT + 10 {
+                    let filler = format!("Rad {i}");
+                    assert_eq!(&*remembered_normal_form(&filler), normalize(&filler));
+                }
+            }
+        }
+    }
 
     const GOOD: &str = r#"
 name = "Exempelsystem"
