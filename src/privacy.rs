@@ -298,7 +298,11 @@ pub fn is_personal_number(text: &str) -> bool {
         *slot = c;
         len += 1;
     }
-    let chars = &held[..len];
+    is_personal_number_chars(&held[..len])
+}
+
+/// [`is_personal_number`] of a text's characters, trimmed.
+fn is_personal_number_chars(chars: &[char]) -> bool {
     let (date, rest): (&[char], &[char]) = match chars.iter().position(|c| !c.is_ascii_digit()) {
         Some(i) if is_pn_separator(chars[i]) => (&chars[..i], &chars[i + 1..]),
         Some(_) => return false,
@@ -596,36 +600,9 @@ mod tests {
     /// first definition (every character collected first) did.
     #[test]
     fn personal_numbers_are_decided_as_first_defined() {
-        fn reference(text: &str) -> bool {
-            let chars: Vec<char> = text.trim().chars().collect();
-            let (date, rest): (&[char], &[char]) =
-                match chars.iter().position(|c| !c.is_ascii_digit()) {
-                    Some(i) if is_pn_separator(chars[i]) => (&chars[..i], &chars[i + 1..]),
-                    Some(_) => return false,
-                    None => match chars.len() {
-                        10 => chars.split_at(6),
-                        12 => chars.split_at(8),
-                        _ => return false,
-                    },
-                };
-            if !(date.len() == 6 || date.len() == 8)
-                || rest.len() != 4
-                || !date.iter().chain(rest).all(char::is_ascii_digit)
-            {
-                return false;
-            }
-            let number = |d: &[char]| {
-                d.iter()
-                    .fold(0u32, |n, c| n * 10 + (*c as u32 - '0' as u32))
-            };
-            let d = &date[date.len() - 6..];
-            let month = number(&d[2..4]);
-            let day = number(&d[4..6]);
-            if date.len() == 8 && !matches!(number(&date[..2]), 18..=20) {
-                return false;
-            }
-            (1..=12).contains(&month) && ((1..=31).contains(&day) || (61..=91).contains(&day))
-        }
+        // The first definition: every character of the text held, whatever its length.
+        let reference =
+            |text: &str| is_personal_number_chars(&text.trim().chars().collect::<Vec<_>>());
         let dates = [
             "850312", "19850312", "20850372", "851312", "8503", "1985031", "",
         ];

@@ -515,6 +515,13 @@ pub fn parse_number_text(text: &str) -> Option<f64> {
     if plain {
         return t.parse::<f64>().ok().filter(|n| n.is_finite());
     }
+    parse_separated_number(t)
+}
+
+/// A number written with spaces, apostrophes or commas: those cleaned away, the last
+/// of a comma and a dot taken as the decimal point (the general way of
+/// [`parse_number_text`]).
+fn parse_separated_number(t: &str) -> Option<f64> {
     let cleaned: String = t
         .chars()
         .filter(|c| !matches!(c, ' ' | '\u{a0}' | '\u{202f}' | '\''))
@@ -540,29 +547,12 @@ mod tests {
     use super::*;
 
     /// `parse_number_text` with its quick refusal and copy-free plain path agrees with
-    /// its first definition (clean, swap separators, parse) on texts of every kind.
+    /// its first definition (clean, swap separators, parse: `parse_separated_number`)
+    /// on texts of every kind.
     #[test]
     fn number_texts_are_read_as_first_defined() {
-        fn reference(text: &str) -> Option<f64> {
-            let cleaned: String = text
-                .trim()
-                .chars()
-                .filter(|c| !matches!(c, ' ' | '\u{a0}' | '\u{202f}' | '\''))
-                .collect();
-            if cleaned.is_empty() {
-                return None;
-            }
-            let cleaned = if cleaned.contains(',') && cleaned.contains('.') {
-                if cleaned.rfind(',') > cleaned.rfind('.') {
-                    cleaned.replace('.', "").replace(',', ".")
-                } else {
-                    cleaned.replace(',', "")
-                }
-            } else {
-                cleaned.replace(',', ".")
-            };
-            cleaned.parse::<f64>().ok().filter(|n| n.is_finite())
-        }
+        // The first definition: every text the general way.
+        let reference = |text: &str| parse_separated_number(text.trim());
         let parts = [
             "",
             "1",

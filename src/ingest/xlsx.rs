@@ -541,17 +541,25 @@ fn plain_cell_attrs(raw: &[u8]) -> Option<[Option<&[u8]>; 3]> {
             return None;
         }
         rest = &quoted[len + 1..];
-        let slot = match name {
-            b"r" => 0,
-            b"s" => 1,
-            b"t" => 2,
-            _ => continue,
-        };
-        if found[slot].replace(value).is_some() {
-            return None;
-        }
+        keep_cell_attr(&mut found, name, value)?;
     }
     Some(found)
+}
+
+/// Keeps a cell's `r`, `s` or `t` attribute in its slot (any other is passed over);
+/// `None` when one is given twice.
+fn keep_cell_attr<'a>(
+    slots: &mut [Option<&'a [u8]>; 3],
+    name: &[u8],
+    value: &'a [u8],
+) -> Option<()> {
+    let slot = match name {
+        b"r" => 0,
+        b"s" => 1,
+        b"t" => 2,
+        _ => return Some(()),
+    };
+    slots[slot].replace(value).is_none().then_some(())
 }
 
 /// A cell's start tag read in one pass by [`plain_cell_tag`].
@@ -610,15 +618,7 @@ fn plain_cell_tag(text: &[u8]) -> Option<PlainCellTag<'_>> {
                     return None;
                 }
                 i = value_start + len + 1;
-                let slot = match name {
-                    b"r" => 0,
-                    b"s" => 1,
-                    b"t" => 2,
-                    _ => continue,
-                };
-                if attrs[slot].replace(value).is_some() {
-                    return None;
-                }
+                keep_cell_attr(&mut attrs, name, value)?;
             }
             _ => return None,
         }
