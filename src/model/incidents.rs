@@ -145,7 +145,9 @@ impl CategoryMatcher {
 
 pub fn read(r: &mut SheetReader, cfg: &Config) -> Vec<Incident> {
     let mut categories = CategoryMatcher::new(cfg);
-    let mut out = Vec::new();
+    // At most one per row, reserved once: doubling left up to half of a city-wide
+    // log's list unused while the unit was read.
+    let mut out = Vec::with_capacity(r.row_count());
     // Rows whose event date came from the discovery or registration date.
     let mut stand_ins = 0usize;
     // The sheet's place, screened once (its names are input text too).

@@ -508,14 +508,14 @@ impl SeenRows {
         &mut self,
         kind: InputKind,
         file: &str,
-        records: Vec<T>,
+        mut records: Vec<T>,
     ) -> (Vec<T>, Vec<(String, usize)>) {
-        let mut kept = Vec::with_capacity(records.len());
         let mut copies: Vec<(String, usize)> = Vec::new();
-        for record in records {
+        // In place: a second list of the kept records would double a large log's
+        // share of the peak memory while both are alive.
+        records.retain(|record| {
             if !record.matched_by_content() {
-                kept.push(record);
-                continue;
+                return true;
             }
             let seen = self.rows.entry((kind, record.facts())).or_default();
             // The file's name is copied once, not per row.
@@ -534,15 +534,15 @@ impl SeenRows {
                     Some((_, n)) => *n += 1,
                     None => copies.push((seen.first_file.clone(), 1)),
                 }
-                continue;
+                return false;
             }
             seen.kept += 1;
             if seen.first_file.is_empty() {
                 seen.first_file = file.to_string();
             }
-            kept.push(record);
-        }
-        (kept, copies)
+            true
+        });
+        (records, copies)
     }
 
     /// Forgets the rows of `file` (a file whose reading failed half-way), so that a

@@ -333,11 +333,14 @@ pub fn run_batch(req: &BatchRequest, progress: &dyn Progress) -> Result<BatchOut
             progress.message(&format!("Granskningsår {}: {}.", year.year, year.how));
             let results = for_each_unit(&mut units, req.jobs, |unit| {
                 let inputs = read_unit(unit, city_history, &times);
-                let result = report_unit(unit, &inputs, &year);
                 // Giving memory back costs page faults for the next unit: worth it
                 // only after a unit large enough to have held much.
                 let large = inputs.completions.len() + inputs.employees.len()
                     > RELEASE_MEMORY_AFTER_RECORDS;
+                if large {
+                    crate::platform::release_free_memory();
+                }
+                let result = report_unit(unit, &inputs, &year);
                 drop(inputs);
                 if large {
                     crate::platform::release_free_memory();

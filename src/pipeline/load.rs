@@ -679,23 +679,23 @@ pub fn load_sheet(
         InputKind::Incidents => {
             let (kept, copies) =
                 seen.keep_new(kind, name, model::incidents::read(&mut reader, cfg));
-            inputs.incidents.extend(kept);
+            append(&mut inputs.incidents, kept);
             copies
         }
         InputKind::Register => {
             let (kept, copies) = seen.keep_new(kind, name, model::register::read(&mut reader, cfg));
-            inputs.activities.extend(kept);
+            append(&mut inputs.activities, kept);
             copies
         }
         InputKind::Classification => {
             let (kept, copies) =
                 seen.keep_new(kind, name, model::classification::read(&mut reader));
-            inputs.assets.extend(kept);
+            append(&mut inputs.assets, kept);
             copies
         }
         InputKind::Risks => {
             let (kept, copies) = seen.keep_new(kind, name, model::risks::read(&mut reader));
-            inputs.risks.extend(kept);
+            append(&mut inputs.risks, kept);
             copies
         }
         InputKind::Actions => {
@@ -1021,8 +1021,13 @@ const SAME_INCIDENT_DAYS: i64 = 3;
 pub fn finish(inputs: &mut Inputs) {
     drop_future_dates(inputs, chrono::Local::now().date_naive());
     let mut seen: HashMap<String, Vec<usize>> = HashMap::new();
-    let mut kept: Vec<model::Incident> = Vec::with_capacity(inputs.incidents.len());
-    for incident in std::mem::take(&mut inputs.incidents) {
+    // Compacted in place: the incidents kept so far are `all[..kept]`, the one looked
+    // at is `all[next]` (a second list would double a city-wide log's memory).
+    let mut all = std::mem::take(&mut inputs.incidents);
+    let mut kept = 0;
+    for next in 0..all.len() {
+        let (done, rest) = all.split_at_mut(next);
+        let (kept_so_far, incident) = (&mut done[..kept], &rest[0]);
         if let Some(id) = incident
             .case_id
             .as_deref()
@@ -1032,9 +1037,9 @@ pub fn finish(inputs: &mut Inputs) {
             let same = earlier
                 .iter()
                 .copied()
-                .find(|i| facts_agree(&kept[*i], &incident));
+                .find(|i| facts_agree(&kept_so_far[*i], incident));
             if let Some(first) = same {
-                let first = &mut kept[first];
+                let first = &mut kept_so_far[first];
                 let mut message = format!(
                     "samma incident (ärendenummer, datum och kategori) finns redan ({})",
                     first.place().describe()
@@ -1048,7 +1053,7 @@ pub fn finish(inputs: &mut Inputs) {
                         first.place().describe()
                     );
                 }
-                merge_incident(first, &incident);
+                merge_incident(first, incident);
                 inputs.problems.push(
                     Problem::note(
                         incident.place().at_column("Ärendenummer"),
@@ -1059,7 +1064,7 @@ pub fn finish(inputs: &mut Inputs) {
                 );
                 continue;
             }
-            if let Some(first) = earlier.first().map(|i| &kept[*i]) {
+            if let Some(first) = earlier.first().map(|i| &kept_so_far[*i]) {
                 inputs.problems.push(
                     Problem::note(
                         incident.place().at_column("Ärendenummer"),
@@ -1072,11 +1077,13 @@ pub fn finish(inputs: &mut Inputs) {
                     .with_value(incident.case_id.clone()),
                 );
             }
-            earlier.push(kept.len());
+            earlier.push(kept);
         }
-        kept.push(incident);
+        all.swap(kept, next);
+        kept += 1;
     }
-    inputs.incidents = kept;
+    all.truncate(kept);
+    inputs.incidents = all;
 }
 
 /// The category of an incident whose category says nothing.
@@ -1117,11 +1124,12 @@ fn merge_incident(first: &mut model::Incident, later: &model::Incident) {
 /// such training completions are listed and left out, so that no typo (2052, a serial
 /// number 73 000) can pick the review year or count.
 pub fn drop_future_dates(inputs: &mut Inputs, today: chrono::NaiveDate) {
-    let (future, kept): (Vec<model::Incident>, Vec<model::Incident>) =
-        std::mem::take(&mut inputs.incidents)
-            .into_iter()
-            .partition(|i| i.date > today);
-    inputs.incidents = kept;
+    // Taken out in place: a second list of the kept incidents would double a
+    // city-wide log's memory while the unit is read.
+    let future: Vec<model::Incident> = inputs
+        .incidents
+        .extract_if(.., |i| i.date > today)
+        .collect();
     for incident in future {
         inputs.problems.push(Problem::new(
             model::Severity::RowRejected,
@@ -1337,5 +1345,65 @@ mod tests {
         assert_eq!(errors.len(), 1, "{:?}", inputs.problems);
         assert!(errors[0].one_line().contains("Fler risker.csv"));
         assert!(errors[0].one_line().contains("internt fel"));
+    }
+
+    /// The clean-up after reading compacts the list in place: a merged incident in the
+    /// middle of the list leaves the incidents after it, in order, and a future date
+    /// is taken out wherever it stands.
+    #[test]
+    fn incidents_after_a_merged_one_are_kept_in_order() {
+        let cfg = Config::default_config();
+        let rec = Recogniser::new(&cfg);
+        let mut inputs = Inputs::default();
+        let head = "Ärendenummer;Händelsedatum;Händelsetyp;Personuppgiftsincident\n";
+        let first = format!(
+            "{head}IA-1;2025-02-01;Nätfiske;Nej\nIA-2;2025-03-01;Nätfiske;Nej\nIA-3;2025-04-01;Inbrott;Nej\n"
+        );
+        // IA-3 again, a day later and as a personal data incident: the same incident.
+        let second = format!(
+            "{head}IA-3;2025-04-02;Inbrott;Ja\nIA-4;2099-05-01;Felskick;Nej\nIA-5;2025-06-01;Felskick;Ja\nIA-6;2025-07-01;Övrigt;Nej\n"
+        );
+        load_read(
+            Ok(read_csv(&first)),
+            "System A.csv",
+            &cfg,
+            &rec,
+            &mut inputs,
+        );
+        load_read(
+            Ok(read_csv(&second)),
+            "System B.csv",
+            &cfg,
+            &rec,
+            &mut inputs,
+        );
+        assert_eq!(inputs.incidents.len(), 7, "{:?}", inputs.problems);
+        finish(&mut inputs);
+        let ids: Vec<_> = inputs
+            .incidents
+            .iter()
+            .map(|i| i.case_id.as_deref().unwrap_or_default())
+            .collect();
+        assert_eq!(ids, ["IA-1", "IA-2", "IA-3", "IA-5", "IA-6"]);
+        let flags: Vec<_> = inputs.incidents.iter().map(|i| i.personal_data).collect();
+        assert_eq!(
+            flags,
+            [
+                Some(false),
+                Some(false),
+                Some(true),
+                Some(true),
+                Some(false)
+            ]
+        );
+        let said: Vec<String> = inputs.problems.iter().map(|p| p.one_line()).collect();
+        assert!(
+            said.iter().any(|p| p.contains("räknas en gång")),
+            "{said:?}"
+        );
+        assert!(
+            said.iter().any(|p| p.contains("efter dagens datum")),
+            "{said:?}"
+        );
     }
 }
